@@ -1,0 +1,365 @@
+//! Function objects and the call protocol.
+//!
+//! Three kinds of callable: closures (script functions: a compiled template plus captured cells),
+//! natives (Rust closures: the built-ins) and bound functions. `call` and `construct` are the only
+//! ways in; they check the stack depth, build a `Frame` for compiled code and turn its status
+//! return into a `JsResult`.
+
+use crate::error::{self, JsResult};
+use crate::object::{Obj, ObjectKind};
+use crate::realm;
+use crate::shape::{PropKey, attr};
+use crate::string::JsString;
+use crate::value::Value;
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A captured variable: shared by the frame that declares it and every closure that uses it.
+pub type VarCell = Rc<RefCell<Value>>;
+
+pub fn new_cell(v: Value) -> VarCell {
+    Rc::new(RefCell::new(v))
+}
+
+/// A built-in: `(this, arguments, new.target)`.
+pub type NativeFn = Rc<dyn Fn(&Value, &[Value], Option<&Obj>) -> JsResult<Value>>;
+
+/// The machine code of one script function. Returns 0 with `frame.result` set, or 1 with the
+/// realm's pending exception set.
+pub type CodeFn = extern "C" fn(*mut Frame) -> u32;
+
+pub enum FunctionData {
+    Closure(Closure),
+    Native(NativeFunction),
+    Bound(BoundFunction),
+}
+
+impl FunctionData {
+    pub fn is_constructor(&self) -> bool {
+        match self {
+            FunctionData::Closure(c) => c.template.kind.is_constructor(),
+            FunctionData::Native(n) => n.ctor,
+            FunctionData::Bound(b) => b.target.is_constructor(),
+        }
+    }
+}
+
+pub struct Closure {
+    pub template: Rc<FuncTemplate>,
+    pub env: Rc<[VarCell]>,
+    /// `[[HomeObject]]`: where `super` lookups start (methods of classes and object literals).
+    pub home: Option<Obj>,
+    /// For class constructors: the function that initialises instance fields.
+    pub fields: Option<Obj>,
+}
+
+pub struct NativeFunction {
+    pub f: NativeFn,
+    pub ctor: bool,
+}
+
+pub struct BoundFunction {
+    pub target: Obj,
+    pub this: Value,
+    pub args: Vec<Value>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FuncKind {
+    Normal,
+    Arrow,
+    Method,
+    Getter,
+    Setter,
+    ClassConstructor,
+    DerivedConstructor,
+    /// The top level of a script or module.
+    Script,
+}
+
+impl FuncKind {
+    pub fn is_constructor(self) -> bool {
+        matches!(self, FuncKind::Normal | FuncKind::ClassConstructor | FuncKind::DerivedConstructor)
+    }
+    pub fn is_class_constructor(self) -> bool {
+        matches!(self, FuncKind::ClassConstructor | FuncKind::DerivedConstructor)
+    }
+}
+
+/// Where a script came from: its name and line starts, to turn offsets into `file:line:col`.
+pub struct SourceInfo {
+    pub name: String,
+    pub line_starts: Vec<u32>,
+}
+
+impl SourceInfo {
+    pub fn new(name: &str, text: &str) -> SourceInfo {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        SourceInfo { name: name.to_string(), line_starts }
+    }
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        (line as u32 + 1, offset - self.line_starts[line] + 1)
+    }
+}
+
+/// Everything about a script function that does not change per closure.
+pub struct FuncTemplate {
+    pub name: JsString,
+    pub code: CodeFn,
+    /// The `length` property: parameters before the first default or rest.
+    pub length: u32,
+    /// Plain parameters copied into registers `0..param_regs` on entry.
+    pub param_regs: u32,
+    pub nregs: u32,
+    pub ncells: u32,
+    pub kind: FuncKind,
+    pub strict: bool,
+    /// The function reads `this` (sloppy functions then box it or use the global object).
+    pub uses_this: bool,
+    pub source: Rc<SourceInfo>,
+    /// Byte offset of the function in its source.
+    pub pos: u32,
+    /// Keeps the machine code alive (the JIT module that owns it).
+    pub keep_alive: Rc<dyn Any>,
+}
+
+/// What compiled code gets. `regs` and `pos` are at fixed offsets (`abi::FRAME_*`); the rest is
+/// reached only through helpers.
+#[repr(C)]
+pub struct Frame {
+    pub regs: *mut Value,
+    /// Byte offset (in the source) of the instruction running now; written before fallible calls.
+    pub pos: u32,
+    pub callee: Option<Obj>,
+    pub template: Rc<FuncTemplate>,
+    pub this: Value,
+    pub args: Vec<Value>,
+    pub new_target: Value,
+    pub cells: Vec<VarCell>,
+    pub env: Rc<[VarCell]>,
+    pub home: Option<Obj>,
+    pub result: Value,
+}
+
+const MAX_DEPTH: usize = 3000;
+
+/// Calls `f` with `this` and `args`.
+pub fn call(f: &Value, this: &Value, args: &[Value]) -> JsResult<Value> {
+    match f {
+        Value::Object(o) => call_obj(o, this, args),
+        _ => Err(error::type_error(&format!("{} is not a function", crate::ops::describe(f)))),
+    }
+}
+
+pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
+    let data = match &f.borrow().kind {
+        ObjectKind::Function(d) => match &**d {
+            FunctionData::Closure(c) => {
+                if c.template.kind.is_class_constructor() {
+                    None
+                } else {
+                    Some(Callable::Closure(c.template.clone(), c.env.clone(), c.home.clone()))
+                }
+            }
+            FunctionData::Native(n) => Some(Callable::Native(n.f.clone())),
+            FunctionData::Bound(b) => Some(Callable::Bound(b.target.clone(), b.this.clone(), b.args.clone())),
+        },
+        _ => return Err(error::type_error("not a function")),
+    };
+    match data {
+        None => Err(error::type_error("Class constructor cannot be invoked without 'new'")),
+        Some(Callable::Closure(t, env, home)) => run_closure(f, t, env, home, this.clone(), args, Value::Undefined),
+        Some(Callable::Native(nf)) => {
+            let _guard = DepthGuard::enter()?;
+            nf(this, args, None)
+        }
+        Some(Callable::Bound(target, bthis, mut bargs)) => {
+            bargs.extend_from_slice(args);
+            call_obj(&target, &bthis, &bargs)
+        }
+    }
+}
+
+enum Callable {
+    Closure(Rc<FuncTemplate>, Rc<[VarCell]>, Option<Obj>),
+    Native(NativeFn),
+    Bound(Obj, Value, Vec<Value>),
+}
+
+struct DepthGuard;
+impl DepthGuard {
+    fn enter() -> JsResult<DepthGuard> {
+        let r = realm::realm();
+        let d = r.depth.get();
+        if d >= MAX_DEPTH {
+            return Err(error::range_error("Maximum call stack size exceeded"));
+        }
+        r.depth.set(d + 1);
+        Ok(DepthGuard)
+    }
+}
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        let r = realm::realm();
+        r.depth.set(r.depth.get().saturating_sub(1));
+    }
+}
+
+fn run_closure(
+    callee: &Obj,
+    template: Rc<FuncTemplate>,
+    env: Rc<[VarCell]>,
+    home: Option<Obj>,
+    mut this: Value,
+    args: &[Value],
+    new_target: Value,
+) -> JsResult<Value> {
+    let _guard = DepthGuard::enter()?;
+    if template.uses_this && !template.strict && template.kind != FuncKind::Arrow {
+        this = match this {
+            Value::Undefined | Value::Null => Value::Object(realm::intrinsics().global.clone()),
+            Value::Object(_) => this,
+            other => Value::Object(crate::ops::to_object(&other)?),
+        };
+    }
+    let mut regs: Vec<Value> = Vec::with_capacity(template.nregs as usize);
+    let n = (template.param_regs as usize).min(args.len());
+    regs.extend_from_slice(&args[..n]);
+    regs.resize(template.nregs as usize, Value::Undefined);
+    let mut frame = Frame {
+        regs: regs.as_mut_ptr(),
+        pos: template.pos,
+        callee: Some(callee.clone()),
+        template: template.clone(),
+        this,
+        args: args.to_vec(),
+        new_target,
+        cells: Vec::new(),
+        env,
+        home,
+        result: Value::Undefined,
+    };
+    if template.ncells > 0 {
+        frame.cells = (0..template.ncells).map(|_| new_cell(Value::Hole)).collect();
+    }
+    let status = crate::abi::enter(&mut frame);
+    drop(regs);
+    if status == 0 { Ok(std::mem::take(&mut frame.result)) } else { Err(realm::take_exception()) }
+}
+
+/// Runs a compiled top-level (script or module body) with `this` = undefined.
+pub fn run_script(template: Rc<FuncTemplate>) -> JsResult<Value> {
+    let f = make_closure(template.clone(), Rc::from(Vec::new()), None);
+    run_closure(&f, template, Rc::from(Vec::new()), None, Value::Undefined, &[], Value::Undefined)
+}
+
+/// `new f(...args)` with `new.target` = `new_target`.
+pub fn construct(f: &Obj, args: &[Value], new_target: &Obj) -> JsResult<Value> {
+    enum Ctor {
+        Closure(Rc<FuncTemplate>, Rc<[VarCell]>, Option<Obj>, Option<Obj>),
+        Native(NativeFn),
+        Bound(Obj, Vec<Value>),
+    }
+    let c = match &f.borrow().kind {
+        ObjectKind::Function(d) if d.is_constructor() => match &**d {
+            FunctionData::Closure(c) => Ctor::Closure(c.template.clone(), c.env.clone(), c.home.clone(), c.fields.clone()),
+            FunctionData::Native(n) => Ctor::Native(n.f.clone()),
+            FunctionData::Bound(b) => Ctor::Bound(b.target.clone(), b.args.clone()),
+        },
+        _ => return Err(error::type_error("not a constructor")),
+    };
+    match c {
+        Ctor::Native(nf) => {
+            let _guard = DepthGuard::enter()?;
+            nf(&Value::Undefined, args, Some(new_target))
+        }
+        Ctor::Bound(target, mut bargs) => {
+            bargs.extend_from_slice(args);
+            let nt = if new_target.ptr_eq(f) { target.clone() } else { new_target.clone() };
+            construct(&target, &bargs, &nt)
+        }
+        Ctor::Closure(t, env, home, fields) => {
+            let derived = t.kind == FuncKind::DerivedConstructor;
+            let this = if derived {
+                Value::Hole
+            } else {
+                let proto = prototype_from_ctor(new_target, |i| i.object_prototype.clone())?;
+                let obj = Obj::new(Some(proto), ObjectKind::Ordinary);
+                if let Some(init) = &fields {
+                    call_obj(init, &Value::Object(obj.clone()), &[])?;
+                }
+                Value::Object(obj)
+            };
+            let result = run_closure(f, t, env, home, this.clone(), args, Value::Object(new_target.clone()))?;
+            match result {
+                Value::Object(_) => Ok(result),
+                _ if derived => Err(error::type_error("Derived constructors may only return object or undefined")),
+                _ => Ok(this),
+            }
+        }
+    }
+}
+
+/// `new_target.prototype` if it is an object, else the fallback intrinsic.
+pub fn prototype_from_ctor(new_target: &Obj, fallback: impl Fn(&realm::Intrinsics) -> Obj) -> JsResult<Obj> {
+    match crate::ops::get(&Value::Object(new_target.clone()), &PropKey::str("prototype"))? {
+        Value::Object(p) => Ok(p),
+        _ => Ok(fallback(&realm::intrinsics())),
+    }
+}
+
+/// Makes a closure object for `template` (no `prototype` property; see `make_function`).
+pub fn make_closure(template: Rc<FuncTemplate>, env: Rc<[VarCell]>, home: Option<Obj>) -> Obj {
+    let name = template.name.clone();
+    let length = template.length;
+    let f = Obj::new(
+        Some(realm::intrinsics().function_prototype.clone()),
+        ObjectKind::Function(Box::new(FunctionData::Closure(Closure { template, env, home, fields: None }))),
+    );
+    f.define_value("length", Value::from(length), attr::CONFIGURABLE);
+    f.define_value("name", Value::String(name), attr::CONFIGURABLE);
+    f
+}
+
+/// Makes a built-in function object.
+pub fn native_function(name: &str, length: u32, f: NativeFn, ctor: bool) -> Obj {
+    let o = Obj::new(
+        Some(realm::intrinsics().function_prototype.clone()),
+        ObjectKind::Function(Box::new(FunctionData::Native(NativeFunction { f, ctor }))),
+    );
+    o.define_value("length", Value::from(length), attr::CONFIGURABLE);
+    o.define_value("name", Value::str(name), attr::CONFIGURABLE);
+    o
+}
+
+/// Shorthand for a non-constructor built-in from a plain `fn`.
+pub fn native(name: &str, length: u32, f: fn(&Value, &[Value]) -> JsResult<Value>) -> Obj {
+    native_function(name, length, Rc::new(move |this, args, _| f(this, args)), false)
+}
+
+/// The template of a closure, if `f` is one.
+pub fn template_of(f: &Obj) -> Option<Rc<FuncTemplate>> {
+    match &f.borrow().kind {
+        ObjectKind::Function(d) => match &**d {
+            FunctionData::Closure(c) => Some(c.template.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Argument `i`, or undefined.
+pub fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Undefined)
+}

@@ -1,0 +1,432 @@
+//! Objects: a prototype, shaped own properties, and a kind with the internal state of exotic and
+//! built-in objects (arrays, functions, wrappers, host data).
+//!
+//! `Obj` is a reference-counted handle. The object itself sits in a `RefCell`; every borrow in this
+//! crate is short and never held across a call into JS, so re-entrant scripts cannot trip it.
+
+use crate::function::FunctionData;
+use crate::realm;
+use crate::shape::{PropKey, Shape, attr};
+use crate::string::JsString;
+use crate::value::{Symbol, Value};
+use std::any::Any;
+use std::cell::{Cell, Ref, RefCell, RefMut};
+use std::rc::Rc;
+
+thread_local! {
+    static LIVE_OBJECTS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Number of JS objects alive on this thread (a leak shows as a count that only grows).
+pub fn live_objects() -> usize {
+    LIVE_OBJECTS.with(|c| c.get())
+}
+
+pub enum ObjectKind {
+    Ordinary,
+    /// Dense elements; `Value::Hole` marks a missing element, which then falls back to the named
+    /// properties and the prototype chain.
+    Array(Vec<Value>),
+    Function(Box<FunctionData>),
+    /// The internal pair behind an accessor property slot.
+    Accessor { get: Option<Obj>, set: Option<Obj> },
+    Error,
+    Boolean(bool),
+    Number(f64),
+    String(JsString),
+    Symbol(Symbol),
+    /// `arguments`: elements like an array, but an ordinary object otherwise.
+    Arguments(Vec<Value>),
+    /// State owned by a standard-library class (Map, Date, RegExp, Promise, …).
+    Host(Box<dyn Any>),
+}
+
+impl ObjectKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ObjectKind::Ordinary => "Object",
+            ObjectKind::Array(_) => "Array",
+            ObjectKind::Function(_) => "Function",
+            ObjectKind::Accessor { .. } => "Accessor",
+            ObjectKind::Error => "Error",
+            ObjectKind::Boolean(_) => "Boolean",
+            ObjectKind::Number(_) => "Number",
+            ObjectKind::String(_) => "String",
+            ObjectKind::Symbol(_) => "Symbol",
+            ObjectKind::Arguments(_) => "Arguments",
+            ObjectKind::Host(_) => "Host",
+        }
+    }
+}
+
+pub struct JsObject {
+    pub proto: Option<Obj>,
+    pub shape: Rc<Shape>,
+    pub slots: Vec<Value>,
+    pub kind: ObjectKind,
+    pub extensible: bool,
+    /// Set by `Object.freeze`/`seal` on arrays: elements are then read-only / fixed.
+    pub elements_frozen: bool,
+    pub elements_sealed: bool,
+}
+
+impl Drop for JsObject {
+    fn drop(&mut self) {
+        LIVE_OBJECTS.with(|c| c.set(c.get().saturating_sub(1)));
+    }
+}
+
+/// A reference-counted handle to an object.
+#[derive(Clone)]
+pub struct Obj(pub Rc<RefCell<JsObject>>);
+
+impl PartialEq for Obj {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl Eq for Obj {}
+impl std::hash::Hash for Obj {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Rc::as_ptr(&self.0) as usize).hash(state)
+    }
+}
+
+/// A property as `Object.getOwnPropertyDescriptor` sees it.
+#[derive(Clone)]
+pub enum PropSlot {
+    Data(Value),
+    Accessor(Option<Obj>, Option<Obj>),
+}
+
+#[derive(Clone)]
+pub struct OwnProp {
+    pub slot: PropSlot,
+    pub flags: u8,
+}
+
+/// A (possibly partial) property descriptor, as `Object.defineProperty` takes it.
+#[derive(Clone, Default)]
+pub struct PropertyDescriptor {
+    pub value: Option<Value>,
+    pub get: Option<Option<Obj>>,
+    pub set: Option<Option<Obj>>,
+    pub writable: Option<bool>,
+    pub enumerable: Option<bool>,
+    pub configurable: Option<bool>,
+}
+
+impl PropertyDescriptor {
+    pub fn data(value: Value, flags: u8) -> Self {
+        PropertyDescriptor {
+            value: Some(value),
+            get: None,
+            set: None,
+            writable: Some(flags & attr::WRITABLE != 0),
+            enumerable: Some(flags & attr::ENUMERABLE != 0),
+            configurable: Some(flags & attr::CONFIGURABLE != 0),
+        }
+    }
+    pub fn is_accessor(&self) -> bool {
+        self.get.is_some() || self.set.is_some()
+    }
+}
+
+impl Obj {
+    pub fn new(proto: Option<Obj>, kind: ObjectKind) -> Obj {
+        LIVE_OBJECTS.with(|c| c.set(c.get() + 1));
+        Obj(Rc::new(RefCell::new(JsObject {
+            proto,
+            shape: realm::root_shape(),
+            slots: Vec::new(),
+            kind,
+            extensible: true,
+            elements_frozen: false,
+            elements_sealed: false,
+        })))
+    }
+    /// A plain object with `Object.prototype`.
+    pub fn ordinary() -> Obj {
+        Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary)
+    }
+    pub fn array(elems: Vec<Value>) -> Obj {
+        Obj::new(Some(realm::intrinsics().array_prototype.clone()), ObjectKind::Array(elems))
+    }
+    pub fn borrow(&self) -> Ref<'_, JsObject> {
+        self.0.borrow()
+    }
+    pub fn borrow_mut(&self) -> RefMut<'_, JsObject> {
+        self.0.borrow_mut()
+    }
+    pub fn ptr_eq(&self, other: &Obj) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+    pub fn proto(&self) -> Option<Obj> {
+        self.borrow().proto.clone()
+    }
+    pub fn is_callable(&self) -> bool {
+        matches!(self.borrow().kind, ObjectKind::Function(_))
+    }
+    pub fn is_constructor(&self) -> bool {
+        match &self.borrow().kind {
+            ObjectKind::Function(f) => f.is_constructor(),
+            _ => false,
+        }
+    }
+    pub fn is_array(&self) -> bool {
+        matches!(self.borrow().kind, ObjectKind::Array(_))
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self.borrow().kind, ObjectKind::Error)
+    }
+    pub fn kind_name(&self) -> &'static str {
+        self.borrow().kind.name()
+    }
+    /// Runs `f` on the host data of type `T`, if this object carries one.
+    pub fn with_host<T: 'static, R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        let mut o = self.borrow_mut();
+        match &mut o.kind {
+            ObjectKind::Host(b) => b.downcast_mut::<T>().map(f),
+            _ => None,
+        }
+    }
+    pub fn is_host<T: 'static>(&self) -> bool {
+        matches!(&self.borrow().kind, ObjectKind::Host(b) if b.is::<T>())
+    }
+
+    /// Elements of an array (a copy), if this is one.
+    pub fn array_elements(&self) -> Option<Vec<Value>> {
+        match &self.borrow().kind {
+            ObjectKind::Array(v) => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    // ----- own properties -----
+
+    /// The own property `key`, with its attributes, without running any getter.
+    pub fn get_own_property(&self, key: &PropKey) -> Option<OwnProp> {
+        let o = self.borrow();
+        if let Some(i) = key.array_index() {
+            match &o.kind {
+                ObjectKind::Array(v) | ObjectKind::Arguments(v) => {
+                    if let Some(val) = v.get(i as usize) {
+                        if !val.is_hole() {
+                            let flags = if o.elements_frozen {
+                                attr::ENUMERABLE
+                            } else if o.elements_sealed {
+                                attr::ENUMERABLE | attr::WRITABLE
+                            } else {
+                                attr::DEFAULT
+                            };
+                            return Some(OwnProp { slot: PropSlot::Data(val.clone()), flags });
+                        }
+                    }
+                }
+                ObjectKind::String(s) => {
+                    if let Some(u) = s.get_unit(i as usize) {
+                        return Some(OwnProp {
+                            slot: PropSlot::Data(Value::String(JsString::from_units(&[u]))),
+                            flags: attr::ENUMERABLE,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let PropKey::String(s) = key {
+            if s.as_ascii() == Some("length") {
+                match &o.kind {
+                    ObjectKind::Array(v) => {
+                        let flags = if o.elements_frozen { 0 } else { attr::WRITABLE };
+                        return Some(OwnProp { slot: PropSlot::Data(Value::from(v.len())), flags });
+                    }
+                    ObjectKind::String(s) => {
+                        return Some(OwnProp { slot: PropSlot::Data(Value::from(s.len())), flags: 0 });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let (i, flags) = o.shape.lookup(key)?;
+        let slot = &o.slots[i as usize];
+        if flags & attr::ACCESSOR != 0 {
+            if let Value::Object(pair) = slot {
+                if let ObjectKind::Accessor { get, set } = &pair.borrow().kind {
+                    return Some(OwnProp { slot: PropSlot::Accessor(get.clone(), set.clone()), flags });
+                }
+            }
+            return Some(OwnProp { slot: PropSlot::Accessor(None, None), flags });
+        }
+        Some(OwnProp { slot: PropSlot::Data(slot.clone()), flags })
+    }
+
+    pub fn has_own_property(&self, key: &PropKey) -> bool {
+        self.get_own_property(key).is_some()
+    }
+
+    /// Adds or overwrites a data property with the given flags, ignoring attribute checks.
+    /// This is how built-ins and literals install properties.
+    pub fn define_value(&self, key: impl Into<PropKey>, value: Value, flags: u8) {
+        let key = key.into();
+        let mut o = self.borrow_mut();
+        if let Some(i) = key.array_index() {
+            if let ObjectKind::Array(v) | ObjectKind::Arguments(v) = &mut o.kind {
+                if flags == attr::DEFAULT && (i as usize) <= v.len() + (1 << 20) {
+                    let i = i as usize;
+                    if i >= v.len() {
+                        v.resize(i + 1, Value::Hole);
+                    }
+                    v[i] = value;
+                    return;
+                }
+            }
+        }
+        let o = &mut *o;
+        match o.shape.lookup(&key) {
+            Some((i, old)) => {
+                if old != flags {
+                    Shape::set_flags(&mut o.shape, i, flags);
+                }
+                o.slots[i as usize] = value;
+            }
+            None => {
+                Shape::with_key(&mut o.shape, key, flags);
+                o.slots.push(value);
+            }
+        }
+    }
+
+    /// Installs a built-in property: writable, configurable, not enumerable.
+    pub fn define_hidden(&self, key: impl Into<PropKey>, value: Value) {
+        self.define_value(key, value, attr::HIDDEN)
+    }
+
+    /// Adds or overwrites an accessor property, ignoring attribute checks.
+    pub fn define_accessor(&self, key: impl Into<PropKey>, get: Option<Obj>, set: Option<Obj>, flags: u8) {
+        let key = key.into();
+        let pair = Obj::new(None, ObjectKind::Accessor { get, set });
+        let mut o = self.borrow_mut();
+        let o = &mut *o;
+        let flags = (flags & !attr::WRITABLE) | attr::ACCESSOR;
+        match o.shape.lookup(&key) {
+            Some((i, old)) => {
+                if old != flags {
+                    Shape::set_flags(&mut o.shape, i, flags);
+                }
+                o.slots[i as usize] = Value::Object(pair);
+            }
+            None => {
+                Shape::with_key(&mut o.shape, key, flags);
+                o.slots.push(Value::Object(pair));
+            }
+        }
+    }
+
+    /// Removes an own property regardless of attributes. Returns whether it existed.
+    pub fn remove_own(&self, key: &PropKey) -> bool {
+        let mut o = self.borrow_mut();
+        if let Some(i) = key.array_index() {
+            if let ObjectKind::Array(v) | ObjectKind::Arguments(v) = &mut o.kind {
+                let i = i as usize;
+                if i < v.len() && !v[i].is_hole() {
+                    if i + 1 == v.len() && matches!(o.kind, ObjectKind::Arguments(_)) {
+                        // keep arguments length stable: it is a plain property there
+                    }
+                    if let ObjectKind::Array(v) | ObjectKind::Arguments(v) = &mut o.kind {
+                        v[i] = Value::Hole;
+                    }
+                    return true;
+                }
+            }
+        }
+        let o = &mut *o;
+        if let Some((i, _)) = o.shape.lookup(key) {
+            Shape::remove(&mut o.shape, i);
+            o.slots.remove(i as usize);
+            return true;
+        }
+        false
+    }
+
+    /// Own keys in ECMAScript order: array indices ascending, then strings in insertion order,
+    /// then symbols. Private names are never listed.
+    pub fn own_keys(&self) -> Vec<PropKey> {
+        let o = self.borrow();
+        let mut indices: Vec<u32> = Vec::new();
+        match &o.kind {
+            ObjectKind::Array(v) | ObjectKind::Arguments(v) => {
+                for (i, e) in v.iter().enumerate() {
+                    if !e.is_hole() {
+                        indices.push(i as u32);
+                    }
+                }
+            }
+            ObjectKind::String(s) => indices.extend(0..s.len() as u32),
+            _ => {}
+        }
+        let mut strings = Vec::new();
+        let mut symbols = Vec::new();
+        let mut extra_indices = Vec::new();
+        for key in &o.shape.keys {
+            match key {
+                PropKey::String(s) => match s.as_array_index() {
+                    Some(i) => extra_indices.push(i),
+                    None => strings.push(key.clone()),
+                },
+                PropKey::Symbol(s) => {
+                    if !s.is_private() {
+                        symbols.push(key.clone())
+                    }
+                }
+            }
+        }
+        let has_length = matches!(o.kind, ObjectKind::Array(_) | ObjectKind::String(_));
+        drop(o);
+        if !extra_indices.is_empty() {
+            indices.extend(extra_indices);
+            indices.sort_unstable();
+            indices.dedup();
+        }
+        let mut keys: Vec<PropKey> = indices.into_iter().map(PropKey::index).collect();
+        if has_length {
+            keys.push(PropKey::str("length"));
+        }
+        keys.extend(strings);
+        keys.extend(symbols);
+        keys
+    }
+
+    /// Flags of an own property, if present.
+    pub fn own_flags(&self, key: &PropKey) -> Option<u8> {
+        self.get_own_property(key).map(|p| p.flags)
+    }
+
+    /// Sets the prototype. Returns false on a cycle or a non-extensible object.
+    pub fn set_proto(&self, proto: Option<Obj>) -> bool {
+        if self.borrow().proto.as_ref().map(|p| p.addr()) == proto.as_ref().map(|p| p.addr()) {
+            return true;
+        }
+        if !self.borrow().extensible {
+            return false;
+        }
+        let mut p = proto.clone();
+        while let Some(x) = p {
+            if x.ptr_eq(self) {
+                return false;
+            }
+            p = x.proto();
+        }
+        self.borrow_mut().proto = proto;
+        true
+    }
+}
+
+impl std::fmt::Debug for Obj {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[object {}]", self.kind_name())
+    }
+}

@@ -1,0 +1,224 @@
+//! The value word every piece of the engine passes around.
+//!
+//! `Value` is `#[repr(C, u8)]`: a one-byte tag at offset 0 and the payload at offset 8, 16 bytes in
+//! all. JIT code relies on exactly this layout (see `abi.rs`): it reads the tag byte to take the
+//! number fast path and reads or writes the `f64` at offset 8. Heap values (`String`, `Symbol`,
+//! `Object`) are `Rc`s: cloning a `Value` counts a reference, dropping it releases one, and the last
+//! release frees the thing at once. Nothing traces; a reference cycle leaks (see `ARCHITECTURE.md`).
+
+use crate::object::Obj;
+use crate::string::JsString;
+use std::rc::Rc;
+
+/// Tag values as JIT code sees them (the discriminants of `Value`).
+pub mod tag {
+    pub const UNDEFINED: u8 = 0;
+    pub const NULL: u8 = 1;
+    pub const BOOL: u8 = 2;
+    pub const NUMBER: u8 = 3;
+    /// Internal: an uninitialised `let`/`const` (temporal dead zone) or an array hole.
+    pub const HOLE: u8 = 4;
+    /// Tags at or above this one own a reference count.
+    pub const FIRST_HEAP: u8 = 5;
+    pub const STRING: u8 = 5;
+    pub const SYMBOL: u8 = 6;
+    pub const OBJECT: u8 = 7;
+}
+
+#[repr(C, u8)]
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Undefined = tag::UNDEFINED,
+    Null = tag::NULL,
+    Bool(bool) = tag::BOOL,
+    Number(f64) = tag::NUMBER,
+    Hole = tag::HOLE,
+    String(JsString) = tag::STRING,
+    Symbol(Symbol) = tag::SYMBOL,
+    Object(Obj) = tag::OBJECT,
+}
+
+/// A JS symbol. Private class names (`#x`) are symbols with `private` set: they never appear in
+/// key listings and a missing one is a TypeError.
+#[derive(Clone)]
+pub struct Symbol(pub Rc<SymbolData>);
+
+pub struct SymbolData {
+    pub description: Option<JsString>,
+    pub private: bool,
+}
+
+impl Symbol {
+    pub fn new(description: Option<JsString>) -> Symbol {
+        Symbol(Rc::new(SymbolData { description, private: false }))
+    }
+    pub fn new_private(description: JsString) -> Symbol {
+        Symbol(Rc::new(SymbolData { description: Some(description), private: true }))
+    }
+    pub fn is_private(&self) -> bool {
+        self.0.private
+    }
+    pub fn description(&self) -> Option<JsString> {
+        self.0.description.clone()
+    }
+}
+impl PartialEq for Symbol {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl Eq for Symbol {}
+impl std::hash::Hash for Symbol {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Rc::as_ptr(&self.0) as usize).hash(state)
+    }
+}
+
+impl Value {
+    pub fn tag(&self) -> u8 {
+        match self {
+            Value::Undefined => tag::UNDEFINED,
+            Value::Null => tag::NULL,
+            Value::Bool(_) => tag::BOOL,
+            Value::Number(_) => tag::NUMBER,
+            Value::Hole => tag::HOLE,
+            Value::String(_) => tag::STRING,
+            Value::Symbol(_) => tag::SYMBOL,
+            Value::Object(_) => tag::OBJECT,
+        }
+    }
+    pub fn str(s: &str) -> Value {
+        Value::String(JsString::new(s))
+    }
+    pub fn string(s: String) -> Value {
+        Value::String(JsString::from_string(s))
+    }
+    pub fn num(n: f64) -> Value {
+        Value::Number(n)
+    }
+    pub fn int(n: i64) -> Value {
+        Value::Number(n as f64)
+    }
+    pub fn is_undefined(&self) -> bool {
+        matches!(self, Value::Undefined)
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+    pub fn is_nullish(&self) -> bool {
+        matches!(self, Value::Undefined | Value::Null)
+    }
+    pub fn is_hole(&self) -> bool {
+        matches!(self, Value::Hole)
+    }
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+    pub fn as_object(&self) -> Option<&Obj> {
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+    pub fn as_string(&self) -> Option<&JsString> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+    /// ToBoolean.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Undefined | Value::Null | Value::Hole => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => !(*n == 0.0 || n.is_nan()),
+            Value::String(s) => !s.is_empty(),
+            Value::Symbol(_) | Value::Object(_) => true,
+        }
+    }
+    /// Holes read as `undefined`.
+    pub fn unhole(self) -> Value {
+        if let Value::Hole = self { Value::Undefined } else { self }
+    }
+    /// The `typeof` string.
+    pub fn type_of(&self) -> &'static str {
+        match self {
+            Value::Undefined | Value::Hole => "undefined",
+            Value::Null => "object",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Symbol(_) => "symbol",
+            Value::Object(o) => {
+                if o.is_callable() {
+                    "function"
+                } else {
+                    "object"
+                }
+            }
+        }
+    }
+    pub fn is_callable(&self) -> bool {
+        matches!(self, Value::Object(o) if o.is_callable())
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+impl From<i32> for Value {
+    fn from(n: i32) -> Self {
+        Value::Number(n as f64)
+    }
+}
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Value::Number(n as f64)
+    }
+}
+impl From<usize> for Value {
+    fn from(n: usize) -> Self {
+        Value::Number(n as f64)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::str(s)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::string(s)
+    }
+}
+impl From<JsString> for Value {
+    fn from(s: JsString) -> Self {
+        Value::String(s)
+    }
+}
+impl From<Obj> for Value {
+    fn from(o: Obj) -> Self {
+        Value::Object(o)
+    }
+}
+

@@ -1,0 +1,15 @@
+println('and or xor', 5 & 3, 5 | 3, 5 ^ 3);
+println('not', ~5, ~-1, ~0);
+println('neg and', -5 & 0xff, -1 & -2);
+println('neg or', -8 | 3);
+println('shl', 1 << 31, 1 << 32, 1 << 33, -1 << 4);
+println('sar', -16 >> 2, -1 >> 31, 16 >> 2);
+println('shr', -1 >>> 0, -16 >>> 2, -1 >>> 31);
+println('shift count mod 32', 8 >> 33, 8 << -1);
+println('float truncation', 5.9 | 0, -5.9 | 0, 2 ** 32 + 5 | 0);
+println('large', 2 ** 31 | 0, 4294967295 | 0, 4294967296 | 0);
+println('NaN', NaN | 0, Infinity | 0, 'abc' | 0, '12' | 0);
+println('double not', ~~7.8, ~~-7.8);
+println('xor swap', (() => { let a = 3, b = 9; a ^= b; b ^= a; a ^= b; return a + ',' + b; })());
+println('hex', 0xff & 0x0f, 0xdeadbeef | 0, 0xdeadbeef >>> 0);
+println('precedence', 1 | 2 & 3, 1 + 2 << 1, 1 << 2 + 1);

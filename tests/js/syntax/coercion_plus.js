@@ -1,0 +1,18 @@
+println('num + str', 1 + '2', '1' + 2, 1 + 2 + '3', '1' + 2 + 3);
+println('bool', true + 1, true + '1', false + false);
+println('null/undefined', null + 1, undefined + 1, null + 'x', undefined + 'x');
+println('array', [] + [], [1] + [2], [1, 2] + 3);
+println('object', ({}) + '', typeof (({}) + 1));
+println('minus coerces', '5' - 2, '5' * '2', 'a' - 1, '10' / '4');
+println('unary', +true, +false, +null, +undefined, +[], +[5], +[1, 2], +'0x1f', +'1e3');
+const v = { valueOf() { return 42; } };
+println('valueOf', v + 1, v + '', `${v}`.length);
+const t = { toString() { return 'T'; } };
+println('toString', t + 1, `${t}`);
+const both = { valueOf() { return 1; }, toString() { return 'two'; } };
+println('both', both + 1, String(both), both + '', `${both}`);
+println('date is string', typeof (new Date(0) + 1));
+println('string numbers', '3' > '12', 3 > '12', '3' > 12);
+println('comparisons', null >= 0, null > 0, undefined >= 0, NaN < 1);
+println('number to string', String(1.0), String(1.50), String(-0), String(1e21), String(0.000001), String(1e-7));
+println('string to number', Number(''), Number(' '), Number('\n12\t'), Number('1_000'), Number('0b101'), Number('0o17'));

@@ -1,0 +1,18 @@
+println('null==undefined', null == undefined, null === undefined);
+println('null==0', null == 0, null == false, undefined == 0);
+println('NaN', NaN == NaN, NaN === NaN, Object.is(NaN, NaN));
+println('zeros', 0 === -0, Object.is(0, -0));
+println('num str', 1 == '1', 1 === '1', 0 == '', 0 == '0', '' == '0');
+println('bool', true == 1, true == '1', false == '0', true == 2);
+println('array', [] == false, [] == '', [0] == false, [1, 2] == '1,2');
+const o = { valueOf() { return 5; } };
+println('valueOf', o == 5, o === 5, o == '5');
+const s = { toString() { return 'abc'; } };
+println('toString', s == 'abc');
+const a = {}, b = {};
+println('objects', a == b, a === a, a == '[object Object]');
+println('null vs obj', null == {}, undefined == []);
+println('!=', 1 != '1', 1 !== '1', null != undefined);
+println('strings', 'abc' === 'abc', 'a' + 'bc' === 'abc');
+println('string wrapper', new String('x') == 'x', new String('x') === 'x');
+println('infinity', Infinity == 1 / 0, -Infinity === -1 / 0);

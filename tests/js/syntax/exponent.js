@@ -1,0 +1,14 @@
+println('basic', 2 ** 10);
+println('right assoc', 2 ** 3 ** 2);
+println('negative exp', 2 ** -1);
+println('fraction', 9 ** 0.5);
+println('parens unary', (-2) ** 3, (-2) ** 2);
+println('zero pow', 0 ** 0, 5 ** 0);
+println('NaN', NaN ** 0, 1 ** NaN);
+let x = 3;
+x **= 3;
+println('compound', x);
+println('big', 2 ** 53, 2 ** 64);
+println('precedence', -(2 ** 2), 2 * 3 ** 2);
+println('Math.pow equal', 3 ** 4 === Math.pow(3, 4));
+println('infinity', 10 ** 400, 10 ** -400);

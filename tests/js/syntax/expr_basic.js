@@ -1,0 +1,17 @@
+println('add', 1 + 2 * 3);
+println('paren', (1 + 2) * 3);
+println('div', 7 / 2);
+println('mod', 7 % 3, -7 % 3, 7 % -3);
+println('mod float', 5.5 % 2);
+println('unary minus', -(-3));
+println('unary plus str', +'42', +'', +' 12 ', +'abc');
+println('not', !0, !1, !'', !'a', !null);
+println('double not', !!undefined, !!{}, !![]);
+println('precedence', 2 + 3 * 4 ** 2);
+println('assoc', 100 / 10 / 5);
+println('ternary', 1 > 0 ? 'yes' : 'no');
+println('nested ternary', 5 > 10 ? 'big' : 5 > 3 ? 'mid' : 'small');
+println('logical and', 1 && 2, 0 && 2);
+println('logical or', 0 || 'x', 'a' || 'b');
+println('comparison', 1 < 2, 2 <= 2, 3 > 4, 'a' < 'b', 'B' < 'a');
+println('div zero', 1 / 0, -1 / 0, 0 / 0);

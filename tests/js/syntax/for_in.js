@@ -1,0 +1,35 @@
+const o = { b: 1, a: 2, 10: 'x', 2: 'y', '-1': 'neg', '1.5': 'frac', c: 3 };
+const keys = [];
+for (const k in o) keys.push(k);
+println('order', keys.join(' '));
+function P() { this.own = 1; }
+P.prototype.inherited = 2;
+const p = new P();
+const pk = [];
+for (const k in p) pk.push(k);
+println('inherited', pk.join(' '));
+const arr = ['x', 'y', 'z'];
+arr.extra = 'e';
+const ak = [];
+for (const k in arr) ak.push(k + ':' + typeof k);
+println('array keys', ak.join(' '));
+const hidden = {};
+Object.defineProperty(hidden, 'h', { value: 1, enumerable: false });
+hidden.v = 2;
+const hk = [];
+for (const k in hidden) hk.push(k);
+println('non-enumerable skipped', hk.join(' '));
+let count = 0;
+for (const k in null) count++;
+for (const k in undefined) count++;
+println('null/undefined', count);
+const sk = [];
+for (const k in 'abc') sk.push(k);
+println('string', sk.join(' '));
+const del = { a: 1, b: 2, c: 3 };
+const dk = [];
+for (const k in del) { dk.push(k); delete del.b; }
+println('delete during', dk.join(' '));
+let varKey;
+for (varKey in { only: 1 });
+println('var key after', varKey);

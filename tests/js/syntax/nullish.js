@@ -1,0 +1,17 @@
+println('null', null ?? 'd');
+println('undefined', undefined ?? 'd');
+println('zero', 0 ?? 'd');
+println('empty string', '' ?? 'd', '|');
+println('false', false ?? 'd');
+println('NaN', NaN ?? 'd');
+println('chain', null ?? undefined ?? 'third');
+println('vs or', 0 || 'or', 0 ?? 'nn');
+println('with parens', (null || undefined) ?? 'x');
+let calls = 0;
+const f = () => (calls++, 'f');
+'v' ?? f();
+println('short circuit', calls);
+null ?? f();
+println('evaluated', calls);
+const cfg = { timeout: 0, retries: null };
+println('config', cfg.timeout ?? 30, cfg.retries ?? 3, cfg.missing ?? 'm');

@@ -1,0 +1,22 @@
+const a = [1, 2];
+const b = [0, ...a, 3, ...a];
+println('array spread', b);
+println('spread string', [...'héy'].join('|'));
+println('spread set', [...new Set([3, 3, 4])]);
+println('spread map', JSON.stringify([...new Map([[1, 'a']])]));
+const o1 = { x: 1, y: 2 };
+const o2 = { ...o1, y: 3, z: 4 };
+println('object spread', JSON.stringify(o2));
+const o3 = { y: 0, ...o1 };
+println('later wins', JSON.stringify(o3));
+println('spread null/undefined', JSON.stringify({ ...null, ...undefined, a: 1 }));
+println('spread string in obj', JSON.stringify({ ...'ab' }));
+println('spread array in obj', JSON.stringify({ ...['p', 'q'] }));
+function sum3(x, y, z) { return x + y + z; }
+println('call spread', sum3(...[1, 2, 3]));
+println('call spread mixed', sum3(1, ...[2], 3));
+println('Math.max spread', Math.max(...[5, 9, 2]));
+const copy = [...a];
+copy.push(99);
+println('copy independent', a, copy);
+println('spread holes', [...[1, , 3]].length, [...[1, , 3]][1]);

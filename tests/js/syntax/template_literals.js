@@ -1,0 +1,20 @@
+const name = 'World';
+println(`Hello, ${name}!`);
+println(`sum ${1 + 2} product ${2 * 3}`);
+println(`nested ${`inner ${name.toLowerCase()}`} done`);
+println(`ternary ${name.length > 3 ? 'long' : 'short'}`);
+println(`multi
+line`);
+println(`escape \` backtick and \${not} interp`);
+println(`array ${[1, 2, 3]}`);
+println(`object ${JSON.stringify({ a: 1 })}`);
+println(`null ${null} undefined ${undefined} bool ${true}`);
+const obj = { toString() { return 'custom'; } };
+println(`toString ${obj}`);
+println(`call ${((x) => x * 2)(21)}`);
+println(`unicode \u00e9 \u{1F600}`.length);
+println(`empty ${''}|`);
+println(`tab\there`);
+const items = ['a', 'b'];
+println(`${items.map((i) => `<${i}>`).join('')}`);
+println(typeof `x`);

@@ -1,0 +1,18 @@
+println('number', typeof 1, typeof NaN, typeof Infinity);
+println('string', typeof '', typeof 'x');
+println('boolean', typeof true);
+println('undefined', typeof undefined, typeof void 0);
+println('null', typeof null);
+println('object', typeof {}, typeof [], typeof new Date(0), typeof /r/);
+println('function', typeof function () {}, typeof (() => {}), typeof class {}, typeof Math.max);
+println('undeclared', typeof notDeclaredAnywhere);
+println('undeclared member fails safely', typeof notDeclared === 'undefined');
+println('wrappers', typeof new Number(1), typeof Number('1'), typeof String(1));
+println('typeof typeof', typeof typeof 1);
+println('builtins', typeof Math, typeof JSON, typeof Object, typeof Array);
+let x;
+println('declared uninit', typeof x);
+println('precedence', typeof 1 + 2);
+println('in expression', typeof (1 + '2'));
+println('method', typeof [].push, typeof ''.length);
+println('globalThis', typeof globalThis);
