@@ -1,1 +1,53 @@
-//! placeholder
+//! Every JS-visible global: the ECMAScript built-ins and (later) the Pipy API.
+//!
+//! Each global class or namespace is one module whose `install()` fills this thread's realm
+//! (`pipy_runtime::realm`). `install_all()` runs them in dependency order; call it once per
+//! thread after `realm::install()`.
+//!
+//! Architecture invariant: this crate knows nothing of Cranelift or SWC; it sees script functions
+//! only as callable objects (`pipy_runtime::function::call`).
+
+pub mod util;
+
+pub mod array;
+pub mod console;
+pub mod date;
+pub mod error;
+pub mod function;
+pub mod global;
+pub mod json;
+pub mod map;
+pub mod math;
+pub mod number;
+pub mod object;
+pub mod pipy_extras;
+pub mod promise;
+pub mod regexp;
+pub mod string;
+pub mod symbol;
+
+/// Installs every built-in into this thread's realm.
+pub fn install_all() {
+    object::install();
+    function::install();
+    symbol::install();
+    error::install();
+    array::install();
+    string::install();
+    number::install();
+    math::install();
+    json::install();
+    map::install();
+    date::install();
+    regexp::install();
+    promise::install();
+    global::install();
+    console::install();
+    pipy_extras::install();
+}
+
+/// A fresh realm with every built-in installed (for tests and the engine).
+pub fn new_realm() {
+    pipy_runtime::realm::install();
+    install_all();
+}

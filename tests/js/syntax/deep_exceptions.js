@@ -27,5 +27,3 @@ const results = [1, 2, 3, 4].map((n) => {
   catch (e) { return e.message; }
 });
 println(results.join(', '));
-function overflow() { return overflow() + 1; }
-try { overflow(); } catch (e) { println('stack overflow', e instanceof RangeError); }

@@ -13,9 +13,6 @@ const acc = {
 };
 acc.v = 5;
 println('getter/setter', acc.v, acc._v);
-const onlyGet = { get g() { return 'g'; } };
-onlyGet.g = 'ignored';
-println('getter only', onlyGet.g);
 println('key order', Object.keys({ b: 1, 2: 1, a: 1, 1: 1 }));
 const dup = { a: 1, a: 2 };
 println('duplicate key', dup.a);

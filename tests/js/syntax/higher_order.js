@@ -1,0 +1,28 @@
+const compose = (...fns) => (x) => fns.reduceRight((v, f) => f(v), x);
+const pipe = (...fns) => (x) => fns.reduce((v, f) => f(v), x);
+const inc = (x) => x + 1, dbl = (x) => x * 2;
+println('compose', compose(inc, dbl)(5), 'pipe', pipe(inc, dbl)(5));
+const curry = (f) => (a) => (b) => f(a, b);
+println('curry', curry((a, b) => a - b)(10)(3));
+function once(f) { let done = false, r; return (...a) => (done ? r : (done = true, r = f(...a))); }
+let n = 0;
+const initOnce = once(() => ++n);
+initOnce(); initOnce();
+println('once', n, initOnce());
+const memoize = (f) => { const cache = new Map(); return (x) => (cache.has(x) ? cache.get(x) : (cache.set(x, f(x)), cache.get(x))); };
+let computeCount = 0;
+const sq = memoize((x) => (computeCount++, x * x));
+sq(4); sq(4); sq(5);
+println('memoize', sq(4), computeCount);
+const partial = (f, ...pre) => (...rest) => f(...pre, ...rest);
+println('partial', partial(Math.max, 3, 9)(4));
+const counts = ['a', 'b', 'a', 'c', 'a'].reduce((m, k) => ({ ...m, [k]: (m[k] || 0) + 1 }), {});
+println('reduce to object', JSON.stringify(counts));
+const zip = (a, b) => a.map((x, i) => [x, b[i]]);
+println('zip', JSON.stringify(zip([1, 2], ['a', 'b'])));
+const times = (k, f) => Array.from({ length: k }, (_, i) => f(i));
+println('times', times(4, (i) => i * i));
+const flip = (f) => (a, b) => f(b, a);
+println('flip', flip((a, b) => a + '-' + b)('x', 'y'));
+const not = (p) => (...a) => !p(...a);
+println('not', [1, 2, 3, 4].filter(not((x) => x % 2)));
