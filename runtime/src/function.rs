@@ -273,7 +273,9 @@ pub fn construct(f: &Obj, args: &[Value], new_target: &Obj) -> JsResult<Value> {
     }
     let c = match &f.borrow().kind {
         ObjectKind::Function(d) if d.is_constructor() => match &**d {
-            FunctionData::Closure(c) => Ctor::Closure(c.template.clone(), c.env.clone(), c.home.clone(), c.fields.clone()),
+            FunctionData::Closure(c) => {
+                Ctor::Closure(c.template.clone(), c.env.clone(), c.home.clone(), c.fields.clone())
+            }
             FunctionData::Native(n) => Ctor::Native(n.f.clone()),
             FunctionData::Bound(b) => Ctor::Bound(b.target.clone(), b.args.clone()),
         },

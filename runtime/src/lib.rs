@@ -16,7 +16,7 @@ pub mod shape;
 pub mod string;
 pub mod value;
 
-pub use error::{JsResult, ErrorKind};
+pub use error::{ErrorKind, JsResult};
 pub use object::{Obj, ObjectKind};
 pub use shape::{PropKey, attr};
 pub use string::JsString;

@@ -29,7 +29,10 @@ pub enum ObjectKind {
     Array(Vec<Value>),
     Function(Box<FunctionData>),
     /// The internal pair behind an accessor property slot.
-    Accessor { get: Option<Obj>, set: Option<Obj> },
+    Accessor {
+        get: Option<Obj>,
+        set: Option<Obj>,
+    },
     Error,
     Boolean(bool),
     Number(f64),

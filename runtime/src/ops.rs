@@ -600,7 +600,9 @@ pub fn to_property_descriptor(v: &Value) -> JsResult<PropertyDescriptor> {
         }
     }
     if d.is_accessor() && (d.value.is_some() || d.writable.is_some()) {
-        return Err(error::type_error("Invalid property descriptor. Cannot both specify accessors and a value or writable attribute"));
+        return Err(error::type_error(
+            "Invalid property descriptor. Cannot both specify accessors and a value or writable attribute",
+        ));
     }
     Ok(d)
 }

@@ -7,8 +7,8 @@
 use crate::function::Frame;
 use crate::object::{Obj, ObjectKind};
 use crate::shape::Shape;
-use crate::value::{Symbol, Value};
 use crate::string::JsString;
+use crate::value::{Symbol, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -38,6 +38,12 @@ pub struct Intrinsics {
     pub sym_species: Symbol,
     pub sym_async_iterator: Symbol,
     pub sym_match_all: Symbol,
+    pub sym_match: Symbol,
+    pub sym_replace: Symbol,
+    pub sym_search: Symbol,
+    pub sym_split: Symbol,
+    pub sym_unscopables: Symbol,
+    pub sym_is_concat_spreadable: Symbol,
 }
 
 pub type Job = Box<dyn FnOnce()>;
@@ -102,6 +108,12 @@ pub fn install() -> Rc<Realm> {
         sym_species: sym("Symbol.species"),
         sym_async_iterator: sym("Symbol.asyncIterator"),
         sym_match_all: sym("Symbol.matchAll"),
+        sym_match: sym("Symbol.match"),
+        sym_replace: sym("Symbol.replace"),
+        sym_search: sym("Symbol.search"),
+        sym_split: sym("Symbol.split"),
+        sym_unscopables: sym("Symbol.unscopables"),
+        sym_is_concat_spreadable: sym("Symbol.isConcatSpreadable"),
     };
     let realm = Rc::new(Realm {
         intrinsics: Rc::new(intrinsics),

@@ -221,4 +221,3 @@ impl From<Obj> for Value {
         Value::Object(o)
     }
 }
-
