@@ -60,6 +60,8 @@ pub struct VarDecl {
     pub kind: VarKind,
     pub decls: Vec<(Pattern, Option<Expr>)>,
     pub pos: Pos,
+    /// End of the declaration: reads after it need no temporal-dead-zone check.
+    pub end: Pos,
 }
 
 #[derive(Debug)]
@@ -71,15 +73,38 @@ pub enum Stmt {
     Return(Option<Expr>, Pos),
     If(Expr, Box<Stmt>, Option<Box<Stmt>>),
     Block(Block),
-    For { init: Option<ForInit>, test: Option<Expr>, update: Option<Expr>, body: Box<Stmt>, scope: ScopeId },
-    ForInOf { of: bool, left: ForHead, right: Expr, body: Box<Stmt>, pos: Pos, scope: ScopeId },
+    For {
+        init: Option<ForInit>,
+        test: Option<Expr>,
+        update: Option<Expr>,
+        body: Box<Stmt>,
+        scope: ScopeId,
+    },
+    ForInOf {
+        of: bool,
+        left: ForHead,
+        right: Expr,
+        body: Box<Stmt>,
+        pos: Pos,
+        scope: ScopeId,
+    },
     While(Expr, Box<Stmt>),
     DoWhile(Box<Stmt>, Expr),
     Break(Option<Rc<str>>, Pos),
     Continue(Option<Rc<str>>, Pos),
     Throw(Expr, Pos),
-    Try { block: Block, param: Option<Pattern>, handler: Option<Block>, finalizer: Option<Block>, catch_scope: ScopeId },
-    Switch { discriminant: Expr, cases: Vec<Case>, scope: ScopeId },
+    Try {
+        block: Block,
+        param: Option<Pattern>,
+        handler: Option<Block>,
+        finalizer: Option<Block>,
+        catch_scope: ScopeId,
+    },
+    Switch {
+        discriminant: Expr,
+        cases: Vec<Case>,
+        scope: ScopeId,
+    },
     Labeled(Rc<str>, Box<Stmt>),
     Empty,
     /// `import` declarations: names bound to module slots.
@@ -144,8 +169,16 @@ pub enum ExportDecl {
 #[derive(Debug)]
 pub enum Pattern {
     Ident(Ident),
-    Object { props: Vec<PatProp>, rest: Option<Box<Pattern>>, pos: Pos },
-    Array { elems: Vec<Option<Pattern>>, rest: Option<Box<Pattern>>, pos: Pos },
+    Object {
+        props: Vec<PatProp>,
+        rest: Option<Box<Pattern>>,
+        pos: Pos,
+    },
+    Array {
+        elems: Vec<Option<Pattern>>,
+        rest: Option<Box<Pattern>>,
+        pos: Pos,
+    },
     Default(Box<Pattern>, Box<Expr>),
     /// A member expression as an assignment target (`[a.b] = …`).
     Expr(Box<Expr>),
@@ -258,8 +291,15 @@ pub enum Expr {
     Str(JsText),
     Bool(bool),
     Null,
-    Regex { pattern: JsText, flags: JsText, pos: Pos },
-    Template { quasis: Vec<JsText>, exprs: Vec<Expr> },
+    Regex {
+        pattern: JsText,
+        flags: JsText,
+        pos: Pos,
+    },
+    Template {
+        quasis: Vec<JsText>,
+        exprs: Vec<Expr>,
+    },
     Ident(Ident),
     This(Pos),
     Array(Vec<ArrayElem>, Pos),
@@ -267,16 +307,46 @@ pub enum Expr {
     Function(Rc<Function>),
     Class(Rc<Class>),
     Unary(UnaryOp, Box<Expr>, Pos),
-    Update { inc: bool, prefix: bool, target: Box<Expr>, pos: Pos },
+    Update {
+        inc: bool,
+        prefix: bool,
+        target: Box<Expr>,
+        pos: Pos,
+    },
     Binary(BinaryOp, Box<Expr>, Box<Expr>, Pos),
     Logical(LogicalOp, Box<Expr>, Box<Expr>),
-    Assign { op: AssignOp, target: Box<Pattern>, value: Box<Expr>, pos: Pos },
+    Assign {
+        op: AssignOp,
+        target: Box<Pattern>,
+        value: Box<Expr>,
+        pos: Pos,
+    },
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
-    Call { callee: Box<Expr>, args: Vec<Arg>, optional: bool, pos: Pos },
-    New { callee: Box<Expr>, args: Vec<Arg>, pos: Pos },
-    Member { obj: Box<Expr>, prop: MemberProp, optional: bool, pos: Pos },
-    SuperMember { prop: MemberProp, pos: Pos },
-    SuperCall { args: Vec<Arg>, pos: Pos },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+        optional: bool,
+        pos: Pos,
+    },
+    New {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+        pos: Pos,
+    },
+    Member {
+        obj: Box<Expr>,
+        prop: MemberProp,
+        optional: bool,
+        pos: Pos,
+    },
+    SuperMember {
+        prop: MemberProp,
+        pos: Pos,
+    },
+    SuperCall {
+        args: Vec<Arg>,
+        pos: Pos,
+    },
     /// The end of an optional chain: `a?.b.c` short-circuits to here.
     OptChain(Box<Expr>),
     Seq(Vec<Expr>),

@@ -130,9 +130,7 @@ impl Cx {
             swc::Stmt::Return(r) => Stmt::Return(r.arg.as_ref().map(|e| self.expr(e, strict)), self.pos(r.span)),
             swc::Stmt::Labeled(l) => Stmt::Labeled(l.label.sym.as_str().into(), Box::new(self.stmt(&l.body, strict))),
             swc::Stmt::Break(b) => Stmt::Break(b.label.as_ref().map(|l| l.sym.as_str().into()), self.pos(b.span)),
-            swc::Stmt::Continue(c) => {
-                Stmt::Continue(c.label.as_ref().map(|l| l.sym.as_str().into()), self.pos(c.span))
-            }
+            swc::Stmt::Continue(c) => Stmt::Continue(c.label.as_ref().map(|l| l.sym.as_str().into()), self.pos(c.span)),
             swc::Stmt::If(i) => Stmt::If(
                 self.expr(&i.test, strict),
                 Box::new(self.stmt(&i.cons, strict)),
@@ -248,7 +246,7 @@ impl Cx {
                 (pat, init)
             })
             .collect();
-        VarDecl { kind: var_kind(v.kind), decls, pos: self.pos(v.span) }
+        VarDecl { kind: var_kind(v.kind), decls, pos: self.pos(v.span), end: self.end(v.span) }
     }
 
     fn module_decl(&mut self, d: &swc::ModuleDecl) -> Stmt {
@@ -324,7 +322,11 @@ impl Cx {
                                 swc::ModuleExportName::Str(s) => s.value.to_string_lossy().as_ref().into(),
                             };
                             return Stmt::Export(ExportDecl::All {
-                                source: n.src.as_ref().map(|s| s.value.to_string_lossy().to_string()).unwrap_or_default(),
+                                source: n
+                                    .src
+                                    .as_ref()
+                                    .map(|s| s.value.to_string_lossy().to_string())
+                                    .unwrap_or_default(),
                                 alias: Some(alias),
                             });
                         }
@@ -870,11 +872,9 @@ impl Cx {
                     self.unsupported("BigInt", b.span);
                     Expr::Num(0.0)
                 }
-                swc::Lit::Regex(r) => Expr::Regex {
-                    pattern: ast::text(&r.exp),
-                    flags: ast::text(&r.flags),
-                    pos: self.pos(r.span),
-                },
+                swc::Lit::Regex(r) => {
+                    Expr::Regex { pattern: ast::text(&r.exp), flags: ast::text(&r.flags), pos: self.pos(r.span) }
+                }
                 swc::Lit::JSXText(j) => {
                     self.unsupported("JSX", j.span);
                     Expr::Null

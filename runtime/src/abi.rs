@@ -163,7 +163,7 @@ fn args_slice<'a>(argv: *const Value, argc: u32) -> &'a [Value] {
 pub fn enter(frame: &mut Frame) -> u32 {
     let r = realm::realm();
     r.frames.borrow_mut().push(frame as *const Frame);
-    let code = frame.template.code;
+    let code = frame.template.code.get();
     let status = code(frame as *mut Frame);
     r.frames.borrow_mut().pop();
     status
