@@ -6,12 +6,9 @@ use pipy_runtime::function;
 use pipy_runtime::{JsResult, ObjectKind, PropKey, Value, error, ops};
 
 pub fn install() {
-    for (name, len, f) in [
-        ("repeat", 2, repeat as util::Builtin),
-        ("branch", 2, branch),
-        ("select", 3, select),
-        ("invoke", 2, invoke),
-    ] {
+    for (name, len, f) in
+        [("repeat", 2, repeat as util::Builtin), ("branch", 2, branch), ("select", 3, select), ("invoke", 2, invoke)]
+    {
         util::global(name, Value::Object(function::native(name, len, f)));
     }
 }
@@ -125,25 +122,41 @@ mod tests {
     #[test]
     fn repeat_forms() {
         setup();
-        let r = run("repeat", &Value::Undefined, &[closure(|a| {
-            Ok(if ops::to_number(&a[0])? == 3.0 { Value::str("done") } else { Value::Undefined })
-        })]);
+        let r = run(
+            "repeat",
+            &Value::Undefined,
+            &[closure(|a| Ok(if ops::to_number(&a[0])? == 3.0 { Value::str("done") } else { Value::Undefined }))],
+        );
         assert_eq!(s(&r), "done");
         let log = Rc::new(RefCell::new(Vec::new()));
         let l = log.clone();
-        let r = run("repeat", &Value::Undefined, &[Value::int(3), closure(move |a| {
-            l.borrow_mut().push(s(&a[0]));
-            Ok(Value::Undefined)
-        })]);
+        let r = run(
+            "repeat",
+            &Value::Undefined,
+            &[
+                Value::int(3),
+                closure(move |a| {
+                    l.borrow_mut().push(s(&a[0]));
+                    Ok(Value::Undefined)
+                }),
+            ],
+        );
         assert!(r.is_undefined());
         assert_eq!(*log.borrow(), ["0", "1", "2"]);
         let log = Rc::new(RefCell::new(Vec::new()));
         let l = log.clone();
         let arr = Value::Object(Obj::array(vec![Value::str("a"), Value::str("b")]));
-        run("repeat", &Value::Undefined, &[arr, closure(move |a| {
-            l.borrow_mut().push(format!("{}{}", s(&a[0]), s(&a[1])));
-            Ok(Value::Undefined)
-        })]);
+        run(
+            "repeat",
+            &Value::Undefined,
+            &[
+                arr,
+                closure(move |a| {
+                    l.borrow_mut().push(format!("{}{}", s(&a[0]), s(&a[1])));
+                    Ok(Value::Undefined)
+                }),
+            ],
+        );
         assert_eq!(*log.borrow(), ["a0", "b1"]);
     }
 
@@ -151,13 +164,21 @@ mod tests {
     fn branch_and_select() {
         setup();
         let u = Value::Undefined;
-        let r = run("branch", &u, &[Value::Bool(false), Value::int(1), closure(|_| Ok(Value::Bool(true))), closure(|_| Ok(Value::int(2)))]);
+        let r = run(
+            "branch",
+            &u,
+            &[Value::Bool(false), Value::int(1), closure(|_| Ok(Value::Bool(true))), closure(|_| Ok(Value::int(2)))],
+        );
         assert_eq!(s(&r), "2");
         let r = run("branch", &u, &[Value::Bool(false), Value::int(1), Value::int(9)]);
         assert_eq!(s(&r), "9");
         let r = run("branch", &u, &[Value::Bool(false), Value::int(1)]);
         assert!(r.is_undefined());
-        let r = run("select", &u, &[Value::str("b"), Value::str("a"), Value::int(1), Value::str("b"), Value::int(2), Value::int(3)]);
+        let r = run(
+            "select",
+            &u,
+            &[Value::str("b"), Value::str("a"), Value::int(1), Value::str("b"), Value::int(2), Value::int(3)],
+        );
         assert_eq!(s(&r), "2");
         let r = run("select", &u, &[Value::int(5), Value::str("5"), Value::int(1), closure(|_| Ok(Value::str("d")))]);
         assert_eq!(s(&r), "d");
