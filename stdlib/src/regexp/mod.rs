@@ -451,7 +451,9 @@ fn get_flags(this: &Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::string(out))
 }
 
-fn flag_getter(name: &'static str, pick: fn(&FlagSet) -> bool) -> Obj {
+type FlagPick = fn(&FlagSet) -> bool;
+
+fn flag_getter(name: &'static str, pick: FlagPick) -> Obj {
     let f: NativeFn = Rc::new(move |this, _, _| {
         if let Value::Object(o) = this {
             if let Some(fl) = host_flags(o) {
@@ -486,7 +488,7 @@ pub fn install() {
     util::method(&proto, "toString", 0, to_string);
     util::getter(&proto, "source", get_source);
     util::getter(&proto, "flags", get_flags);
-    let flags: [(&'static str, fn(&FlagSet) -> bool); 8] = [
+    let flags: [(&'static str, FlagPick); 8] = [
         ("global", |f| f.g),
         ("ignoreCase", |f| f.i),
         ("multiline", |f| f.m),

@@ -49,7 +49,7 @@ fn construct_and_errors() {
     assert_eq!(msg(&e), "Invalid flags supplied to RegExp constructor 'gg'");
     assert_eq!(s(&ok(ops::get_str(&re("a", "ysmigd"), "flags"))), "dgimsy");
     // RegExp(re) returns re itself; new RegExp(re, "g") copies the source.
-    let same = ok(call("RegExp", &Value::Undefined, &[r.clone()]));
+    let same = ok(call("RegExp", &Value::Undefined, std::slice::from_ref(&r)));
     assert!(ops::strict_equals(&same, &r));
     let copy = Value::Object(new_regexp(&r, &Value::str("y")).unwrap_or_else(|_| panic!()));
     assert_eq!(s(&copy), "/a\\/b\\n/y");
