@@ -420,9 +420,9 @@ fn element_fn(
     values: &Rc<RefCell<Vec<Value>>>,
     remaining: &Rc<Cell<usize>>,
     cap: &Capability,
+    called: &Rc<Cell<bool>>,
 ) -> Value {
-    let (values, remaining, cap) = (values.clone(), remaining.clone(), cap.clone());
-    let called = Cell::new(false);
+    let (values, remaining, cap, called) = (values.clone(), remaining.clone(), cap.clone(), called.clone());
     closure("", 1, move |_, a| {
         if called.replace(true) {
             return Ok(Value::Undefined);
@@ -432,7 +432,7 @@ fn element_fn(
         if let Some(slot) = values.borrow_mut().get_mut(index) {
             *slot = v;
         }
-        remaining.set(remaining.get() - 1);
+        remaining.set(remaining.get().saturating_sub(1));
         if remaining.get() == 0 {
             finish(kind, &values, &cap)?;
         }
@@ -472,14 +472,20 @@ fn run_combinator(c: &Value, iterable: &Value, kind: Combinator, cap: &Capabilit
     while let Some(v) = it.step()? {
         let per_element = || -> JsResult<()> {
             let next = function::call(&resolve_fn, c, &[v])?;
+            // One "already called" record per element, shared by allSettled's two functions.
+            let called = Rc::new(Cell::new(false));
             let (on_ok, on_err) = match kind {
                 Combinator::Race => (cap.resolve.clone(), cap.reject.clone()),
-                Combinator::All => (element_fn(kind, true, index, &values, &remaining, cap), cap.reject.clone()),
+                Combinator::All => {
+                    (element_fn(kind, true, index, &values, &remaining, cap, &called), cap.reject.clone())
+                }
                 Combinator::AllSettled => (
-                    element_fn(kind, true, index, &values, &remaining, cap),
-                    element_fn(kind, false, index, &values, &remaining, cap),
+                    element_fn(kind, true, index, &values, &remaining, cap, &called),
+                    element_fn(kind, false, index, &values, &remaining, cap, &called),
                 ),
-                Combinator::Any => (cap.resolve.clone(), element_fn(kind, false, index, &values, &remaining, cap)),
+                Combinator::Any => {
+                    (cap.resolve.clone(), element_fn(kind, false, index, &values, &remaining, cap, &called))
+                }
             };
             if kind != Combinator::Race {
                 values.borrow_mut().push(Value::Undefined);
