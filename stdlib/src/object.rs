@@ -538,29 +538,10 @@ fn proto_setter(this: &Value, args: &[Value]) -> JsResult<Value> {
     Ok(Value::Undefined)
 }
 
+/// Test helpers shared with the other modules of this crate.
 #[cfg(test)]
-mod tests {
-    use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::{JsString, Obj, ObjectKind, PropKey, Value, attr, ops, realm};
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        let o = Obj::ordinary();
-        for (k, v) in pairs {
-            o.define_value(*k, v.clone(), attr::DEFAULT);
-        }
-        Value::Object(o)
-    }
-
-    fn arr(v: Vec<Value>) -> Value {
-        ops::new_array(v)
-    }
-
-    /// Joins an array's elements, flattening nested arrays (Array.prototype is another module's).
-    fn join(v: &Value) -> String {
-        let items = ops::list_from_array_like(v).ok().unwrap();
-        let flat = |x: &Value| if matches!(x, Value::Object(o) if o.is_array()) { join(x) } else { s(x) };
-        items.iter().map(flat).collect::<Vec<_>>().join(",")
-    }
+pub(crate) mod tests_support {
+    use pipy_runtime::{Obj, PropKey, Value, ops, realm};
 
     /// Gives arrays an iterator when the array module has not installed one yet.
     pub(crate) fn ensure_array_iterator() {
@@ -592,11 +573,39 @@ mod tests {
         i.array_prototype.define_hidden(key, Value::Object(f));
     }
 
-    fn err_msg(r: Result<Value, Value>) -> String {
+    /// The message of the exception `r` must hold.
+    pub(crate) fn err_msg(r: Result<Value, Value>) -> String {
+        use crate::util::testing::s;
         match r {
             Err(e) => s(&ops::get_str(&e, "message").ok().unwrap()),
             Ok(v) => panic!("expected an exception, got {}", s(&v)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::err_msg;
+    use crate::util::testing::{call, path, s, setup};
+    use pipy_runtime::{JsString, Obj, ObjectKind, PropKey, Value, attr, ops, realm};
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        let o = Obj::ordinary();
+        for (k, v) in pairs {
+            o.define_value(*k, v.clone(), attr::DEFAULT);
+        }
+        Value::Object(o)
+    }
+
+    fn arr(v: Vec<Value>) -> Value {
+        ops::new_array(v)
+    }
+
+    /// Joins an array's elements, flattening nested arrays (Array.prototype is another module's).
+    fn join(v: &Value) -> String {
+        let items = ops::list_from_array_like(v).ok().unwrap();
+        let flat = |x: &Value| if matches!(x, Value::Object(o) if o.is_array()) { join(x) } else { s(x) };
+        items.iter().map(flat).collect::<Vec<_>>().join(",")
     }
 
     #[test]
@@ -638,7 +647,7 @@ mod tests {
     #[test]
     fn assign_and_from_entries() {
         setup();
-        ensure_array_iterator();
+        super::tests_support::ensure_array_iterator();
         let t = obj(&[("a", Value::num(1.0))]);
         let src = obj(&[("b", Value::num(2.0)), ("a", Value::num(3.0))]);
         let r = call("Object.assign", &Value::Undefined, &[t.clone(), Value::Null, src]).ok().unwrap();
@@ -795,7 +804,7 @@ mod tests {
     #[test]
     fn proto_accessor_and_group_by() {
         setup();
-        ensure_array_iterator();
+        super::tests_support::ensure_array_iterator();
         let p = obj(&[("x", Value::num(1.0))]);
         let o = obj(&[]);
         ops::set(&o, &PropKey::str("__proto__"), p.clone(), true).ok().unwrap();
