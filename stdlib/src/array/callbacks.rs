@@ -31,11 +31,10 @@ pub(super) fn install(proto: &Obj) {
 fn each_present(
     this: &Value,
     args: &[Value],
-    what: &str,
     mut visit: impl FnMut(usize, Value, Value) -> JsResult<bool>,
 ) -> JsResult<bool> {
     let (o, ov, len) = this_obj(this)?;
-    let f = callback(args, what)?;
+    let f = callback(args)?;
     let this_arg = arg(args, 1);
     for k in 0..len {
         let Some(v) = elem(&o, k)? else { continue };
@@ -48,13 +47,13 @@ fn each_present(
 }
 
 fn for_each(this: &Value, args: &[Value]) -> JsResult<Value> {
-    each_present(this, args, "forEach", |_, _, _| Ok(true))?;
+    each_present(this, args, |_, _, _| Ok(true))?;
     Ok(Value::Undefined)
 }
 
 fn map(this: &Value, args: &[Value]) -> JsResult<Value> {
     let (o, ov, len) = this_obj(this)?;
-    let f = callback(args, "map")?;
+    let f = callback(args)?;
     let this_arg = arg(args, 1);
     let mut out = Sink::new(&o, len)?;
     if let Sink::Dense(_) = out {
@@ -81,7 +80,7 @@ fn map(this: &Value, args: &[Value]) -> JsResult<Value> {
 fn filter(this: &Value, args: &[Value]) -> JsResult<Value> {
     let o = ops::to_object(this)?;
     let mut out = Sink::new(&o, 0)?;
-    each_present(this, args, "filter", |_, v, r| {
+    each_present(this, args, |_, v, r| {
         if r.truthy() {
             out.push(v)?;
         }
@@ -91,18 +90,18 @@ fn filter(this: &Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn some(this: &Value, args: &[Value]) -> JsResult<Value> {
-    let all_false = each_present(this, args, "some", |_, _, r| Ok(!r.truthy()))?;
+    let all_false = each_present(this, args, |_, _, r| Ok(!r.truthy()))?;
     Ok(Value::Bool(!all_false))
 }
 
 fn every(this: &Value, args: &[Value]) -> JsResult<Value> {
-    Ok(Value::Bool(each_present(this, args, "every", |_, _, r| Ok(r.truthy()))?))
+    Ok(Value::Bool(each_present(this, args, |_, _, r| Ok(r.truthy()))?))
 }
 
 /// FindViaPredicate: visits every index (holes read as undefined) forwards or backwards.
-fn find_via(this: &Value, args: &[Value], what: &str, backwards: bool) -> JsResult<Option<(usize, Value)>> {
+fn find_via(this: &Value, args: &[Value], backwards: bool) -> JsResult<Option<(usize, Value)>> {
     let (o, ov, len) = this_obj(this)?;
-    let f = callback(args, what)?;
+    let f = callback(args)?;
     let this_arg = arg(args, 1);
     for i in 0..len {
         let k = if backwards { len - 1 - i } else { i };
@@ -115,24 +114,24 @@ fn find_via(this: &Value, args: &[Value], what: &str, backwards: bool) -> JsResu
 }
 
 fn find(this: &Value, args: &[Value]) -> JsResult<Value> {
-    Ok(find_via(this, args, "find", false)?.map(|(_, v)| v).unwrap_or_default())
+    Ok(find_via(this, args, false)?.map(|(_, v)| v).unwrap_or_default())
 }
 
 fn find_index(this: &Value, args: &[Value]) -> JsResult<Value> {
-    Ok(find_via(this, args, "findIndex", false)?.map_or(Value::from(-1), |(k, _)| Value::from(k)))
+    Ok(find_via(this, args, false)?.map_or(Value::from(-1), |(k, _)| Value::from(k)))
 }
 
 fn find_last(this: &Value, args: &[Value]) -> JsResult<Value> {
-    Ok(find_via(this, args, "findLast", true)?.map(|(_, v)| v).unwrap_or_default())
+    Ok(find_via(this, args, true)?.map(|(_, v)| v).unwrap_or_default())
 }
 
 fn find_last_index(this: &Value, args: &[Value]) -> JsResult<Value> {
-    Ok(find_via(this, args, "findLastIndex", true)?.map_or(Value::from(-1), |(k, _)| Value::from(k)))
+    Ok(find_via(this, args, true)?.map_or(Value::from(-1), |(k, _)| Value::from(k)))
 }
 
-fn fold(this: &Value, args: &[Value], what: &str, backwards: bool) -> JsResult<Value> {
+fn fold(this: &Value, args: &[Value], backwards: bool) -> JsResult<Value> {
     let (o, ov, len) = this_obj(this)?;
-    let f = callback(args, what)?;
+    let f = callback(args)?;
     let index = |i: usize| if backwards { len - 1 - i } else { i };
     let mut i = 0;
     let mut acc = if args.len() >= 2 {
@@ -160,11 +159,11 @@ fn fold(this: &Value, args: &[Value], what: &str, backwards: bool) -> JsResult<V
 }
 
 fn reduce(this: &Value, args: &[Value]) -> JsResult<Value> {
-    fold(this, args, "reduce", false)
+    fold(this, args, false)
 }
 
 fn reduce_right(this: &Value, args: &[Value]) -> JsResult<Value> {
-    fold(this, args, "reduceRight", true)
+    fold(this, args, true)
 }
 
 /// Nesting beyond which `flat` reports a stack overflow (as Node does for cyclic arrays).
@@ -216,7 +215,7 @@ fn flat(this: &Value, args: &[Value]) -> JsResult<Value> {
 
 fn flat_map(this: &Value, args: &[Value]) -> JsResult<Value> {
     let (o, _, len) = this_obj(this)?;
-    let f = callback(args, "flatMap")?;
+    let f = callback(args)?;
     let this_arg = arg(args, 1);
     let mut out = Sink::new(&o, 0)?;
     flatten_into(&mut out, &o, len, 1.0, Some((&f, &this_arg)), 0)?;

@@ -574,7 +574,7 @@ fn with(this: &Value, args: &[Value]) -> JsResult<Value> {
     let n = ops::to_integer(&arg(args, 0))?;
     let idx = if n >= 0.0 { n } else { len as f64 + n };
     if idx < 0.0 || idx >= len as f64 {
-        return Err(error::range_error("Invalid index"));
+        return Err(error::range_error(&format!("Invalid index : {}", pipy_runtime::number::to_string(n))));
     }
     let value = arg(args, 1);
     super::checked_length(len as f64)?;

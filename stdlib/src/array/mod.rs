@@ -272,10 +272,10 @@ pub(crate) fn dense_range(o: &Obj, start: usize, end: usize) -> Option<Vec<Value
 }
 
 /// The callback argument of forEach/map/…: must be callable.
-pub(crate) fn callback(args: &[Value], what: &str) -> JsResult<Value> {
+pub(crate) fn callback(args: &[Value]) -> JsResult<Value> {
     let f = util::arg(args, 0);
     if !f.is_callable() {
-        return Err(error::type_error(&format!("{} is not a function (in Array.prototype.{what})", ops::describe(&f))));
+        return Err(error::type_error(&format!("{} is not a function", ops::describe(&f))));
     }
     Ok(f)
 }
