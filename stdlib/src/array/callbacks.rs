@@ -56,10 +56,11 @@ fn map(this: &Value, args: &[Value]) -> JsResult<Value> {
     let f = callback(args)?;
     let this_arg = arg(args, 1);
     let mut out = Sink::new(&o, len)?;
-    if let Sink::Dense(_) = out {
+    if let Sink::Dense(vec) = &mut out {
         if len > MAX_DENSE {
             return Err(error::range_error("Invalid array length"));
         }
+        vec.reserve_exact(len);
     }
     for k in 0..len {
         let Some(v) = elem(&o, k)? else {

@@ -329,7 +329,11 @@ fn to_string(this: &Value, _args: &[Value]) -> JsResult<Value> {
     if f.is_callable() {
         return function::call(&f, &v, &[]);
     }
-    // Object.prototype.toString's answer for a non-array object.
+    // %Object.prototype.toString%, or its answer when the object module is not there.
+    let ots = ops::get_obj(&realm::intrinsics().object_prototype, &PropKey::str("toString"), &v)?;
+    if ots.is_callable() {
+        return function::call(&ots, &v, &[]);
+    }
     let tag = ops::get(&v, &PropKey::Symbol(realm::intrinsics().sym_to_string_tag.clone()))?;
     let name = match &tag {
         Value::String(s) => s.to_rust_string(),

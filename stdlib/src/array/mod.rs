@@ -172,10 +172,10 @@ pub(crate) fn this_obj(this: &Value) -> JsResult<(Obj, Value, usize)> {
     Ok((o, v, len))
 }
 
-/// Element `k` straight from a real array's `Vec`, if it is there and not a hole.
+/// Element `k` straight from the `Vec` of an array (or `arguments`), if it is there and not a hole.
 pub(crate) fn dense_elem(o: &Obj, k: usize) -> Option<Value> {
     match &o.borrow().kind {
-        ObjectKind::Array(v) => v.get(k).filter(|e| !e.is_hole()).cloned(),
+        ObjectKind::Array(v) | ObjectKind::Arguments(v) => v.get(k).filter(|e| !e.is_hole()).cloned(),
         _ => None,
     }
 }
@@ -256,10 +256,10 @@ pub(crate) fn protos_have_no_elements(o: &Obj) -> bool {
     true
 }
 
-/// A copy of elements `start..end` of a real array, when holes in it cannot hide anything.
+/// A copy of elements `start..end` of an array (or `arguments`), when holes in it cannot hide anything.
 pub(crate) fn dense_range(o: &Obj, start: usize, end: usize) -> Option<Vec<Value>> {
     let (copy, has_hole) = match &o.borrow().kind {
-        ObjectKind::Array(v) if end <= v.len() && start <= end => {
+        ObjectKind::Array(v) | ObjectKind::Arguments(v) if end <= v.len() && start <= end => {
             let s = &v[start..end];
             (s.to_vec(), s.iter().any(|e| e.is_hole()))
         }

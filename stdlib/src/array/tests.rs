@@ -549,3 +549,39 @@ fn species() {
     assert!(of.as_object().u().proto().u().ptr_eq(&c_proto));
     assert_eq!(show(&of), "[ 4 ]");
 }
+
+#[test]
+fn generic_receivers() {
+    setup();
+    // Array.prototype.slice.call(arguments, 1)
+    let args = Value::Object(Obj::new(
+        Some(realm::intrinsics().object_prototype.clone()),
+        ObjectKind::Arguments(vec![n(1.0), st("a"), n(3.0)]),
+    ));
+    args.as_object().u().define_hidden("length", n(3.0));
+    assert_eq!(m("slice", &args, &[n(1.0)]), "[ 'a', 3 ]");
+    assert_eq!(m("indexOf", &args, &[n(3.0)]), "2");
+    // Array.prototype.map.call('ab', c => c + c)
+    let twice = func(|_, a| Ok(Value::string(format!("{0}{0}", s(&a[0])))));
+    assert_eq!(m("map", &st("ab"), &[twice]), "[ 'aa', 'bb' ]");
+    assert_eq!(m("join", &st("abc"), &[st("-")]), "'a-b-c'");
+    assert_eq!(
+        err(call("Array.prototype.map", &Value::Undefined, &[])),
+        "TypeError: Cannot convert undefined or null to object"
+    );
+    // Object.freeze([3,1,2]): the mutators throw, the readers work.
+    let frozen = nums(&[3.0, 1.0, 2.0]);
+    {
+        let mut b = frozen.as_object().u().borrow_mut();
+        b.elements_frozen = true;
+        b.extensible = false;
+    }
+    for name in ["pop", "shift", "sort", "reverse"] {
+        assert!(call(&format!("Array.prototype.{name}"), &frozen, &[]).is_err(), "{name}");
+    }
+    assert!(call("Array.prototype.push", &frozen, &[n(1.0)]).is_err());
+    assert!(call("Array.prototype.fill", &frozen, &[n(1.0)]).is_err());
+    assert_eq!(show(&frozen), "[ 3, 1, 2 ]");
+    assert_eq!(m("toSorted", &frozen, &[]), "[ 1, 2, 3 ]");
+    assert_eq!(m("slice", &frozen, &[n(1.0)]), "[ 1, 2 ]");
+}
