@@ -210,20 +210,69 @@ fn fill(this: &Value, args: &[Value]) -> JsResult<Value> {
     Ok(v)
 }
 
+/// What a borrow-held scan of a real array's `Vec` stopped at.
+enum Scan {
+    Found(usize),
+    /// A hole (or the end of the `Vec` before `len`): the caller looks it up generically.
+    Gap(usize),
+    End,
+}
+
+/// Scans elements `from..len` of a real array for one matching `pred` without calling into JS.
+/// `None` when `o` is not a real array.
+fn scan(o: &Obj, from: usize, len: usize, pred: &dyn Fn(&Value) -> bool) -> Option<Scan> {
+    let b = o.borrow();
+    let ObjectKind::Array(v) = &b.kind else { return None };
+    for k in from..len {
+        match v.get(k) {
+            Some(Value::Hole) | None => return Some(Scan::Gap(k)),
+            Some(e) if pred(e) => return Some(Scan::Found(k)),
+            Some(_) => {}
+        }
+    }
+    Some(Scan::End)
+}
+
+/// The first index in `start..len` whose element matches; holes are read by `read_gap`
+/// (`None` = absent).
+fn search(
+    o: &Obj,
+    start: usize,
+    len: usize,
+    pred: &dyn Fn(&Value) -> bool,
+    read_gap: fn(&Obj, usize) -> JsResult<Option<Value>>,
+) -> JsResult<Option<usize>> {
+    let mut k = start;
+    while k < len {
+        match scan(o, k, len, pred) {
+            Some(Scan::Found(i)) => return Ok(Some(i)),
+            Some(Scan::End) => return Ok(None),
+            Some(Scan::Gap(i)) => k = i,
+            None => {}
+        }
+        if read_gap(o, k)?.is_some_and(|v| pred(&v)) {
+            return Ok(Some(k));
+        }
+        k += 1;
+    }
+    Ok(None)
+}
+
+/// The start index of `indexOf`/`includes` from the `fromIndex` argument.
+fn search_start(args: &[Value], len: usize) -> JsResult<usize> {
+    let n = ops::to_integer(&arg(args, 1))?;
+    Ok(if n >= 0.0 { n.min(len as f64) as usize } else { (len as f64 + n).max(0.0) as usize })
+}
+
 fn includes(this: &Value, args: &[Value]) -> JsResult<Value> {
     let (o, _, len) = this_obj(this)?;
     if len == 0 {
         return Ok(Value::Bool(false));
     }
     let target = arg(args, 0);
-    let n = ops::to_integer(&arg(args, 1))?;
-    let start = if n >= 0.0 { n.min(len as f64) as usize } else { (len as f64 + n).max(0.0) as usize };
-    for k in start..len {
-        if ops::same_value_zero(&get_at(&o, k)?, &target) {
-            return Ok(Value::Bool(true));
-        }
-    }
-    Ok(Value::Bool(false))
+    let start = search_start(args, len)?;
+    let found = search(&o, start, len, &|v| ops::same_value_zero(v, &target), |o, k| Ok(Some(get_at(o, k)?)))?;
+    Ok(Value::Bool(found.is_some()))
 }
 
 fn index_of(this: &Value, args: &[Value]) -> JsResult<Value> {
@@ -232,16 +281,9 @@ fn index_of(this: &Value, args: &[Value]) -> JsResult<Value> {
         return Ok(Value::from(-1));
     }
     let target = arg(args, 0);
-    let n = ops::to_integer(&arg(args, 1))?;
-    let start = if n >= 0.0 { n.min(len as f64) as usize } else { (len as f64 + n).max(0.0) as usize };
-    for k in start..len {
-        if let Some(v) = elem(&o, k)? {
-            if ops::strict_equals(&v, &target) {
-                return Ok(Value::from(k));
-            }
-        }
-    }
-    Ok(Value::from(-1))
+    let start = search_start(args, len)?;
+    let found = search(&o, start, len, &|v| ops::strict_equals(v, &target), elem)?;
+    Ok(found.map_or(Value::from(-1), Value::from))
 }
 
 fn last_index_of(this: &Value, args: &[Value]) -> JsResult<Value> {
