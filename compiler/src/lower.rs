@@ -238,6 +238,7 @@ impl<'a> Lowerer<'a> {
             self.field_initialisers(func);
         }
         self.enter_scope(func.body_scope.get(), &func.body);
+        self.hoist_body_functions(func);
         for s in &func.body {
             self.stmt(s);
         }
@@ -415,7 +416,12 @@ impl<'a> Lowerer<'a> {
             self.bind_pattern(rest, r, BindMode::Init);
             self.reset(m);
         }
-        // Hoisted function declarations of the body.
+        let _ = functions;
+    }
+
+    /// Creates the function declarations of a function body (after its lexical scope exists, so
+    /// the closures capture the right cells).
+    fn hoist_body_functions(&mut self, func: &'a Rc<Function>) {
         for s in &func.body {
             let s = match s {
                 Stmt::Export(ExportDecl::Decl(d)) => &**d,
@@ -425,7 +431,6 @@ impl<'a> Lowerer<'a> {
                 self.hoist_function(f);
             }
         }
-        let _ = functions;
     }
 
     fn hoist_function(&mut self, f: &'a Rc<Function>) {

@@ -918,8 +918,10 @@ helpers! {
     fn rt_get_iterator(dst: *mut Value, src: *const Value, kind: u32) {
         let r = (|| -> JsResult<Value> {
             let it = if kind == 1 {
-                let keys = ops::for_in_keys(read_ref(src))?;
-                ops::Iter::Array { array: Obj::array(keys), index: 0 }
+                let v = read_ref(src);
+                let keys = ops::for_in_keys(v)?;
+                let object = if v.is_nullish() { None } else { Some(ops::to_object(v)?) };
+                ops::Iter::Keys { object, keys, index: 0 }
             } else {
                 ops::get_iterator(read_ref(src))?
             };

@@ -898,6 +898,8 @@ pub fn get_method(v: &Value, key: &PropKey) -> JsResult<Option<Value>> {
 /// An iterator being consumed: a fast path over arrays that have no user iterator, or the protocol.
 pub enum Iter {
     Array { array: Obj, index: usize },
+    /// `for…in`: keys collected up front; a key deleted before it is reached is skipped.
+    Keys { object: Option<Obj>, keys: Vec<Value>, index: usize },
     Protocol { iterator: Value, next: Value, done: bool },
 }
 
@@ -950,6 +952,20 @@ impl Iter {
                 let v = get(&Value::Object(array.clone()), &PropKey::index(*index as u32))?;
                 *index += 1;
                 Ok(Some(v))
+            }
+            Iter::Keys { object, keys, index } => {
+                while *index < keys.len() {
+                    let k = keys[*index].clone();
+                    *index += 1;
+                    let still_there = match (&object, &k) {
+                        (Some(o), Value::String(s)) => has_property(o, &PropKey::String(s.clone())),
+                        _ => true,
+                    };
+                    if still_there {
+                        return Ok(Some(k));
+                    }
+                }
+                Ok(None)
             }
             Iter::Protocol { iterator, next, done } => {
                 if *done {
