@@ -148,7 +148,8 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
             let start = i;
             let mut v: i64 = 0;
             while i < b.len() && b[i].is_ascii_digit() {
-                v = v.saturating_mul(10).saturating_add((b[i] - b'0') as i64);
+                // Capped so that later arithmetic cannot overflow; such values are invalid anyway.
+                v = (v * 10 + (b[i] - b'0') as i64).min(1_000_000_000);
                 i += 1;
             }
             out.push(Tok::Num(v, i - start));
