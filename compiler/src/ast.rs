@@ -300,6 +300,14 @@ pub enum Expr {
         quasis: Vec<JsText>,
         exprs: Vec<Expr>,
     },
+    /// ``tag`a${b}c` ``: cooked strings (None where an escape is invalid) and raw strings.
+    TaggedTemplate {
+        tag: Box<Expr>,
+        cooked: Vec<Option<JsText>>,
+        raw: Vec<JsText>,
+        exprs: Vec<Expr>,
+        pos: Pos,
+    },
     Ident(Ident),
     This(Pos),
     Array(Vec<ArrayElem>, Pos),

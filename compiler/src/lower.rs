@@ -1579,6 +1579,9 @@ impl<'a> Lowerer<'a> {
                 }
                 self.emit(Inst::Move { dst, src: acc });
             }
+            Expr::TaggedTemplate { tag, cooked, raw, exprs, pos } => {
+                self.tagged_template(tag, cooked, raw, exprs, *pos, dst)
+            }
             Expr::Ident(id) => {
                 self.pos(id.pos);
                 self.load_ident(id, dst, false)
@@ -1696,6 +1699,59 @@ impl<'a> Lowerer<'a> {
                 self.emit(Inst::Binary { op: BinOp::In, dst, a: k, b: o });
             }
         }
+    }
+
+    fn tagged_template(
+        &mut self,
+        tag: &'a Expr,
+        cooked: &'a [Option<JsText>],
+        raw: &'a [JsText],
+        exprs: &'a [Expr],
+        pos: Pos,
+        dst: Reg,
+    ) {
+        let f = self.alloc();
+        let this = self.alloc();
+        match tag {
+            Expr::Member { obj, prop, .. } => {
+                self.expr_into(obj, this);
+                self.member_load(this, prop, f);
+            }
+            _ => {
+                self.expr_into(tag, f);
+                self.simple(this, Simple::Undefined);
+            }
+        }
+        let n = exprs.len() as u32 + 1;
+        let args = self.alloc_n(n);
+        let strings = args;
+        let parts = self.alloc_n(cooked.len().max(1) as u32);
+        for (i, c) in cooked.iter().enumerate() {
+            let r = Reg(parts.0 + i as u32);
+            match c {
+                Some(t) => {
+                    let k = self.konst_units(t);
+                    self.emit(Inst::Const { dst: r, c: k });
+                }
+                None => self.simple(r, Simple::Undefined),
+            }
+        }
+        self.emit(Inst::MakeArray { dst: strings, elems: parts, count: cooked.len() as u32 });
+        for (i, t) in raw.iter().enumerate() {
+            let k = self.konst_units(t);
+            self.emit(Inst::Const { dst: Reg(parts.0 + i as u32), c: k });
+        }
+        let raw_arr = self.alloc();
+        self.emit(Inst::MakeArray { dst: raw_arr, elems: parts, count: raw.len() as u32 });
+        let key = self.alloc();
+        let kc = self.konst("raw");
+        self.emit(Inst::Const { dst: key, c: kc });
+        self.emit(Inst::DefineMethod { obj: strings, key, func: raw_arr, kind: method_kind::METHOD_DATA_HIDDEN });
+        for (i, e) in exprs.iter().enumerate() {
+            self.expr_into(e, Reg(args.0 + 1 + i as u32));
+        }
+        self.pos(pos);
+        self.emit(Inst::Call { dst, callee: f, this, args, argc: n });
     }
 
     fn chain_check(&mut self, o: Reg) {

@@ -898,10 +898,18 @@ impl Cx {
                 }
                 Expr::Template { quasis, exprs: t.exprs.iter().map(|e| self.expr(e, strict)).collect() }
             }
-            swc::Expr::TaggedTpl(t) => {
-                self.unsupported("tagged templates", t.span);
-                Expr::Null
-            }
+            swc::Expr::TaggedTpl(t) => Expr::TaggedTemplate {
+                tag: Box::new(self.expr(&t.tag, strict)),
+                cooked: t
+                    .tpl
+                    .quasis
+                    .iter()
+                    .map(|q| q.cooked.as_ref().map(|c| c.to_ill_formed_utf16().collect::<Vec<u16>>().into()))
+                    .collect(),
+                raw: t.tpl.quasis.iter().map(|q| ast::text(&q.raw)).collect(),
+                exprs: t.tpl.exprs.iter().map(|e| self.expr(e, strict)).collect(),
+                pos: self.pos(t.span),
+            },
             swc::Expr::Arrow(a) => Expr::Function(self.arrow(a, strict)),
             swc::Expr::Class(c) => {
                 let name = c.ident.as_ref().map(|i| self.ident(i));

@@ -654,6 +654,12 @@ impl Resolver {
                     self.expr(x);
                 }
             }
+            Expr::TaggedTemplate { tag, exprs, .. } => {
+                self.expr(tag);
+                for x in exprs {
+                    self.expr(x);
+                }
+            }
             Expr::Ident(id) => {
                 if &*id.name == "arguments" && self.lookup_no_mark("arguments").is_none() {
                     self.use_special(|s| s.arguments);

@@ -410,6 +410,8 @@ pub mod method_kind {
     pub const LITERAL_METHOD: u32 = 4;
     pub const LITERAL_GETTER: u32 = 5;
     pub const LITERAL_SETTER: u32 = 6;
+    /// A non-enumerable, non-writable data property (the `raw` strings of a tagged template).
+    pub const METHOD_DATA_HIDDEN: u32 = 7;
 }
 
 fn set_home(f: &Value, home: &Obj) {
@@ -424,6 +426,10 @@ fn set_home(f: &Value, home: &Obj) {
 
 fn define_method(obj: &Obj, key: PropKey, f: Value, kind: u32) -> JsResult<()> {
     use method_kind::*;
+    if kind == METHOD_DATA_HIDDEN {
+        obj.define_value(key, f, 0);
+        return Ok(());
+    }
     if kind != FIELD {
         set_home(&f, obj);
         if let Value::Object(fo) = &f {
