@@ -381,6 +381,8 @@ pub enum FuncKind {
 #[derive(Debug)]
 pub struct Function {
     pub name: Option<Ident>,
+    /// A named function *expression*: its name is visible inside it.
+    pub self_binding: bool,
     /// The name given to an anonymous function by its context (`const f = () => …`).
     pub inferred_name: std::cell::RefCell<Option<Rc<str>>>,
     pub params: Vec<Pattern>,

@@ -38,6 +38,7 @@ pub fn analyze(name: &str, source: &str) -> Result<(Rc<ast::Function>, resolve::
 fn script_function(program: &mut ast::Program) -> Rc<ast::Function> {
     let body = std::mem::take(&mut program.body);
     Rc::new(ast::Function {
+        self_binding: false,
         name: None,
         inferred_name: std::cell::RefCell::new(None),
         params: Vec::new(),
@@ -63,4 +64,78 @@ pub fn compile(name: &str, source: &str, options: CompileOptions) -> Result<Comp
     codegen::compile(module, source_info).map_err(|e| {
         vec![Diagnostic::error("E9000", format!("internal compiler error: {e}"), program.pos, program.pos)]
     })
+}
+
+/// Lowers `source` to IR and prints every function (for tests and debugging).
+pub fn dump_ir(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
+    let mut program = parse::parse(name, source)?;
+    let script = script_function(&mut program);
+    let res = resolve::Resolver::resolve(&program, &script, false);
+    let module = lower::lower(&res, &script);
+    Ok(module.functions.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ir(src: &str) -> String {
+        match dump_ir("t.js", src) {
+            Ok(s) => s,
+            Err(d) => format!("{}", d.iter().map(|d| d.render("t.js", src)).collect::<String>()),
+        }
+    }
+
+    #[test]
+    fn locals_stay_in_registers_and_captured_ones_move_to_cells() {
+        insta::assert_snapshot!(ir("function f(a) { let b = a + 1; return () => b; }"));
+    }
+
+    #[test]
+    fn verifier_rejects_an_undefined_label() {
+        let f = ir::FuncIr {
+            name: "bad".into(),
+            insts: vec![ir::Inst::Jump(ir::Label(3))],
+            nregs: 1,
+            ncells: 0,
+            nlabels: 4,
+            param_regs: 0,
+            length: 0,
+            kind: pipy_runtime::function::FuncKind::Normal,
+            strict: true,
+            uses_this: false,
+            pos: 0,
+            nenv: 0,
+        };
+        let e = ir::verify(&f, 0, 0, 1).expect_err("an undefined label must be rejected");
+        assert!(e.to_string().contains("label L3 not defined"), "{e}");
+    }
+
+    #[test]
+    fn verifier_rejects_an_out_of_range_register() {
+        let f = ir::FuncIr {
+            name: "bad".into(),
+            insts: vec![ir::Inst::Move { dst: ir::Reg(0), src: ir::Reg(7) }],
+            nregs: 2,
+            ncells: 0,
+            nlabels: 0,
+            param_regs: 0,
+            length: 0,
+            kind: pipy_runtime::function::FuncKind::Normal,
+            strict: true,
+            uses_this: false,
+            pos: 0,
+            nenv: 0,
+        };
+        let e = ir::verify(&f, 0, 0, 1).expect_err("a register beyond nregs must be rejected");
+        assert!(e.to_string().contains("r7 out of range"), "{e}");
+    }
+
+    #[test]
+    fn unsupported_syntax_is_a_diagnostic_not_a_panic() {
+        let src = "function* g() { yield 1 }";
+        let d = compile("t.js", src, CompileOptions::default()).err().expect("generators are refused");
+        assert_eq!(d[0].code, "E0002");
+        assert!(d[0].message.contains("generator"), "{}", d[0].message);
+    }
 }

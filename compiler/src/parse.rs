@@ -369,6 +369,7 @@ impl Cx {
         }
         let body = self.stmts(body_stmts, strict);
         Rc::new(Function {
+            self_binding: false,
             name,
             inferred_name: Default::default(),
             params,
@@ -410,6 +411,7 @@ impl Cx {
             }
         };
         Rc::new(Function {
+            self_binding: false,
             name: None,
             inferred_name: Default::default(),
             params,
@@ -449,6 +451,7 @@ impl Cx {
                     }
                     let body = k.body.as_ref().map(|b| self.stmts(&b.stmts, true)).unwrap_or_default();
                     constructor = Some(Rc::new(Function {
+            self_binding: false,
                         name: None,
                         inferred_name: Default::default(),
                         params,
@@ -510,6 +513,7 @@ impl Cx {
                 swc::ClassMember::StaticBlock(b) => {
                     let body = self.stmts(&b.body.stmts, true);
                     members.push(ClassMember::StaticBlock(Rc::new(Function {
+            self_binding: false,
                         name: None,
                         inferred_name: Default::default(),
                         params: Vec::new(),
@@ -539,6 +543,7 @@ impl Cx {
                 Vec::new()
             };
             Rc::new(Function {
+            self_binding: false,
                 name: None,
                 inferred_name: Default::default(),
                 params: Vec::new(),
@@ -560,6 +565,7 @@ impl Cx {
             None
         } else {
             Some(Rc::new(Function {
+            self_binding: false,
                 name: None,
                 inferred_name: std::cell::RefCell::new(Some("<instance_members_initializer>".into())),
                 params: Vec::new(),
@@ -768,7 +774,14 @@ impl Cx {
             }
             swc::Expr::Fn(f) => {
                 let name = f.ident.as_ref().map(|i| self.ident(i));
-                Expr::Function(self.function(name, &f.function, FuncKind::Normal, strict))
+                let func = self.function(name, &f.function, FuncKind::Normal, strict);
+                if func.name.is_some() {
+                    // Only this parser holds the Rc so far.
+                    if let Some(inner) = Rc::get_mut(&mut func.clone()) {
+                        inner.self_binding = true;
+                    }
+                }
+                Expr::Function(func)
             }
             swc::Expr::Unary(u) => {
                 let op = match u.op {

@@ -270,7 +270,7 @@ impl Resolver {
                 }
             }
         }
-        if let (Some(n), FuncKind::Normal) = (&f.name, f.kind) {
+        if let (Some(n), true) = (&f.name, f.self_binding) {
             // A named function expression sees its own name unless something shadows it.
             let fs = self.function_scope();
             if !self.scopes[fs].names.contains_key(&n.name) {
