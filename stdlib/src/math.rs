@@ -251,11 +251,13 @@ mod tests {
             assert!((0.0..1.0).contains(&r));
         }
         assert_eq!(path("Math.PI").as_number(), Some(std::f64::consts::PI));
-        let tag = crate::util::testing::s(&pipy_runtime::ops::get(
-            &path("Math"),
-            &pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_to_string_tag.clone()),
-        )
-        .unwrap_or_default());
+        let tag = crate::util::testing::s(
+            &pipy_runtime::ops::get(
+                &path("Math"),
+                &pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_to_string_tag.clone()),
+            )
+            .unwrap_or_default(),
+        );
         assert_eq!(tag, "Math");
     }
 }
