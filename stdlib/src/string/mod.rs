@@ -209,7 +209,9 @@ fn code_point_at(this: &Value, args: &[Value]) -> JsResult<Value> {
     if k < 0.0 || k >= s.len() as f64 {
         return Ok(Value::Undefined);
     }
-    Ok(Value::from(code_point_at_units(&s.units(), k as usize).0))
+    let k = k as usize;
+    let pair = [s.unit_at(k), s.get_unit(k + 1).unwrap_or(0)];
+    Ok(Value::from(code_point_at_units(&pair, 0).0))
 }
 
 fn concat(this: &Value, args: &[Value]) -> JsResult<Value> {
@@ -291,12 +293,32 @@ fn last_index_of(this: &Value, args: &[Value]) -> JsResult<Value> {
     })
 }
 
-/// Not ICU collation: case-insensitive code-point order first, then lower case before upper case,
-/// which matches Node for plain ASCII words.
+/// An approximation of ICU's root collation, enough for sorting words as Node does: letters
+/// compare without accents and case first (punctuation < digits < letters), then accents, then
+/// lower case before upper case.
 fn locale_compare(this: &Value, args: &[Value]) -> JsResult<Value> {
+    use unicode_normalization::UnicodeNormalization;
     let s = this_str(this, "localeCompare")?.to_rust_string();
     let t = ops::to_string(&arg(args, 0))?.to_rust_string();
-    let ord = s.to_lowercase().cmp(&t.to_lowercase()).then_with(|| t.cmp(&s));
+    let is_mark = |c: char| matches!(c as u32, 0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F);
+    let primary = |x: &str| -> Vec<(u8, char)> {
+        x.nfd()
+            .filter(|&c| !is_mark(c))
+            .flat_map(char::to_lowercase)
+            .map(|c| {
+                let class = if c.is_alphabetic() {
+                    2
+                } else if c.is_numeric() {
+                    1
+                } else {
+                    0
+                };
+                (class, c)
+            })
+            .collect()
+    };
+    let secondary = |x: &str| -> String { x.nfd().flat_map(char::to_lowercase).collect() };
+    let ord = primary(&s).cmp(&primary(&t)).then_with(|| secondary(&s).cmp(&secondary(&t))).then_with(|| t.cmp(&s));
     Ok(Value::Number(match ord {
         std::cmp::Ordering::Less => -1.0,
         std::cmp::Ordering::Equal => 0.0,

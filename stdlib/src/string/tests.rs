@@ -133,6 +133,11 @@ fn case_trim_normalize() {
     assert_eq!(m("localeCompare", "a", &[st("A")]), "-1");
     assert_eq!(m("localeCompare", "b", &[st("a")]), "1");
     assert_eq!(m("localeCompare", "a", &[st("a")]), "0");
+    assert_eq!(m("localeCompare", "é", &[st("f")]), "-1");
+    assert_eq!(m("localeCompare", "e", &[st("é")]), "-1");
+    assert_eq!(m("localeCompare", "_a", &[st("1")]), "-1");
+    assert_eq!(m("localeCompare", "a10", &[st("a9")]), "-1");
+    assert_eq!(m("localeCompare", "Zebra", &[st("apple")]), "1");
 }
 
 #[test]
@@ -214,6 +219,20 @@ fn substitution() {
 }
 
 #[test]
+fn well_formed_and_html() {
+    setup();
+    let lone = Value::String(pipy_runtime::JsString::from_utf16(vec![97, 0xd800]));
+    let r = call("String.prototype.isWellFormed", &lone, &[]).unwrap_or_default();
+    assert!(!r.truthy());
+    let r = call("String.prototype.toWellFormed", &lone, &[]).unwrap_or_default();
+    assert_eq!(s(&r), "a\u{fffd}");
+    assert_eq!(m("isWellFormed", "a😀", &[]), "true");
+    assert_eq!(m("bold", "x", &[]), "<b>x</b>");
+    assert_eq!(m("anchor", "x", &[st("a\"b")]), "<a name=\"a&quot;b\">x</a>");
+    assert_eq!(m("fontsize", "x", &[n(7.0)]), "<font size=\"7\">x</font>");
+}
+
+#[test]
 fn iterator_by_code_points() {
     setup();
     let sym = pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_iterator.clone());
@@ -234,4 +253,28 @@ fn iterator_by_code_points() {
     let tag =
         ops::get(&it, &pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_to_string_tag.clone()));
     assert_eq!(s(&tag.unwrap_or_default()), "String Iterator");
+}
+
+/// Prints `name length` of every built-in function installed here (compare with Node).
+#[test]
+#[ignore]
+fn dump_lengths() {
+    setup();
+    for p in ["String", "String.prototype", "Number", "Number.prototype", "Math", "Boolean.prototype"] {
+        let o = path(p);
+        let Some(obj) = o.as_object() else { continue };
+        let mut lines = Vec::new();
+        for k in obj.own_keys() {
+            let Some(name) = k.as_string() else { continue };
+            let v = ops::get(&o, &k).unwrap_or_default();
+            if v.is_callable() {
+                let len = s(&ops::get_str(&v, "length").unwrap_or_default());
+                lines.push(format!("{p}.{name} {len}"));
+            }
+        }
+        lines.sort();
+        for l in lines {
+            println!("{l}");
+        }
+    }
 }

@@ -27,6 +27,24 @@ pub(super) fn install(proto: &Obj) {
     proto.define_hidden("trimLeft", trim_start);
     proto.define_hidden("trimRight", trim_end);
 
+    util::method(proto, "isWellFormed", 0, |this, _| {
+        let s = this_str(this, "isWellFormed")?;
+        Ok(Value::Bool(s.as_ascii().is_some() || char::decode_utf16(s.units().iter().copied()).all(|r| r.is_ok())))
+    });
+    util::method(proto, "toWellFormed", 0, |this, _| {
+        let s = this_str(this, "toWellFormed")?;
+        if s.as_ascii().is_some() {
+            return Ok(Value::String(s));
+        }
+        let mut out: Vec<u16> = Vec::with_capacity(s.len());
+        for r in char::decode_utf16(s.units().iter().copied()) {
+            let mut buf = [0u16; 2];
+            out.extend_from_slice(r.unwrap_or('\u{FFFD}').encode_utf16(&mut buf));
+        }
+        Ok(Value::String(JsString::from_utf16(out)))
+    });
+    install_html_methods(proto);
+
     let i = realm::intrinsics();
     let iter_proto = Obj::new(Some(i.iterator_prototype.clone()), ObjectKind::Ordinary);
     util::method(&iter_proto, "next", 0, iterator_next);
@@ -37,6 +55,48 @@ pub(super) fn install(proto: &Obj) {
     );
     realm::register("StringIteratorPrototype", Value::Object(iter_proto));
     util::symbol_method(proto, PropKey::Symbol(i.sym_iterator.clone()), "[Symbol.iterator]", 0, iterator);
+}
+
+/// Annex B's HTML methods (`"x".bold()` is `"<b>x</b>"`).
+fn install_html_methods(proto: &Obj) {
+    macro_rules! html {
+        ($($name:literal => $tag:literal $(, $attr:literal)?;)*) => {
+            $(util::method(proto, $name, html!(@len $($attr)?), |this, args| {
+                create_html(this, args, $name, $tag, html!(@attr $($attr)?))
+            });)*
+        };
+        (@len $attr:literal) => { 1 };
+        (@len) => { 0 };
+        (@attr $attr:literal) => { $attr };
+        (@attr) => { "" };
+    }
+    html! {
+        "anchor" => "a", "name";
+        "big" => "big";
+        "blink" => "blink";
+        "bold" => "b";
+        "fixed" => "tt";
+        "fontcolor" => "font", "color";
+        "fontsize" => "font", "size";
+        "italics" => "i";
+        "link" => "a", "href";
+        "small" => "small";
+        "strike" => "strike";
+        "sub" => "sub";
+        "sup" => "sup";
+    }
+}
+
+fn create_html(this: &Value, args: &[Value], method: &str, tag: &str, attribute: &str) -> JsResult<Value> {
+    let s = this_str(this, method)?;
+    let mut open = format!("<{tag}");
+    if !attribute.is_empty() {
+        let v = ops::to_string(&arg(args, 0))?.to_rust_string().replace('"', "&quot;");
+        open.push_str(&format!(" {attribute}=\"{v}\""));
+    }
+    open.push('>');
+    let out = JsString::from_string(open).concat(&s).concat_str(&format!("</{tag}>"));
+    Ok(Value::String(out))
 }
 
 /// Defines `name` on `target` and returns the function object (to alias it under another name).
