@@ -1,1 +1,7 @@
-//! placeholder
+//! The interactive PipyJS shell and the engine facade (`engine`) that ties the compiler and the
+//! standard library together for the binary.
+//!
+//! Architecture invariant: nothing here opens a socket.
+
+pub mod engine;
+pub mod shell;

@@ -163,7 +163,7 @@ fn args_slice<'a>(argv: *const Value, argc: u32) -> &'a [Value] {
 pub fn enter(frame: &mut Frame) -> u32 {
     let r = realm::realm();
     r.frames.borrow_mut().push(frame as *const Frame);
-    let code = frame.template.code;
+    let code = frame.template.code.get();
     let status = code(frame as *mut Frame);
     r.frames.borrow_mut().pop();
     status
@@ -410,6 +410,8 @@ pub mod method_kind {
     pub const LITERAL_METHOD: u32 = 4;
     pub const LITERAL_GETTER: u32 = 5;
     pub const LITERAL_SETTER: u32 = 6;
+    /// A non-enumerable, non-writable data property (the `raw` strings of a tagged template).
+    pub const METHOD_DATA_HIDDEN: u32 = 7;
 }
 
 fn set_home(f: &Value, home: &Obj) {
@@ -424,6 +426,10 @@ fn set_home(f: &Value, home: &Obj) {
 
 fn define_method(obj: &Obj, key: PropKey, f: Value, kind: u32) -> JsResult<()> {
     use method_kind::*;
+    if kind == METHOD_DATA_HIDDEN {
+        obj.define_value(key, f, 0);
+        return Ok(());
+    }
     if kind != FIELD {
         set_home(&f, obj);
         if let Value::Object(fo) = &f {
@@ -918,8 +924,10 @@ helpers! {
     fn rt_get_iterator(dst: *mut Value, src: *const Value, kind: u32) {
         let r = (|| -> JsResult<Value> {
             let it = if kind == 1 {
-                let keys = ops::for_in_keys(read_ref(src))?;
-                ops::Iter::Array { array: Obj::array(keys), index: 0 }
+                let v = read_ref(src);
+                let keys = ops::for_in_keys(v)?;
+                let object = if v.is_nullish() { None } else { Some(ops::to_object(v)?) };
+                ops::Iter::Keys { object, keys, index: 0 }
             } else {
                 ops::get_iterator(read_ref(src))?
             };

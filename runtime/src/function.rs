@@ -116,7 +116,8 @@ impl SourceInfo {
 /// Everything about a script function that does not change per closure.
 pub struct FuncTemplate {
     pub name: JsString,
-    pub code: CodeFn,
+    /// Set once the module's machine code is finalised.
+    pub code: std::cell::Cell<CodeFn>,
     /// The `length` property: parameters before the first default or rest.
     pub length: u32,
     /// Plain parameters copied into registers `0..param_regs` on entry.

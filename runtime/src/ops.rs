@@ -207,15 +207,15 @@ pub fn get_obj(o: &Obj, key: &PropKey, receiver: &Value) -> JsResult<Value> {
                 PropSlot::Accessor(None, _) => Ok(Value::Undefined),
             };
         }
-        if key.is_private() {
-            return Err(error::type_error(&format!(
-                "Cannot read private member {} from an object whose class did not declare it",
-                key_display(key)
-            )));
-        }
         let next = cur.borrow().proto.clone();
         match next {
             Some(p) => cur = p,
+            None if key.is_private() => {
+                return Err(error::type_error(&format!(
+                    "Cannot read private member {} from an object whose class did not declare it",
+                    key_display(key)
+                )));
+            }
             None => return Ok(Value::Undefined),
         }
     }
@@ -305,15 +305,15 @@ pub fn set_obj(o: &Obj, key: &PropKey, value: Value, receiver: &Value) -> JsResu
                 }
             }
         }
-        if key.is_private() {
-            return Err(error::type_error(&format!(
-                "Cannot write private member {} to an object whose class did not declare it",
-                key_display(key)
-            )));
-        }
         let next = cur.borrow().proto.clone();
         match next {
             Some(p) => cur = p,
+            None if key.is_private() => {
+                return Err(error::type_error(&format!(
+                    "Cannot write private member {} to an object whose class did not declare it",
+                    key_display(key)
+                )));
+            }
             None => break,
         }
     }
@@ -897,8 +897,21 @@ pub fn get_method(v: &Value, key: &PropKey) -> JsResult<Option<Value>> {
 
 /// An iterator being consumed: a fast path over arrays that have no user iterator, or the protocol.
 pub enum Iter {
-    Array { array: Obj, index: usize },
-    Protocol { iterator: Value, next: Value, done: bool },
+    Array {
+        array: Obj,
+        index: usize,
+    },
+    /// `for…in`: keys collected up front; a key deleted before it is reached is skipped.
+    Keys {
+        object: Option<Obj>,
+        keys: Vec<Value>,
+        index: usize,
+    },
+    Protocol {
+        iterator: Value,
+        next: Value,
+        done: bool,
+    },
 }
 
 pub fn get_iterator(v: &Value) -> JsResult<Iter> {
@@ -950,6 +963,20 @@ impl Iter {
                 let v = get(&Value::Object(array.clone()), &PropKey::index(*index as u32))?;
                 *index += 1;
                 Ok(Some(v))
+            }
+            Iter::Keys { object, keys, index } => {
+                while *index < keys.len() {
+                    let k = keys[*index].clone();
+                    *index += 1;
+                    let still_there = match (&object, &k) {
+                        (Some(o), Value::String(s)) => has_property(o, &PropKey::String(s.clone())),
+                        _ => true,
+                    };
+                    if still_there {
+                        return Ok(Some(k));
+                    }
+                }
+                Ok(None)
             }
             Iter::Protocol { iterator, next, done } => {
                 if *done {

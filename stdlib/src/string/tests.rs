@@ -191,6 +191,37 @@ fn symbol_protocol_delegation() {
     assert!(m("startsWith", "abc", &[re]).starts_with("throws TypeError: First argument"));
 }
 
+fn regexp(src: &str, flags: &str) -> Value {
+    let Value::Object(c) = path("RegExp") else { return Value::Undefined };
+    function::construct(&c, &[st(src), st(flags)], &c).unwrap_or_default()
+}
+
+fn list(v: &Value) -> String {
+    ops::list_from_array_like(v).unwrap_or_default().iter().map(s).collect::<Vec<_>>().join("|")
+}
+
+#[test]
+fn with_regexp() {
+    setup();
+    if path("RegExp").is_undefined() {
+        return;
+    }
+    let r = |name: &str, this: &str, args: &[Value]| call(&format!("String.prototype.{name}"), &st(this), args);
+    assert_eq!(list(&r("match", "a1b22", &[st("\\d+")]).unwrap_or_default()), "1");
+    assert_eq!(list(&r("match", "a1b22", &[regexp("\\d+", "g")]).unwrap_or_default()), "1|22");
+    assert!(r("match", "abc", &[st("x")]).unwrap_or_default().is_null());
+    assert_eq!(s(&r("search", "abc", &[st("c")]).unwrap_or_default()), "2");
+    assert_eq!(s(&r("search", "a.c", &[st(".")]).unwrap_or_default()), "0");
+    assert_eq!(list(&r("split", "a1b2c", &[regexp("\\d", "")]).unwrap_or_default()), "a|b|c");
+    assert_eq!(s(&r("replace", "a1b2", &[regexp("(\\d)", "g"), st("<$1>")]).unwrap_or_default()), "a<1>b<2>");
+    assert_eq!(s(&r("replaceAll", "a1b2", &[regexp("\\d", "g"), st("#")]).unwrap_or_default()), "a#b#");
+    assert!(r("replaceAll", "a1b2", &[regexp("\\d", ""), st("#")]).is_err());
+    let it = r("matchAll", "a1b22", &[st("\\d+")]).unwrap_or_default();
+    let all = ops::iterate_to_vec(&it).unwrap_or_default();
+    assert_eq!(all.iter().map(|m| s(&ops::get_str(m, "0").unwrap_or_default())).collect::<Vec<_>>(), ["1", "22"]);
+    assert!(r("matchAll", "a", &[regexp("a", "")]).is_err());
+}
+
 #[test]
 fn substitution() {
     setup();

@@ -1,0 +1,1044 @@
+//! Code generation: register IR → Cranelift IR → native code (cranelift-jit).
+//!
+//! Every IR instruction becomes either inline code (number arithmetic and comparison, moves of
+//! non-heap values, truthiness, nullish and TDZ tests) or a call to a runtime helper of the one
+//! declared ABI (`pipy_runtime::abi`). Helpers report exceptions by a non-zero status; the code
+//! branches on it to the active `try` handler or out of the function with status 1.
+//!
+//! Architecture invariant: Cranelift types never leave this module.
+
+use crate::ir::{self, BinOp, Capture, FuncIr, Inst, Label, Reg, Simple, UnOp};
+use crate::lower::ModuleIr;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature, Value as CValue, types};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module};
+use pipy_runtime::abi::{self, AbiType, Helper, PropIc};
+use pipy_runtime::function::{CodeFn, Frame, FuncTemplate, SourceInfo};
+use pipy_runtime::string::JsString;
+use pipy_runtime::value::{Value, tag};
+use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    #[error("JIT setup failed: {0}")]
+    Setup(String),
+    #[error("code generation failed for `{func}`: {message}")]
+    Function { func: String, message: String },
+    #[error(transparent)]
+    Verify(#[from] ir::VerifyError),
+}
+
+/// Everything compiled code refers to by address. It lives as long as any of its functions
+/// (templates keep it alive; it keeps the templates: a module is never freed, see ARCHITECTURE.md).
+pub struct ModuleData {
+    consts: Box<[Value]>,
+    ics: Box<[PropIc]>,
+    capture_lists: RefCell<Vec<Box<[u32]>>>,
+    templates: RefCell<Vec<Rc<FuncTemplate>>>,
+    jit: RefCell<Option<JITModule>>,
+}
+
+/// A compiled script or module: its top-level function and all others.
+pub struct CompiledModule {
+    pub templates: Vec<Rc<FuncTemplate>>,
+}
+
+impl CompiledModule {
+    pub fn main(&self) -> Rc<FuncTemplate> {
+        self.templates[0].clone()
+    }
+}
+
+extern "C" fn not_compiled(_frame: *mut Frame) -> u32 {
+    pipy_runtime::realm::set_exception(pipy_runtime::error::type_error("internal: function was not compiled"));
+    abi::STATUS_THROW
+}
+
+fn jit_module() -> Result<JITModule, CodegenError> {
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, k: &str, v: &str| {
+        flags.set(k, v).map_err(|e| CodegenError::Setup(format!("{k}={v}: {e}")))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    set(&mut flags, "is_pic", "false")?;
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    let isa_builder = cranelift_native::builder().map_err(|e| CodegenError::Setup(e.to_string()))?;
+    let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| CodegenError::Setup(e.to_string()))?;
+    let mut jb = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+    for h in Helper::ALL {
+        let d = h.decl();
+        jb.symbol(d.name, d.addr);
+    }
+    Ok(JITModule::new(jb))
+}
+
+/// Compiles every function of `module` to native code.
+pub fn compile(module: ModuleIr, source: Rc<SourceInfo>) -> Result<CompiledModule, CodegenError> {
+    let nconsts = module.consts.len();
+    let nfuncs = module.functions.len();
+    for f in &module.functions {
+        ir::verify(f, nconsts, module.nics as usize, nfuncs)?;
+    }
+    let consts: Box<[Value]> = module
+        .consts
+        .iter()
+        .map(|c| match c {
+            ir::Constant::Str(u) => Value::String(JsString::from_utf16(u.clone())),
+        })
+        .collect();
+    let ics: Box<[PropIc]> = (0..module.nics).map(|_| PropIc::default()).collect();
+    let data = Rc::new(ModuleData {
+        consts,
+        ics,
+        capture_lists: RefCell::new(Vec::new()),
+        templates: RefCell::new(Vec::new()),
+        jit: RefCell::new(None),
+    });
+    let keep: Rc<dyn std::any::Any> = data.clone();
+    let templates: Vec<Rc<FuncTemplate>> = module
+        .functions
+        .iter()
+        .map(|f| {
+            Rc::new(FuncTemplate {
+                name: JsString::new(&f.name),
+                code: Cell::new(not_compiled as CodeFn),
+                length: f.length,
+                param_regs: f.param_regs,
+                nregs: f.nregs,
+                ncells: f.ncells,
+                kind: f.kind,
+                strict: f.strict,
+                uses_this: f.uses_this,
+                source: source.clone(),
+                pos: f.pos,
+                keep_alive: keep.clone(),
+            })
+        })
+        .collect();
+    *data.templates.borrow_mut() = templates.clone();
+
+    let mut jit = jit_module()?;
+    let mut helper_ids: FxHashMap<Helper, FuncId> = FxHashMap::default();
+    for h in Helper::ALL {
+        let d = h.decl();
+        let mut sig = jit.make_signature();
+        for p in d.params {
+            sig.params.push(AbiParam::new(match p {
+                AbiType::Ptr => types::I64,
+                AbiType::U32 => types::I32,
+                AbiType::F64 => types::F64,
+            }));
+        }
+        sig.returns.push(AbiParam::new(types::I32));
+        let id = jit.declare_function(d.name, Linkage::Import, &sig).map_err(|e| CodegenError::Setup(e.to_string()))?;
+        helper_ids.insert(*h, id);
+    }
+    let mut fn_sig = jit.make_signature();
+    fn_sig.params.push(AbiParam::new(types::I64));
+    fn_sig.returns.push(AbiParam::new(types::I32));
+    let mut ids = Vec::new();
+    for (i, _) in module.functions.iter().enumerate() {
+        let id = jit
+            .declare_function(&format!("js{i}"), Linkage::Local, &fn_sig)
+            .map_err(|e| CodegenError::Setup(e.to_string()))?;
+        ids.push(id);
+    }
+    let mut ctx = jit.make_context();
+    let mut fbc = FunctionBuilderContext::new();
+    for (i, f) in module.functions.iter().enumerate() {
+        ctx.func.signature = fn_sig.clone();
+        {
+            let b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+            let mut g = Gen {
+                b,
+                jit: &mut jit,
+                helper_ids: &helper_ids,
+                helper_refs: FxHashMap::default(),
+                data: &data,
+                templates: &templates,
+                f,
+                blocks: Vec::new(),
+                frame: None,
+                regs: None,
+                unwind: None,
+                handler: None,
+                terminated: false,
+                pos: f.pos,
+                stored_pos: None,
+            };
+            g.build().map_err(|message| CodegenError::Function { func: f.name.clone(), message })?;
+            let config = g.jit.target_config();
+            g.b.finalize(config);
+        }
+        jit.define_function(ids[i], &mut ctx)
+            .map_err(|e| CodegenError::Function { func: f.name.clone(), message: format!("{e:?}") })?;
+        jit.clear_context(&mut ctx);
+    }
+    jit.finalize_definitions().map_err(|e| CodegenError::Setup(e.to_string()))?;
+    for (i, t) in templates.iter().enumerate() {
+        let ptr = jit.get_finalized_function(ids[i]);
+        // SAFETY: `ptr` is the entry of a function this module just compiled with the signature
+        // `extern "C" fn(*mut Frame) -> u32` (`fn_sig`: one pointer-sized argument, an i32 result,
+        // the platform C calling convention). The JIT memory stays mapped: the module is kept in
+        // `ModuleData`, which every template keeps alive.
+        let code: CodeFn = unsafe { std::mem::transmute::<*const u8, CodeFn>(ptr) };
+        t.code.set(code);
+    }
+    *data.jit.borrow_mut() = Some(jit);
+    Ok(CompiledModule { templates })
+}
+
+struct Gen<'a, 'b> {
+    b: FunctionBuilder<'b>,
+    jit: &'a mut JITModule,
+    helper_ids: &'a FxHashMap<Helper, FuncId>,
+    helper_refs: FxHashMap<Helper, FuncRef>,
+    data: &'a Rc<ModuleData>,
+    templates: &'a [Rc<FuncTemplate>],
+    f: &'a FuncIr,
+    blocks: Vec<Block>,
+    frame: Option<CValue>,
+    regs: Option<CValue>,
+    unwind: Option<Block>,
+    handler: Option<Label>,
+    terminated: bool,
+    pos: u32,
+    stored_pos: Option<u32>,
+}
+
+const PTR: types::Type = types::I64;
+
+impl Gen<'_, '_> {
+    fn frame(&self) -> CValue {
+        self.frame.expect("set in build")
+    }
+
+    fn build(&mut self) -> Result<(), String> {
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        self.b.switch_to_block(entry);
+        let frame = self.b.block_params(entry)[0];
+        self.frame = Some(frame);
+        let regs = self.b.ins().load(PTR, MemFlagsData::trusted(), frame, abi::FRAME_REGS);
+        self.regs = Some(regs);
+        self.blocks = (0..self.f.nlabels).map(|_| self.b.create_block()).collect();
+        let unwind = self.b.create_block();
+        self.unwind = Some(unwind);
+        for inst in &self.f.insts {
+            self.inst(inst)?;
+        }
+        if !self.terminated {
+            let one = self.b.ins().iconst(types::I32, 0);
+            self.b.ins().return_(&[one]);
+        }
+        self.b.switch_to_block(unwind);
+        let one = self.b.ins().iconst(types::I32, abi::STATUS_THROW as i64);
+        self.b.ins().return_(&[one]);
+        self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    fn reg(&mut self, r: Reg) -> CValue {
+        let base = self.regs.expect("set in build");
+        self.b.ins().iadd_imm_s(base, (r.0 as i64) * abi::VALUE_SIZE as i64)
+    }
+
+    fn ptr_const(&mut self, p: *const u8) -> CValue {
+        self.b.ins().iconst(PTR, p as i64)
+    }
+
+    fn const_ptr(&mut self, c: ir::ConstId) -> CValue {
+        let p = &self.data.consts[c.0 as usize] as *const Value as *const u8;
+        self.ptr_const(p)
+    }
+
+    fn ic_ptr(&mut self, ic: ir::IcId) -> CValue {
+        let p = &self.data.ics[ic.0 as usize] as *const PropIc as *const u8;
+        self.ptr_const(p)
+    }
+
+    fn u32c(&mut self, v: u32) -> CValue {
+        self.b.ins().iconst(types::I32, v as i64)
+    }
+
+    fn helper(&mut self, h: Helper) -> FuncRef {
+        if let Some(&r) = self.helper_refs.get(&h) {
+            return r;
+        }
+        let id = self.helper_ids[&h];
+        let r = self.jit.declare_func_in_func(id, self.b.func);
+        self.helper_refs.insert(h, r);
+        r
+    }
+
+    fn call(&mut self, h: Helper, args: &[CValue]) -> CValue {
+        let f = self.helper(h);
+        let call = self.b.ins().call(f, args);
+        self.b.inst_results(call)[0]
+    }
+
+    fn store_pos(&mut self) {
+        if self.stored_pos != Some(self.pos) {
+            let p = self.b.ins().iconst(types::I32, self.pos as i64);
+            let fr = self.frame();
+            self.b.ins().store(MemFlagsData::trusted(), p, fr, abi::FRAME_POS);
+            self.stored_pos = Some(self.pos);
+        }
+    }
+
+    fn exc_target(&self) -> Block {
+        match self.handler {
+            Some(l) => self.blocks[l.0 as usize],
+            None => self.unwind.expect("set in build"),
+        }
+    }
+
+    /// Calls a fallible helper and branches to the handler on a non-zero status.
+    fn call_checked(&mut self, h: Helper, args: &[CValue]) {
+        self.store_pos();
+        let status = self.call(h, args);
+        let cont = self.b.create_block();
+        let exc = self.exc_target();
+        self.b.ins().brif(status, exc, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    fn tag_of(&mut self, addr: CValue) -> CValue {
+        self.b.ins().uload8(types::I32, MemFlagsData::trusted(), addr, 0)
+    }
+
+    fn number_of(&mut self, addr: CValue) -> CValue {
+        self.b.ins().load(types::F64, MemFlagsData::trusted(), addr, abi::VALUE_PAYLOAD)
+    }
+
+    fn is_not_heap(&mut self, t: CValue) -> CValue {
+        self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, t, tag::FIRST_HEAP as i64)
+    }
+
+    fn inst(&mut self, inst: &Inst) -> Result<(), String> {
+        if let Inst::Label(l) = inst {
+            let blk = self.blocks[l.0 as usize];
+            if !self.terminated {
+                self.b.ins().jump(blk, &[]);
+            }
+            self.b.switch_to_block(blk);
+            self.terminated = false;
+            self.stored_pos = None;
+            return Ok(());
+        }
+        if let Inst::Pos(p) = inst {
+            self.pos = *p;
+            return Ok(());
+        }
+        if let Inst::Handler(h) = inst {
+            self.handler = *h;
+            return Ok(());
+        }
+        if self.terminated {
+            // Unreachable code after a jump: give it a block of its own.
+            let blk = self.b.create_block();
+            self.b.switch_to_block(blk);
+            self.terminated = false;
+            self.stored_pos = None;
+        }
+        match inst {
+            Inst::Label(_) | Inst::Pos(_) | Inst::Handler(_) => {}
+            Inst::Move { dst, src } => {
+                if dst != src {
+                    self.emit_move(*dst, *src);
+                }
+            }
+            Inst::Number { dst, value } => {
+                let d = self.reg(*dst);
+                let t = self.tag_of(d);
+                let ok = self.is_not_heap(t);
+                let fast = self.b.create_block();
+                let slow = self.b.create_block();
+                let done = self.b.create_block();
+                self.b.ins().brif(ok, fast, &[], slow, &[]);
+                self.b.switch_to_block(fast);
+                let tg = self.b.ins().iconst(types::I8, tag::NUMBER as i64);
+                self.b.ins().store(MemFlagsData::trusted(), tg, d, 0);
+                let v = self.b.ins().f64const(*value);
+                self.b.ins().store(MemFlagsData::trusted(), v, d, abi::VALUE_PAYLOAD);
+                self.b.ins().jump(done, &[]);
+                self.b.switch_to_block(slow);
+                let v = self.b.ins().f64const(*value);
+                self.call(Helper::rt_set_number, &[d, v]);
+                self.b.ins().jump(done, &[]);
+                self.b.switch_to_block(done);
+            }
+            Inst::Simple { dst, value } => {
+                let d = self.reg(*dst);
+                let t = self.tag_of(d);
+                let ok = self.is_not_heap(t);
+                let fast = self.b.create_block();
+                let slow = self.b.create_block();
+                let done = self.b.create_block();
+                self.b.ins().brif(ok, fast, &[], slow, &[]);
+                self.b.switch_to_block(fast);
+                let (tg, payload) = match value {
+                    Simple::Undefined => (tag::UNDEFINED, None),
+                    Simple::Null => (tag::NULL, None),
+                    Simple::False => (tag::BOOL, Some(0)),
+                    Simple::True => (tag::BOOL, Some(1)),
+                    Simple::Hole => (tag::HOLE, None),
+                };
+                let tv = self.b.ins().iconst(types::I8, tg as i64);
+                self.b.ins().store(MemFlagsData::trusted(), tv, d, 0);
+                if let Some(p) = payload {
+                    let pv = self.b.ins().iconst(types::I8, p);
+                    self.b.ins().store(MemFlagsData::trusted(), pv, d, abi::VALUE_PAYLOAD);
+                }
+                self.b.ins().jump(done, &[]);
+                self.b.switch_to_block(slow);
+                let w = self.u32c(*value as u32);
+                self.call(Helper::rt_set_simple, &[d, w]);
+                self.b.ins().jump(done, &[]);
+                self.b.switch_to_block(done);
+            }
+            Inst::Const { dst, c } => {
+                let d = self.reg(*dst);
+                let p = self.const_ptr(*c);
+                self.call(Helper::rt_load_const, &[d, p]);
+            }
+            Inst::Binary { op, dst, a, b } => self.emit_binary(*op, *dst, *a, *b),
+            Inst::Unary { op, dst, a } => {
+                let code = match op {
+                    UnOp::Neg => abi::unop::NEG,
+                    UnOp::Plus => abi::unop::PLUS,
+                    UnOp::Not => abi::unop::NOT,
+                    UnOp::BitNot => abi::unop::BITNOT,
+                    UnOp::Typeof => abi::unop::TYPEOF,
+                    UnOp::ToNumeric => abi::unop::TO_NUMERIC,
+                    UnOp::ToString => abi::unop::TO_STRING,
+                    UnOp::ToPropertyKey => abi::unop::TO_PROPERTY_KEY,
+                };
+                if *op == UnOp::ToNumeric {
+                    // Already a number: nothing to do.
+                    let ar = self.reg(*a);
+                    let t = self.tag_of(ar);
+                    let is_num = self.b.ins().icmp_imm_u(IntCC::Equal, t, tag::NUMBER as i64);
+                    let slow = self.b.create_block();
+                    let done = self.b.create_block();
+                    if dst == a {
+                        self.b.ins().brif(is_num, done, &[], slow, &[]);
+                        self.b.switch_to_block(slow);
+                        let d = self.reg(*dst);
+                        let c = self.u32c(code);
+                        self.call_checked(Helper::rt_unary, &[c, d, ar]);
+                        self.b.ins().jump(done, &[]);
+                        self.b.switch_to_block(done);
+                        return Ok(());
+                    }
+                    self.b.ins().jump(slow, &[]);
+                    self.b.switch_to_block(slow);
+                    let _ = is_num;
+                    let d = self.reg(*dst);
+                    let c = self.u32c(code);
+                    self.call_checked(Helper::rt_unary, &[c, d, ar]);
+                    self.b.ins().jump(done, &[]);
+                    self.b.switch_to_block(done);
+                    return Ok(());
+                }
+                let d = self.reg(*dst);
+                let ar = self.reg(*a);
+                let c = self.u32c(code);
+                self.call_checked(Helper::rt_unary, &[c, d, ar]);
+            }
+            Inst::Jump(l) => {
+                let blk = self.blocks[l.0 as usize];
+                self.b.ins().jump(blk, &[]);
+                self.terminated = true;
+            }
+            Inst::Branch { cond, if_true, if_false } => {
+                let t = self.blocks[if_true.0 as usize];
+                let f = self.blocks[if_false.0 as usize];
+                self.emit_branch(*cond, t, f);
+                self.terminated = true;
+            }
+            Inst::BranchNullish { src, nullish, other } => {
+                let s = self.reg(*src);
+                let t = self.tag_of(s);
+                let le1 = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThanOrEqual, t, tag::NULL as i64);
+                let hole = self.b.ins().icmp_imm_u(IntCC::Equal, t, tag::HOLE as i64);
+                let c = self.b.ins().bor(le1, hole);
+                let n = self.blocks[nullish.0 as usize];
+                let o = self.blocks[other.0 as usize];
+                self.b.ins().brif(c, n, &[], o, &[]);
+                self.terminated = true;
+            }
+            Inst::Return { src } => {
+                let fr = self.frame();
+                let s = self.reg(*src);
+                self.call(Helper::rt_set_result, &[fr, s]);
+                let z = self.u32c(0);
+                self.b.ins().return_(&[z]);
+                self.terminated = true;
+            }
+            Inst::ReturnSet => {
+                let z = self.u32c(0);
+                self.b.ins().return_(&[z]);
+                self.terminated = true;
+            }
+            Inst::SetResult { src } => {
+                let fr = self.frame();
+                let s = self.reg(*src);
+                self.call(Helper::rt_set_result, &[fr, s]);
+            }
+            Inst::CtorResult => {
+                let fr = self.frame();
+                self.call_checked(Helper::rt_ctor_result, &[fr]);
+            }
+            Inst::Throw { src } => {
+                self.store_pos();
+                let s = self.reg(*src);
+                self.call(Helper::rt_throw, &[s]);
+                let exc = self.exc_target();
+                self.b.ins().jump(exc, &[]);
+                self.terminated = true;
+            }
+            Inst::ThrowConst { name } => {
+                self.store_pos();
+                let p = self.const_ptr(*name);
+                self.call(Helper::rt_throw_const, &[p]);
+                let exc = self.exc_target();
+                self.b.ins().jump(exc, &[]);
+                self.terminated = true;
+            }
+            Inst::ThrowTypeError { message } => {
+                self.store_pos();
+                let p = self.const_ptr(*message);
+                self.call(Helper::rt_throw_type_error, &[p]);
+                let exc = self.exc_target();
+                self.b.ins().jump(exc, &[]);
+                self.terminated = true;
+            }
+            Inst::Catch { dst } => {
+                let d = self.reg(*dst);
+                self.call(Helper::rt_catch, &[d]);
+            }
+            Inst::CheckTdz { src, name } => {
+                let s = self.reg(*src);
+                let t = self.tag_of(s);
+                let is_hole = self.b.ins().icmp_imm_u(IntCC::Equal, t, tag::HOLE as i64);
+                let bad = self.b.create_block();
+                let ok = self.b.create_block();
+                self.b.ins().brif(is_hole, bad, &[], ok, &[]);
+                self.b.switch_to_block(bad);
+                self.store_pos();
+                let p = self.const_ptr(*name);
+                self.call(Helper::rt_throw_tdz, &[p]);
+                let exc = self.exc_target();
+                self.b.ins().jump(exc, &[]);
+                self.b.switch_to_block(ok);
+                self.stored_pos = None;
+            }
+            Inst::LoadCell { dst, cell, check } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let i = self.u32c(*cell);
+                let (c, n) = self.check_args(*check);
+                self.call_checked(Helper::rt_load_cell, &[fr, d, i, c, n]);
+            }
+            Inst::StoreCell { cell, src } => {
+                let fr = self.frame();
+                let i = self.u32c(*cell);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_store_cell, &[fr, i, s]);
+            }
+            Inst::FreshCell { cell, copy } => {
+                let fr = self.frame();
+                let i = self.u32c(*cell);
+                let c = self.u32c(*copy as u32);
+                self.call_checked(Helper::rt_fresh_cell, &[fr, i, c]);
+            }
+            Inst::LoadEnv { dst, index, check } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let i = self.u32c(*index);
+                let (c, n) = self.check_args(*check);
+                self.call_checked(Helper::rt_load_env, &[fr, d, i, c, n]);
+            }
+            Inst::StoreEnv { index, src } => {
+                let fr = self.frame();
+                let i = self.u32c(*index);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_store_env, &[fr, i, s]);
+            }
+            Inst::GetGlobal { dst, name, ic, typeof_mode } => {
+                let d = self.reg(*dst);
+                let n = self.const_ptr(*name);
+                let icp = self.ic_ptr(*ic);
+                let m = self.u32c(*typeof_mode as u32);
+                self.call_checked(Helper::rt_get_global, &[d, n, icp, m]);
+            }
+            Inst::SetGlobal { name, src } => {
+                let fr = self.frame();
+                let n = self.const_ptr(*name);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_set_global, &[fr, n, s]);
+            }
+            Inst::GetProp { dst, obj, key, ic } => {
+                let d = self.reg(*dst);
+                let o = self.reg(*obj);
+                let k = self.const_ptr(*key);
+                let icp = self.ic_ptr(*ic);
+                self.call_checked(Helper::rt_get_prop, &[d, o, k, icp]);
+            }
+            Inst::SetProp { obj, key, src, ic } => {
+                let fr = self.frame();
+                let o = self.reg(*obj);
+                let k = self.const_ptr(*key);
+                let s = self.reg(*src);
+                let icp = self.ic_ptr(*ic);
+                self.call_checked(Helper::rt_set_prop, &[fr, o, k, s, icp]);
+            }
+            Inst::GetElem { dst, obj, key } => {
+                let d = self.reg(*dst);
+                let o = self.reg(*obj);
+                let k = self.reg(*key);
+                self.call_checked(Helper::rt_get_elem, &[d, o, k]);
+            }
+            Inst::SetElem { obj, key, src } => {
+                let fr = self.frame();
+                let o = self.reg(*obj);
+                let k = self.reg(*key);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_set_elem, &[fr, o, k, s]);
+            }
+            Inst::Delete { dst, obj, key } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let o = self.reg(*obj);
+                let k = self.reg(*key);
+                self.call_checked(Helper::rt_delete, &[fr, d, o, k]);
+            }
+            Inst::Call { dst, callee, this, args, argc } => {
+                let d = self.reg(*dst);
+                let c = self.reg(*callee);
+                let t = self.reg(*this);
+                let a = self.reg(*args);
+                let n = self.u32c(*argc);
+                self.call_checked(Helper::rt_call, &[d, c, t, a, n]);
+            }
+            Inst::New { dst, callee, args, argc } => {
+                let d = self.reg(*dst);
+                let c = self.reg(*callee);
+                let a = self.reg(*args);
+                let n = self.u32c(*argc);
+                self.call_checked(Helper::rt_new, &[d, c, a, n]);
+            }
+            Inst::CallArray { dst, callee, this, array } => {
+                let d = self.reg(*dst);
+                let c = self.reg(*callee);
+                let t = self.reg(*this);
+                let a = self.reg(*array);
+                self.call_checked(Helper::rt_call_array, &[d, c, t, a]);
+            }
+            Inst::NewArray { dst, callee, array } => {
+                let d = self.reg(*dst);
+                let c = self.reg(*callee);
+                let a = self.reg(*array);
+                self.call_checked(Helper::rt_new_array_args, &[d, c, a]);
+            }
+            Inst::SuperCall { dst, array } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let a = self.reg(*array);
+                self.call_checked(Helper::rt_super_call, &[fr, d, a]);
+            }
+            Inst::SuperGet { dst, key } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let k = self.reg(*key);
+                self.call_checked(Helper::rt_super_get, &[fr, d, k]);
+            }
+            Inst::SuperSet { key, src } => {
+                let fr = self.frame();
+                let k = self.reg(*key);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_super_set, &[fr, k, s]);
+            }
+            Inst::Closure { dst, func, captures } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let tp = Rc::as_ptr(&self.templates[func.0 as usize]) as *const u8;
+                let t = self.ptr_const(tp);
+                let list: Box<[u32]> = captures
+                    .iter()
+                    .map(|c| match c {
+                        Capture::Cell(i) => *i,
+                        Capture::Env(i) => *i | abi::CAPTURE_ENV_BIT,
+                    })
+                    .collect();
+                let lp = list.as_ptr() as *const u8;
+                self.data.capture_lists.borrow_mut().push(list);
+                let l = self.ptr_const(lp);
+                let n = self.u32c(captures.len() as u32);
+                self.call_checked(Helper::rt_closure, &[fr, d, t, l, n]);
+            }
+            Inst::LoadThis { dst } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                self.call_checked(Helper::rt_load_this, &[fr, d]);
+            }
+            Inst::LoadSpecial { dst, which, start } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let w = self.u32c(*which);
+                let s = self.u32c(*start);
+                self.call_checked(Helper::rt_load_special, &[fr, d, w, s]);
+            }
+            Inst::LoadArg { dst, index } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let i = self.u32c(*index);
+                self.call_checked(Helper::rt_load_arg, &[fr, d, i]);
+            }
+            Inst::LoadHome { dst } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                self.call_checked(Helper::rt_load_home, &[fr, d]);
+            }
+            Inst::NewObject { dst } => {
+                let d = self.reg(*dst);
+                self.call_checked(Helper::rt_new_object, &[d]);
+            }
+            Inst::MakeArray { dst, elems, count } => {
+                let d = self.reg(*dst);
+                let e = self.reg(*elems);
+                let n = self.u32c(*count);
+                self.call_checked(Helper::rt_new_array, &[d, e, n]);
+            }
+            Inst::ArrayPush { array, src } => {
+                let a = self.reg(*array);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_array_push, &[a, s]);
+            }
+            Inst::ArraySpread { array, src } => {
+                let a = self.reg(*array);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_array_spread, &[a, s]);
+            }
+            Inst::DefineMethod { obj, key, func, kind } => {
+                let o = self.reg(*obj);
+                let k = self.reg(*key);
+                let f = self.reg(*func);
+                let kd = self.u32c(*kind);
+                self.call_checked(Helper::rt_define_method, &[o, k, f, kd]);
+            }
+            Inst::ObjectSpread { obj, src } => {
+                let o = self.reg(*obj);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_object_spread, &[o, s]);
+            }
+            Inst::ObjectRest { dst, src, excluded } => {
+                let d = self.reg(*dst);
+                let s = self.reg(*src);
+                let e = self.reg(*excluded);
+                self.call_checked(Helper::rt_object_rest, &[d, s, e]);
+            }
+            Inst::RequireObject { src } => {
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_require_object, &[s]);
+            }
+            Inst::GetIterator { dst, src, kind } => {
+                let d = self.reg(*dst);
+                let s = self.reg(*src);
+                let k = self.u32c(*kind);
+                self.call_checked(Helper::rt_get_iterator, &[d, s, k]);
+            }
+            Inst::IterNext { dst, iter, done } => {
+                self.store_pos();
+                let d = self.reg(*dst);
+                let it = self.reg(*iter);
+                let status = self.call(Helper::rt_iter_next, &[d, it]);
+                let cont = self.b.create_block();
+                let not_ok = self.b.create_block();
+                self.b.ins().brif(status, not_ok, &[], cont, &[]);
+                self.b.switch_to_block(not_ok);
+                let is_done = self.b.ins().icmp_imm_u(IntCC::Equal, status, abi::STATUS_DONE as i64);
+                let done_blk = self.blocks[done.0 as usize];
+                let exc = self.exc_target();
+                self.b.ins().brif(is_done, done_blk, &[], exc, &[]);
+                self.b.switch_to_block(cont);
+            }
+            Inst::IterClose { iter, keep_pending } => {
+                let it = self.reg(*iter);
+                let k = self.u32c(*keep_pending as u32);
+                self.call_checked(Helper::rt_iter_close, &[it, k]);
+            }
+            Inst::MakeClass { ctor, parent, proto_dst } => {
+                let c = self.reg(*ctor);
+                let p = self.reg(*parent);
+                let d = self.reg(*proto_dst);
+                self.call_checked(Helper::rt_make_class, &[c, p, d]);
+            }
+            Inst::SetFields { ctor, init } => {
+                let c = self.reg(*ctor);
+                let i = self.reg(*init);
+                self.call_checked(Helper::rt_set_fields, &[c, i]);
+            }
+            Inst::SetHome { func, home } => {
+                let f = self.reg(*func);
+                let h = self.reg(*home);
+                self.call_checked(Helper::rt_set_home, &[f, h]);
+            }
+            Inst::PrivateName { dst, desc } => {
+                let d = self.reg(*dst);
+                let c = self.const_ptr(*desc);
+                self.call_checked(Helper::rt_private_name, &[d, c]);
+            }
+            Inst::DefinePrivate { obj, key, src } => {
+                let o = self.reg(*obj);
+                let k = self.reg(*key);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_define_private, &[o, k, s]);
+            }
+            Inst::RegExp { dst, pattern, flags } => {
+                let d = self.reg(*dst);
+                let p = self.const_ptr(*pattern);
+                let f = self.const_ptr(*flags);
+                self.call_checked(Helper::rt_regexp, &[d, p, f]);
+            }
+        }
+        Ok(())
+    }
+
+    fn check_args(&mut self, check: Option<ir::ConstId>) -> (CValue, CValue) {
+        match check {
+            Some(c) => {
+                let one = self.u32c(1);
+                let p = self.const_ptr(c);
+                (one, p)
+            }
+            None => {
+                let zero = self.u32c(0);
+                let p = self.ptr_const(std::ptr::null());
+                (zero, p)
+            }
+        }
+    }
+
+    fn emit_move(&mut self, dst: Reg, src: Reg) {
+        let d = self.reg(dst);
+        let s = self.reg(src);
+        let td = self.tag_of(d);
+        let ts = self.tag_of(s);
+        let both = self.b.ins().bor(td, ts);
+        // Heap tags are >= FIRST_HEAP (5, 6, 7); OR-ing two tags below 5 can still reach 5..7, so
+        // test each.
+        let _ = both;
+        let okd = self.is_not_heap(td);
+        let oks = self.is_not_heap(ts);
+        let ok = self.b.ins().band(okd, oks);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let w0 = self.b.ins().load(types::I64, MemFlagsData::trusted(), s, 0);
+        let w1 = self.b.ins().load(types::I64, MemFlagsData::trusted(), s, 8);
+        self.b.ins().store(MemFlagsData::trusted(), w0, d, 0);
+        self.b.ins().store(MemFlagsData::trusted(), w1, d, 8);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(slow);
+        self.call(Helper::rt_move, &[d, s]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+
+    fn emit_branch(&mut self, cond: Reg, t: Block, f: Block) {
+        let c = self.reg(cond);
+        let tg = self.tag_of(c);
+        let is_bool = self.b.ins().icmp_imm_u(IntCC::Equal, tg, tag::BOOL as i64);
+        let bool_blk = self.b.create_block();
+        let not_bool = self.b.create_block();
+        self.b.ins().brif(is_bool, bool_blk, &[], not_bool, &[]);
+        self.b.switch_to_block(bool_blk);
+        let byte = self.b.ins().uload8(types::I32, MemFlagsData::trusted(), c, abi::VALUE_PAYLOAD);
+        self.b.ins().brif(byte, t, &[], f, &[]);
+        self.b.switch_to_block(not_bool);
+        let is_num = self.b.ins().icmp_imm_u(IntCC::Equal, tg, tag::NUMBER as i64);
+        let num_blk = self.b.create_block();
+        let other = self.b.create_block();
+        self.b.ins().brif(is_num, num_blk, &[], other, &[]);
+        self.b.switch_to_block(num_blk);
+        let n = self.number_of(c);
+        let zero = self.b.ins().f64const(0.0);
+        let nz = self.b.ins().fcmp(FloatCC::OrderedNotEqual, n, zero);
+        self.b.ins().brif(nz, t, &[], f, &[]);
+        self.b.switch_to_block(other);
+        let r = self.call(Helper::rt_truthy, &[c]);
+        self.b.ins().brif(r, t, &[], f, &[]);
+    }
+
+    fn emit_binary(&mut self, op: BinOp, dst: Reg, a: Reg, b: Reg) {
+        let code = match op {
+            BinOp::Add => abi::binop::ADD,
+            BinOp::Sub => 0,
+            BinOp::Mul => 1,
+            BinOp::Div => 2,
+            BinOp::Rem => 3,
+            BinOp::Exp => 4,
+            BinOp::Shl => 5,
+            BinOp::Shr => 6,
+            BinOp::UShr => 7,
+            BinOp::BitAnd => 8,
+            BinOp::BitOr => 9,
+            BinOp::BitXor => 10,
+            BinOp::StrictEq => abi::binop::STRICT_EQ,
+            BinOp::StrictNe => abi::binop::STRICT_NE,
+            BinOp::LooseEq => abi::binop::LOOSE_EQ,
+            BinOp::LooseNe => abi::binop::LOOSE_NE,
+            BinOp::Lt => abi::binop::LT,
+            BinOp::Le => abi::binop::LE,
+            BinOp::Gt => abi::binop::GT,
+            BinOp::Ge => abi::binop::GE,
+            BinOp::InstanceOf => abi::binop::INSTANCEOF,
+            BinOp::In => abi::binop::IN,
+        };
+        let inline = matches!(
+            op,
+            BinOp::Add
+                | BinOp::Sub
+                | BinOp::Mul
+                | BinOp::Div
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::StrictEq
+                | BinOp::StrictNe
+                | BinOp::LooseEq
+                | BinOp::LooseNe
+                | BinOp::BitAnd
+                | BinOp::BitOr
+                | BinOp::BitXor
+                | BinOp::Shl
+                | BinOp::Shr
+        );
+        let d = self.reg(dst);
+        let ar = self.reg(a);
+        let br = self.reg(b);
+        if !inline {
+            let c = self.u32c(code);
+            self.call_checked(Helper::rt_binary, &[c, d, ar, br]);
+            return;
+        }
+        let ta = self.tag_of(ar);
+        let tb = self.tag_of(br);
+        let td = self.tag_of(d);
+        let na = self.b.ins().icmp_imm_u(IntCC::Equal, ta, tag::NUMBER as i64);
+        let nb = self.b.ins().icmp_imm_u(IntCC::Equal, tb, tag::NUMBER as i64);
+        let nd = self.is_not_heap(td);
+        let both = self.b.ins().band(na, nb);
+        let ok = self.b.ins().band(both, nd);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let x = self.number_of(ar);
+        let y = self.number_of(br);
+        let num = |g: &mut Self, v: CValue| {
+            let tg = g.b.ins().iconst(types::I8, tag::NUMBER as i64);
+            g.b.ins().store(MemFlagsData::trusted(), tg, d, 0);
+            g.b.ins().store(MemFlagsData::trusted(), v, d, abi::VALUE_PAYLOAD);
+        };
+        let boolean = |g: &mut Self, v: CValue| {
+            let tg = g.b.ins().iconst(types::I8, tag::BOOL as i64);
+            g.b.ins().store(MemFlagsData::trusted(), tg, d, 0);
+            let byte = g.b.ins().ireduce(types::I8, v);
+            g.b.ins().store(MemFlagsData::trusted(), byte, d, abi::VALUE_PAYLOAD);
+        };
+        match op {
+            BinOp::Add => {
+                let r = self.b.ins().fadd(x, y);
+                num(self, r)
+            }
+            BinOp::Sub => {
+                let r = self.b.ins().fsub(x, y);
+                num(self, r)
+            }
+            BinOp::Mul => {
+                let r = self.b.ins().fmul(x, y);
+                num(self, r)
+            }
+            BinOp::Div => {
+                let r = self.b.ins().fdiv(x, y);
+                num(self, r)
+            }
+            BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::StrictEq
+            | BinOp::StrictNe
+            | BinOp::LooseEq
+            | BinOp::LooseNe => {
+                let cc = match op {
+                    BinOp::Lt => FloatCC::LessThan,
+                    BinOp::Le => FloatCC::LessThanOrEqual,
+                    BinOp::Gt => FloatCC::GreaterThan,
+                    BinOp::Ge => FloatCC::GreaterThanOrEqual,
+                    BinOp::StrictEq | BinOp::LooseEq => FloatCC::Equal,
+                    _ => FloatCC::NotEqual,
+                };
+                let r = self.b.ins().fcmp(cc, x, y);
+                let r32 = self.b.ins().uextend(types::I32, r);
+                boolean(self, r32)
+            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr => {
+                // Only when both are exact int32 values (the common case); else the helper.
+                let xi = self.b.ins().fcvt_to_sint_sat(types::I32, x);
+                let yi = self.b.ins().fcvt_to_sint_sat(types::I32, y);
+                let xb = self.b.ins().fcvt_from_sint(types::F64, xi);
+                let yb = self.b.ins().fcvt_from_sint(types::F64, yi);
+                let ex = self.b.ins().fcmp(FloatCC::Equal, xb, x);
+                let ey = self.b.ins().fcmp(FloatCC::Equal, yb, y);
+                let exact = self.b.ins().band(ex, ey);
+                let int_blk = self.b.create_block();
+                self.b.ins().brif(exact, int_blk, &[], slow, &[]);
+                self.b.switch_to_block(int_blk);
+                let r = match op {
+                    BinOp::BitAnd => self.b.ins().band(xi, yi),
+                    BinOp::BitOr => self.b.ins().bor(xi, yi),
+                    BinOp::BitXor => self.b.ins().bxor(xi, yi),
+                    BinOp::Shl => {
+                        let s = self.b.ins().band_imm_u(yi, 31);
+                        self.b.ins().ishl(xi, s)
+                    }
+                    _ => {
+                        let s = self.b.ins().band_imm_u(yi, 31);
+                        self.b.ins().sshr(xi, s)
+                    }
+                };
+                let rf = self.b.ins().fcvt_from_sint(types::F64, r);
+                num(self, rf)
+            }
+            _ => {}
+        }
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(slow);
+        let c = self.u32c(code);
+        if op == BinOp::Add {
+            self.call_checked(Helper::rt_add, &[d, ar, br]);
+        } else {
+            self.call_checked(Helper::rt_binary, &[c, d, ar, br]);
+        }
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+}
+
+#[allow(dead_code)]
+fn unused(_: Signature) {}

@@ -1,0 +1,14 @@
+const a = [10, 20, 30, 40];
+println('at', a.at(0), a.at(-1), a.at(-4), a.at(4), a.at(-5));
+println('at float/string', a.at(1.7), a.at('2'), a.at(NaN));
+println('concat arrays', a.concat([50], [60, [70]]).length, a.concat([50], [60, [70]]));
+println('concat values', [1].concat(2, 'x', null));
+println('concat nested not flattened', JSON.stringify([1].concat([[2]])));
+println('concat original untouched', a.length);
+println('concat empty', [].concat([]).length, [].concat().length);
+const sparse = [1, , 3];
+const joined = sparse.concat([4]);
+println('concat keeps holes', joined.length, 1 in joined);
+println('concat string not spread', [1].concat('ab').length);
+println('concat array-like not spread', [1].concat({ length: 1, 0: 'x' }).length);
+println('at on empty', [].at(0));

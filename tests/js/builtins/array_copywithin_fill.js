@@ -1,0 +1,15 @@
+println('copyWithin', [1, 2, 3, 4, 5].copyWithin(0, 3));
+println('copyWithin range', [1, 2, 3, 4, 5].copyWithin(1, 0, 2));
+println('copyWithin negative', [1, 2, 3, 4, 5].copyWithin(-2, 0));
+println('copyWithin overlap', [1, 2, 3, 4, 5].copyWithin(2, 0));
+println('fill', [1, 2, 3].fill(0));
+println('fill range', [1, 2, 3, 4].fill(9, 1, 3));
+println('fill negative', [1, 2, 3, 4].fill('x', -2));
+println('fill new Array', new Array(3).fill('a'));
+const objs = new Array(2).fill({});
+objs[0].v = 1;
+println('fill same object', objs[1].v, objs[0] === objs[1]);
+const arr = [1, 2, 3];
+println('returns same', arr.fill(7) === arr);
+println('fill start beyond', [1, 2].fill(0, 5));
+println('fill empty range', [1, 2, 3].fill(0, 2, 1));

@@ -1,0 +1,16 @@
+const fruits = ['apple', 'banana', 'cherry'];
+for (const [i, f] of fruits.entries()) println('entry', i, f);
+const indexed = [...fruits.entries()].map(([i, f]) => `${i + 1}. ${f}`);
+println('numbered', indexed.join('; '));
+const pairs = [['a', 1], ['b', 2]];
+const obj = {};
+pairs.forEach(([k, v]) => { obj[k] = v; });
+println('pairs to obj', JSON.stringify(obj));
+const [first, ...others] = fruits;
+println('head/tail', first, others);
+const swapped = pairs.map(([k, v]) => [v, k]);
+println('swap pairs', JSON.stringify(swapped));
+const matrix = [[1, 2], [3, 4]];
+for (const [[a, b], idx] of matrix.map((r, i) => [r, i])) println('row', idx, a + b);
+const { length, 0: zero, [fruits.length - 1]: last } = fruits;
+println('object destructure array', length, zero, last);

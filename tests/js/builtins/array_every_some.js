@@ -1,0 +1,16 @@
+const nums = [2, 4, 6, 7];
+println('every even', nums.every((n) => n % 2 === 0));
+println('some odd', nums.some((n) => n % 2 === 1));
+println('empty', [].every(() => false), [].some(() => true));
+let visited = [];
+[1, 2, 3, 4].every((n) => (visited.push(n), n < 2));
+println('every stops early', visited);
+visited = [];
+[1, 2, 3, 4].some((n) => (visited.push(n), n === 2));
+println('some stops early', visited);
+visited = [];
+[1, , 3].every((n, i) => (visited.push(i), true));
+println('skips holes', visited);
+println('index and array args', ['a', 'b'].every((v, i, arr) => arr[i] === v));
+println('thisArg', [1, 2].some(function (n) { return n === this.target; }, { target: 2 }));
+println('truthiness', [1, 'a', {}].every((x) => x), [0, '', null].some((x) => x));

@@ -1,0 +1,17 @@
+const people = [{ n: 'a', age: 30 }, { n: 'b', age: 17 }, { n: 'c', age: 42 }, { n: 'd', age: 17 }];
+println('filter', people.filter((p) => p.age >= 18).map((p) => p.n));
+println('filter index', [5, 6, 7, 8].filter((_, i) => i % 2));
+println('filter holes', [1, , 3].filter(() => true).length);
+println('find', JSON.stringify(people.find((p) => p.age === 17)));
+println('find none', people.find((p) => p.age > 100));
+println('findIndex', people.findIndex((p) => p.age === 17), people.findIndex((p) => p.age > 100));
+println('findLast', people.findLast((p) => p.age === 17).n);
+println('findLastIndex', people.findLastIndex((p) => p.age === 17), people.findLastIndex(() => false));
+println('find visits holes', [, 'x'].findIndex((v) => v === undefined));
+const visited = [];
+[1, 2, 3].find((v) => (visited.push(v), v === 2));
+println('find stops', visited);
+println('filter thisArg', [1, 2, 3].filter(function (v) { return v > this.min; }, { min: 1 }));
+const arr = [1, 2, 3];
+println('filter new array', arr.filter(() => true) !== arr);
+println('find NaN', [NaN].findIndex(Number.isNaN), [NaN].indexOf(NaN));

@@ -1,0 +1,13 @@
+const nested = [1, [2, [3, [4, [5]]]]];
+println('flat default', JSON.stringify(nested.flat()));
+println('flat 2', JSON.stringify(nested.flat(2)));
+println('flat Infinity', nested.flat(Infinity));
+println('flat 0', JSON.stringify([[1], [2]].flat(0)));
+println('flat removes holes', [1, , 3, [4, , 6]].flat().length);
+println('flatMap', [1, 2, 3].flatMap((x) => [x, x * 10]));
+println('flatMap one level', JSON.stringify([1, 2].flatMap((x) => [[x]])));
+println('flatMap filter', [1, 2, 3, 4].flatMap((x) => (x % 2 ? [] : [x])));
+println('flatMap non-array', ['a b', 'c'].flatMap((s) => s.split(' ')));
+println('flatMap index', ['x', 'y'].flatMap((v, i) => [i, v]));
+println('flat strings not split', ['ab', ['cd']].flat());
+println('flat empty', [[], [[]]].flat().length);

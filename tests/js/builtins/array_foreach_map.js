@@ -1,0 +1,22 @@
+const out = [];
+['a', 'b', 'c'].forEach((v, i, arr) => out.push(i + v + arr.length));
+println('forEach', out);
+println('forEach returns', [1].forEach(() => 1));
+const holes = [];
+[1, , 3].forEach((v, i) => holes.push(i));
+println('forEach skips holes', holes);
+println('map', [1, 2, 3].map((x) => x * x));
+println('map index', ['a', 'b'].map((v, i) => v + i));
+const mappedHoles = [1, , 3].map((x) => x * 2);
+println('map keeps holes', mappedHoles.length, 1 in mappedHoles);
+println('map parseInt gotcha', ['1', '2', '3'].map(parseInt));
+println('map Number', ['1', '2', '3'].map(Number));
+const growing = [1, 2];
+const seen = [];
+growing.forEach((v) => { seen.push(v); if (growing.length < 4) growing.push(v * 10); });
+println('forEach uses initial length', seen, growing);
+const arr = [1, 2, 3];
+arr.forEach((v, i, a) => { a[i] = v * 100; });
+println('mutate in forEach', arr);
+println('map thisArg', [1].map(function () { return this.tag; }, { tag: 'T' }));
+try { [1].forEach(null); } catch (e) { println('bad callback', e instanceof TypeError); }

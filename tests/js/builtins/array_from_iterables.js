@@ -1,0 +1,12 @@
+const m = new Map([['a', 1], ['b', 2]]);
+println('map keys', Array.from(m.keys()), 'values', Array.from(m.values()));
+println('map entries mapped', Array.from(m, ([k, v]) => k + v));
+const s = new Set(['x', 'y']);
+println('set mapped', Array.from(s, (v, i) => v + i));
+println('array entries', JSON.stringify(Array.from(['p', 'q'].entries())));
+println('string entries', Array.from('ab'.split('').entries(), ([i, c]) => c + i));
+println('string iterator', Array.from('a😀'), Array.from('a😀').length);
+println('arguments', (function () { return Array.from(arguments); })(1, 'two'));
+println('nested from', JSON.stringify(Array.from({ length: 2 }, () => Array.from({ length: 2 }, () => 0))));
+println('matchAll', Array.from('a1b2'.matchAll(/\d/g), (m) => m[0] * 10));
+println('from typed-free array-like', Array.from({ length: 3, 1: 'mid' }));

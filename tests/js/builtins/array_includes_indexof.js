@@ -1,0 +1,14 @@
+const a = [1, 2, NaN, 'x', null, undefined, 2];
+println('includes', a.includes(2), a.includes(3), a.includes('x'));
+println('includes NaN', a.includes(NaN), 'indexOf NaN', a.indexOf(NaN));
+println('includes null/undef', a.includes(null), a.includes(undefined));
+println('includes strict', [1].includes('1'), ['1'].includes(1));
+println('indexOf', a.indexOf(2), a.indexOf(2, 2), a.indexOf(99));
+println('lastIndexOf', a.lastIndexOf(2), a.lastIndexOf(2, 5), a.lastIndexOf(2, -2));
+println('indexOf negative from', a.indexOf(2, -1), a.indexOf(1, -100));
+println('includes fromIndex', [1, 2, 3].includes(1, 1), [1, 2, 3].includes(3, -1));
+println('holes', [, 1].includes(undefined), [, 1].indexOf(undefined));
+println('zeros', [-0].includes(0), [0].indexOf(-0));
+const o = {};
+println('object identity', [o].includes(o), [{}].includes({}), [o].indexOf(o));
+println('empty', [].indexOf(undefined), [].includes(undefined));

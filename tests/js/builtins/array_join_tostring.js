@@ -1,0 +1,15 @@
+const a = [1, 'two', null, undefined, true, [3, 4]];
+println('join default', a.join());
+println('join sep', a.join(' | '));
+println('join empty sep', [1, 2, 3].join(''));
+println('join undefined sep', [1, 2].join(undefined));
+println('toString', a.toString(), String([]), String([[]]), String([null]));
+println('nested', [[1, [2]], [3]].join(';'));
+println('holes', [1, , 3].join('-'));
+println('objects', [{}, { toString: () => 'T' }].join());
+println('single', ['solo'].join('-'), [].join('-') === '');
+println('numbers', [0.1, -0, 1e21, 1e-7].join(' '));
+const cyclic = [1, 2];
+cyclic.push(cyclic);
+println('cyclic', cyclic.join('-'));
+println('array-like join', Array.prototype.join.call({ length: 2, 0: 'a', 1: 'b' }));

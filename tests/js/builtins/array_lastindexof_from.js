@@ -1,0 +1,11 @@
+const a = ['x', 'y', 'x', 'y', 'x'];
+println('lastIndexOf default', a.lastIndexOf('x'), a.lastIndexOf('y'));
+println('fromIndex positive', a.lastIndexOf('x', 3), a.lastIndexOf('x', 2), a.lastIndexOf('x', 0));
+println('fromIndex negative', a.lastIndexOf('x', -2), a.lastIndexOf('x', -5), a.lastIndexOf('x', -6));
+println('fromIndex beyond', a.lastIndexOf('x', 100));
+println('indexOf fromIndex', a.indexOf('x', 1), a.indexOf('x', 3), a.indexOf('x', -1), a.indexOf('x', 5));
+println('undefined fromIndex', a.lastIndexOf('x', undefined), a.indexOf('y', undefined));
+println('NaN never found', [NaN].lastIndexOf(NaN));
+println('strict equality', [1, '1'].lastIndexOf(1), [1, '1'].lastIndexOf('1'));
+println('holes skipped', [undefined, , undefined].lastIndexOf(undefined));
+println('string lastIndexOf fromIndex', 'abcabc'.lastIndexOf('b', 3), 'abcabc'.lastIndexOf('b', -5), 'abcabc'.lastIndexOf('c', 0));

@@ -1,0 +1,17 @@
+const A = [[1, 2], [3, 4]];
+const B = [[5, 6], [7, 8]];
+const mul = (X, Y) => X.map((row) => Y[0].map((_, j) => row.reduce((s, v, k) => s + v * Y[k][j], 0)));
+println('multiply', JSON.stringify(mul(A, B)));
+const transpose = (M) => M[0].map((_, i) => M.map((r) => r[i]));
+println('transpose', JSON.stringify(transpose([[1, 2, 3], [4, 5, 6]])));
+const identity = (n) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => +(i === j)));
+println('identity', JSON.stringify(identity(3)));
+const det2 = ([[a, b], [c, d]]) => a * d - b * c;
+println('det', det2(A), det2(B));
+const grid = Array.from({ length: 3 }, (_, r) => Array.from({ length: 4 }, (_, c) => r * 4 + c));
+println('grid rows', grid.map((r) => r.join(' ')).join(' / '));
+println('column sums', transpose(grid).map((c) => c.reduce((a, b) => a + b)));
+println('diagonal', grid.map((r, i) => r[i]).filter((x) => x !== undefined));
+println('flatten', grid.flat().length, Math.max(...grid.flat()));
+const rotate = (M) => transpose(M).map((r) => r.reverse());
+println('rotate', JSON.stringify(rotate([[1, 2], [3, 4]])));

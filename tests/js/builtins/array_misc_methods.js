@@ -1,0 +1,18 @@
+const a = [1, 2, 3];
+println('toString', a.toString());
+println('length writable', (() => { const x = [1, 2, 3]; x.length = 0; return x.length + ':' + x[0]; })());
+println('Array.prototype is array', Array.isArray(Array.prototype));
+println('array of arrays sum', [[1, 2], [3, 4]].map((r) => r.reduce((s, v) => s + v)).join());
+const matrix = [[1, 2, 3], [4, 5, 6]];
+const transposed = matrix[0].map((_, c) => matrix.map((r) => r[c]));
+println('transpose', JSON.stringify(transposed));
+const uniq = [...new Set([3, 1, 3, 2, 1])];
+println('unique', uniq);
+const chunk = (arr, n) => Array.from({ length: Math.ceil(arr.length / n) }, (_, i) => arr.slice(i * n, i * n + n));
+println('chunk', JSON.stringify(chunk([1, 2, 3, 4, 5], 2)));
+const range = (s, e, st = 1) => Array.from({ length: Math.ceil((e - s) / st) }, (_, i) => s + i * st);
+println('range', range(0, 10, 3), range(5, 8));
+println('zip', JSON.stringify(['a', 'b'].map((k, i) => [k, [1, 2][i]])));
+println('last', a[a.length - 1], a.at(-1));
+println('sum of squares', a.map((x) => x * x).reduce((s, x) => s + x, 0));
+println('partition', JSON.stringify([1, 2, 3, 4, 5].reduce(([e, o], x) => (x % 2 ? [e, [...o, x]] : [[...e, x], o]), [[], []])));

@@ -1,0 +1,14 @@
+const a = [1, 2, 3, 4, 5];
+const r = a.reverse();
+println('reverse in place', a, r === a);
+println('reverse even', [1, 2, 3, 4].reverse());
+println('reverse holes', JSON.stringify([1, , 3].reverse()), 1 in [1, , 3].reverse());
+const b = [1, 2, 3, 4, 5];
+println('slice', b.slice(1, 3), b.slice(2), b.slice());
+println('slice negative', b.slice(-2), b.slice(-3, -1), b.slice(1, -1));
+println('slice out of range', b.slice(10).length, b.slice(-100, 2), b.slice(3, 1).length);
+println('slice copy', b.slice() !== b);
+println('slice float args', b.slice(1.5, 3.9));
+println('slice string args', b.slice('1', '2'));
+println('slice array-like', Array.prototype.slice.call({ length: 3, 0: 'a', 2: 'c' }).length);
+println('original untouched', b);

@@ -1,0 +1,13 @@
+const words = ['ant', 'bee', 'cat', 'bee', 'dog'];
+println('indexOf/lastIndexOf', words.indexOf('bee'), words.lastIndexOf('bee'));
+println('find/findLast', words.find((w) => w.startsWith('b')), words.findLast((w) => w.length === 3));
+println('findIndex/findLastIndex', words.findIndex((w) => w > 'bee'), words.findLastIndex((w) => w < 'cat'));
+println('some/every', words.some((w) => w === 'cat'), words.every((w) => w.length === 3));
+println('includes', words.includes('dog'), words.includes('Dog'));
+const nums = [5, 12, 8, 130, 44];
+println('first > 10', nums.find((n) => n > 10), nums.findIndex((n) => n > 10));
+println('last > 10', nums.findLast((n) => n > 10), nums.findLastIndex((n) => n > 10));
+println('count', nums.filter((n) => n % 2 === 0).length);
+const objs = [{ id: 1 }, { id: 2 }, { id: 3 }];
+println('find by id', objs.find((o) => o.id === 2) === objs[1], objs.findIndex((o) => o.id === 4));
+println('findLast args', [1, 2, 3].findLast((v, i, a) => a === undefined || i === 0));

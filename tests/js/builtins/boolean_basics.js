@@ -1,0 +1,13 @@
+println('Boolean()', Boolean(0), Boolean(1), Boolean(''), Boolean('0'), Boolean(' '));
+println('objects truthy', Boolean({}), Boolean([]), Boolean(new Boolean(false)));
+println('nullish', Boolean(null), Boolean(undefined), Boolean(NaN));
+println('no arg', Boolean());
+println('toString', true.toString(), false.toString(), String(true));
+println('valueOf', new Boolean(false).valueOf(), typeof new Boolean(false));
+println('wrapper truthy', new Boolean(false) ? 'truthy' : 'falsy');
+println('arith', true + true, true * 10, false - 1);
+println('compare', true > false, true == 1, true === 1, false == '');
+println('filter Boolean', [0, 1, '', 'a', null, 'b', undefined, NaN].filter(Boolean));
+println('double not', !!'x', !!0);
+println('JSON', JSON.stringify(true), JSON.parse('false'));
+println('typeof', typeof true, typeof Boolean(1), Boolean.name);

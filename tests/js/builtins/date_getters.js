@@ -1,0 +1,16 @@
+const d = new Date(Date.UTC(2021, 11, 31, 23, 59, 58, 987));
+println('year', d.getUTCFullYear(), 'month', d.getUTCMonth(), 'date', d.getUTCDate());
+println('day of week', d.getUTCDay(), new Date(0).getUTCDay());
+println('time', d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+println('getTime/valueOf', d.getTime(), d.valueOf(), +d);
+println('local equals UTC (TZ=UTC)', d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getDay());
+println('timezone offset', d.getTimezoneOffset());
+const leap = new Date(Date.UTC(2024, 1, 29));
+println('leap day', leap.getUTCMonth(), leap.getUTCDate());
+const next = new Date(leap.getTime() + 86400000);
+println('next day', next.getUTCMonth(), next.getUTCDate());
+println('days in Feb 2023', new Date(Date.UTC(2023, 2, 0)).getUTCDate(), 'Feb 2024', new Date(Date.UTC(2024, 2, 0)).getUTCDate());
+println('day diff', (Date.UTC(2024, 0, 1) - Date.UTC(2023, 0, 1)) / 86400000);
+const pre = new Date(-86400000 * 365);
+println('pre-epoch', pre.getUTCFullYear(), pre.getUTCMonth(), pre.getUTCDate());
+println('invalid getters', new Date(NaN).getUTCFullYear(), new Date(NaN).getTime());

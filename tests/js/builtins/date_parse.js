@@ -1,0 +1,15 @@
+println('date only is UTC', Date.parse('2020-06-15'));
+println('with Z', Date.parse('2020-06-15T10:20:30Z'));
+println('with ms', Date.parse('2020-06-15T10:20:30.456Z'));
+println('offset +', Date.parse('2020-06-15T10:20:30+02:00'));
+println('offset -', Date.parse('2020-06-15T10:20:30-05:30'));
+println('no Z local (TZ=UTC)', Date.parse('2020-06-15T10:20:30'));
+println('year-month', Date.parse('2020-06'), 'year', Date.parse('2020'));
+println('minutes only', Date.parse('2020-06-15T10:20Z'));
+println('extended year', Date.parse('+010000-01-01T00:00:00Z'), Date.parse('-000001-01-01T00:00:00Z'));
+println('invalid', Date.parse('not a date'), Date.parse('2020-13-01'), Date.parse('2020-06-15T25:00:00Z'));
+println('roundtrip', Date.parse(new Date(1234567890123).toISOString()));
+println('new Date(string)', new Date('2001-02-03T04:05:06.007Z').getTime());
+println('ctor components (UTC)', new Date(2020, 5, 15, 10, 20, 30).toISOString());
+println('ctor ms', new Date(86400000).toISOString());
+println('copy ctor', new Date(new Date(5000)).getTime());

@@ -1,0 +1,10 @@
+const d = new Date(Date.UTC(2024, 2, 5, 6, 7, 8, 9));
+println('toISOString', d.toISOString());
+println('toUTCString', d.toUTCString());
+println('toString (TZ=UTC)', d.toString().slice(0, 33));
+println('toDateString', d.toDateString());
+println('toTimeString prefix', d.toTimeString().slice(0, 17));
+println('String(date) same as toString', String(d) === d.toString());
+println('template', `${new Date(0)}`.slice(0, 24));
+println('getYear style', d.getUTCFullYear() - 1900);
+println('Date.prototype.constructor', Date.prototype.constructor === Date, Date.length, Date.name);

@@ -1,0 +1,16 @@
+println('epoch', Date.UTC(1970, 0, 1));
+println('UTC', Date.UTC(2024, 1, 29, 12, 30, 45, 123));
+println('month overflow', Date.UTC(2023, 12, 1) === Date.UTC(2024, 0, 1));
+println('day overflow', Date.UTC(2023, 1, 29) === Date.UTC(2023, 2, 1));
+println('negative', Date.UTC(1969, 11, 31, 23, 59, 59));
+println('two digit year', Date.UTC(99, 0, 1) === Date.UTC(1999, 0, 1), Date.UTC(100, 0, 1) === Date.UTC(1999, 0, 1));
+println('only year', Date.UTC(2000));
+println('NaN arg', Date.UTC(2000, NaN));
+println('fractional truncated', Date.UTC(2000, 0, 1.9) === Date.UTC(2000, 0, 1));
+println('toISOString', new Date(Date.UTC(2024, 1, 29, 12, 30, 45, 123)).toISOString());
+println('epoch ISO', new Date(0).toISOString());
+println('pre-epoch ISO', new Date(-1).toISOString());
+println('year 10000', new Date(Date.UTC(10000, 0, 1)).toISOString());
+println('negative year', new Date(Date.UTC(-1, 0, 1)).toISOString());
+println('year 0 maps to 1900', new Date(Date.UTC(0, 0, 1)).getUTCFullYear());
+println('max date', new Date(8.64e15).toISOString(), new Date(8.64e15 + 1).getTime());

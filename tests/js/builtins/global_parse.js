@@ -1,0 +1,13 @@
+println('parseInt radix 2..36', [2, 8, 10, 16, 36].map((r) => parseInt('11', r)));
+println('parseInt junk', parseInt('  -0x1F  '), parseInt('0x'), parseInt('12px', 10), parseInt('1,000'));
+println('parseInt leading zeros', parseInt('010'), parseInt('0008'), parseInt('010', 8));
+println('parseInt whitespace kinds', parseInt('\n\t 7'), parseInt('\u00a08'));
+println('parseInt non-string', parseInt(null), parseInt(undefined), parseInt(true), parseInt([12, 3]));
+println('parseInt huge', parseInt('9'.repeat(20)), parseInt('ffffffffffffffff', 16));
+println('parseInt radix coerce', parseInt('11', '2'), parseInt('11', 2.9), parseInt('z', 35));
+println('parseFloat', parseFloat('3.14'), parseFloat('  -2.5e-3xyz'), parseFloat('e5'), parseFloat('1.e3'));
+println('parseFloat misc', parseFloat([]), parseFloat(['2.5']), parseFloat({ toString: () => '9.5' }));
+println('isNaN', isNaN('abc'), isNaN('12'), isNaN([]), isNaN({}), isNaN(new Date(NaN)));
+println('isFinite', isFinite('12'), isFinite('Infinity'), isFinite(1 / 0), isFinite([]), isFinite(' '));
+println('globals exist', typeof parseInt, typeof parseFloat, typeof isNaN, typeof isFinite);
+println('NaN/Infinity/undefined globals', NaN !== NaN, Infinity > 1e308, undefined === void 0);

@@ -1,0 +1,15 @@
+println('typeof globalThis', typeof globalThis);
+println('Math', globalThis.Math === Math, globalThis.JSON === JSON);
+println('constructors', globalThis.Array === Array, globalThis.Object === Object, globalThis.Promise === Promise);
+println('functions', globalThis.parseInt === parseInt, typeof globalThis.isNaN);
+println('self reference', globalThis.globalThis === globalThis);
+globalThis.myGlobal = 'set via globalThis';
+println('property becomes global', myGlobal, typeof myGlobal);
+delete globalThis.myGlobal;
+println('deleted', typeof myGlobal);
+println('undefined/NaN/Infinity', globalThis.undefined, globalThis.NaN, globalThis.Infinity);
+println('non-writable NaN', Object.getOwnPropertyDescriptor(globalThis, 'NaN').writable);
+println('in operator', 'Array' in globalThis, 'nonexistentThing' in globalThis);
+println('println is global', typeof globalThis.println);
+const names = ['Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Math', 'JSON', 'Date', 'RegExp', 'Map', 'Set', 'WeakMap', 'Promise', 'Error', 'TypeError'];
+println('all present', names.every((n) => n in globalThis));

@@ -1,0 +1,14 @@
+println('typeof JSON', typeof JSON, String(JSON));
+const big = { list: Array.from({ length: 5 }, (_, i) => ({ id: i, tags: ['t' + i] })) };
+const text = JSON.stringify(big);
+println('roundtrip equal', JSON.stringify(JSON.parse(text)) === text, text.length);
+println('string with JSON inside', JSON.stringify({ inner: JSON.stringify({ a: 1 }) }));
+println('parse of stringify string', JSON.parse(JSON.stringify('a\nb')) === 'a\nb');
+println('numbers formatting', JSON.stringify({ f: 1.0, g: 1.50, h: 100, i: 1e-6, j: 123e-20 }));
+println('negative zero key', JSON.stringify({ [-0]: 'z' }));
+println('boolean keys', JSON.stringify({ true: 1, null: 2 }));
+println('getter included', JSON.stringify({ get g() { return 'got'; } }));
+println('class instance', JSON.stringify(new (class { constructor() { this.x = 1; } m() {} })()));
+println('array props ignored', JSON.stringify(Object.assign([1, 2], { extra: 'e' })));
+println('parse arrays of objects', JSON.parse('[{"a":1},{"a":2}]').map((o) => o.a));
+println('stringify null proto', JSON.stringify(Object.assign(Object.create(null), { q: 1 })));

@@ -1,0 +1,17 @@
+const text = '{"a":1,"b":{"c":2,"d":[3,4]},"date":"2020-01-02T03:04:05.000Z"}';
+const visited = [];
+JSON.parse(text, function (k, v) { visited.push(k === '' ? '(root)' : k); return v; });
+println('visit order', visited.join(' '));
+const doubled = JSON.parse(text, (k, v) => (typeof v === 'number' ? v * 2 : v));
+println('transform', JSON.stringify(doubled));
+const dropped = JSON.parse(text, (k, v) => (k === 'b' ? undefined : v));
+println('drop key', JSON.stringify(dropped), 'b' in dropped);
+const dated = JSON.parse(text, (k, v) => (k === 'date' ? new Date(v) : v));
+println('revive date', dated.date instanceof Date, dated.date.getUTCFullYear(), dated.date.getUTCSeconds());
+println('root replaced', JSON.parse('[1]', (k, v) => (k === '' ? 'root' : v)));
+const thisCheck = [];
+JSON.parse('{"x":{"y":1}}', function (k, v) { if (k === 'y') thisCheck.push(JSON.stringify(this)); return v; });
+println('this is holder', thisCheck[0]);
+const arrDrop = JSON.parse('[1,2,3]', (k, v) => (v === 2 ? undefined : v));
+println('array element removed creates hole', arrDrop.length, 1 in arrDrop);
+println('reviver on primitive', JSON.parse('5', (k, v) => v + 1));

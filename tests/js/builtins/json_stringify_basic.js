@@ -1,0 +1,16 @@
+println('primitives', JSON.stringify(1), JSON.stringify('s'), JSON.stringify(true), JSON.stringify(null));
+println('undefined/function top-level', JSON.stringify(undefined), JSON.stringify(() => 1));
+println('object', JSON.stringify({ a: 1, b: 'two', c: [1, 2], d: { e: null } }));
+println('skips undefined/functions', JSON.stringify({ a: undefined, f() {}, g: 1 }));
+println('array undefined -> null', JSON.stringify([undefined, () => 1, 1]));
+println('numbers', JSON.stringify([NaN, Infinity, -Infinity, -0, 1e21, 0.1 + 0.2, 1e-7]));
+println('nested', JSON.stringify({ a: [{ b: [[]] }] }));
+println('empty', JSON.stringify({}), JSON.stringify([]));
+println('Date', JSON.stringify(new Date(0)));
+println('wrappers', JSON.stringify([new Number(1), new String('s'), new Boolean(false)]));
+println('Map/Set empty objects', JSON.stringify(new Map([[1, 2]])), JSON.stringify(new Set([1])));
+println('non-enumerable skipped', JSON.stringify(Object.defineProperty({ v: 1 }, 'h', { value: 2 })));
+println('inherited skipped', JSON.stringify(Object.create({ inh: 1 })));
+println('numeric keys order', JSON.stringify({ b: 1, 2: 2, a: 3, 1: 4 }));
+println('sparse array', JSON.stringify([1, , 3]));
+println('regex', JSON.stringify(/x/g));

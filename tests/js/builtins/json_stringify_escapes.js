@@ -1,0 +1,13 @@
+println('quotes/backslash', JSON.stringify('say "hi" \\ ok'));
+println('control chars', JSON.stringify('\n\r\t\b\f'));
+println('low control', JSON.stringify('\u0000\u0001\u001f'));
+println('non-ascii kept', JSON.stringify('héllo 中文 😀'));
+println('lone surrogates escaped', JSON.stringify('\ud800'), JSON.stringify('\udfff'), JSON.stringify('a\ud83dz'));
+println('pair kept', JSON.stringify('\ud83d\ude00') === '"😀"');
+println('u2028/2029 kept', JSON.stringify('\u2028\u2029').length);
+println('slash not escaped', JSON.stringify('a/b'));
+println('DEL not escaped', JSON.stringify('\u007f').length);
+println('keys escaped', JSON.stringify({ 'a"b': 1, 'new\nline': 2 }));
+println('parse escapes', JSON.parse('"\\u0041\\n\\t\\/\\\\"'));
+println('parse unicode', JSON.parse('"\\u00e9\\ud83d\\ude00"'));
+println('roundtrip', JSON.parse(JSON.stringify('tricky \u0000 "x" \\ \ud800')) === 'tricky \u0000 "x" \\ \ud800');

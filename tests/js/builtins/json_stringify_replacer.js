@@ -1,0 +1,13 @@
+const data = { name: 'x', age: 5, nested: { age: 7, keep: true }, list: [1, 2] };
+println('array replacer', JSON.stringify(data, ['name', 'nested', 'keep']));
+println('replacer fn', JSON.stringify(data, (k, v) => (typeof v === 'number' ? v * 10 : v)));
+println('replacer drops', JSON.stringify(data, (k, v) => (k === 'age' ? undefined : v)));
+const calls = [];
+JSON.stringify({ a: 1, b: [2] }, function (k, v) { calls.push(JSON.stringify(k) + (this && typeof this)); return v; });
+println('replacer call order', calls.join(' '));
+println('root replaced', JSON.stringify(1, (k, v) => (k === '' ? 'root' : v)));
+println('array index keys', JSON.stringify(['a', 'b'], (k, v) => (k === '1' ? 'B' : v)));
+println('replacer number keys', JSON.stringify({ 1: 'one', 2: 'two' }, [1]));
+println('replacer dup keys', JSON.stringify({ a: 1, b: 2 }, ['b', 'a', 'b']));
+println('replacer returns object', JSON.stringify({ a: 1 }, (k, v) => (k === 'a' ? { wrapped: v } : v)));
+println('replacer null', JSON.stringify({ a: 1 }, null));

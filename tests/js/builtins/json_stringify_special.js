@@ -1,0 +1,13 @@
+println('nested dates', JSON.stringify({ d: [new Date(0), { inner: new Date(1000) }] }));
+println('wrapper objects', JSON.stringify({ n: new Number(-0), s: new String('x'), b: new Boolean(true) }));
+println('negative zero', JSON.stringify(-0), JSON.stringify([-0]), JSON.stringify({ z: -0 }));
+println('special numbers in objects', JSON.stringify({ a: NaN, b: -Infinity, c: 1e-7 }));
+println('string edge', JSON.stringify(''), JSON.stringify(' '), JSON.stringify('\u0000'));
+println('array with holes and functions', JSON.stringify([, () => 1, undefined, null]));
+println('object with array-like', JSON.stringify({ length: 2, 0: 'a' }));
+println('frozen object', JSON.stringify(Object.freeze({ f: 1 })));
+println('class with getter not own', JSON.stringify(new (class { get g() { return 1; } })()));
+println('error object', JSON.stringify(new TypeError('t')));
+println('Math and JSON', JSON.stringify(Math), JSON.stringify({ j: JSON }));
+println('arguments', (function () { return JSON.stringify(arguments); })('a', 'b'));
+println('top-level string escapes', JSON.stringify('line1\nline2\ttab "q"'));

@@ -1,0 +1,22 @@
+const m = new Map();
+println('set returns map', m.set('a', 1) === m);
+m.set('b', 2).set('c', 3);
+println('get/has', m.get('a'), m.get('zz'), m.has('b'), m.has('zz'));
+println('size', m.size);
+println('delete', m.delete('b'), m.delete('b'), m.size);
+println('insertion order', [...m.keys()]);
+m.set('a', 100);
+println('update keeps position', JSON.stringify([...m]));
+m.delete('a');
+m.set('a', 1);
+println('re-insert goes last', [...m.keys()]);
+const objKey = {}, fnKey = () => 1;
+const m2 = new Map([[objKey, 'obj'], [fnKey, 'fn'], [1, 'num'], ['1', 'str']]);
+println('key types', m2.get(objKey), m2.get(fnKey), m2.get(1), m2.get('1'), m2.get({}));
+println('from iterable', new Map(Object.entries({ x: 1, y: 2 })).get('y'));
+m.clear();
+println('clear', m.size, m.has('a'));
+println('undefined key', new Map([[undefined, 'u']]).get(undefined), new Map().get(undefined));
+println('null key', new Map([[null, 'n']]).has(null), new Map([[null, 'n']]).has(undefined));
+try { Map(); } catch (e) { println('call without new', e instanceof TypeError); }
+println('toString tag', Object.prototype.toString.call(m), typeof m);

@@ -1,0 +1,16 @@
+const m = new Map();
+m.set(NaN, 'nan');
+println('NaN key', m.get(NaN), m.has(0 / 0), m.size);
+m.set(0, 'zero');
+println('-0 normalized', m.get(-0), m.has(-0));
+m.set(-0, 'neg zero');
+println('overwrite via -0', m.get(0), m.size);
+println('stored key is +0', Object.is([...m.keys()][1], 0));
+const s = new Set([NaN, NaN, 0, -0]);
+println('set NaN/-0', s.size, s.has(NaN), s.has(-0));
+println('set key +0', Object.is([...s][1], 0));
+const a = [1], b = [1];
+const m2 = new Map([[a, 'a'], [b, 'b']]);
+println('identity keys', m2.size, m2.get(a), m2.get(b), m2.get([1]));
+println('string vs number', new Map([[1, 'n'], ['1', 's']]).size);
+println('true vs 1', new Set([true, 1, '1', 'true']).size);

@@ -1,0 +1,12 @@
+println('round', Math.round(2.5), Math.round(-2.5), Math.round(2.4), Math.round(-2.6), Math.round(0.5));
+println('round -0', Object.is(Math.round(-0.4), -0), Object.is(Math.round(-0), -0));
+println('floor', Math.floor(2.7), Math.floor(-2.1), Math.floor(5));
+println('ceil', Math.ceil(2.1), Math.ceil(-2.7), Object.is(Math.ceil(-0.5), -0));
+println('trunc', Math.trunc(2.7), Math.trunc(-2.7), Math.trunc('12.9'));
+println('sign', Math.sign(-5), Math.sign(0), Math.sign(7), Math.sign('x'), Object.is(Math.sign(-0), -0));
+println('abs', Math.abs(-5.5), Math.abs('-3'), Math.abs(null), Math.abs(-Infinity));
+println('max/min', Math.max(1, 3, 2), Math.min(1, 3, 2), Math.max(), Math.min());
+println('max NaN', Math.max(1, NaN), Math.min('a', 1), Math.max(1, '5'));
+println('max -0', Object.is(Math.max(-0, 0), 0), Object.is(Math.min(-0, 0), -0));
+println('special', Math.round(NaN), Math.floor(Infinity), Math.ceil(-Infinity));
+println('large round', Math.round(2 ** 52 + 0.5), Math.round(1e300));

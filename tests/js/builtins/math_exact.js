@@ -1,0 +1,14 @@
+println('hypot', Math.hypot(3, 4), Math.hypot(5, 12), Math.hypot(), Math.hypot(-3), Math.hypot(3, 4, 12));
+println('sqrt', Math.sqrt(16), Math.sqrt(2.25), Math.sqrt(0), Math.sqrt(-1), Object.is(Math.sqrt(-0), -0));
+println('cbrt', Math.cbrt(27), Math.cbrt(-8), Math.cbrt(1));
+println('pow', Math.pow(2, 10), Math.pow(2, -2), Math.pow(-8, 1 / 3), Math.pow(4, 0.5), Math.pow(0, 0));
+println('pow special', Math.pow(NaN, 0), Math.pow(1, Infinity), Math.pow(-2, 3));
+println('clz32', Math.clz32(1), Math.clz32(0), Math.clz32(-1), Math.clz32(0x80000000), Math.clz32(3.5));
+println('imul', Math.imul(3, 4), Math.imul(0xffffffff, 5), Math.imul(0x7fffffff, 2), Math.imul(-5, 12));
+println('fround', Math.fround(5.5), Math.fround(0.1) === 0.1, Math.fround(2 ** 128), Math.fround(1.5));
+println('fround 0.1', Math.fround(0.1));
+println('exp/log exact', Math.exp(0), Math.log(1), Math.log2(8), Math.log10(1000), Math.log2(1024));
+println('log special', Math.log(0), Math.log(-1), Math.log10(0.001));
+println('trig exact', Math.sin(0), Math.cos(0), Math.tan(0), Math.atan2(0, 1), Math.asin(0), Math.acos(1));
+println('hyperbolic exact', Math.sinh(0), Math.cosh(0), Math.tanh(0), Math.tanh(Infinity), Math.asinh(0));
+println('expm1/log1p', Math.expm1(0), Math.log1p(0));

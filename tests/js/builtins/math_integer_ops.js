@@ -1,0 +1,10 @@
+println('clz32', [0, 1, 2, 255, 65535, 2 ** 31, -1].map(Math.clz32));
+println('clz32 coercion', Math.clz32('8'), Math.clz32(NaN), Math.clz32(2 ** 32), Math.clz32(0.5));
+println('imul', Math.imul(2, 3), Math.imul(-1, 8), Math.imul(0xffffffff, 0xffffffff), Math.imul(65536, 65536));
+println('imul vs *', Math.imul(123456789, 987654321), (123456789 * 987654321) | 0);
+println('fround', [0, 1, 0.5, 1.337, 16777217, 3.4028235e38, 3.5e38].map(Math.fround).join(' '));
+println('fround -0', Object.is(Math.fround(-0), -0));
+println('integer log2 via clz32', [1, 2, 3, 1024, 1025].map((x) => 31 - Math.clz32(x)));
+const hash = (s) => { let h = 0; for (const c of s) h = Math.imul(31, h) + c.charCodeAt(0) | 0; return h; };
+println('string hash', hash('hello'), hash('world'), hash(''));
+println('unsigned', hash('hello') >>> 0, (-1 >>> 0).toString(16));

@@ -1,0 +1,14 @@
+const inputs = [-2.5, -1.5, -0.5, 0.49999999999999994, 0.5, 1.5, 2.5, 3.5];
+println('round', inputs.map(Math.round));
+println('floor', inputs.map(Math.floor));
+println('ceil', inputs.map((x) => Math.ceil(x) + 0));
+println('trunc', inputs.map((x) => Math.trunc(x) + 0));
+println('round of strings', Math.round('2.5'), Math.round(' 3.5 '), Math.round('x'));
+println('round large', Math.round(1e16 + 1), Math.round(-1e16));
+println('min/max arrays', Math.min(...[4, 2, 8]), Math.max(...[4, 2, 8]), Math.max(...[]));
+println('min/max coercion', Math.max('10', 9), Math.min(null, 1), Math.max(undefined, 1));
+println('abs', [-0, -1.5, 2, -Infinity].map((x) => Math.abs(x)));
+println('sign', [-3, -0, 0, 3, NaN].map((x) => String(Math.sign(x))).join(' '));
+println('pow edge', Math.pow(-0, -1), Math.pow(0, -1), Math.pow(-1, Infinity), Math.pow(2, 0.5) === Math.SQRT2);
+println('sqrt of perfect squares', [0, 1, 4, 9, 144, 1e10].map(Math.sqrt));
+println('hypot', Math.hypot(6, 8), Math.hypot(1, 1) === Math.SQRT2, Math.hypot(Infinity, NaN));

@@ -1,0 +1,14 @@
+println('Number strings', Number('42'), Number('4.2e1'), Number('  \n42\t '), Number('4 2'));
+println('Number prefixes', Number('0x2A'), Number('0o52'), Number('0b101010'), Number('0X2a'));
+println('Number signs', Number('-42'), Number('+42'), Number('--42'), Number('-0x2A'));
+println('Number specials', Number('Infinity'), Number('-Infinity'), Number('infinity'), Number('NaN'));
+println('Number empty', Number(''), Number('   '), Number('\n'));
+println('Number objects', Number({}), Number([]), Number([5]), Number([1, 2]), Number({ valueOf: () => 7 }));
+println('Number dates', Number(new Date(123)));
+println('Number booleans', Number(true), Number(false), Number(null), Number(undefined));
+println('unary plus same', +'3.5', +'', +[], +{}, +'1e-3');
+println('implicit via -', '10' - '3', '10' - 'x', [5] - 1, null - 1, true - 1);
+println('implicit via *', '3' * '4', '' * 5, ' 2 ' * 3);
+println('comparison coercion', '10' > 9, 'a' > 1, null < 1, undefined < 1, [2] > 1);
+println('string to number trailing dot', Number('5.'), Number('.5'), Number('.'), Number('5e'));
+println('separators not allowed', Number('1_000'), parseInt('1_000'));

@@ -1,0 +1,12 @@
+const max = Number.MAX_SAFE_INTEGER;
+println('max safe', max, max + 1, max + 2, max + 3);
+println('min safe', Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER - 2);
+println('isSafe', Number.isSafeInteger(max), Number.isSafeInteger(max + 1));
+println('2^53 equality', 2 ** 53 === 2 ** 53 + 1);
+println('int32 bounds', 2 ** 31 - 1, -(2 ** 31), (2 ** 31) | 0, (2 ** 31 - 1) | 0);
+println('uint32 bounds', 2 ** 32 - 1, (2 ** 32 - 1) >>> 0, 2 ** 32 >>> 0);
+println('large multiply', 2 ** 40 * 2 ** 20, 3 ** 40);
+println('factorials', [15, 18, 21, 22].map((n) => { let f = 1; for (let i = 2; i <= n; i++) f *= i; return f; }).join(' '));
+println('powers of two', [10, 20, 30, 50, 60, 70].map((e) => 2 ** e).join(' '));
+println('string of big ints', String(2 ** 64), (2 ** 64).toString(16), (2 ** 64).toString(2).length);
+println('integer division', Math.floor(max / 2), Math.trunc(-7 / 2), (-7 / 2) | 0);

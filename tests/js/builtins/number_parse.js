@@ -1,0 +1,14 @@
+println('parseInt', parseInt('42'), parseInt('  42px'), parseInt('px42'), parseInt(''));
+println('parseInt radix', parseInt('ff', 16), parseInt('0xff'), parseInt('0xff', 10), parseInt('101', 2), parseInt('z', 36));
+println('parseInt bad radix', parseInt('10', 1), parseInt('10', 37), parseInt('10', 0));
+println('parseInt sign', parseInt('-12'), parseInt('+12'), parseInt('- 12'));
+println('parseInt float', parseInt('3.99'), parseInt(3.99), parseInt('-0.9'));
+println('parseInt exponent gotcha', parseInt('1e3'), parseInt(1e21), parseInt(0.0000005));
+println('parseInt junk after', parseInt('12abc34'), parseInt('0b11'), parseInt('0o17'));
+println('parseInt digits beyond radix', parseInt('129', 8), parseInt('2', 2));
+println('parseFloat', parseFloat('3.14abc'), parseFloat('.5'), parseFloat('-.5e2x'), parseFloat('1e'), parseFloat('abc'));
+println('parseFloat special', parseFloat('Infinity'), parseFloat('-Infinityx'), parseFloat('0x10'), parseFloat('  7  '));
+println('parseFloat dots', parseFloat('1.2.3'), parseFloat('..1'));
+println('Number strict', Number('42px'), Number('  42  '), Number('0x1A'), Number('-0x1A'), Number('1e3'));
+println('Number misc', Number(null), Number(undefined), Number(true), Number([]), Number(['7']), Number({}));
+println('-0 parse', Object.is(parseInt('-0'), -0), Object.is(parseFloat('-0'), -0), Object.is(Number('-0'), -0));

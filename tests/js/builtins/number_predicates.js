@@ -1,0 +1,13 @@
+println('isInteger', Number.isInteger(5), Number.isInteger(5.0), Number.isInteger(5.1), Number.isInteger('5'), Number.isInteger(Infinity));
+println('isSafeInteger', Number.isSafeInteger(2 ** 53 - 1), Number.isSafeInteger(2 ** 53), Number.isSafeInteger(-(2 ** 53 - 1)), Number.isSafeInteger(1.5));
+println('isFinite', Number.isFinite(1), Number.isFinite(Infinity), Number.isFinite(NaN), Number.isFinite('1'));
+println('global isFinite coerces', isFinite('1'), isFinite('x'), isFinite(null));
+println('isNaN', Number.isNaN(NaN), Number.isNaN('NaN'), Number.isNaN(undefined), Number.isNaN(0 / 0));
+println('global isNaN coerces', isNaN('NaN'), isNaN(undefined), isNaN(null), isNaN(''), isNaN('1e3'));
+println('same functions', Number.parseFloat === parseFloat, Number.parseInt === parseInt);
+println('constants', Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER);
+println('epsilon', Number.EPSILON === 2 ** -52, Number.EPSILON > 0);
+println('max/min', Number.MAX_VALUE, Number.MIN_VALUE);
+println('infinities', Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN);
+println('epsilon compare', Math.abs(0.1 + 0.2 - 0.3) < Number.EPSILON);
+println('isInteger -0', Number.isInteger(-0), Number.isInteger(1e300));

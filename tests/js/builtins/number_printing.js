@@ -1,0 +1,17 @@
+println('0.1+0.2', 0.1 + 0.2);
+println('1e21', 1e21, 'below', 999999999999999900000);
+println('1e-7', 1e-7, 'above', 0.000001, 0.0000012);
+println('-0', String(-0), (-0).toString(), `${-0}`, [-0] + '', JSON.stringify(-0));
+println('-0 detect', Object.is(-0, -0), 1 / -0 === -Infinity);
+println('large', 123456789012345680000, 2 ** 70, 1.7976931348623157e308);
+println('small', 5e-324, 1.5e-300, 2 ** -1074);
+println('integers', 1e15, 1e16, 12345678901234567);
+println('trailing zeros', 1.10, 100.0, 1.0e2);
+println('exponent form', 1.23e25, 4.5e-10, -6.02e23);
+println('ugly fractions', 1.1 * 3, 0.7 + 0.1, 4.35 * 100);
+println('thirds', 1 / 3, 2 / 3, 100 / 3);
+println('negative', -1.5, -1e21, -1e-7);
+println('concat', 'n=' + 0.1 * 3, `${1e100}`);
+println('Number()', Number('1e1000'), Number('-1e-1000'), Number('0.1e1'));
+println('powers of ten', [1e20, 1e21, 1e22].map(String).join(' '));
+println('shortest roundtrip', 0.3, 5e-7, 123e-20, 9007199254740993);

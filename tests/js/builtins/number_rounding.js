@@ -1,0 +1,13 @@
+const vals = [0.5, 1.5, 2.5, -0.5, -1.5, 1.45, 1.55, 2.675, 1.005];
+println('round', vals.map(Math.round));
+println('toFixed(1)', vals.map((v) => v.toFixed(1)));
+println('toFixed(0)', vals.map((v) => v.toFixed(0)));
+println('toPrecision(2)', vals.map((v) => v.toPrecision(2)));
+const roundTo = (n, d) => Math.round(n * 10 ** d) / 10 ** d;
+println('roundTo', roundTo(1.2345, 2), roundTo(9.995, 2), roundTo(-1.005, 2));
+println('floor/ceil negative', Math.floor(-0.5), Math.ceil(-0.5) === 0, Object.is(Math.ceil(-0.5), -0));
+println('trunc vs floor', Math.trunc(-4.7), Math.floor(-4.7));
+println('bitwise truncation', 4.7 | 0, -4.7 | 0, ~~4.7);
+println('toFixed big precision', (1.23).toFixed(10), (123.456).toFixed(0));
+println('toFixed negative zero', (-0.4).toFixed(0), (-0).toFixed(1));
+println('cents', (19.99 * 100).toFixed(0), Math.round(19.99 * 100));

@@ -1,0 +1,10 @@
+const vals = [0, -0, 1, -1, 0.5, 1 / 3, 100, 1e6, 1.5e-5, 123.456, -987.654, 2 ** 31, 1e20, 1e21, 1.23e-7, NaN, Infinity];
+println('String', vals.map(String).join(' '));
+println('template', vals.map((v) => `${v}`).join(' '));
+println('concat', vals.map((v) => '' + v).join(' '));
+println('join', vals.join(' '));
+println('JSON', JSON.stringify(vals));
+println('toString(10)', vals.map((v) => v.toString(10)).join(' '));
+println('toString(2) ints', [0, 1, 2, 7, -8, 1023].map((v) => v.toString(2)).join(' '));
+println('toString(16) fractions', [0.5, 0.75, 3.0625, -0.5].map((v) => v.toString(16)).join(' '));
+println('toString(36)', [35, 36, 1295, 46655, 0.5].map((v) => v.toString(36)).join(' '));

@@ -1,0 +1,14 @@
+println('Object.is', Object.is(1, 1), Object.is('a', 'a'), Object.is({}, {}));
+println('NaN', Object.is(NaN, NaN), Object.is(NaN, 0 / 0));
+println('zeros', Object.is(0, -0), Object.is(-0, -0), Object.is(0, +0));
+println('null/undefined', Object.is(null, undefined), Object.is(null, null));
+const ts = (v) => Object.prototype.toString.call(v);
+println('toString tags', ts({}), ts([]), ts(null), ts(undefined));
+println('more tags', ts(1), ts('s'), ts(true), ts(() => 1));
+println('builtins', ts(new Date(0)), ts(/r/), ts(new Map()), ts(new Set()), ts(new Error('x')));
+println('Math/JSON', ts(Math), ts(JSON));
+println('plain toString', ({}).toString(), String({}), `${{}}`);
+println('valueOf returns self', (() => { const o = {}; return o.valueOf() === o; })());
+const custom = { toString() { return 'custom!'; } };
+println('custom toString', String(custom), custom + '', [custom, custom].join());
+println('array toString', [1, [2, 3]].toString(), [].toString() === '', [null, undefined].toString());

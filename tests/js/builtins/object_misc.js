@@ -1,0 +1,17 @@
+const src = { a: 1, b: { c: 2 } };
+const deep = JSON.parse(JSON.stringify(src));
+deep.b.c = 99;
+println('json deep clone', src.b.c, deep.b.c);
+const entries = Object.entries({ x: 1, y: 2 }).map(([k, v]) => `${k}=${v}`).join('&');
+println('query string', entries);
+println('typeof Object', typeof Object, Object.name, Object.length);
+println('Object() wraps', typeof Object(1), Object(null) instanceof Object, JSON.stringify(Object(undefined)));
+const o = {};
+println('Object(o) identity', Object(o) === o);
+println('new Object(str)', new Object('ab').length, typeof new Object('ab'));
+const pick = (obj, ...ks) => Object.fromEntries(ks.filter((k) => k in obj).map((k) => [k, obj[k]]));
+println('pick', JSON.stringify(pick({ a: 1, b: 2, c: 3 }, 'a', 'c', 'z')));
+const invert = (obj) => Object.fromEntries(Object.entries(obj).map(([k, v]) => [v, k]));
+println('invert', JSON.stringify(invert({ a: 'x', b: 'y' })));
+const isEmpty = (obj) => Object.keys(obj).length === 0;
+println('isEmpty', isEmpty({}), isEmpty({ a: undefined }));

@@ -1,0 +1,15 @@
+const results = [];
+const record = (label) => (v) => results.push(label + ':' + (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)));
+Promise.resolve().then(() => 1).then(record('number'));
+Promise.resolve().then(() => 'str').then(record('string'));
+Promise.resolve().then(() => ({ a: 1 })).then(record('object'));
+Promise.resolve().then(() => [1, 2]).then(record('array'));
+Promise.resolve().then(() => null).then(record('null'));
+Promise.resolve().then(() => {}).then(record('no return'));
+Promise.resolve().then(() => Promise.resolve('nested')).then(record('promise'));
+Promise.resolve().then(() => ({ then: (r) => r('thenable') })).then(record('thenable'));
+Promise.resolve().then(() => new Date(0)).then((d) => record('date')(d.toISOString()));
+Promise.resolve().then(() => () => 'fn').then((f) => record('function')(f()));
+let p = Promise.resolve();
+for (let i = 0; i < 8; i++) p = p.then(() => {});
+p.then(() => results.sort().forEach((r) => println(r)));

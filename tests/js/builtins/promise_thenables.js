@@ -1,0 +1,18 @@
+const thenable = { then(resolve) { println('then called'); resolve('from thenable'); } };
+Promise.resolve(thenable).then((v) => println('adopted', v));
+const rejecting = { then(_, reject) { reject(new Error('thenable rejected')); } };
+Promise.resolve(rejecting).catch((e) => println('rejected via thenable', e.message));
+const throwing = { then() { throw new Error('then threw'); } };
+Promise.resolve(throwing).catch((e) => println('throwing then', e.message));
+const multi = { then(res, rej) { res('first'); res('second'); rej('third'); } };
+Promise.resolve(multi).then((v) => println('first call wins', v));
+new Promise((res) => res(thenable)).then((v) => println('resolve with thenable', v));
+Promise.resolve().then(() => thenable).then((v) => println('returned thenable', v));
+const p = Promise.resolve('same');
+println('resolve promise identity', Promise.resolve(p) === p);
+const notThenable = { then: 'not a function' };
+Promise.resolve(notThenable).then((v) => println('non-callable then', v.then));
+const selfP = new Promise((res) => setLater = res);
+var setLater;
+setLater(selfP);
+selfP.catch((e) => println('self resolution', e instanceof TypeError));

@@ -1,0 +1,12 @@
+println('\\d \\w \\s', 'a1 _\t'.match(/\d/g), 'a1 _\t'.match(/\w/g).join(''), 'a1 _\t'.match(/\s/g).length);
+println('negated', 'a1 b2'.match(/\D/g).join('|'), 'a-b'.match(/\W/g));
+println('ranges', 'aZ5_-'.match(/[a-z0-9]/g), 'aZ5_-'.match(/[^a-z0-9]/g).join(''));
+println('escapes in class', 'a]b\\c-d'.match(/[\]\\-]/g).join(''));
+println('dot no newline', 'a\nb'.match(/./g).length);
+println('unicode letter \\w ascii only', /\w/.test('é'), /[À-ÿ]/.test('é'));
+println('property escapes', /\p{L}+/u.exec('héllo wörld')[0], /\p{Lu}/u.test('É'), /\P{L}/u.test('abc'));
+println('script', /\p{Script=Greek}/u.test('α'), /\p{Script=Greek}/u.test('a'));
+println('\\s unicode spaces', /\s/.test('\u00a0'), /\s/.test('\u2003'), /\s/.test('\ufeff'));
+println('hex/unicode escapes', /\x41/.test('A'), /\u00e9/.test('é'), /[\u0041-\u0043]+/.exec('xABCD')[0]);
+println('control', /\t/.test('\t'), /\n/.test('\n'), /[\b]/.test('\b'));
+println('case fold class', /[a-c]/i.test('B'), /[^a-c]/i.test('B'));

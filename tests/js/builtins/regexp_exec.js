@@ -1,0 +1,18 @@
+const re = /(\w+)@(\w+)\.com/;
+const m = re.exec('mail: alice@example.com, bob@test.com');
+println('match', m[0], m[1], m[2]);
+println('index/input', m.index, m.input.length, m.length);
+println('no match', re.exec('nothing'));
+const opt = /(a)(b)?(c)/.exec('ac');
+println('unmatched group', opt[2], opt.length, 2 in opt);
+const named = /(?<user>\w+)@(?<host>\w+)/.exec('x@y');
+println('named', named.groups.user, named.groups.host, named[1]);
+println('groups keys', Object.keys(named.groups));
+println('groups null proto', Object.getPrototypeOf(named.groups));
+const nested = /((a)(b(c)))/.exec('abc');
+println('nested groups', nested.slice(1).join('|'));
+const nonCap = /(?:a)(b)/.exec('ab');
+println('non-capturing', nonCap.length, nonCap[1]);
+println('alternation', /cat|dog/.exec('hotdog')[0], /(cat|dog)s?/.exec('cats')[1]);
+println('quantifiers', /a{2,3}/.exec('aaaa')[0], /a+?/.exec('aaa')[0], /a*?b/.exec('aaab')[0]);
+println('anchors', /^abc$/.test('abc'), /^abc$/.test('abcd'), /\bcat\b/.test('a cat!'), /\Bcat/.test('concat'));

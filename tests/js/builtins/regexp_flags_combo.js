@@ -1,0 +1,12 @@
+const text = 'Line one\nline TWO\nLINE three';
+println('gi', text.match(/line/gi).length);
+println('gm start', text.match(/^line/gm), text.match(/^line/gim).length);
+println('gm end', text.match(/\w+$/gm));
+println('s with m', /one.line/s.test(text), /one.line/.test(text));
+println('y with i', (() => { const r = /line/iy; const a = r.test(text); const b = r.test(text); return a + ' ' + b; })());
+println('u with i', /[à-ÿ]/iu.test('À'), /\u{C0}/iu.test('à'));
+println('gu astral', '😀a😀'.match(/😀/gu).length, '😀a😀'.replace(/😀/gu, 'x'));
+println('flags getter order', /a/smigyu.flags);
+println('hasIndices support', typeof /a/.hasIndices);
+const d = /(?<w>b+)/d.exec('aabbcc');
+println('d flag indices', JSON.stringify(d.indices), JSON.stringify(d.indices.groups));

@@ -1,0 +1,10 @@
+println('lookahead', 'price: 100USD 200EUR'.match(/\d+(?=USD)/g));
+println('negative lookahead', 'price: 100USD 200EUR'.match(/\d+(?!\d|USD)/g));
+println('lookbehind', '$10 €20 $30'.match(/(?<=\$)\d+/g));
+println('negative lookbehind', '$10 €20 $30'.match(/(?<!\$)\b\d+/g));
+println('password check', /^(?=.*\d)(?=.*[a-z])(?=.*[A-Z]).{8,}$/.test('Passw0rdX'), /^(?=.*\d)(?=.*[a-z]).{8,}$/.test('password'));
+println('thousands', '1234567'.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+println('lookbehind variable', 'abcabc'.replace(/(?<=a.)c/g, 'X'));
+println('lookahead no consume', /a(?=b)b/.exec('ab')[0]);
+println('capture in lookahead', /(?=(\w+))\w/.exec('hello')[1]);
+println('word boundary', 'one two three'.match(/\b\w/g).join(''));

@@ -1,0 +1,15 @@
+println('test coercion', /null/.test(null), /undefined/.test(), /1/.test(123));
+println('constructor string escapes', new RegExp('\\d+').test('42'), new RegExp('a.c').test('abc'));
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const special = 'a.b*c(d)';
+println('escape helper', escapeRe(special), new RegExp(escapeRe(special)).test('xx' + special));
+println('empty regex', new RegExp('').test('anything'), String(new RegExp('')));
+println('source escapes slash', new RegExp('/').source, String(new RegExp('a/b')));
+println('newline in source', new RegExp('\n').source === '\\n');
+println('typeof', typeof /x/, /x/ instanceof RegExp, RegExp.name);
+println('lastIndex writable', (() => { const r = /a/g; r.lastIndex = 3; return r.lastIndex; })());
+println('exec on number', /\d\d/.exec(1234)[0]);
+println('greedy vs lazy', '<a><b>'.match(/<.*>/)[0], '<a><b>'.match(/<.*?>/)[0]);
+println('optional group', /colou?r/.test('color'), /colou?r/.test('colour'));
+println('case insensitive unicode', /É/i.test('é'), /ß/i.test('SS'));
+println('regex split', 'a1b2'.split(/\d/));

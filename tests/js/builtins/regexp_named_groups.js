@@ -1,0 +1,14 @@
+const re = /(?<year>\d{4})-(?<month>\d{2})(?:-(?<day>\d{2}))?/;
+const full = re.exec('on 2024-03-15 ok');
+println('all groups', full.groups.year, full.groups.month, full.groups.day);
+const partial = re.exec('2024-03');
+println('optional unmatched', partial.groups.day, 'day' in partial.groups);
+const { groups: { year, month } } = re.exec('1999-12-31');
+println('destructure groups', year, month);
+println('replace named', '2024-03-15'.replace(re, '$<day>.$<month>.$<year>'));
+println('replace fn groups', '2024-03-15'.replace(re, (...args) => JSON.stringify(args.at(-1))));
+const all = [...'x=1 y=22 z=333'.matchAll(/(?<key>\w)=(?<val>\d+)/g)];
+println('matchAll groups', all.map((m) => m.groups.key + m.groups.val.length).join(' '));
+println('backreference by name', /(?<c>\w)\k<c>/.exec('abccd')[0]);
+println('numbered and named', /(?<a>x)(y)/.exec('xy').slice(1).join(','));
+println('split with named group', 'a1b2c'.split(/(?<d>\d)/));

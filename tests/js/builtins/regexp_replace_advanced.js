@@ -1,0 +1,13 @@
+println('template', 'Hi {name}, you are {age}'.replace(/\{(\w+)\}/g, (_, k) => ({ name: 'Ann', age: 30 })[k]));
+println('trim multiple spaces', 'a   b    c'.replace(/\s+/g, ' '));
+println('mask digits', '4111-1111-1111-1234'.replace(/\d(?=(?:-?\d){4})/g, '*'));
+println('swap case', 'Hello World'.replace(/[a-z]/gi, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())));
+println('remove html tags', '<p>Hi <b>there</b></p>'.replace(/<[^>]+>/g, ''));
+println('collapse dupes', 'aaabbbcccd'.replace(/(.)\1+/g, '$1'));
+println('run length', 'aaabccdddd'.replace(/(.)\1*/g, (m, c) => c + m.length));
+println('replace at start/end', 'xabcx'.replace(/^x|x$/g, '_'));
+println('multiline anchors', 'a\nb\nc'.replace(/^/gm, '> '));
+println('empty matches', 'abc'.replace(/(?:)/g, '-'));
+println('$0 is not special', 'abc'.replace(/b/, '$0'));
+println('$10 with fewer groups', 'abcdefghijk'.replace(/(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)/, '[$10]'), 'ab'.replace(/(a)/, '[$10]'));
+println('unicode replace', 'café'.replace(/é/, 'e'), 'naïve'.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));

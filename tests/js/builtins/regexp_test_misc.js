@@ -1,0 +1,15 @@
+const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+println('emails', ['a@b.co', 'bad@', 'x y@z.com', 'ok.name+tag@host.org'].map((e) => email.test(e)));
+const hex = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i;
+println('hex colors', ['#fff', '#A1B2C3', 'ggg', '#1234'].map((c) => hex.test(c)));
+const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+println('ipv4', ['192.168.0.1', '256.1.1.1', '1.2.3', '0.0.0.0'].map((ip) => ipv4.test(ip)));
+const semver = /^(\d+)\.(\d+)\.(\d+)(?:-([\w.]+))?$/;
+const v = semver.exec('1.22.333-beta.1');
+println('semver', v.slice(1).join(' '));
+const dateRe = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+println('dates', ['2024-02-29', '2024-13-01', '2024-00-10', '2024-12-31'].map((d) => dateRe.test(d)));
+println('word chars', /^\w+$/.test('snake_case_1'), /^\w+$/.test('kebab-case'));
+println('alternation precedence', /^ab|cd$/.test('abxx'), /^(?:ab|cd)$/.test('abxx'));
+println('quantifier braces', /^a{3}$/.test('aaa'), /^a{2,}$/.test('a'), /a{,2}/.test('a{,2}'));
+println('escaped metachar', /\$\d+\.\d{2}/.test('cost $12.50'), /\(x\)/.test('(x)'));

@@ -1,0 +1,18 @@
+const A = new Set([1, 2, 3, 4]);
+const B = new Set([3, 4, 5]);
+const union = new Set([...A, ...B]);
+const inter = new Set([...A].filter((x) => B.has(x)));
+const diff = new Set([...A].filter((x) => !B.has(x)));
+const sym = new Set([...A, ...B].filter((x) => !(A.has(x) && B.has(x))));
+println('union', [...union], 'inter', [...inter], 'diff', [...diff], 'sym', [...sym]);
+const isSubset = (a, b) => [...a].every((x) => b.has(x));
+println('subset', isSubset(new Set([3, 4]), A), isSubset(B, A));
+println('equal sets', isSubset(A, new Set([4, 3, 2, 1])) && A.size === 4);
+const seen = new Set();
+const dupes = [1, 2, 3, 2, 4, 1, 5].filter((x) => (seen.has(x) ? true : (seen.add(x), false)));
+println('duplicates', dupes);
+const uniqBy = (arr, f) => { const s = new Set(); return arr.filter((x) => { const k = f(x); return s.has(k) ? false : (s.add(k), true); }); };
+println('uniqBy', uniqBy(['a', 'B', 'b', 'A', 'c'], (x) => x.toLowerCase()));
+const strSet = new Set('hello world');
+println('chars', [...strSet].join(''), strSet.size);
+println('delete returns', A.delete(1), A.delete(1), A.size);

@@ -1,0 +1,10 @@
+const s = 'hello';
+println('at positive', s.at(0), s.at(4));
+println('at negative', s.at(-1), s.at(-5), s.at(-6));
+println('at out of range', s.at(5), s.at(100));
+println('at coercion', s.at('1'), s.at(1.9), s.at(NaN), s.at());
+println('bracket vs charAt', s[10], JSON.stringify(s.charAt(10)));
+println('negative bracket', s[-1]);
+println('last char', s[s.length - 1], s.slice(-1), s.at(-1));
+println('astral at', '😀x'.at(0) === '\ud83d', '😀x'.at(-1));
+println('empty string', ''.at(0), ''.charAt(0) === '', ''[0]);

@@ -1,0 +1,17 @@
+let s = '';
+for (let i = 0; i < 10000; i++) s += 'ab';
+println('concat loop length', s.length, s.slice(0, 6));
+const parts = [];
+for (let i = 0; i < 100; i++) parts.push(i.toString(36));
+const joined = parts.join('');
+println('join parts', joined.length, joined.slice(-10));
+println('repeat big', 'xyz'.repeat(1000).length);
+const nested = Array.from({ length: 10 }, (_, i) => '(' + i).join('') + ')'.repeat(10);
+println('nested parens', nested);
+let acc = '';
+for (const ch of 'hello') acc = ch + acc;
+println('reverse build', acc);
+const tmpl = (n) => `item-${n}`;
+println('template loop', Array.from({ length: 5 }, (_, i) => tmpl(i)).join(','));
+println('padded table', ['a', 'bb', 'ccc'].map((w) => w.padEnd(4, '.') + '|').join(''));
+println('string += number', (() => { let t = ''; for (let i = 0; i < 5; i++) t += i; return t; })());

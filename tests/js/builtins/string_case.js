@@ -1,0 +1,13 @@
+println('ascii', 'Hello World'.toUpperCase(), 'Hello World'.toLowerCase());
+println('accented', 'éàü'.toUpperCase(), 'ÉÀÜ'.toLowerCase());
+println('sharp s', 'ß'.toUpperCase(), 'ß'.toUpperCase().length, 'straße'.toUpperCase());
+println('greek', 'αβγ'.toUpperCase(), 'ΑΒΓ'.toLowerCase());
+println('cyrillic', 'привет'.toUpperCase());
+println('dotted I', 'İ'.toLowerCase().length);
+println('final sigma', 'ΟΔΟΣ'.toLowerCase());
+println('non-letters unchanged', '123 !?'.toUpperCase());
+println('mixed', 'mIxEd CaSe'.toLowerCase(), 'mIxEd CaSe'.toUpperCase());
+println('capitalize', 'word'.charAt(0).toUpperCase() + 'word'.slice(1));
+println('title', 'the quick fox'.split(' ').map((w) => w[0].toUpperCase() + w.slice(1)).join(' '));
+println('ligature', 'ﬁ'.toUpperCase());
+println('case-insensitive compare', 'ABC'.toLowerCase() === 'abc'.toLowerCase());

@@ -1,0 +1,12 @@
+const s = 'a😀b𝒳';
+println('length vs codepoints', s.length, [...s].length);
+println('codePointAt each', [...s].map((c) => c.codePointAt(0).toString(16)).join(' '));
+println('surrogates', s.charCodeAt(1).toString(16), s.charCodeAt(2).toString(16));
+println('codePointAt low surrogate', s.codePointAt(2).toString(16));
+println('fromCodePoint roundtrip', String.fromCodePoint(...[...s].map((c) => c.codePointAt(0))) === s);
+println('reverse naive vs proper', s.split('').reverse().join('') === [...s].reverse().join(''), [...s].reverse().join(''));
+println('lone surrogate', '\ud800'.length, '\ud800'.codePointAt(0), [...'\ud800x'].length);
+println('slice splits pair', 'x😀'.slice(0, 2).length, 'x😀'.slice(0, 2).charCodeAt(1).toString(16));
+println('astral regex', s.match(/./gu).length, s.replace(/[\u{1F600}]/u, 'smile'));
+println('code point count helper', ((str) => { let n = 0; for (const _ of str) n++; return n; })('👨‍👩‍👧'));
+println('fromCharCode astral', String.fromCharCode(0x1F600) === String.fromCharCode(0xF600));

@@ -1,0 +1,11 @@
+println('relational', 'a' < 'b', 'a' < 'B', 'abc' < 'abd', 'abc' < 'ab');
+println('code unit order', 'Z' < 'a', '_' < 'a', '0' < 'A', ' ' < '!');
+println('numeric strings', '10' < '9', '10' < 9, '2' > '12');
+println('equality', 'a' === 'a', 'a' == new String('a'), new String('a') == new String('a'));
+println('unicode', 'é' > 'z', 'ä' < 'z', '😀' > '\uffff');
+println('localeCompare ascii', ['b', 'C', 'a'].sort((x, y) => x.localeCompare(y)).length);
+const cmp = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+println('cmp sort', ['pear', 'Apple', 'apple', 'Pear'].sort(cmp));
+println('empty', '' < 'a', '' === '', ''.length);
+println('length compare', 'aaa'.length > 'bb'.length, 'aaa' > 'bb');
+println('mixed case sort insensitive', ['b', 'A', 'c', 'B'].sort((x, y) => cmp(x.toLowerCase(), y.toLowerCase()) || cmp(x, y)));

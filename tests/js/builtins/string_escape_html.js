@@ -1,0 +1,20 @@
+const map = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => map[c]);
+println(escapeHtml('<a href="x">Tom & Jerry\'s</a>'));
+const unmap = Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k]));
+const unescapeHtml = (s) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => unmap[e]);
+println(unescapeHtml(escapeHtml('<p>"q" & \'a\'</p>')));
+const slug = (s) => s.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+println('slug', slug('  Hello, World! 2024 edition  '));
+const words = (s) => s.match(/\b\w+\b/g) || [];
+println('word count', words('The cat, the hat; the bat.').length);
+const truncate = (s, n) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+println('truncate', truncate('abcdefghij', 5), truncate('abc', 5));
+const wrap = (s, w) => s.split(' ').reduce((lines, word) => {
+  const last = lines[lines.length - 1];
+  if ((last + ' ' + word).trim().length > w) lines.push(word); else lines[lines.length - 1] = (last + ' ' + word).trim();
+  return lines;
+}, ['']);
+println('wrap', JSON.stringify(wrap('the quick brown fox jumps over the lazy dog', 10)));
+println('count char', 'mississippi'.split('s').length - 1);
+println('is palindrome', ((t) => { const c = t.toLowerCase().replace(/[^a-z]/g, ''); return c === [...c].reverse().join(''); })('A man, a plan, a canal: Panama'));

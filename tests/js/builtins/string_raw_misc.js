@@ -1,0 +1,12 @@
+println('raw', String.raw`a\nb`, String.raw`a\nb`.length);
+println('raw with subs', String.raw`x${1}y${2}z`);
+println('raw object', String.raw({ raw: ['a', 'b', 'c'] }, 1, 2));
+println('raw fewer subs', String.raw({ raw: 'xyz' }, '-'));
+println('String()', String(123), String(true), String(null), String(undefined), String([1, [2]]));
+println('String of objects', String({}), String(() => 1).length > 0);
+println('new String', typeof new String('x'), new String('ab').length, new String('ab')[1]);
+println('valueOf', new String('v').valueOf(), typeof new String('v').valueOf());
+println('toString', 'str'.toString(), (5).toString());
+println('String.length', String.length, String.name);
+println('iteration', [...'a😀'].length, Array.from('a😀').map((c) => c.length).join());
+println('string as array-like', Array.prototype.map.call('abc', (c) => c + c).join(''));

@@ -1,0 +1,10 @@
+const text = 'Error: disk full\nWarning: low memory\nError: timeout\nInfo: ok';
+println('search', text.search(/Warning/), text.search(/^Info/m), text.search(/^Info/));
+println('match lines', text.match(/^Error: .*$/gm));
+println('count errors', (text.match(/^Error/gm) || []).length);
+println('first error detail', text.match(/Error: (\w+)/)[1]);
+println('all details', [...text.matchAll(/^(\w+): (.*)$/gm)].map((m) => m[1][0] + '=' + m[2]).join('; '));
+println('includes vs test', text.includes('timeout'), /time\s?out/.test(text));
+println('case insensitive search', text.search(/WARNING/i));
+println('lastIndexOf word', text.lastIndexOf('Error'));
+println('replace per line', text.split('\n').map((l) => l.replace(/^(\w)\w*/, '$1')).join('|'));

@@ -1,0 +1,12 @@
+const s = 'JavaScript';
+println('slice', s.slice(0, 4), s.slice(4), s.slice(-6), s.slice(-6, -3));
+println('slice inverted', JSON.stringify(s.slice(5, 2)));
+println('substring', s.substring(0, 4), s.substring(4), s.substring(6, 2));
+println('substring negative', s.substring(-3, 2), s.substring(3, -1));
+println('substr', s.substr(4, 3), s.substr(-6, 2), s.substr(4));
+println('substr edge', JSON.stringify(s.substr(2, -1)), s.substr(100).length);
+println('NaN args', s.slice(NaN, 2), s.substring(NaN, 2));
+println('out of range', s.slice(0, 100), s.substring(100).length);
+println('astral slice', '😀abc'.slice(0, 2) === '😀', '😀abc'.slice(1).length);
+println('no args', s.slice() === s, s.substring() === s);
+println('float args', s.slice(1.9, 3.2));

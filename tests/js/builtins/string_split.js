@@ -1,0 +1,17 @@
+println('basic', 'a,b,c'.split(','));
+println('length', 'a,b,,c,'.split(',').length);
+println('limit', 'a,b,c,d'.split(',', 2), 'a,b'.split(',', 0).length);
+println('empty separator', 'abc'.split(''));
+println('no separator', 'abc'.split().length, 'abc'.split()[0]);
+println('undefined separator', 'a,b'.split(undefined).length);
+println('multi-char separator', 'a--b--c'.split('--'));
+println('separator not found', 'abc'.split('x'));
+println('empty string', ''.split(',').length, ''.split('').length);
+println('regex', 'a1b22c333d'.split(/\d+/));
+println('regex captures', JSON.stringify('a1b2c'.split(/(\d)/)));
+println('regex limit', 'a b c d'.split(/\s/, 3));
+println('whitespace', ' a  b '.split(/\s+/).length, JSON.stringify(' a  b '.trim().split(/\s+/)));
+println('regex empty match', 'abc'.split(/(?:)/));
+println('astral empty split', '😀a'.split('').length);
+println('split lines', 'l1\nl2\r\nl3'.split(/\r?\n/));
+println('edge separators', JSON.stringify(',a,'.split(',')));

@@ -1,0 +1,16 @@
+const csvLine = 'name,age,,city';
+const fields = csvLine.split(',');
+println('fields', fields.length, JSON.stringify(fields));
+println('roundtrip', fields.join(',') === csvLine);
+const path = '/usr/local/bin/node';
+println('path parts', JSON.stringify(path.split('/')), path.split('/').filter(Boolean).join(' > '));
+println('basename', path.split('/').pop(), 'dirname', path.split('/').slice(0, -1).join('/'));
+const kv = 'a=1&b=2&c=3';
+println('parse query', JSON.stringify(Object.fromEntries(kv.split('&').map((p) => p.split('=')))));
+println('words', 'one  two three'.split(' '), 'one  two three'.split(/ +/));
+println('chars', 'abc'.split('').join('-'));
+println('lines', 'a\nb\n'.split('\n').length);
+println('limit 1', 'x-y-z'.split('-', 1));
+println('separator at ends', JSON.stringify('-a-'.split('-')));
+println('split by string of regex chars', 'a.b|c'.split('.'), 'a.b|c'.split('|'));
+println('reverse words', 'hello big world'.split(' ').reverse().join(' '));

@@ -1,0 +1,11 @@
+const s = '  \t hello \n ';
+println('trim', '[' + s.trim() + ']');
+println('trimStart', JSON.stringify(s.trimStart()));
+println('trimEnd', JSON.stringify(s.trimEnd()));
+println('aliases', ' x '.trimLeft() === 'x ', ' x '.trimRight() === ' x');
+println('unicode spaces', '[' + '\u00a0\u2003x\u3000\ufeff'.trim() + ']');
+println('line terminators', '[' + '\u2028x\u2029\r\n'.trim() + ']');
+println('no change', 'abc'.trim() === 'abc');
+println('all whitespace', JSON.stringify('   '.trim()));
+println('inner kept', ' a b '.trim());
+println('zero width not trimmed', '\u200bx'.trim().length);

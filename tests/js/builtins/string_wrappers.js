@@ -1,0 +1,14 @@
+const w = new String('abc');
+println('typeof', typeof w, typeof w.valueOf(), typeof String('abc'));
+println('length/index', w.length, w[0], w[5]);
+println('equality', w == 'abc', w === 'abc', w.valueOf() === 'abc');
+println('keys', Object.keys(w));
+println('methods', w.toUpperCase(), w.slice(1));
+println('truthy empty wrapper', new String('') ? 'truthy' : 'falsy');
+println('concat', w + 'd', `${w}`);
+println('instanceof', w instanceof String, 'abc' instanceof String);
+println('primitive methods', 'abc'.constructor === String, Object('abc') instanceof String);
+println('String.prototype', String.prototype.length, typeof String.prototype.at);
+w.extra = 'prop';
+println('wrapper props', w.extra);
+println('JSON of wrapper', JSON.stringify(w), JSON.stringify({ w }));

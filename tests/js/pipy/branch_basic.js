@@ -1,0 +1,11 @@
+const grade = (s) => branch(s >= 90, 'A', s >= 80, 'B', s >= 70, 'C', 'F');
+println('grades', [95, 85, 72, 10].map(grade));
+println('no default no match', branch(false, 'x', 0, 'y'));
+println('empty', branch());
+println('only default', branch('def'));
+println('first truthy wins', branch(1, 'first', 1, 'second'));
+println('truthiness', branch('', 'empty', 0, 'zero', null, 'null', [], 'array'));
+println('value function called', branch(true, () => 'called'));
+println('default function called', branch(false, 'x', () => 'default called'));
+println('non-function values returned', branch(true, 42), branch(true, null), typeof branch(true, undefined));
+println('object value', JSON.stringify(branch(true, { a: 1 })));

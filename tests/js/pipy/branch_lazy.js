@@ -1,0 +1,17 @@
+const log = [];
+const cond = (name, v) => () => (log.push('cond ' + name), v);
+const val = (name) => () => (log.push('val ' + name), name);
+const r = branch(cond('a', false), val('A'), cond('b', true), val('B'), cond('c', true), val('C'), val('D'));
+println('result', r);
+println('evaluated', log.join(', '));
+log.length = 0;
+const d = branch(cond('x', 0), val('X'), val('DEFAULT'));
+println('default result', d, '|', log.join(', '));
+let count = 0;
+const counter = () => ++count;
+branch(false, counter, counter);
+println('only default called once', count);
+const fact = (n) => branch(n <= 1, 1, () => n * fact(n - 1));
+println('recursive factorial', fact(10));
+const classify = (n) => branch(() => n < 0, 'negative', () => n === 0, 'zero', () => n % 2 === 0, 'even', 'odd');
+println('classify', [-3, 0, 4, 7].map(classify));

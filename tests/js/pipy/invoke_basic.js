@@ -1,0 +1,16 @@
+println('no error returns result', invoke(() => 'fine', 'unused'));
+println('catcher value', invoke(() => { throw new Error('boom'); }, 'fallback'));
+println('catcher fn gets message', invoke(() => { throw new Error('boom'); }, (msg) => 'caught: ' + msg));
+println('non-error thrown', invoke(() => { throw 'plain string'; }, (m) => 'got ' + m));
+println('thrown number', invoke(() => { throw 42; }, (m) => m + 1));
+println('thrown object', invoke(() => { throw { code: 7 }; }, (m) => m.code));
+println('engine error type', invoke(() => null.x, (m) => typeof m));
+println('catcher undefined', invoke(() => { throw new Error('x'); }));
+println('result undefined', invoke(() => {}, 'c'));
+println('nested invoke', invoke(() => invoke(() => { throw new Error('inner'); }, (m) => { throw new Error('rethrown ' + m); }), (m) => m));
+println('TypeError message used', invoke(() => { throw new TypeError('typed'); }, (m) => m));
+const parse = (s) => invoke(() => JSON.parse(s), null);
+println('safe parse', JSON.stringify(parse('{"a":1}')), parse('{bad'));
+let cleanup = 0;
+invoke(() => { try { throw new Error('t'); } finally { cleanup++; } }, '');
+println('finally inside fn runs', cleanup);

@@ -1,0 +1,15 @@
+println('hello');
+println('multiple', 'args', 1, true, null, undefined);
+println();
+println('', '');
+print('no newline');
+print(' - still same line');
+println();
+print('a', 'b', 'c');
+println('|end');
+println([1, 2, 3], [[]], [null]);
+println(0.1 + 0.2, -0, 1e21, NaN);
+println(JSON.stringify({ k: 'v' }));
+println(typeof println, typeof print);
+println('unicode é 中 😀');
+println('embedded\nnewline');

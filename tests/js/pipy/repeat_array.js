@@ -1,0 +1,15 @@
+const out = [];
+repeat(['a', 'b', 'c'], (v, i) => out.push(i + ':' + v));
+println('array', out);
+println('returns', repeat([1], () => 'x'));
+repeat([], () => println('never'));
+println('empty ok');
+let total = 0;
+repeat([10, 20, 30], (v) => { total += v; });
+println('total', total);
+const pairs = [];
+repeat([[1, 'one'], [2, 'two']], ([n, w], i) => pairs.push(`${i}/${n}/${w}`));
+println('destructured', pairs);
+const objs = [{ name: 'x' }, { name: 'y' }];
+repeat(objs, (o) => { o.name = o.name.toUpperCase(); });
+println('mutate elements', objs.map((o) => o.name));

@@ -1,0 +1,16 @@
+const seen = [];
+const r = repeat(5, (i) => seen.push(i));
+println('indices', seen, 'returns', r);
+repeat(0, () => println('never'));
+println('zero count ok');
+let sum = 0;
+repeat(100, (i) => { sum += i; });
+println('sum 0..99', sum);
+const grid = [];
+repeat(3, (r) => repeat(3, (c) => grid.push(r * 3 + c)));
+println('nested', grid);
+const ret = repeat(3, (i) => 'ignored ' + i);
+println('return value ignored', ret);
+let count = 0;
+repeat(2, () => repeat(2, () => repeat(2, () => count++)));
+println('triple nested', count);

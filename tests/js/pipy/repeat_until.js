@@ -1,0 +1,14 @@
+const first = repeat((i) => (i * i > 50 ? i : undefined));
+println('first i with i*i > 50', first);
+let n = 27, steps = 0;
+repeat(() => (n === 1 ? true : (n = n % 2 ? 3 * n + 1 : n / 2, steps++, undefined)));
+println('collatz 27 steps', steps);
+println('immediate', repeat(() => 'now'));
+println('zero is a value', repeat((i) => (i === 3 ? 0 : undefined)));
+println('null is a value', repeat(() => null));
+println('false is a value', repeat((i) => (i >= 2 ? false : undefined)));
+const found = repeat((i) => ['x', 'y', 'z', 'target', 'w'][i] === 'target' ? 'index ' + i : undefined);
+println(found);
+const fibs = [0, 1];
+repeat(() => (fibs.length >= 15 ? fibs.length : (fibs.push(fibs.at(-1) + fibs.at(-2)), undefined)));
+println('fibs', fibs.join(' '));

@@ -1,0 +1,14 @@
+const method = (m) => select(m, 'GET', 'read', 'POST', 'create', 'DELETE', 'remove', 'unknown');
+println('methods', ['GET', 'POST', 'DELETE', 'PATCH'].map(method));
+println('strict equality', select(1, '1', 'string one', 1, 'number one'));
+println('no match no default', select('z', 'a', 1, 'b', 2));
+println('only default', select('x', 'fallback'));
+println('NaN never matches', select(NaN, NaN, 'matched', 'no match'));
+println('-0 matches 0', select(-0, 0, 'zero'));
+println('null vs undefined', select(null, undefined, 'undef', null, 'null'));
+const o = {};
+println('object identity', select(o, {}, 'other', o, 'same'));
+println('function value called', select(2, 1, () => 'one', 2, () => 'two'));
+println('default function called', select(9, 1, 'one', () => 'computed default'));
+println('no args besides x', select('only'));
+println('first match wins', select(5, 5, 'first', 5, 'second'));

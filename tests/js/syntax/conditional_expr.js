@@ -1,0 +1,17 @@
+const grade = (s) => (s >= 90 ? 'A' : s >= 80 ? 'B' : s >= 70 ? 'C' : 'F');
+println('grades', [95, 85, 75, 10].map(grade));
+let a = 0, b = 0;
+true ? (a = 1) : (b = 1);
+println('only one branch', a, b);
+const obj = { v: 1 };
+(obj.v > 0 ? obj : {}).w = 'set';
+println('as lvalue target', obj.w);
+println('nested in template', `${1 ? (0 ? 'x' : 'y') : 'z'}`);
+println('falsy conditions', ['', 0, NaN, null, undefined, false].map((v) => (v ? 't' : 'f')).join(''));
+println('truthy conditions', ['0', ' ', [], {}, -1, Infinity, 'false'].map((v) => (v ? 't' : 'f')).join(''));
+const fn = true ? () => 'arrow1' : () => 'arrow2';
+println('arrow in ternary', fn());
+const x = 5;
+const msg = x > 3 ? x > 4 ? 'gt4' : 'eq4' : 'le3';
+println('right assoc', msg);
+println('with comma', (1, 0) ? 'yes' : 'no');

@@ -1,0 +1,17 @@
+println('integer overflow to float', 2147483647 + 1, 4294967295 * 2);
+println('safe boundary', 2 ** 53 + 1 === 2 ** 53, 2 ** 53 - 1);
+println('float mult', 0.1 * 3, 1.1 * 1.1, 3 * 1.1);
+println('float div', 1 / 3 * 3, 0.3 / 0.1);
+println('modulo negatives', -5 % 2, 5 % -2, -5.5 % 2);
+println('modulo special', 5 % 0, Infinity % 2, 5 % Infinity, 0 % 5);
+println('infinity ops', Infinity - Infinity, Infinity * 0, Infinity / Infinity, -Infinity + 1);
+println('negative zero ops', Object.is(-0 + 0, 0), Object.is(0 * -1, -0), Object.is(-0 - 0, -0));
+println('round trip', 123.456, -0.0001, 1 / 7);
+println('large products', 99999 * 99999, 123456789 * 987654321);
+println('small', 2 ** -20, 5e-324, 5e-324 / 2);
+println('increment float', 0.1 + 0.1 + 0.1);
+println('NaN ops', NaN + 1, NaN * 0, NaN === NaN, isNaN(NaN + 'x'));
+let n = 9007199254740991;
+n++;
+println('past max safe', n, n + 1);
+println('string number math', '3' * '4', '10' - '3', '8' / '2', '2' ** '3');

@@ -1,0 +1,17 @@
+println('hex', 0xff, 0XFF, 0x0);
+println('octal', 0o17, 0O10);
+println('binary', 0b1010, 0B11);
+println('separators', 1_000_000, 0xff_ff, 1_0.5_0);
+println('exponent', 1e3, 2.5e-3, 1E2, 5e+2);
+println('leading dot', .5, 'trailing dot', 5., 5.0);
+println('member on literal', 5..toString(), (5).toFixed(1), 5 .toString());
+println('max safe', 9007199254740991, 9007199254740992 === 9007199254740993);
+println('precision', 0.1 + 0.2, 0.1 + 0.2 === 0.3, 0.5 + 0.25);
+println('big literal', 123456789012345678901234567890);
+println('small literal', 0.000000123, 1.5e-10);
+println('int ops', 2 ** 53 + 1, 999999999999999999);
+println('negative zero literal', Object.is(-0, 0), 1 / -0);
+println('max/min', Number.MAX_VALUE, Number.MIN_VALUE);
+println('overflow', 1e308 * 10, -1e308 * 10);
+println('division results', 1 / 3, 2 / 3, 10 / 3);
+println('integers as floats', 1.0 === 1, 3.14e2);

@@ -1,0 +1,78 @@
+//! Runs every program in `tests/js/` with the real `pipy` binary and compares its stdout with the
+//! `.out` file Node produced for it (`bash tests/js/regen.sh` regenerates them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn programs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            programs(&p, out);
+        } else if p.extension().is_some_and(|x| x == "js") && !p.to_string_lossy().ends_with(".node.js") {
+            out.push(p);
+        }
+    }
+}
+
+fn run_one(path: &Path) -> Result<(), String> {
+    let expected =
+        std::fs::read_to_string(path.with_extension("out")).map_err(|e| format!("missing expected output: {e}"))?;
+    let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let expect_uncaught = source.starts_with("// expect: uncaught");
+    let output = Command::new(env!("CARGO_BIN_EXE_pipy"))
+        .arg("run")
+        .arg(path)
+        .env("TZ", "UTC")
+        .output()
+        .map_err(|e| format!("cannot start pipy: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let code = output.status.code();
+    if expect_uncaught && code != Some(1) {
+        return Err(format!("expected exit status 1 (uncaught exception), got {code:?}"));
+    }
+    if !expect_uncaught && code != Some(0) {
+        return Err(format!(
+            "exit status {code:?}\n--- stderr ---\n{}",
+            String::from_utf8_lossy(&output.stderr).lines().take(8).collect::<Vec<_>>().join("\n")
+        ));
+    }
+    if stdout != expected {
+        let mut diff = String::new();
+        for (i, (a, b)) in expected.lines().zip(stdout.lines()).enumerate() {
+            if a != b {
+                diff = format!("first difference at line {}:\n  expected: {a}\n  actual:   {b}", i + 1);
+                break;
+            }
+        }
+        if diff.is_empty() {
+            diff = format!("expected {} lines, got {}", expected.lines().count(), stdout.lines().count());
+        }
+        return Err(diff);
+    }
+    Ok(())
+}
+
+#[test]
+fn js_corpus_matches_node() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js");
+    let mut files = Vec::new();
+    programs(&root, &mut files);
+    files.sort();
+    assert!(files.len() >= 250, "the corpus has only {} programs", files.len());
+    let filter = std::env::var("JS_FILTER").unwrap_or_default();
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    for f in files.iter().filter(|f| f.to_string_lossy().contains(&filter)) {
+        match run_one(f) {
+            Ok(()) => passed += 1,
+            Err(e) => failures.push(format!("{}: {e}", f.strip_prefix(&root).unwrap_or(f).display())),
+        }
+    }
+    for f in &failures {
+        eprintln!("FAIL {f}\n");
+    }
+    eprintln!("js corpus: {passed} passed, {} failed", failures.len());
+    assert!(failures.is_empty(), "{} of {} programs differ from Node", failures.len(), passed + failures.len());
+}
