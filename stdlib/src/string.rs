@@ -1,3 +1,0 @@
-//! (to be written)
-
-pub fn install() {}
