@@ -2060,7 +2060,9 @@ impl<'a> Lowerer<'a> {
                 let op = bin_op(bop);
                 match target {
                     Pattern::Ident(id) => {
-                        if let (Some(r), BinOp::Add | BinOp::Sub | BinOp::Mul) = (self.own_reg(id), op) {
+                        let in_place = !has_assign(value);
+                        if let (true, Some(r), BinOp::Add | BinOp::Sub | BinOp::Mul) = (in_place, self.own_reg(id), op)
+                        {
                             let ok = match id.binding.get() {
                                 Binding::Decl(d) => {
                                     let k = self.res.decls[d as usize].kind;

@@ -451,7 +451,7 @@ impl Cx {
                     }
                     let body = k.body.as_ref().map(|b| self.stmts(&b.stmts, true)).unwrap_or_default();
                     constructor = Some(Rc::new(Function {
-            self_binding: false,
+                        self_binding: false,
                         name: None,
                         inferred_name: Default::default(),
                         params,
@@ -513,7 +513,7 @@ impl Cx {
                 swc::ClassMember::StaticBlock(b) => {
                     let body = self.stmts(&b.body.stmts, true);
                     members.push(ClassMember::StaticBlock(Rc::new(Function {
-            self_binding: false,
+                        self_binding: false,
                         name: None,
                         inferred_name: Default::default(),
                         params: Vec::new(),
@@ -543,7 +543,7 @@ impl Cx {
                 Vec::new()
             };
             Rc::new(Function {
-            self_binding: false,
+                self_binding: false,
                 name: None,
                 inferred_name: Default::default(),
                 params: Vec::new(),
@@ -565,7 +565,7 @@ impl Cx {
             None
         } else {
             Some(Rc::new(Function {
-            self_binding: false,
+                self_binding: false,
                 name: None,
                 inferred_name: std::cell::RefCell::new(Some("<instance_members_initializer>".into())),
                 params: Vec::new(),
@@ -774,10 +774,10 @@ impl Cx {
             }
             swc::Expr::Fn(f) => {
                 let name = f.ident.as_ref().map(|i| self.ident(i));
-                let func = self.function(name, &f.function, FuncKind::Normal, strict);
+                let mut func = self.function(name, &f.function, FuncKind::Normal, strict);
                 if func.name.is_some() {
                     // Only this parser holds the Rc so far.
-                    if let Some(inner) = Rc::get_mut(&mut func.clone()) {
+                    if let Some(inner) = Rc::get_mut(&mut func) {
                         inner.self_binding = true;
                     }
                 }

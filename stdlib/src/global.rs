@@ -12,8 +12,15 @@ pub fn install() {
     g.define_value("NaN", Value::num(f64::NAN), 0);
     g.define_value("Infinity", Value::num(f64::INFINITY), 0);
     g.define_value("undefined", Value::Undefined, 0);
-    method(&g, "parseInt", 2, parse_int);
-    method(&g, "parseFloat", 1, parse_float);
+    // `Number.parseInt` and the global are one function object (the number module registers it).
+    match realm::registered("parseInt") {
+        Some(f) => g.define_hidden("parseInt", f),
+        None => method(&g, "parseInt", 2, parse_int),
+    }
+    match realm::registered("parseFloat") {
+        Some(f) => g.define_hidden("parseFloat", f),
+        None => method(&g, "parseFloat", 1, parse_float),
+    }
     method(&g, "isNaN", 1, is_nan);
     method(&g, "isFinite", 1, is_finite);
     method(&g, "encodeURIComponent", 1, encode_uri_component);

@@ -4,6 +4,7 @@
 //! and user-defined `exec` work.
 
 use super::{advance_string_index, regexp_exec, set_last_index};
+pub use crate::string::get_substitution;
 use crate::util::{self, arg};
 use pipy_runtime::function;
 use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, ops, realm};
@@ -233,97 +234,6 @@ fn replace(this: &Value, args: &[Value]) -> JsResult<Value> {
         acc.extend_from_slice(&s.units()[next_pos..]);
     }
     Ok(Value::String(JsString::from_utf16(acc)))
-}
-
-/// GetSubstitution: expands `$$`, `$&`, `` $` ``, `$'`, `$n`, `$nn` and `$<name>` in `replacement`.
-// Local fallback: the shared version lives in `crate::string` once that module has it.
-pub fn get_substitution(
-    matched: &JsString,
-    string: &JsString,
-    position: usize,
-    captures: &[Value],
-    named_captures: &Value,
-    replacement: &JsString,
-) -> JsResult<JsString> {
-    let r = replacement.units();
-    let s = string.units();
-    let m = captures.len();
-    let tail_pos = (position + matched.len()).min(s.len());
-    let mut out: Vec<u16> = Vec::with_capacity(r.len());
-    let push_capture = |out: &mut Vec<u16>, idx: usize| -> JsResult<()> {
-        if let Some(c) = captures.get(idx - 1) {
-            if !c.is_undefined() {
-                out.extend_from_slice(&ops::to_string(c)?.units());
-            }
-        }
-        Ok(())
-    };
-    let digit = |u: u16| if (b'0' as u16..=b'9' as u16).contains(&u) { Some((u - b'0' as u16) as usize) } else { None };
-    let mut i = 0;
-    while i < r.len() {
-        let c = r[i];
-        if c != b'$' as u16 || i + 1 >= r.len() {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let n = r[i + 1];
-        match n {
-            0x24 => {
-                out.push(b'$' as u16);
-                i += 2;
-            }
-            0x26 => {
-                out.extend_from_slice(&matched.units());
-                i += 2;
-            }
-            0x60 => {
-                out.extend_from_slice(&s[..position.min(s.len())]);
-                i += 2;
-            }
-            0x27 => {
-                out.extend_from_slice(&s[tail_pos..]);
-                i += 2;
-            }
-            0x3C => {
-                let close = r[i + 2..].iter().position(|&u| u == b'>' as u16);
-                match (named_captures.is_undefined(), close) {
-                    (false, Some(k)) => {
-                        let name = JsString::from_units(&r[i + 2..i + 2 + k]);
-                        let v = ops::get(named_captures, &PropKey::String(name))?;
-                        if !v.is_undefined() {
-                            out.extend_from_slice(&ops::to_string(&v)?.units());
-                        }
-                        i += k + 3;
-                    }
-                    _ => {
-                        out.extend_from_slice(&r[i..i + 2]);
-                        i += 2;
-                    }
-                }
-            }
-            _ => match digit(n) {
-                Some(d1) => {
-                    let two = r.get(i + 2).and_then(|&u| digit(u)).map(|d2| d1 * 10 + d2);
-                    if let Some(nn) = two.filter(|&nn| nn >= 1 && nn <= m) {
-                        push_capture(&mut out, nn)?;
-                        i += 3;
-                    } else if d1 >= 1 && d1 <= m {
-                        push_capture(&mut out, d1)?;
-                        i += 2;
-                    } else {
-                        out.extend_from_slice(&r[i..i + 2]);
-                        i += 2;
-                    }
-                }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            },
-        }
-    }
-    Ok(JsString::from_utf16(out))
 }
 
 fn split(this: &Value, args: &[Value]) -> JsResult<Value> {
