@@ -82,7 +82,7 @@ mod tests {
     fn ir(src: &str) -> String {
         match dump_ir("t.js", src) {
             Ok(s) => s,
-            Err(d) => format!("{}", d.iter().map(|d| d.render("t.js", src)).collect::<String>()),
+            Err(d) => d.iter().map(|d| d.render("t.js", src)).collect::<String>(),
         }
     }
 
