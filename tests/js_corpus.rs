@@ -61,18 +61,33 @@ fn js_corpus_matches_node() {
     programs(&root, &mut files);
     files.sort();
     assert!(files.len() >= 250, "the corpus has only {} programs", files.len());
+    let known: Vec<String> = std::fs::read_to_string(root.join("known-failures.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split('#').next())
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     let filter = std::env::var("JS_FILTER").unwrap_or_default();
     let mut failures = Vec::new();
+    let mut known_failed = 0;
     let mut passed = 0;
     for f in files.iter().filter(|f| f.to_string_lossy().contains(&filter)) {
-        match run_one(f) {
-            Ok(()) => passed += 1,
-            Err(e) => failures.push(format!("{}: {e}", f.strip_prefix(&root).unwrap_or(f).display())),
+        let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+        let is_known = known.contains(&rel);
+        match (run_one(f), is_known) {
+            (Ok(()), false) => passed += 1,
+            (Ok(()), true) => failures.push(format!("{rel}: passes now; remove it from known-failures.txt")),
+            (Err(_), true) => known_failed += 1,
+            (Err(e), false) => failures.push(format!("{rel}: {e}")),
         }
     }
     for f in &failures {
         eprintln!("FAIL {f}\n");
     }
-    eprintln!("js corpus: {passed} passed, {} failed", failures.len());
+    eprintln!(
+        "js corpus: {passed} passed, {} failed ({known_failed} known differences listed in known-failures.txt)",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{} of {} programs differ from Node", failures.len(), passed + failures.len());
 }

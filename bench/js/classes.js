@@ -15,7 +15,7 @@ function bench(name, fn) {
 class Counter {
   constructor(name) { this.name = name; this.count = 0; this.bytes = 0; }
   add(n) { this.count++; this.bytes += n; return this.count; }
-  get average() { return this.count ? (this.bytes - this.bytes % this.count) / this.count : 0; }
+  get average() { return this.count ? Math.floor(this.bytes / this.count) : 0; }
 }
 
 class LimitedCounter extends Counter {

@@ -15,7 +15,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
-use pipy_runtime::abi::{self, AbiType, Helper, PropIc};
+use pipy_runtime::abi::{self, AbiType, Helper, PropIc, SiteCache};
 use pipy_runtime::function::{CodeFn, Frame, FuncTemplate, SourceInfo};
 use pipy_runtime::string::JsString;
 use pipy_runtime::value::{Value, tag};
@@ -38,6 +38,7 @@ pub enum CodegenError {
 pub struct ModuleData {
     consts: Box<[Value]>,
     ics: Box<[PropIc]>,
+    sites: Box<[SiteCache]>,
     capture_lists: RefCell<Vec<Box<[u32]>>>,
     templates: RefCell<Vec<Rc<FuncTemplate>>>,
     jit: RefCell<Option<JITModule>>,
@@ -97,6 +98,7 @@ pub fn compile(module: ModuleIr, source: Rc<SourceInfo>) -> Result<CompiledModul
     let data = Rc::new(ModuleData {
         consts,
         ics,
+        sites: (0..module.nsites).map(|_| SiteCache::default()).collect(),
         capture_lists: RefCell::new(Vec::new()),
         templates: RefCell::new(Vec::new()),
         jit: RefCell::new(None),
@@ -513,6 +515,14 @@ impl Gen<'_, '_> {
                 self.b.ins().jump(exc, &[]);
                 self.terminated = true;
             }
+            Inst::ThrowTdz { name } => {
+                self.store_pos();
+                let p = self.const_ptr(*name);
+                self.call(Helper::rt_throw_tdz, &[p]);
+                let exc = self.exc_target();
+                self.b.ins().jump(exc, &[]);
+                self.terminated = true;
+            }
             Inst::ThrowTypeError { message } => {
                 self.store_pos();
                 let p = self.const_ptr(*message);
@@ -802,6 +812,22 @@ impl Gen<'_, '_> {
                 let k = self.reg(*key);
                 let s = self.reg(*src);
                 self.call_checked(Helper::rt_define_private, &[o, k, s]);
+            }
+            Inst::LoadSite { dst, site, miss } => {
+                let d = self.reg(*dst);
+                let p = &self.data.sites[site.0 as usize] as *const SiteCache as *const u8;
+                let sp = self.ptr_const(p);
+                let status = self.call(Helper::rt_load_site, &[d, sp]);
+                let hit = self.b.create_block();
+                let miss_blk = self.blocks[miss.0 as usize];
+                self.b.ins().brif(status, miss_blk, &[], hit, &[]);
+                self.b.switch_to_block(hit);
+            }
+            Inst::StoreSite { site, src } => {
+                let p = &self.data.sites[site.0 as usize] as *const SiteCache as *const u8;
+                let sp = self.ptr_const(p);
+                let s = self.reg(*src);
+                self.call(Helper::rt_store_site, &[sp, s]);
             }
             Inst::RegExp { dst, pattern, flags } => {
                 let d = self.reg(*dst);

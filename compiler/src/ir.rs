@@ -17,6 +17,9 @@ pub struct ConstId(pub u32);
 /// Index into the module's property-cache table.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct IcId(pub u32);
+/// Index into the module's per-site value caches.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SiteId(pub u32);
 /// Index into the module's function list.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct FuncId(pub u32);
@@ -145,6 +148,10 @@ pub enum Inst {
         name: ConstId,
     },
     ThrowConst {
+        name: ConstId,
+    },
+    /// Throws the ReferenceError for reading `name` before its initialisation.
+    ThrowTdz {
         name: ConstId,
     },
     ThrowTypeError {
@@ -345,6 +352,16 @@ pub enum Inst {
         pattern: ConstId,
         flags: ConstId,
     },
+    /// `dst = the value cached at site`, or jump to `miss` when there is none yet.
+    LoadSite {
+        dst: Reg,
+        site: SiteId,
+        miss: Label,
+    },
+    StoreSite {
+        site: SiteId,
+        src: Reg,
+    },
     /// Derived constructors: turn the return value into `this` (checks).
     CtorResult,
     /// Sets the return value without returning (used before `finally` code runs).
@@ -366,6 +383,7 @@ impl Inst {
                 | Inst::Return { .. }
                 | Inst::Throw { .. }
                 | Inst::ThrowConst { .. }
+                | Inst::ThrowTdz { .. }
                 | Inst::ThrowTypeError { .. }
                 | Inst::ReturnSet
         )
@@ -451,7 +469,7 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
                 regs.push(*src);
                 consts.push(*name);
             }
-            Inst::ThrowConst { name } => consts.push(*name),
+            Inst::ThrowConst { name } | Inst::ThrowTdz { name } => consts.push(*name),
             Inst::ThrowTypeError { message } => consts.push(*message),
             Inst::LoadCell { dst, cell, check } => {
                 regs.push(*dst);
@@ -567,6 +585,11 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
                 regs.push(*dst);
                 consts.extend([*pattern, *flags]);
             }
+            Inst::LoadSite { dst, miss, .. } => {
+                regs.push(*dst);
+                labels.push(*miss);
+            }
+            Inst::StoreSite { src, .. } => regs.push(*src),
         }
         for r in regs {
             if r.0 >= f.nregs {

@@ -17,6 +17,7 @@ pub struct ModuleIr {
     pub functions: Vec<FuncIr>,
     pub consts: Vec<ir::Constant>,
     pub nics: u32,
+    pub nsites: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +68,9 @@ struct FnState<'a> {
     uses_this: bool,
     /// Exits of the optional chains being lowered.
     chain_exits: Vec<Label>,
+    /// While parameter `i`'s default is lowered: parameter declarations and their positions, so
+    /// that a read of parameter `j >= i` is a temporal-dead-zone error.
+    param_tdz: Option<(FxHashMap<DeclId, usize>, usize)>,
 }
 
 pub struct Lowerer<'a> {
@@ -75,6 +79,7 @@ pub struct Lowerer<'a> {
     consts: Vec<ir::Constant>,
     const_map: FxHashMap<Vec<u16>, ConstId>,
     nics: u32,
+    nsites: u32,
     fs: Vec<FnState<'a>>,
     pending_labels: Vec<Rc<str>>,
 }
@@ -87,6 +92,7 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>) -> ModuleIr {
         consts: Vec::new(),
         const_map: FxHashMap::default(),
         nics: 0,
+        nsites: 0,
         fs: Vec::new(),
         pending_labels: Vec::new(),
     };
@@ -95,6 +101,7 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>) -> ModuleIr {
         functions: l.functions.into_iter().map(|f| f.expect("every reserved function slot is filled")).collect(),
         consts: l.consts,
         nics: l.nics,
+        nsites: l.nsites,
     }
 }
 
@@ -227,6 +234,7 @@ impl<'a> Lowerer<'a> {
             special_regs: FxHashMap::default(),
             uses_this: false,
             chain_exits: Vec::new(),
+            param_tdz: None,
         });
         self.pos(func.pos);
         if func.kind == FuncKind::Script {
@@ -405,10 +413,24 @@ impl<'a> Lowerer<'a> {
             }
         }
         // Parameters: defaults, destructuring, captured simple ones into their cells.
+        let mut param_index = FxHashMap::default();
+        for (i, p) in func.params.iter().enumerate() {
+            let mut names = Vec::new();
+            crate::resolve::pattern_names(p, &mut names);
+            for (n, _) in names {
+                if let Some(&d) =
+                    self.res.scopes[scope as usize].decls.iter().find(|&&d| self.res.decls[d as usize].name == n)
+                {
+                    param_index.insert(d, i);
+                }
+            }
+        }
         for (i, p) in func.params.iter().enumerate() {
             let arg = Reg(i as u32);
+            self.f().param_tdz = Some((param_index.clone(), i));
             self.bind_param(p, arg);
         }
+        self.f().param_tdz = None;
         if let Some(rest) = &func.rest {
             let m = self.mark();
             let r = self.alloc();
@@ -630,6 +652,15 @@ impl<'a> Lowerer<'a> {
     }
 
     fn load_decl(&mut self, d: DeclId, dst: Reg, at: Option<Pos>) {
+        if let Some((map, current)) = &self.f().param_tdz {
+            if map.get(&d).is_some_and(|&j| j >= *current) {
+                let c = self.konst(&self.res.decls[d as usize].name.clone());
+                self.emit(Inst::ThrowTdz { name: c });
+                let after = self.label();
+                self.place(after);
+                return;
+            }
+        }
         let info = &self.res.decls[d as usize];
         let check_needed = at.map(|p| self.tdz_check_needed(d, p)).unwrap_or(info.kind.has_tdz());
         let name = info.name.clone();
@@ -1725,6 +1756,14 @@ impl<'a> Lowerer<'a> {
         let n = exprs.len() as u32 + 1;
         let args = self.alloc_n(n);
         let strings = args;
+        // The strings object is created once per site and reused (and frozen).
+        let site = ir::SiteId(self.nsites);
+        self.nsites += 1;
+        let build = self.label();
+        let have = self.label();
+        self.emit(Inst::LoadSite { dst: strings, site, miss: build });
+        self.emit(Inst::Jump(have));
+        self.place(build);
         let parts = self.alloc_n(cooked.len().max(1) as u32);
         for (i, c) in cooked.iter().enumerate() {
             let r = Reg(parts.0 + i as u32);
@@ -1747,6 +1786,9 @@ impl<'a> Lowerer<'a> {
         let kc = self.konst("raw");
         self.emit(Inst::Const { dst: key, c: kc });
         self.emit(Inst::DefineMethod { obj: strings, key, func: raw_arr, kind: method_kind::METHOD_DATA_HIDDEN });
+        self.emit(Inst::StoreSite { site, src: strings });
+        self.emit(Inst::Jump(have));
+        self.place(have);
         for (i, e) in exprs.iter().enumerate() {
             self.expr_into(e, Reg(args.0 + 1 + i as u32));
         }

@@ -216,6 +216,12 @@ pub struct PropIc {
     pub entry: RefCell<Option<(Rc<Shape>, u32)>>,
 }
 
+/// A per-site cache of one value (the strings object of a tagged template).
+#[derive(Default)]
+pub struct SiteCache {
+    pub value: RefCell<Option<Value>>,
+}
+
 fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
     let e = ic.entry.borrow();
     let (shape, slot) = e.as_ref()?;
@@ -1110,10 +1116,39 @@ helpers! {
         })();
         set(dst, r, |v| v)
     }
-    /// Calls the module's context hook to read context variable `i` (reserved for the pipeline engine).
-    fn rt_nop() {
+    /// `dst = the value cached at site`: returns 0 on a hit, 2 when the site is still empty.
+    fn rt_load_site(dst: *mut Value, site: *const SiteCache) {
+        // SAFETY: `site` points into the module's site table (module contract).
+        let site = unsafe { &*site };
+        let cached = site.value.borrow().clone();
+        match cached {
+            Some(v) => {
+                write(dst, v);
+                STATUS_OK
+            }
+            None => STATUS_DONE,
+        }
+    }
+    /// Caches `src` at `site` and freezes it (template strings objects are frozen).
+    fn rt_store_site(site: *const SiteCache, src: *const Value) {
+        // SAFETY: `site` points into the module's site table (module contract).
+        let site = unsafe { &*site };
+        let v = read(src);
+        if let Value::Object(o) = &v {
+            freeze_array(o);
+            if let Ok(Value::Object(raw)) = ops::get(&v, &PropKey::str("raw")) {
+                freeze_array(&raw);
+            }
+        }
+        *site.value.borrow_mut() = Some(v);
         STATUS_OK
     }
+}
+
+fn freeze_array(o: &Obj) {
+    let mut b = o.borrow_mut();
+    b.extensible = false;
+    b.elements_frozen = true;
 }
 
 /// CopyDataProperties: own enumerable keys of `src` (strings and symbols) onto `target`.
