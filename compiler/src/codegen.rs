@@ -951,6 +951,7 @@ impl Gen<'_, '_> {
                 | BinOp::BitXor
                 | BinOp::Shl
                 | BinOp::Shr
+                | BinOp::Rem
         );
         let d = self.reg(dst);
         let ar = self.reg(a);
@@ -1022,6 +1023,26 @@ impl Gen<'_, '_> {
                 let r = self.b.ins().fcmp(cc, x, y);
                 let r32 = self.b.ins().uextend(types::I32, r);
                 boolean(self, r32)
+            }
+            BinOp::Rem => {
+                // Non-negative int32 dividend and positive int32 divisor: an integer remainder.
+                let xi = self.b.ins().fcvt_to_sint_sat(types::I32, x);
+                let yi = self.b.ins().fcvt_to_sint_sat(types::I32, y);
+                let xb = self.b.ins().fcvt_from_sint(types::F64, xi);
+                let yb = self.b.ins().fcvt_from_sint(types::F64, yi);
+                let ex = self.b.ins().fcmp(FloatCC::Equal, xb, x);
+                let ey = self.b.ins().fcmp(FloatCC::Equal, yb, y);
+                let xpos = self.b.ins().icmp_imm_u(IntCC::SignedGreaterThanOrEqual, xi, 0);
+                let ypos = self.b.ins().icmp_imm_u(IntCC::SignedGreaterThan, yi, 0);
+                let a1 = self.b.ins().band(ex, ey);
+                let a2 = self.b.ins().band(xpos, ypos);
+                let ok = self.b.ins().band(a1, a2);
+                let int_blk = self.b.create_block();
+                self.b.ins().brif(ok, int_blk, &[], slow, &[]);
+                self.b.switch_to_block(int_blk);
+                let r = self.b.ins().urem(xi, yi);
+                let rf = self.b.ins().fcvt_from_sint(types::F64, r);
+                num(self, rf)
             }
             BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr => {
                 // Only when both are exact int32 values (the common case); else the helper.

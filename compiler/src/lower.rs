@@ -82,6 +82,8 @@ pub struct Lowerer<'a> {
     nsites: u32,
     fs: Vec<FnState<'a>>,
     pending_labels: Vec<Rc<str>>,
+    /// The next `expr_into` evaluates an expression whose value nobody reads.
+    discard_next: bool,
 }
 
 /// Lowers a whole program whose top level is `script`.
@@ -95,6 +97,7 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>) -> ModuleIr {
         nsites: 0,
         fs: Vec::new(),
         pending_labels: Vec::new(),
+        discard_next: false,
     };
     l.function(script);
     ModuleIr {
@@ -1368,6 +1371,37 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Reads `obj.prop` where `key` was prepared by `member_key` (name keys use the cache).
+    fn member_get_keyed(&mut self, obj: Reg, prop: &'a MemberProp, key: Reg, dst: Reg) {
+        match prop {
+            MemberProp::Name(n) => {
+                let k = self.konst_units(n);
+                let ic = self.ic();
+                self.emit(Inst::GetProp { dst, obj, key: k, ic });
+            }
+            _ => self.emit(Inst::GetElem { dst, obj, key }),
+        }
+    }
+
+    /// Writes `obj.prop = src` where `key` was prepared by `member_key`.
+    fn member_set_keyed(&mut self, obj: Reg, prop: &'a MemberProp, key: Reg, src: Reg) {
+        match prop {
+            MemberProp::Name(n) => {
+                let k = self.konst_units(n);
+                let ic = self.ic();
+                self.emit(Inst::SetProp { obj, key: k, src, ic });
+            }
+            _ => self.emit(Inst::SetElem { obj, key, src }),
+        }
+    }
+
+    /// Like `member_key`, but name keys need no register (they are constants of the access).
+    fn member_key_if_needed(&mut self, prop: &'a MemberProp, dst: Reg) {
+        if !matches!(prop, MemberProp::Name(_)) {
+            self.member_key(prop, dst);
+        }
+    }
+
     fn private_key(&mut self, name: &str, dst: Reg) {
         let key = format!("#{name}");
         // Private names are declared in the class scope; find the binding by walking resolution.
@@ -1520,6 +1554,7 @@ impl<'a> Lowerer<'a> {
     fn expr_discard(&mut self, e: &'a Expr) {
         let m = self.mark();
         let r = self.alloc();
+        self.discard_next = true;
         self.expr_into(e, r);
         self.reset(m);
     }
@@ -1571,11 +1606,14 @@ impl<'a> Lowerer<'a> {
             let f = self.f();
             f.nregs = f.nregs.max(n);
         }
-        self.expr_inner(e, dst);
+        let discard = std::mem::take(&mut self.discard_next);
+        self.expr_inner(e, dst, discard);
         self.reset(m);
     }
 
-    fn expr_inner(&mut self, e: &'a Expr, dst: Reg) {
+    /// `discard`: the value is not used (an expression statement), so no copy of it is kept;
+    /// a kept copy would stop `s += x` from appending in place.
+    fn expr_inner(&mut self, e: &'a Expr, dst: Reg, discard: bool) {
         match e {
             Expr::Num(n) => self.emit(Inst::Number { dst, value: *n }),
             Expr::Str(s) => {
@@ -1624,7 +1662,7 @@ impl<'a> Lowerer<'a> {
             Expr::Function(f) => self.closure(f, dst),
             Expr::Class(c) => self.class(c, dst),
             Expr::Unary(op, x, pos) => self.unary(*op, x, *pos, dst),
-            Expr::Update { inc, prefix, target, pos } => self.update(*inc, *prefix, target, *pos, dst),
+            Expr::Update { inc, prefix, target, pos } => self.update(*inc, *prefix, target, *pos, dst, discard),
             Expr::Binary(op, a, b, pos) => {
                 let ra = self.operand(a, &[b]);
                 let rb = self.operand(b, &[]);
@@ -1645,7 +1683,7 @@ impl<'a> Lowerer<'a> {
                 self.emit(Inst::Jump(end));
                 self.place(end);
             }
-            Expr::Assign { op, target, value, pos } => self.assign(*op, target, value, *pos, dst),
+            Expr::Assign { op, target, value, pos } => self.assign(*op, target, value, *pos, dst, discard),
             Expr::Cond(t, a, b) => {
                 let lt = self.label();
                 let lf = self.label();
@@ -1985,7 +2023,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn update(&mut self, inc: bool, prefix: bool, target: &'a Expr, pos: Pos, dst: Reg) {
+    fn update(&mut self, inc: bool, prefix: bool, target: &'a Expr, pos: Pos, dst: Reg, discard: bool) {
         let one = self.alloc();
         self.emit(Inst::Number { dst: one, value: 1.0 });
         let op = if inc { BinOp::Add } else { BinOp::Sub };
@@ -1998,21 +2036,25 @@ impl<'a> Lowerer<'a> {
                 let new = self.alloc();
                 self.emit(Inst::Binary { op, dst: new, a: old, b: one });
                 self.store_ident(id, new, false);
-                self.emit(Inst::Move { dst, src: if prefix { new } else { old } });
+                if !discard {
+                    self.emit(Inst::Move { dst, src: if prefix { new } else { old } });
+                }
             }
             Expr::Member { obj, prop, .. } => {
                 let o = self.alloc();
                 self.expr_into(obj, o);
                 let k = self.alloc();
-                self.member_key(prop, k);
+                self.member_key_if_needed(prop, k);
                 let old = self.alloc();
                 self.pos(pos);
-                self.emit(Inst::GetElem { dst: old, obj: o, key: k });
+                self.member_get_keyed(o, prop, k, old);
                 self.emit(Inst::Unary { op: UnOp::ToNumeric, dst: old, a: old });
                 let new = self.alloc();
                 self.emit(Inst::Binary { op, dst: new, a: old, b: one });
-                self.emit(Inst::SetElem { obj: o, key: k, src: new });
-                self.emit(Inst::Move { dst, src: if prefix { new } else { old } });
+                self.member_set_keyed(o, prop, k, new);
+                if !discard {
+                    self.emit(Inst::Move { dst, src: if prefix { new } else { old } });
+                }
             }
             Expr::SuperMember { prop, .. } => {
                 let k = self.alloc();
@@ -2034,7 +2076,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn assign(&mut self, op: AssignOp, target: &'a Pattern, value: &'a Expr, pos: Pos, dst: Reg) {
+    fn assign(&mut self, op: AssignOp, target: &'a Pattern, value: &'a Expr, pos: Pos, dst: Reg, discard: bool) {
         match op {
             AssignOp::Assign => {
                 match target {
@@ -2050,7 +2092,7 @@ impl<'a> Lowerer<'a> {
                             };
                             if info_ok {
                                 self.expr_into(value, r);
-                                if r != dst {
+                                if r != dst && !discard {
                                     self.emit(Inst::Move { dst, src: r });
                                 }
                                 return;
@@ -2117,7 +2159,7 @@ impl<'a> Lowerer<'a> {
                                 self.expr_into(value, v);
                                 self.pos(pos);
                                 self.emit(Inst::Binary { op, dst: r, a: r, b: v });
-                                if r != dst {
+                                if r != dst && !discard {
                                     self.emit(Inst::Move { dst, src: r });
                                 }
                                 return;
@@ -2137,15 +2179,17 @@ impl<'a> Lowerer<'a> {
                             let o = self.alloc();
                             self.expr_into(obj, o);
                             let k = self.alloc();
-                            self.member_key(prop, k);
+                            self.member_key_if_needed(prop, k);
                             let cur = self.alloc();
                             self.pos(pos);
-                            self.emit(Inst::GetElem { dst: cur, obj: o, key: k });
+                            self.member_get_keyed(o, prop, k, cur);
                             let v = self.alloc();
                             self.expr_into(value, v);
                             self.emit(Inst::Binary { op, dst: cur, a: cur, b: v });
-                            self.emit(Inst::SetElem { obj: o, key: k, src: cur });
-                            self.emit(Inst::Move { dst, src: cur });
+                            self.member_set_keyed(o, prop, k, cur);
+                            if !discard {
+                                self.emit(Inst::Move { dst, src: cur });
+                            }
                         }
                         Expr::SuperMember { prop, .. } => {
                             let k = self.alloc();
@@ -2180,12 +2224,12 @@ impl<'a> Lowerer<'a> {
                             let o = self.alloc();
                             self.expr_into(obj, o);
                             let k = self.alloc();
-                            self.member_key(prop, k);
-                            self.emit(Inst::GetElem { dst, obj: o, key: k });
+                            self.member_key_if_needed(prop, k);
+                            self.member_get_keyed(o, prop, k, dst);
                             self.logical_branch(lop, dst, rhs, end);
                             self.place(rhs);
                             self.expr_into(value, dst);
-                            self.emit(Inst::SetElem { obj: o, key: k, src: dst });
+                            self.member_set_keyed(o, prop, k, dst);
                         } else {
                             self.emit(Inst::Jump(rhs));
                             self.place(rhs);

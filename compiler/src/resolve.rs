@@ -435,7 +435,8 @@ impl Resolver {
                         }
                         let k = if v.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
                         for (name, pos) in n {
-                            self.declare(&name, k, pos);
+                            let d = self.declare(&name, k, pos);
+                            self.res.decls[d as usize].init_end = v.end;
                         }
                     }
                 }

@@ -28,7 +28,7 @@ use crate::realm;
 use crate::shape::{PropKey, Shape, attr};
 use crate::string::JsString;
 use crate::value::{Symbol, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// Offset of `Frame::regs`.
@@ -159,14 +159,119 @@ fn args_slice<'a>(argv: *const Value, argc: u32) -> &'a [Value] {
     unsafe { std::slice::from_raw_parts(argv, argc as usize) }
 }
 
-/// Runs a compiled function on `frame`, keeping it on the shadow stack for stack traces.
+thread_local! {
+    /// The innermost running compiled frame (frames link to their callers through `parent`).
+    static CURRENT_FRAME: Cell<*const Frame> = const { Cell::new(std::ptr::null()) };
+    static REGISTERS: RegisterStack = const { RegisterStack::new() };
+}
+
+/// Runs a compiled function on `frame`, linking it into the chain used for stack traces.
 pub fn enter(frame: &mut Frame) -> u32 {
-    let r = realm::realm();
-    r.frames.borrow_mut().push(frame as *const Frame);
+    frame.parent = CURRENT_FRAME.with(|c| c.get());
+    CURRENT_FRAME.with(|c| c.set(frame as *const Frame));
     let code = frame.template.code.get();
     let status = code(frame as *mut Frame);
-    r.frames.borrow_mut().pop();
+    CURRENT_FRAME.with(|c| c.set(frame.parent));
     status
+}
+
+/// The arguments a frame was called with.
+pub fn frame_args(fr: &Frame) -> &[Value] {
+    if fr.argc == 0 {
+        return &[];
+    }
+    // SAFETY: `args`/`argc` come from the `&[Value]` passed to `function::run_closure`, which
+    // outlives the frame.
+    unsafe { std::slice::from_raw_parts(fr.args, fr.argc) }
+}
+
+/// Register files of running frames: chunks of values handed out and returned in LIFO order, so a
+/// call allocates nothing. Chunks are never moved or freed while the thread lives, so a window's
+/// pointer stays valid until the window is released.
+struct RegisterStack {
+    chunks: RefCell<Vec<(*mut Value, usize)>>,
+    /// (chunk index, next free slot in it)
+    top: Cell<(usize, usize)>,
+}
+
+const CHUNK: usize = 1 << 14;
+
+impl RegisterStack {
+    const fn new() -> RegisterStack {
+        RegisterStack { chunks: RefCell::new(Vec::new()), top: Cell::new((0, 0)) }
+    }
+}
+
+impl Drop for RegisterStack {
+    fn drop(&mut self) {
+        for &(ptr, len) in self.chunks.borrow().iter() {
+            // SAFETY: each chunk was made by `Box::into_raw` of a boxed slice of `len` values in
+            // `RegisterWindow::acquire` and is freed exactly once, here, at thread exit.
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
+        }
+    }
+}
+
+/// One frame's registers: `len` values, all `undefined` when acquired and reset when released.
+pub struct RegisterWindow {
+    ptr: *mut Value,
+    len: usize,
+    saved: (usize, usize),
+}
+
+impl RegisterWindow {
+    pub fn acquire(len: usize) -> RegisterWindow {
+        REGISTERS.with(|rs| {
+            let saved = rs.top.get();
+            let (mut chunk, mut offset) = saved;
+            let mut chunks = rs.chunks.borrow_mut();
+            loop {
+                if chunk < chunks.len() {
+                    if offset + len <= chunks[chunk].1 {
+                        break;
+                    }
+                    // Skip to the next chunk (a spare one from earlier calls, or a new one).
+                    chunk += 1;
+                    offset = 0;
+                    continue;
+                }
+                let size = len.max(CHUNK);
+                let b: Box<[Value]> = (0..size).map(|_| Value::Undefined).collect();
+                chunks.push((Box::into_raw(b) as *mut Value, size));
+            }
+            // SAFETY: `offset + len <= chunk size`, so the window lies inside one live chunk.
+            let ptr = unsafe { chunks[chunk].0.add(offset) };
+            rs.top.set((chunk, offset + len));
+            RegisterWindow { ptr, len, saved }
+        })
+    }
+    pub fn ptr(&self) -> *mut Value {
+        self.ptr
+    }
+    /// Stores `v` in register `i` (`i < len`).
+    pub fn set(&self, i: usize, v: Value) {
+        if i < self.len {
+            // SAFETY: `i < len` and the window is live; nothing else holds a reference into it.
+            unsafe { *self.ptr.add(i) = v };
+        }
+    }
+}
+
+impl Drop for RegisterWindow {
+    fn drop(&mut self) {
+        for i in 0..self.len {
+            // SAFETY: the window is live until this drop returns and windows are released in LIFO
+            // order, so these slots belong to this frame alone. Resetting them releases references;
+            // slots holding no reference only need their tag reset.
+            let slot = unsafe { &mut *self.ptr.add(i) };
+            if slot.tag() >= crate::value::tag::FIRST_HEAP {
+                drop(std::mem::take(slot));
+            } else {
+                *slot = Value::Undefined;
+            }
+        }
+        REGISTERS.with(|rs| rs.top.set(self.saved));
+    }
 }
 
 /// One line of a stack trace.
@@ -189,31 +294,28 @@ impl std::fmt::Display for StackFrame {
 
 /// The active script frames, innermost first.
 pub fn capture_stack() -> Vec<StackFrame> {
-    let r = realm::realm();
-    let frames = r.frames.borrow();
-    frames
-        .iter()
-        .rev()
-        .take(20)
-        .map(|&p| {
-            // SAFETY: `enter` pushes a frame before running it and pops it after, so every pointer
-            // on the shadow stack refers to a frame that is still alive on the Rust stack.
-            let fr = unsafe { &*p };
-            let (line, column) = fr.template.source.line_col(fr.pos);
-            StackFrame {
-                function: fr.template.name.to_rust_string(),
-                file: fr.template.source.name.clone(),
-                line,
-                column,
-            }
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut p = CURRENT_FRAME.with(|c| c.get());
+    while !p.is_null() && out.len() < 20 {
+        // SAFETY: `enter` links a frame in before running it and unlinks it after, so every frame
+        // on the chain is still alive on the Rust stack.
+        let fr = unsafe { &*p };
+        let (line, column) = fr.template.source.line_col(fr.pos);
+        out.push(StackFrame {
+            function: fr.template.name.to_rust_string(),
+            file: fr.template.source.name.clone(),
+            line,
+            column,
+        });
+        p = fr.parent;
+    }
+    out
 }
 
-/// A per-site property cache: the shape last seen and the slot it keeps the key in.
+/// A per-site property cache (see `IcEntry`).
 #[derive(Default)]
 pub struct PropIc {
-    pub entry: RefCell<Option<(Rc<Shape>, u32)>>,
+    pub entry: RefCell<Option<IcEntry>>,
 }
 
 /// A per-site cache of one value (the strings object of a tagged template).
@@ -222,32 +324,144 @@ pub struct SiteCache {
     pub value: RefCell<Option<Value>>,
 }
 
+/// What a property access site learned last time.
+pub enum IcEntry {
+    /// The receiver's shape keeps the key in `slot`.
+    Own { shape: Rc<Shape>, slot: u32 },
+    /// Receivers of this shape and prototype find the key as a data property in `holder`'s
+    /// `slot`, as long as no prototype changed since `epoch`.
+    Proto { shape: Rc<Shape>, proto: Obj, holder: Obj, slot: u32, epoch: u64 },
+    /// Assigning the key to a receiver of shape `from` (and this prototype) adds it as the next
+    /// slot, giving shape `to`.
+    Transition { from: Rc<Shape>, to: Rc<Shape>, proto: Option<Obj>, epoch: u64 },
+}
+
+fn same_proto(a: &Option<Obj>, b: &Obj) -> bool {
+    a.as_ref().is_some_and(|p| p.ptr_eq(b))
+}
+
 fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
     let e = ic.entry.borrow();
-    let (shape, slot) = e.as_ref()?;
-    let b = o.borrow();
-    if Rc::ptr_eq(&b.shape, shape) { b.slots.get(*slot as usize).cloned() } else { None }
+    match e.as_ref()? {
+        IcEntry::Own { shape, slot } => {
+            let b = o.borrow();
+            if Rc::ptr_eq(&b.shape, shape) { b.slots.get(*slot as usize).cloned() } else { None }
+        }
+        IcEntry::Proto { shape, proto, holder, slot, epoch } => {
+            {
+                let b = o.borrow();
+                if !Rc::ptr_eq(&b.shape, shape) || !same_proto(&b.proto, proto) {
+                    return None;
+                }
+            }
+            if *epoch != crate::object::proto_epoch() {
+                return None;
+            }
+            holder.borrow().slots.get(*slot as usize).cloned()
+        }
+        IcEntry::Transition { .. } => None,
+    }
+}
+
+/// Whether the object's kind has own properties that are not in its shape (array elements and
+/// `length`, string characters): such objects use only `Own` entries.
+fn has_virtual_props(o: &Obj) -> bool {
+    !matches!(o.borrow().kind, ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error | ObjectKind::Host(_))
 }
 
 fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
     let b = o.borrow();
     if let Some((slot, flags)) = b.shape.lookup(key) {
         if flags & attr::ACCESSOR == 0 && !b.shape.dictionary {
-            *ic.entry.borrow_mut() = Some((b.shape.clone(), slot));
+            *ic.entry.borrow_mut() = Some(IcEntry::Own { shape: b.shape.clone(), slot });
+        }
+        return;
+    }
+    if b.shape.dictionary || key.array_index().is_some() {
+        return;
+    }
+    let shape = b.shape.clone();
+    let Some(proto) = b.proto.clone() else { return };
+    drop(b);
+    if has_virtual_props(o) && o.get_own_property(key).is_some() {
+        return;
+    }
+    let epoch = crate::object::proto_epoch();
+    let mut cur = proto.clone();
+    loop {
+        let next = {
+            let h = cur.borrow();
+            if let Some((slot, flags)) = h.shape.lookup(key) {
+                if flags & attr::ACCESSOR == 0 {
+                    drop(h);
+                    *ic.entry.borrow_mut() = Some(IcEntry::Proto { shape, proto, holder: cur.clone(), slot, epoch });
+                }
+                return;
+            }
+            h.proto.clone()
+        };
+        if has_virtual_props(&cur) && cur.get_own_property(key).is_some() {
+            return;
+        }
+        match next {
+            Some(n) => cur = n,
+            None => return,
         }
     }
 }
 
 fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
     let e = ic.entry.borrow();
-    let Some((shape, slot)) = e.as_ref() else { return false };
-    let mut b = o.borrow_mut();
-    if Rc::ptr_eq(&b.shape, shape) && b.shape.flags[*slot as usize] & attr::WRITABLE != 0 {
-        b.slots[*slot as usize] = v.clone();
-        true
-    } else {
-        false
+    match e.as_ref() {
+        Some(IcEntry::Own { shape, slot }) => {
+            let mut b = o.borrow_mut();
+            if Rc::ptr_eq(&b.shape, shape) && b.shape.flags[*slot as usize] & attr::WRITABLE != 0 {
+                b.slots[*slot as usize] = v.clone();
+                true
+            } else {
+                false
+            }
+        }
+        Some(IcEntry::Transition { from, to, proto, epoch }) => {
+            let mut b = o.borrow_mut();
+            let proto_ok = match (&b.proto, proto) {
+                (None, None) => true,
+                (Some(a), Some(c)) => a.ptr_eq(c),
+                _ => false,
+            };
+            if Rc::ptr_eq(&b.shape, from) && proto_ok && b.extensible && *epoch == crate::object::proto_epoch() && !b.is_prototype {
+                b.shape = to.clone();
+                b.slots.push(v.clone());
+                true
+            } else {
+                false
+            }
+        }
+        _ => false,
     }
+}
+
+/// After a generic assignment that moved `o` from shape `before` to a new shape by adding `key`,
+/// remembers the transition; otherwise caches an own slot.
+fn ic_fill_set(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape>) {
+    let b = o.borrow();
+    if !before.dictionary
+        && !b.shape.dictionary
+        && b.shape.len() == before.len() + 1
+        && b.shape.keys.last() == Some(key)
+        && b.shape.flags.last() == Some(&attr::DEFAULT)
+        && !has_virtual_props(o)
+    {
+        *ic.entry.borrow_mut() = Some(IcEntry::Transition {
+            from: before.clone(),
+            to: b.shape.clone(),
+            proto: b.proto.clone(),
+            epoch: crate::object::proto_epoch(),
+        });
+        return;
+    }
+    drop(b);
+    ic_fill(ic, o, key);
 }
 
 fn const_key(key: *const Value) -> PropKey {
@@ -594,9 +808,10 @@ helpers! {
             }
             let k = const_key(key);
             let strict = frame_mut(frame).template.strict;
+            let before = ob.borrow().shape.clone();
             let r = ops::set(o, &k, v, strict);
             if r.is_ok() {
-                ic_fill(ic, ob, &k);
+                ic_fill_set(ic, ob, &k, &before);
             }
             return status(r);
         }
@@ -634,9 +849,8 @@ helpers! {
     }
     /// `dst = callee.call(this, ...argv[..argc])`.
     fn rt_call(dst: *mut Value, callee: *const Value, this: *const Value, argv: *const Value, argc: u32) {
-        let f = read(callee);
-        let t = read(this);
-        let r = function::call(&f, &t, args_slice(argv, argc));
+        // The caller's registers are not written while the callee runs, so borrowing them is sound.
+        let r = function::call(read_ref(callee), read_ref(this), args_slice(argv, argc));
         set(dst, r, |v| v)
     }
     /// `dst = new callee(...argv[..argc])`.
@@ -800,8 +1014,8 @@ helpers! {
         let fr = frame_mut(frame);
         let v = match which {
             0 => {
-                let a = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Arguments(fr.args.clone()));
-                a.define_hidden("length", Value::from(fr.args.len()));
+                let a = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Arguments(frame_args(fr).to_vec()));
+                a.define_hidden("length", Value::from(fr.argc));
                 let values = realm::registered("Array.prototype.values").unwrap_or_default();
                 a.define_hidden(PropKey::Symbol(realm::intrinsics().sym_iterator.clone()), values);
                 Value::Object(a)
@@ -809,7 +1023,7 @@ helpers! {
             1 => fr.new_target.clone(),
             2 => fr.callee.clone().map(Value::Object).unwrap_or_default(),
             _ => {
-                let rest: Vec<Value> = fr.args.iter().skip(start as usize).cloned().collect();
+                let rest: Vec<Value> = frame_args(fr).iter().skip(start as usize).cloned().collect();
                 Value::Object(Obj::array(rest))
             }
         };
@@ -819,7 +1033,7 @@ helpers! {
     /// `dst = argument i` (undefined when absent): parameters beyond the register-copied ones.
     fn rt_load_arg(frame: *mut Frame, dst: *mut Value, i: u32) {
         let fr = frame_mut(frame);
-        let v = fr.args.get(i as usize).cloned().unwrap_or_default();
+        let v = frame_args(fr).get(i as usize).cloned().unwrap_or_default();
         write(dst, v);
         STATUS_OK
     }

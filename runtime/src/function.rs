@@ -142,10 +142,14 @@ pub struct Frame {
     pub regs: *mut Value,
     /// Byte offset (in the source) of the instruction running now; written before fallible calls.
     pub pos: u32,
+    /// The calling frame (for stack traces); set by `abi::enter`.
+    pub parent: *const Frame,
+    /// The arguments as passed (they outlive the call); read through `abi::frame_args`.
+    pub args: *const Value,
+    pub argc: usize,
     pub callee: Option<Obj>,
     pub template: Rc<FuncTemplate>,
     pub this: Value,
-    pub args: Vec<Value>,
     pub new_target: Value,
     pub cells: Vec<VarCell>,
     pub env: Rc<[VarCell]>,
@@ -198,22 +202,24 @@ enum Callable {
     Bound(Obj, Value, Vec<Value>),
 }
 
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 struct DepthGuard;
 impl DepthGuard {
     fn enter() -> JsResult<DepthGuard> {
-        let r = realm::realm();
-        let d = r.depth.get();
+        let d = DEPTH.with(|d| d.get());
         if d >= MAX_DEPTH {
             return Err(error::range_error("Maximum call stack size exceeded"));
         }
-        r.depth.set(d + 1);
+        DEPTH.with(|c| c.set(d + 1));
         Ok(DepthGuard)
     }
 }
 impl Drop for DepthGuard {
     fn drop(&mut self) {
-        let r = realm::realm();
-        r.depth.set(r.depth.get().saturating_sub(1));
+        DEPTH.with(|c| c.set(c.get().saturating_sub(1)));
     }
 }
 
@@ -234,17 +240,20 @@ fn run_closure(
             other => Value::Object(crate::ops::to_object(&other)?),
         };
     }
-    let mut regs: Vec<Value> = Vec::with_capacity(template.nregs as usize);
+    let regs = crate::abi::RegisterWindow::acquire(template.nregs as usize);
     let n = (template.param_regs as usize).min(args.len());
-    regs.extend_from_slice(&args[..n]);
-    regs.resize(template.nregs as usize, Value::Undefined);
+    for (i, a) in args[..n].iter().enumerate() {
+        regs.set(i, a.clone());
+    }
     let mut frame = Frame {
-        regs: regs.as_mut_ptr(),
+        regs: regs.ptr(),
         pos: template.pos,
+        parent: std::ptr::null(),
+        args: args.as_ptr(),
+        argc: args.len(),
         callee: Some(callee.clone()),
         template: template.clone(),
         this,
-        args: args.to_vec(),
         new_target,
         cells: Vec::new(),
         env,

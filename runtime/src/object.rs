@@ -15,6 +15,18 @@ use std::rc::Rc;
 
 thread_local! {
     static LIVE_OBJECTS: Cell<usize> = const { Cell::new(0) };
+    /// Bumped whenever the key set of a prototype object or any prototype link changes, so
+    /// caches that looked through prototypes know they may be stale.
+    static PROTO_EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The current prototype epoch (see `PROTO_EPOCH`).
+pub fn proto_epoch() -> u64 {
+    PROTO_EPOCH.with(|c| c.get())
+}
+
+fn bump_proto_epoch() {
+    PROTO_EPOCH.with(|c| c.set(c.get() + 1));
 }
 
 /// Number of JS objects alive on this thread (a leak shows as a count that only grows).
@@ -71,6 +83,8 @@ pub struct JsObject {
     /// Set by `Object.freeze`/`seal` on arrays: elements are then read-only / fixed.
     pub elements_frozen: bool,
     pub elements_sealed: bool,
+    /// Some object has this one as its prototype: key-set changes bump the prototype epoch.
+    pub is_prototype: bool,
 }
 
 impl Drop for JsObject {
@@ -138,6 +152,9 @@ impl PropertyDescriptor {
 impl Obj {
     pub fn new(proto: Option<Obj>, kind: ObjectKind) -> Obj {
         LIVE_OBJECTS.with(|c| c.set(c.get() + 1));
+        if let Some(p) = &proto {
+            p.mark_prototype();
+        }
         Obj(Rc::new(RefCell::new(JsObject {
             proto,
             shape: realm::root_shape(),
@@ -146,7 +163,14 @@ impl Obj {
             extensible: true,
             elements_frozen: false,
             elements_sealed: false,
+            is_prototype: false,
         })))
+    }
+
+    fn mark_prototype(&self) {
+        if !self.borrow().is_prototype {
+            self.borrow_mut().is_prototype = true;
+        }
     }
     /// A plain object with `Object.prototype`.
     pub fn ordinary() -> Obj {
@@ -293,12 +317,18 @@ impl Obj {
             Some((i, old)) => {
                 if old != flags {
                     Shape::set_flags(&mut o.shape, i, flags);
+                    if o.is_prototype {
+                        bump_proto_epoch();
+                    }
                 }
                 o.slots[i as usize] = value;
             }
             None => {
                 Shape::with_key(&mut o.shape, key, flags);
                 o.slots.push(value);
+                if o.is_prototype {
+                    bump_proto_epoch();
+                }
             }
         }
     }
@@ -314,6 +344,9 @@ impl Obj {
         let pair = Obj::new(None, ObjectKind::Accessor { get, set });
         let mut o = self.borrow_mut();
         let o = &mut *o;
+        if o.is_prototype {
+            bump_proto_epoch();
+        }
         let flags = (flags & !attr::WRITABLE) | attr::ACCESSOR;
         match o.shape.lookup(&key) {
             Some((i, old)) => {
@@ -350,6 +383,9 @@ impl Obj {
         if let Some((i, _)) = o.shape.lookup(key) {
             Shape::remove(&mut o.shape, i);
             o.slots.remove(i as usize);
+            if o.is_prototype {
+                bump_proto_epoch();
+            }
             return true;
         }
         false
@@ -423,7 +459,11 @@ impl Obj {
             }
             p = x.proto();
         }
+        if let Some(p) = &proto {
+            p.mark_prototype();
+        }
         self.borrow_mut().proto = proto;
+        bump_proto_epoch();
         true
     }
 }

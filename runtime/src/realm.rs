@@ -4,7 +4,6 @@
 //! Architecture invariant: nothing here is shared between threads. Each worker thread calls
 //! `install()` once (the standard library then fills the intrinsics) and owns everything after.
 
-use crate::function::Frame;
 use crate::object::{Obj, ObjectKind};
 use crate::shape::Shape;
 use crate::string::JsString;
@@ -53,8 +52,6 @@ pub struct Realm {
     pub pending: RefCell<Option<Value>>,
     pub depth: Cell<usize>,
     pub microtasks: RefCell<VecDeque<Job>>,
-    /// Active compiled frames, innermost last (see `abi::enter`).
-    pub frames: RefCell<Vec<*const Frame>>,
     /// Named things the standard library registers for itself (constructors, prototypes).
     pub registry: RefCell<rustc_hash::FxHashMap<&'static str, Value>>,
 }
@@ -120,7 +117,6 @@ pub fn install() -> Rc<Realm> {
         pending: RefCell::new(None),
         depth: Cell::new(0),
         microtasks: RefCell::new(VecDeque::new()),
-        frames: RefCell::new(Vec::new()),
         registry: RefCell::new(Default::default()),
     });
     REALM.with(|r| *r.borrow_mut() = Some(realm.clone()));
