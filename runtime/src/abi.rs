@@ -312,10 +312,23 @@ pub fn capture_stack() -> Vec<StackFrame> {
     out
 }
 
-/// A per-site property cache (see `IcEntry`).
+/// A per-site property cache: up to `IC_WAYS` entries (see `IcEntry`), so a site that sees a few
+/// shapes in turn (subclass instances) still hits.
 #[derive(Default)]
 pub struct PropIc {
-    pub entry: RefCell<Option<IcEntry>>,
+    pub entries: RefCell<Vec<IcEntry>>,
+}
+
+const IC_WAYS: usize = 4;
+
+impl PropIc {
+    fn remember(&self, e: IcEntry) {
+        let mut v = self.entries.borrow_mut();
+        if v.len() >= IC_WAYS {
+            v.remove(0);
+        }
+        v.push(e);
+    }
 }
 
 /// A per-site cache of one value (the strings object of a tagged template).
@@ -341,26 +354,27 @@ fn same_proto(a: &Option<Obj>, b: &Obj) -> bool {
 }
 
 fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
-    let e = ic.entry.borrow();
-    match e.as_ref()? {
-        IcEntry::Own { shape, slot } => {
-            let b = o.borrow();
-            if Rc::ptr_eq(&b.shape, shape) { b.slots.get(*slot as usize).cloned() } else { None }
-        }
-        IcEntry::Proto { shape, proto, holder, slot, epoch } => {
-            {
-                let b = o.borrow();
-                if !Rc::ptr_eq(&b.shape, shape) || !same_proto(&b.proto, proto) {
-                    return None;
+    let entries = ic.entries.borrow();
+    let b = o.borrow();
+    for e in entries.iter() {
+        match e {
+            IcEntry::Own { shape, slot } => {
+                if Rc::ptr_eq(&b.shape, shape) {
+                    return b.slots.get(*slot as usize).cloned();
                 }
             }
-            if *epoch != crate::object::proto_epoch() {
-                return None;
+            IcEntry::Proto { shape, proto, holder, slot, epoch } => {
+                if Rc::ptr_eq(&b.shape, shape) && same_proto(&b.proto, proto) {
+                    if *epoch != crate::object::proto_epoch() {
+                        return None;
+                    }
+                    return holder.borrow().slots.get(*slot as usize).cloned();
+                }
             }
-            holder.borrow().slots.get(*slot as usize).cloned()
+            IcEntry::Transition { .. } => {}
         }
-        IcEntry::Transition { .. } => None,
     }
+    None
 }
 
 /// Whether the object's kind has own properties that are not in its shape (array elements and
@@ -373,7 +387,7 @@ fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
     let b = o.borrow();
     if let Some((slot, flags)) = b.shape.lookup(key) {
         if flags & attr::ACCESSOR == 0 && !b.shape.dictionary {
-            *ic.entry.borrow_mut() = Some(IcEntry::Own { shape: b.shape.clone(), slot });
+            ic.remember(IcEntry::Own { shape: b.shape.clone(), slot });
         }
         return;
     }
@@ -394,7 +408,7 @@ fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
             if let Some((slot, flags)) = h.shape.lookup(key) {
                 if flags & attr::ACCESSOR == 0 {
                     drop(h);
-                    *ic.entry.borrow_mut() = Some(IcEntry::Proto { shape, proto, holder: cur.clone(), slot, epoch });
+                    ic.remember(IcEntry::Proto { shape, proto, holder: cur.clone(), slot, epoch });
                 }
                 return;
             }
@@ -411,34 +425,38 @@ fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
 }
 
 fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
-    let e = ic.entry.borrow();
-    match e.as_ref() {
-        Some(IcEntry::Own { shape, slot }) => {
-            let mut b = o.borrow_mut();
-            if Rc::ptr_eq(&b.shape, shape) && b.shape.flags[*slot as usize] & attr::WRITABLE != 0 {
-                b.slots[*slot as usize] = v.clone();
-                true
-            } else {
-                false
+    let entries = ic.entries.borrow();
+    let mut b = o.borrow_mut();
+    for e in entries.iter() {
+        match e {
+            IcEntry::Own { shape, slot } => {
+                if Rc::ptr_eq(&b.shape, shape) {
+                    if b.shape.flags[*slot as usize] & attr::WRITABLE == 0 {
+                        return false;
+                    }
+                    b.slots[*slot as usize] = v.clone();
+                    return true;
+                }
             }
-        }
-        Some(IcEntry::Transition { from, to, proto, epoch }) => {
-            let mut b = o.borrow_mut();
-            let proto_ok = match (&b.proto, proto) {
-                (None, None) => true,
-                (Some(a), Some(c)) => a.ptr_eq(c),
-                _ => false,
-            };
-            if Rc::ptr_eq(&b.shape, from) && proto_ok && b.extensible && *epoch == crate::object::proto_epoch() && !b.is_prototype {
-                b.shape = to.clone();
-                b.slots.push(v.clone());
-                true
-            } else {
-                false
+            IcEntry::Transition { from, to, proto, epoch } => {
+                if Rc::ptr_eq(&b.shape, from) {
+                    let proto_ok = match (&b.proto, proto) {
+                        (None, None) => true,
+                        (Some(a), Some(c)) => a.ptr_eq(c),
+                        _ => false,
+                    };
+                    if proto_ok && b.extensible && *epoch == crate::object::proto_epoch() && !b.is_prototype {
+                        b.shape = to.clone();
+                        b.slots.push(v.clone());
+                        return true;
+                    }
+                    return false;
+                }
             }
+            IcEntry::Proto { .. } => {}
         }
-        _ => false,
     }
+    false
 }
 
 /// After a generic assignment that moved `o` from shape `before` to a new shape by adding `key`,
@@ -452,7 +470,7 @@ fn ic_fill_set(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape>) {
         && b.shape.flags.last() == Some(&attr::DEFAULT)
         && !has_virtual_props(o)
     {
-        *ic.entry.borrow_mut() = Some(IcEntry::Transition {
+        ic.remember(IcEntry::Transition {
             from: before.clone(),
             to: b.shape.clone(),
             proto: b.proto.clone(),
