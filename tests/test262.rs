@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
@@ -189,6 +190,11 @@ fn parse_meta(src: &str) -> (Meta, usize) {
 struct Harness {
     root: PathBuf,
     cache: HashMap<String, String>,
+    /// Harness scripts compiled once per worker: compiled code is realm-independent (globals are
+    /// looked up through the current realm, inline caches are keyed by `Rc<Shape>`), and compiling
+    /// the harness per run costs ~70 ms in a debug build, 80 % of a typical run.
+    /// `TEST262_NO_HARNESS_CACHE=1` recompiles per run.
+    compiled: HashMap<String, Rc<pipy_compiler::CompiledModule>>,
 }
 
 impl Harness {
@@ -199,6 +205,20 @@ impl Harness {
             self.cache.insert(name.to_string(), text);
         }
         Ok(&self.cache[name])
+    }
+
+    fn compiled(&mut self, name: &str) -> Result<Rc<pipy_compiler::CompiledModule>, String> {
+        if let Some(m) = self.compiled.get(name) {
+            return Ok(m.clone());
+        }
+        let text = if name == "host prelude" { HOST_PRELUDE.to_string() } else { self.get(name)?.to_string() };
+        let t = Instant::now();
+        let m = Rc::new(compile(name, &text).map_err(|e| format!("harness {name}: {e}"))?);
+        HARNESS_COMPILE.with(|c| c.set(c.get() + t.elapsed()));
+        if std::env::var_os("TEST262_NO_HARNESS_CACHE").is_none() {
+            self.compiled.insert(name.to_string(), m.clone());
+        }
+        Ok(m)
     }
 }
 
@@ -253,6 +273,10 @@ fn compile(name: &str, src: &str) -> Result<pipy_compiler::CompiledModule, Strin
     })
 }
 
+thread_local! {
+    static HARNESS_COMPILE: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+}
+
 fn run_test(h: &mut Harness, rel: &str, strict: bool) -> Result<(), String> {
     pipy_stdlib::new_realm();
     let src = std::fs::read_to_string(h.root.join(rel)).map_err(|e| format!("cannot read test: {e}"))?;
@@ -274,13 +298,10 @@ fn run_test(h: &mut Harness, rel: &str, strict: bool) -> Result<(), String> {
     if !raw {
         let mut names = vec!["assert.js".to_string(), "sta.js".to_string()];
         names.extend(md.includes.iter().cloned());
-        let mut scripts = vec![("host prelude".to_string(), HOST_PRELUDE.to_string())];
-        for n in names {
-            let text = h.get(&n)?;
-            scripts.push((n, format!("{prefix}{text}")));
-        }
-        for (n, text) in scripts {
-            let m = compile(&n, &text).map_err(|e| format!("harness {n}: {e}"))?;
+        let mut scripts = vec!["host prelude".to_string()];
+        scripts.extend(names);
+        for n in scripts {
+            let m = h.compiled(&n)?;
             if let Err(v) = pipy_runtime::function::run_script(m.main()) {
                 return Err(format!("harness {n} threw {}", describe(&v)));
             }
@@ -312,7 +333,7 @@ fn test262_worker() {
         .name("test262-worker".into())
         .stack_size(64 << 20)
         .spawn(move || {
-            let mut h = Harness { root, cache: HashMap::new() };
+            let mut h = Harness { root, cache: HashMap::new(), compiled: HashMap::new() };
             let stdin = std::io::stdin();
             let mut out = std::io::stdout();
             for line in stdin.lock().lines() {
@@ -333,6 +354,9 @@ fn test262_worker() {
                 };
                 let _ = writeln!(out, "{MARK}{status}\t{msg}");
                 let _ = out.flush();
+            }
+            if std::env::var_os("TEST262_PROFILE").is_some() {
+                let _ = writeln!(out, "harness compile time: {:?}", HARNESS_COMPILE.with(|c| c.get()));
             }
         })
         .unwrap();
