@@ -17,8 +17,8 @@ fn programs(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn run_one(path: &Path) -> Result<(), String> {
-    let expected = std::fs::read_to_string(path.with_extension("out"))
-        .map_err(|e| format!("missing expected output: {e}"))?;
+    let expected =
+        std::fs::read_to_string(path.with_extension("out")).map_err(|e| format!("missing expected output: {e}"))?;
     let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let expect_uncaught = source.starts_with("// expect: uncaught");
     let output = Command::new(env!("CARGO_BIN_EXE_pipy"))

@@ -25,8 +25,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::rc::Rc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -77,9 +77,10 @@ fn load_rules() -> Rules {
             "exclude-flags" => drop(rules.flags.insert(v)),
             "exclude-features" => drop(rules.features.insert(v)),
             "exclude-feature-prefixes" => rules.feature_prefixes.push(v),
-            "exclude-body" => rules
-                .body
-                .push((required_literal(t), regress::Regex::new(t).unwrap_or_else(|e| panic!("bad body regex {t:?}: {e}")))),
+            "exclude-body" => rules.body.push((
+                required_literal(t),
+                regress::Regex::new(t).unwrap_or_else(|e| panic!("bad body regex {t:?}: {e}")),
+            )),
             "tier-a" => rules.tier_a.push(v),
             "tier-b" => drop(rules.tier_b.insert(v)),
             other => panic!("selection.txt: unknown section [{other}]"),
@@ -551,7 +552,8 @@ fn test262() {
     let mut selected_files = 0usize;
     for rel in rels {
         let in_a = rules.tier_a.iter().any(|p| rel.starts_with(p.as_str()));
-        let in_b = rel.starts_with("test/built-ins/") && rel.split('/').nth(2).is_some_and(|d| rules.tier_b.contains(d));
+        let in_b =
+            rel.starts_with("test/built-ins/") && rel.split('/').nth(2).is_some_and(|d| rules.tier_b.contains(d));
         if !(in_a || in_b) || !rel.contains(filter.as_str()) {
             continue;
         }
@@ -569,10 +571,9 @@ fn test262() {
         let (md, body_start) = parse_meta(&src);
         let body = &src[body_start..];
         let excluded = md.flags.iter().any(|f| rules.flags.contains(f))
-            || md
-                .features
-                .iter()
-                .any(|f| rules.features.contains(f) || rules.feature_prefixes.iter().any(|p| f.starts_with(p.as_str())))
+            || md.features.iter().any(|f| {
+                rules.features.contains(f) || rules.feature_prefixes.iter().any(|p| f.starts_with(p.as_str()))
+            })
             || rules.body.iter().any(|(lit, r)| body.contains(lit.as_str()) && r.find(body).is_some())
             || md.negative.as_ref().is_some_and(|(p, _)| p == "resolution");
         if excluded {
@@ -661,7 +662,8 @@ fn test262() {
         }
     }
     let c = |s| counts.get(&s).copied().unwrap_or(0);
-    let (passed, failed, panicked, timed_out) = (c(Status::Pass), c(Status::Fail), c(Status::Panic), c(Status::Timeout));
+    let (passed, failed, panicked, timed_out) =
+        (c(Status::Pass), c(Status::Fail), c(Status::Panic), c(Status::Timeout));
     let total = passed + failed + panicked + timed_out;
     let rate = if total == 0 { 1.0 } else { passed as f64 / total as f64 };
     println!("per-directory pass rates:");
@@ -676,7 +678,9 @@ fn test262() {
         Err(e) => println!("cannot write {}: {e}", out.display()),
     }
     println!("test262: pass rate {:.2}% in {:.0} s", rate * 100.0, t1.elapsed().as_secs_f64());
-    println!("test262: {passed} passed, {failed} failed, {panicked} panicked, {timed_out} timed out, {skipped} skipped");
+    println!(
+        "test262: {passed} passed, {failed} failed, {panicked} panicked, {timed_out} timed out, {skipped} skipped"
+    );
 
     assert!(total == 0 || passed > 0, "the runner passed no test at all: it is probably broken");
     if let Some(min) = env_num::<f64>("TEST262_MIN_RATE") {
@@ -695,7 +699,9 @@ fn test262_selection_rules() {
     assert_eq!(required_literal(r"\beval\s*\("), "eval");
     assert_eq!(required_literal(r"\$262\.(createRealm|gc)"), "262");
     assert_eq!(required_literal(r"\bnew Function\b"), "new Function");
-    let (md, _) = parse_meta("/*---\nflags: [onlyStrict]\nincludes:\n  - a.js\n  - b.js\nnegative:\n  phase: parse\n  type: SyntaxError\nfeatures: [x,\n  y]\n---*/\n");
+    let (md, _) = parse_meta(
+        "/*---\nflags: [onlyStrict]\nincludes:\n  - a.js\n  - b.js\nnegative:\n  phase: parse\n  type: SyntaxError\nfeatures: [x,\n  y]\n---*/\n",
+    );
     assert_eq!(md.flags, ["onlyStrict"]);
     assert_eq!(md.includes, ["a.js", "b.js"]);
     assert_eq!(md.features, ["x", "y"]);

@@ -897,10 +897,21 @@ pub fn get_method(v: &Value, key: &PropKey) -> JsResult<Option<Value>> {
 
 /// An iterator being consumed: a fast path over arrays that have no user iterator, or the protocol.
 pub enum Iter {
-    Array { array: Obj, index: usize },
+    Array {
+        array: Obj,
+        index: usize,
+    },
     /// `for…in`: keys collected up front; a key deleted before it is reached is skipped.
-    Keys { object: Option<Obj>, keys: Vec<Value>, index: usize },
-    Protocol { iterator: Value, next: Value, done: bool },
+    Keys {
+        object: Option<Obj>,
+        keys: Vec<Value>,
+        index: usize,
+    },
+    Protocol {
+        iterator: Value,
+        next: Value,
+        done: bool,
+    },
 }
 
 pub fn get_iterator(v: &Value) -> JsResult<Iter> {
