@@ -596,6 +596,14 @@ impl Gen<'_, '_> {
                 let s = self.reg(*src);
                 self.call_checked(Helper::rt_set_global, &[fr, n, s]);
             }
+            Inst::DeclareGlobal { name, src } => {
+                let n = self.const_ptr(*name);
+                let (s, has) = match src {
+                    Some(r) => (self.reg(*r), self.u32c(1)),
+                    None => (self.ptr_const(std::ptr::null()), self.u32c(0)),
+                };
+                self.call_checked(Helper::rt_declare_global, &[n, s, has]);
+            }
             Inst::GetProp { dst, obj, key, ic } => {
                 let d = self.reg(*dst);
                 let o = self.reg(*obj);

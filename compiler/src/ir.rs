@@ -189,6 +189,9 @@ pub enum Inst {
         name: ConstId,
         src: Reg,
     },
+    /// A top-level `var` or function of a script that declares globals: defines the global
+    /// (`src` None: only if it does not exist yet, as undefined).
+    DeclareGlobal { name: ConstId, src: Option<Reg> },
     GetProp {
         dst: Reg,
         obj: Reg,
@@ -503,6 +506,10 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
             }
             Inst::SetGlobal { name, src } => {
                 regs.push(*src);
+                consts.push(*name);
+            }
+            Inst::DeclareGlobal { name, src } => {
+                regs.extend(src.iter().copied());
                 consts.push(*name);
             }
             Inst::GetProp { dst, obj, key, ic } => {

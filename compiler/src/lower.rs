@@ -84,10 +84,12 @@ pub struct Lowerer<'a> {
     pending_labels: Vec<Rc<str>>,
     /// The next `expr_into` evaluates an expression whose value nobody reads.
     discard_next: bool,
+    /// Top-level declarations of the script are globals (REPL, test262).
+    top_level_globals: bool,
 }
 
 /// Lowers a whole program whose top level is `script`.
-pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>) -> ModuleIr {
+pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_globals: bool) -> ModuleIr {
     let mut l = Lowerer {
         res,
         functions: Vec::new(),
@@ -98,6 +100,7 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>) -> ModuleIr {
         fs: Vec::new(),
         pending_labels: Vec::new(),
         discard_next: false,
+        top_level_globals,
     };
     l.function(script);
     ModuleIr {
@@ -249,6 +252,14 @@ impl<'a> Lowerer<'a> {
             self.field_initialisers(func);
         }
         self.enter_scope(func.body_scope.get(), &func.body);
+        if self.declares_globals() {
+            let mut vars = Vec::new();
+            crate::resolve::hoisted_vars(&func.body, &mut vars);
+            for (n, _) in vars {
+                let c = self.konst(&n);
+                self.emit(Inst::DeclareGlobal { name: c, src: None });
+            }
+        }
         self.hoist_body_functions(func);
         for s in &func.body {
             self.stmt(s);
@@ -463,8 +474,18 @@ impl<'a> Lowerer<'a> {
         let m = self.mark();
         let t = self.alloc();
         self.closure(f, t);
-        self.store_ident(name, t, true);
+        if self.declares_globals() && !matches!(name.binding.get(), Binding::Decl(_)) {
+            let c = self.konst(&name.name);
+            self.emit(Inst::DeclareGlobal { name: c, src: Some(t) });
+        } else {
+            self.store_ident(name, t, true);
+        }
         self.reset(m);
+    }
+
+    /// The current function is a script top level whose declarations are globals.
+    fn declares_globals(&mut self) -> bool {
+        self.top_level_globals && self.fs.len() == 1 && self.f().kind == FuncKind::Script
     }
 
     fn bind_param(&mut self, p: &'a Pattern, arg: Reg) {

@@ -797,7 +797,7 @@ pub fn pattern_names(p: &Pattern, out: &mut Vec<(Rc<str>, Pos)>) {
 }
 
 /// `var` declarations anywhere in a function body (not inside nested functions).
-fn hoisted_vars(body: &[Stmt], out: &mut Vec<(Rc<str>, Pos)>) {
+pub fn hoisted_vars(body: &[Stmt], out: &mut Vec<(Rc<str>, Pos)>) {
     for s in body {
         hoisted_in_stmt(s, out);
     }

@@ -939,6 +939,23 @@ helpers! {
         }
         status(ops::set(&Value::Object(g), &k, read(val), strict))
     }
+    /// Declares global `name` for a script's top-level `var` (`has` = 0: undefined unless it exists)
+    /// or function (`has` = 1: the value in `val`).
+    fn rt_declare_global(name: *const Value, val: *const Value, has: u32) {
+        let g = realm::intrinsics().global.clone();
+        let k = const_key(name);
+        if has == 1 {
+            let v = read(val);
+            let flags = match g.get_own_property(&k) {
+                Some(p) if p.flags & attr::CONFIGURABLE == 0 => p.flags,
+                _ => attr::WRITABLE | attr::ENUMERABLE,
+            };
+            g.define_value(k, v, flags);
+        } else if !g.has_own_property(&k) {
+            g.define_value(k, Value::Undefined, attr::WRITABLE | attr::ENUMERABLE);
+        }
+        STATUS_OK
+    }
     /// `dst = constant` (a string or other heap constant from the module's pool).
     fn rt_load_const(dst: *mut Value, c: *const Value) {
         write(dst, read(c));
