@@ -40,7 +40,14 @@ enum Command {
 }
 
 fn run_source(name: &str, source: &str, print_value: bool) -> ExitCode {
+    run_source_in(name, source, print_value, None)
+}
+
+fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std::path::Path>) -> ExitCode {
     engine::init();
+    if let Some(r) = root {
+        engine::set_codebase_root(r);
+    }
     match engine::run(name, source, CompileOptions::default()) {
         Ok(v) => {
             if print_value {
@@ -63,7 +70,10 @@ fn run_source(name: &str, source: &str, print_value: bool) -> ExitCode {
 
 fn run_file(path: &str) -> ExitCode {
     match std::fs::read_to_string(path) {
-        Ok(src) => run_source(path, &src, false),
+        Ok(src) => {
+            let root = std::path::Path::new(path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+            run_source_in(path, &src, false, Some(&root))
+        }
         Err(e) => {
             eprintln!("error: cannot read {path}: {e}");
             ExitCode::from(2)

@@ -596,6 +596,12 @@ impl Gen<'_, '_> {
                 let s = self.reg(*src);
                 self.call_checked(Helper::rt_set_global, &[fr, n, s]);
             }
+            Inst::Import { dst, spec } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let sp = self.const_ptr(*spec);
+                self.call_checked(Helper::rt_import, &[fr, d, sp]);
+            }
             Inst::DeclareGlobal { name, src } => {
                 let n = self.const_ptr(*name);
                 let (s, has) = match src {

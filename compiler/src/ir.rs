@@ -191,7 +191,15 @@ pub enum Inst {
     },
     /// A top-level `var` or function of a script that declares globals: defines the global
     /// (`src` None: only if it does not exist yet, as undefined).
-    DeclareGlobal { name: ConstId, src: Option<Reg> },
+    DeclareGlobal {
+        name: ConstId,
+        src: Option<Reg>,
+    },
+    /// `dst = exports object of the module `spec``.
+    Import {
+        dst: Reg,
+        spec: ConstId,
+    },
     GetProp {
         dst: Reg,
         obj: Reg,
@@ -507,6 +515,10 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
             Inst::SetGlobal { name, src } => {
                 regs.push(*src);
                 consts.push(*name);
+            }
+            Inst::Import { dst, spec } => {
+                regs.push(*dst);
+                consts.push(*spec);
             }
             Inst::DeclareGlobal { name, src } => {
                 regs.extend(src.iter().copied());

@@ -59,7 +59,7 @@ pub fn compile(name: &str, source: &str, options: CompileOptions) -> Result<Comp
     let mut program = parse::parse(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, options.top_level_globals);
-    let module = lower::lower(&res, &script, options.top_level_globals);
+    let module = lower::lower(&res, &script, options.top_level_globals, program.is_module);
     let source_info = Rc::new(SourceInfo::new(name, source));
     codegen::compile(module, source_info).map_err(|e| {
         vec![Diagnostic::error("E9000", format!("internal compiler error: {e}"), program.pos, program.pos)]
@@ -71,7 +71,7 @@ pub fn dump_ir(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
     let mut program = parse::parse(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, false);
-    let module = lower::lower(&res, &script, false);
+    let module = lower::lower(&res, &script, false, program.is_module);
     Ok(module.functions.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"))
 }
 

@@ -86,10 +86,24 @@ pub struct Lowerer<'a> {
     discard_next: bool,
     /// Top-level declarations of the script are globals (REPL, test262).
     top_level_globals: bool,
+    /// The script is an ES module: its top level returns its exports object.
+    is_module: bool,
+    /// Exports of the module, in order: exported name and where the value is.
+    exports: Vec<(Rc<str>, ExportSource)>,
+}
+
+/// Where an export's value is read when the module finishes evaluating.
+#[derive(Clone, Copy)]
+enum ExportSource {
+    Decl(DeclId),
+    /// A hidden cell of the top-level function (default exports, re-exports).
+    Cell(u32),
+    /// `export * from`: every key of the module object in this cell.
+    Star(u32),
 }
 
 /// Lowers a whole program whose top level is `script`.
-pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_globals: bool) -> ModuleIr {
+pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_globals: bool, is_module: bool) -> ModuleIr {
     let mut l = Lowerer {
         res,
         functions: Vec::new(),
@@ -101,6 +115,8 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_global
         pending_labels: Vec::new(),
         discard_next: false,
         top_level_globals,
+        is_module,
+        exports: Vec::new(),
     };
     l.function(script);
     ModuleIr {
@@ -260,13 +276,20 @@ impl<'a> Lowerer<'a> {
                 self.emit(Inst::DeclareGlobal { name: c, src: None });
             }
         }
+        if func.kind == FuncKind::Script {
+            self.imports(func);
+        }
         self.hoist_body_functions(func);
         for s in &func.body {
             self.stmt(s);
         }
-        let r = match self.f().completion {
-            Some(c) => c,
-            None => self.undef(),
+        let r = if func.kind == FuncKind::Script && self.is_module {
+            self.exports_object()
+        } else {
+            match self.f().completion {
+                Some(c) => c,
+                None => self.undef(),
+            }
         };
         self.emit_return(r);
         let st = self.fs.pop().expect("pushed above");
@@ -481,6 +504,136 @@ impl<'a> Lowerer<'a> {
             self.store_ident(name, t, true);
         }
         self.reset(m);
+    }
+
+    /// Binds every `import` of the module before its body runs.
+    fn imports(&mut self, func: &'a Rc<Function>) {
+        for s in &func.body {
+            let Stmt::Import(decl) = s else { continue };
+            let m = self.mark();
+            self.pos(decl.pos);
+            let ns = self.alloc();
+            let spec = self.konst(&decl.source);
+            self.emit(Inst::Import { dst: ns, spec });
+            for spec in &decl.specifiers {
+                let (local, imported): (&Ident, Option<&str>) = match spec {
+                    ImportSpec::Default(i) => (i, Some("default")),
+                    ImportSpec::Namespace(i) => (i, None),
+                    ImportSpec::Named { imported, local } => (local, Some(imported)),
+                };
+                let v = self.alloc();
+                match imported {
+                    Some(name) => {
+                        let key = self.konst(name);
+                        let ic = self.ic();
+                        self.emit(Inst::GetProp { dst: v, obj: ns, key, ic });
+                    }
+                    None => self.emit(Inst::Move { dst: v, src: ns }),
+                }
+                if let Binding::Decl(d) = local.binding.get() {
+                    self.store_decl(d, v, true);
+                }
+            }
+            self.reset(m);
+        }
+    }
+
+    /// Lowers an `export` statement: runs its declaration and records what it exports.
+    fn export(&mut self, e: &'a ExportDecl) {
+        match e {
+            ExportDecl::Decl(d) => {
+                self.stmt_inner(d);
+                let mut names: Vec<&Ident> = Vec::new();
+                match &**d {
+                    Stmt::Var(v) => {
+                        for (p, _) in &v.decls {
+                            pattern_idents(p, &mut names);
+                        }
+                    }
+                    Stmt::Function(f) => names.extend(f.name.iter()),
+                    Stmt::Class(c) => names.extend(c.name.iter()),
+                    _ => {}
+                }
+                for id in names {
+                    if let Binding::Decl(d) = id.binding.get() {
+                        self.exports.push((id.name.clone(), ExportSource::Decl(d)));
+                    }
+                }
+            }
+            ExportDecl::Default(e) => {
+                let r = self.alloc();
+                self.expr_into(e, r);
+                let c = self.new_cell();
+                self.emit(Inst::StoreCell { cell: c, src: r });
+                self.exports.push(("default".into(), ExportSource::Cell(c)));
+            }
+            ExportDecl::Named { specifiers, source: None } => {
+                for (id, exported) in specifiers {
+                    match id.binding.get() {
+                        Binding::Decl(d) => self.exports.push((exported.clone(), ExportSource::Decl(d))),
+                        _ => {
+                            let r = self.alloc();
+                            self.load_ident(id, r, false);
+                            let c = self.new_cell();
+                            self.emit(Inst::StoreCell { cell: c, src: r });
+                            self.exports.push((exported.clone(), ExportSource::Cell(c)));
+                        }
+                    }
+                }
+            }
+            ExportDecl::Named { specifiers, source: Some(src) } => {
+                let ns = self.alloc();
+                let spec = self.konst(src);
+                self.emit(Inst::Import { dst: ns, spec });
+                for (id, exported) in specifiers {
+                    let v = self.alloc();
+                    let key = self.konst(&id.name);
+                    let ic = self.ic();
+                    self.emit(Inst::GetProp { dst: v, obj: ns, key, ic });
+                    let c = self.new_cell();
+                    self.emit(Inst::StoreCell { cell: c, src: v });
+                    self.exports.push((exported.clone(), ExportSource::Cell(c)));
+                }
+            }
+            ExportDecl::All { source, alias } => {
+                let ns = self.alloc();
+                let spec = self.konst(source);
+                self.emit(Inst::Import { dst: ns, spec });
+                let c = self.new_cell();
+                self.emit(Inst::StoreCell { cell: c, src: ns });
+                match alias {
+                    Some(a) => self.exports.push((a.clone(), ExportSource::Cell(c))),
+                    None => self.exports.push(("*".into(), ExportSource::Star(c))),
+                }
+            }
+        }
+    }
+
+    /// Builds the exports object at the end of a module's top level.
+    fn exports_object(&mut self) -> Reg {
+        let obj = self.alloc();
+        self.emit(Inst::NewObject { dst: obj });
+        let exports = std::mem::take(&mut self.exports);
+        for (name, source) in exports {
+            let m = self.mark();
+            let v = self.alloc();
+            match source {
+                ExportSource::Decl(d) => self.load_decl(d, v, None),
+                ExportSource::Cell(c) => self.emit(Inst::LoadCell { dst: v, cell: c, check: None }),
+                ExportSource::Star(c) => {
+                    self.emit(Inst::LoadCell { dst: v, cell: c, check: None });
+                    self.emit(Inst::ObjectSpread { obj, src: v });
+                    self.reset(m);
+                    continue;
+                }
+            }
+            let k = self.alloc();
+            let kc = self.konst(&name);
+            self.emit(Inst::Const { dst: k, c: kc });
+            self.emit(Inst::DefineMethod { obj, key: k, func: v, kind: method_kind::FIELD });
+            self.reset(m);
+        }
+        obj
     }
 
     /// The current function is a script top level whose declarations are globals.
@@ -928,11 +1081,7 @@ impl<'a> Lowerer<'a> {
             }
             Stmt::Empty => {}
             Stmt::Import(_) => {}
-            Stmt::Export(e) => match e {
-                ExportDecl::Decl(d) => self.stmt_inner(d),
-                ExportDecl::Default(e) => self.expr_discard(e),
-                _ => {}
-            },
+            Stmt::Export(e) => self.export(e),
         }
     }
 
@@ -2385,5 +2534,30 @@ fn bin_op(op: BinaryOp) -> BinOp {
         BinaryOp::Ge => BinOp::Ge,
         BinaryOp::In => BinOp::In,
         BinaryOp::InstanceOf => BinOp::InstanceOf,
+    }
+}
+
+/// The identifiers a pattern binds.
+fn pattern_idents<'p>(p: &'p Pattern, out: &mut Vec<&'p Ident>) {
+    match p {
+        Pattern::Ident(id) => out.push(id),
+        Pattern::Object { props, rest, .. } => {
+            for pp in props {
+                pattern_idents(&pp.value, out);
+            }
+            if let Some(r) = rest {
+                pattern_idents(r, out);
+            }
+        }
+        Pattern::Array { elems, rest, .. } => {
+            for e in elems.iter().flatten() {
+                pattern_idents(e, out);
+            }
+            if let Some(r) = rest {
+                pattern_idents(r, out);
+            }
+        }
+        Pattern::Default(p, _) => pattern_idents(p, out),
+        Pattern::Expr(_) => {}
     }
 }

@@ -3,7 +3,8 @@
 
 use pipy_compiler::CompileOptions;
 use pipy_compiler::diagnostics::Diagnostic;
-use pipy_runtime::{JsResult, Value, function, ops, realm};
+use pipy_runtime::{JsResult, Value, error, function, ops, realm};
+use std::path::{Path, PathBuf};
 
 /// Why running a script failed.
 pub enum RunError {
@@ -13,9 +14,86 @@ pub enum RunError {
     Uncaught(Value),
 }
 
-/// Creates this thread's realm with every built-in installed.
+/// Creates this thread's realm with every built-in installed, and the module loader.
 pub fn init() {
     pipy_stdlib::new_realm();
+    MODULES.with(|m| m.borrow_mut().clear());
+    realm::set_module_loader(std::rc::Rc::new(load_module));
+}
+
+enum ModuleState {
+    Loading,
+    Loaded(Value),
+}
+
+thread_local! {
+    /// Modules of this thread by canonical path: each is evaluated once.
+    static MODULES: std::cell::RefCell<std::collections::HashMap<PathBuf, ModuleState>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    /// Where `/…` module paths start: the folder of the main script.
+    static CODEBASE_ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the folder `/…` imports are resolved against (the main script's folder).
+pub fn set_codebase_root(root: &Path) {
+    CODEBASE_ROOT.with(|r| *r.borrow_mut() = Some(root.to_path_buf()));
+}
+
+fn resolve_module(specifier: &str, referrer: &str) -> Option<PathBuf> {
+    if let Some(rest) = specifier.strip_prefix('/') {
+        let root = CODEBASE_ROOT.with(|r| r.borrow().clone()).unwrap_or_else(|| PathBuf::from("."));
+        return Some(root.join(rest));
+    }
+    if specifier.starts_with("./") || specifier.starts_with("../") {
+        let base = Path::new(referrer).parent().map(Path::to_path_buf).unwrap_or_default();
+        return Some(base.join(specifier));
+    }
+    None
+}
+
+/// The module loader: resolves, compiles and evaluates a module once, returning its exports.
+fn load_module(specifier: &str, referrer: &str) -> JsResult<Value> {
+    let Some(path) = resolve_module(specifier, referrer) else {
+        return Err(error::type_error(&format!(
+            "cannot find module '{specifier}' (imported from {referrer}): use a path starting with ./, ../ or /"
+        )));
+    };
+    let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+    let cached = MODULES.with(|m| match m.borrow().get(&key) {
+        Some(ModuleState::Loaded(v)) => Some(Ok(v.clone())),
+        Some(ModuleState::Loading) => Some(Err(())),
+        None => None,
+    });
+    match cached {
+        Some(Ok(v)) => return Ok(v),
+        Some(Err(())) => {
+            return Err(error::type_error(&format!(
+                "circular import of '{}' (from {referrer}) is not supported",
+                path.display()
+            )));
+        }
+        None => {}
+    }
+    let source = std::fs::read_to_string(&path)
+        .map_err(|e| error::type_error(&format!("cannot load module '{}': {e}", path.display())))?;
+    MODULES.with(|m| m.borrow_mut().insert(key.clone(), ModuleState::Loading));
+    let name = path.display().to_string();
+    let result = match pipy_compiler::compile(&name, &source, CompileOptions::default()) {
+        Ok(module) => function::run_script(module.main()),
+        Err(diags) => {
+            let text: String = diags.iter().map(|d| d.render(&name, &source)).collect();
+            Err(error::syntax_error(&format!("in module {name}:\n{text}")))
+        }
+    };
+    MODULES.with(|m| match &result {
+        Ok(v) => {
+            m.borrow_mut().insert(key, ModuleState::Loaded(v.clone()));
+        }
+        Err(_) => {
+            m.borrow_mut().remove(&key);
+        }
+    });
+    result
 }
 
 /// Compiles and runs `source`, then drains the microtask queue. Returns the completion value.

@@ -956,6 +956,14 @@ helpers! {
         }
         STATUS_OK
     }
+    /// `dst = the exports object of module `spec`` (a constant), loading it on first use.
+    fn rt_import(frame: *mut Frame, dst: *mut Value, spec: *const Value) {
+        let fr = frame_mut(frame);
+        let referrer = fr.template.source.name.clone();
+        let s = ops::to_rust_string(read_ref(spec)).unwrap_or_default();
+        let r = realm::load_module(&s, &referrer);
+        set(dst, r, |v| v)
+    }
     /// `dst = constant` (a string or other heap constant from the module's pool).
     fn rt_load_const(dst: *mut Value, c: *const Value) {
         write(dst, read(c));

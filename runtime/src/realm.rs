@@ -47,6 +47,9 @@ pub struct Intrinsics {
 
 pub type Job = Box<dyn FnOnce()>;
 
+/// Loads an ES module: `(specifier, referrer file name)` → the module's exports object.
+pub type ModuleLoader = Rc<dyn Fn(&str, &str) -> crate::JsResult<Value>>;
+
 pub struct Realm {
     pub intrinsics: Rc<Intrinsics>,
     pub pending: RefCell<Option<Value>>,
@@ -54,6 +57,8 @@ pub struct Realm {
     pub microtasks: RefCell<VecDeque<Job>>,
     /// Named things the standard library registers for itself (constructors, prototypes).
     pub registry: RefCell<rustc_hash::FxHashMap<&'static str, Value>>,
+    /// How `import` finds modules; installed by the engine.
+    pub module_loader: RefCell<Option<ModuleLoader>>,
 }
 
 thread_local! {
@@ -118,6 +123,7 @@ pub fn install() -> Rc<Realm> {
         depth: Cell::new(0),
         microtasks: RefCell::new(VecDeque::new()),
         registry: RefCell::new(Default::default()),
+        module_loader: RefCell::new(None),
     });
     REALM.with(|r| *r.borrow_mut() = Some(realm.clone()));
     realm
@@ -171,4 +177,18 @@ pub fn registered(name: &str) -> Option<Value> {
 pub fn uninstall() {
     let r = REALM.with(|r| r.borrow_mut().take());
     drop(r);
+}
+
+/// Installs the function `import` declarations use to load modules.
+pub fn set_module_loader(loader: ModuleLoader) {
+    *realm().module_loader.borrow_mut() = Some(loader);
+}
+
+/// Loads module `specifier` imported from the file `referrer`.
+pub fn load_module(specifier: &str, referrer: &str) -> crate::JsResult<Value> {
+    let loader = realm().module_loader.borrow().clone();
+    match loader {
+        Some(l) => l(specifier, referrer),
+        None => Err(crate::error::type_error(&format!("cannot import '{specifier}': no module loader"))),
+    }
 }

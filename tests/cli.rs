@@ -1,0 +1,133 @@
+//! The `pipy` binary as a user runs it: exit codes, printed values, diagnostics, modules.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pipy(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pipy")).args(args).current_dir(cwd).output().expect("pipy runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("pipy-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+#[test]
+fn eval_prints_the_value() {
+    let d = temp_dir("eval");
+    let out = pipy(&["-e", "[1, 'a', {b: 2}].length + 40"], &d);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "43\n");
+    let out = pipy(&["-e", "'Hi, there!'"], &d);
+    assert_eq!(text(&out.stdout), "Hi, there!\n");
+    let out = pipy(&["-e", "({a: [1, 2], s: 'x'})"], &d);
+    assert_eq!(text(&out.stdout), "{ a: [ 1, 2 ], s: 'x' }\n");
+}
+
+#[test]
+fn a_plain_script_runs_and_exits_zero() {
+    let d = temp_dir("plain");
+    std::fs::write(d.join("hello.js"), "println('hello', 1 + 1)\n").expect("write");
+    for args in [&["run", "hello.js"][..], &["hello.js"][..]] {
+        let out = pipy(args, &d);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "hello 2\n");
+    }
+}
+
+#[test]
+fn a_syntax_error_is_a_rustc_style_diagnostic_and_exit_1() {
+    let d = temp_dir("syntax");
+    std::fs::write(d.join("bad.js"), "let a = 1;\nlet b = foo(1,;\n").expect("write");
+    let out = pipy(&["run", "bad.js"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(text(&out.stderr));
+}
+
+#[test]
+fn unsupported_syntax_names_the_feature() {
+    let d = temp_dir("unsupported");
+    std::fs::write(d.join("gen.js"), "function* g() {}\n").expect("write");
+    let out = pipy(&["run", "gen.js"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("error[E0002]: generator functions is not supported in PipyJS"), "{err}");
+    assert!(err.contains("--> gen.js:1:1"), "{err}");
+}
+
+#[test]
+fn an_uncaught_exception_prints_frames_and_exits_1() {
+    let d = temp_dir("uncaught");
+    std::fs::write(d.join("throw.js"), "function inner() {\n  null.x;\n}\nfunction outer() { inner(); }\nouter();\n")
+        .expect("write");
+    let out = pipy(&["run", "throw.js"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("TypeError: Cannot read properties of null (reading 'x')"), "{err}");
+    assert!(err.contains("at inner (throw.js:2:"), "{err}");
+    assert!(err.contains("at outer (throw.js:4:"), "{err}");
+    let out = pipy(&["-e", "throw 'plain'"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr).trim(), "Uncaught 'plain'");
+}
+
+#[test]
+fn deep_recursion_is_a_range_error_not_a_crash() {
+    let d = temp_dir("deep");
+    let out = pipy(&["-e", "function f(n) { return f(n + 1) } try { f(0) } catch (e) { e.name }"], &d);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "RangeError\n");
+}
+
+#[test]
+fn es_modules_import_and_export() {
+    let d = temp_dir("modules");
+    std::fs::create_dir_all(d.join("lib")).expect("mkdir");
+    std::fs::write(
+        d.join("main.js"),
+        "import greet, { add, PI as pi } from './lib/math.js';\nimport * as m from './lib/math.js';\n\
+         import { twice, add as add2 } from '/lib/twice.js';\n\
+         println(greet('pipy'), greet('again'), add(2, 3), pi, m.add(1, 1), twice(21), add2(1, 2));\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("lib/math.js"),
+        "export function add(a, b) { return a + b; }\nexport const PI = 3.14;\nlet calls = 0;\n\
+         export default function greet(n) { calls++; return 'hi ' + n + ' ' + calls; }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("lib/twice.js"),
+        "import { add } from './math.js';\nexport const twice = (x) => add(x, x);\nexport * from './math.js';\n",
+    )
+    .expect("write");
+    let out = pipy(&["run", "main.js"], &d);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "hi pipy 1 hi again 2 5 3.14 2 42 3\n");
+}
+
+#[test]
+fn a_missing_module_is_a_clear_error() {
+    let d = temp_dir("nomodule");
+    std::fs::write(d.join("main.js"), "import x from './nope.js';\n").expect("write");
+    let out = pipy(&["run", "main.js"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot load module") && err.contains("nope.js"), "{err}");
+}
+
+#[test]
+fn a_missing_file_and_bad_arguments_exit_2() {
+    let d = temp_dir("args");
+    let out = pipy(&["run", "does-not-exist.js"], &d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read does-not-exist.js"));
+    let out = pipy(&["--no-such-option"], &d);
+    assert_eq!(out.status.code(), Some(2));
+}
