@@ -478,8 +478,26 @@ impl Gen<'_, '_> {
                 self.terminated = true;
             }
             Inst::Return { src } => {
+                // Non-heap value into a result slot that holds none: copy the two words.
                 let fr = self.frame();
                 let s = self.reg(*src);
+                let res = self.b.ins().iadd_imm_s(fr, abi::FRAME_RESULT as i64);
+                let ts = self.tag_of(s);
+                let tr = self.tag_of(res);
+                let oks = self.is_not_heap(ts);
+                let okr = self.is_not_heap(tr);
+                let ok = self.b.ins().band(oks, okr);
+                let fast = self.b.create_block();
+                let slow = self.b.create_block();
+                self.b.ins().brif(ok, fast, &[], slow, &[]);
+                self.b.switch_to_block(fast);
+                let w0 = self.b.ins().load(types::I64, MemFlagsData::trusted(), s, 0);
+                let w1 = self.b.ins().load(types::I64, MemFlagsData::trusted(), s, 8);
+                self.b.ins().store(MemFlagsData::trusted(), w0, res, 0);
+                self.b.ins().store(MemFlagsData::trusted(), w1, res, 8);
+                let z = self.u32c(0);
+                self.b.ins().return_(&[z]);
+                self.b.switch_to_block(slow);
                 self.call(Helper::rt_set_result, &[fr, s]);
                 let z = self.u32c(0);
                 self.b.ins().return_(&[z]);

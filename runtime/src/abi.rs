@@ -35,6 +35,8 @@ use std::rc::Rc;
 pub const FRAME_REGS: i32 = 0;
 /// Offset of `Frame::pos`.
 pub const FRAME_POS: i32 = 8;
+/// Offset of `Frame::result`.
+pub const FRAME_RESULT: i32 = std::mem::offset_of!(Frame, result) as i32;
 /// Size of a `Value` in bytes.
 pub const VALUE_SIZE: i32 = 16;
 /// Offset of the payload in a `Value`.
@@ -81,15 +83,27 @@ fn internal_error() -> u32 {
     STATUS_THROW
 }
 
+/// A helper body runs under `catch_unwind`, unless it is marked `leaf`: leaves only copy values
+/// and write registers (nothing in them can panic), and skipping the guard matters on the hottest
+/// paths (returns, moves).
+macro_rules! helper_body {
+    (leaf; $body:block) => {
+        (|| -> u32 { $body })()
+    };
+    (; $body:block) => {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> u32 { $body })) {
+            Ok(r) => r,
+            Err(_) => internal_error(),
+        }
+    };
+}
+
 macro_rules! helpers {
-    ($( $(#[$meta:meta])* fn $name:ident ( $($p:ident : $t:ty),* ) $body:block )*) => {
+    ($( $(#[$meta:meta])* fn $name:ident ( $($p:ident : $t:ty),* ) $($leaf:ident)? $body:block )*) => {
         $(
             $(#[$meta])*
             pub extern "C" fn $name($($p: $t),*) -> u32 {
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> u32 { $body })) {
-                    Ok(r) => r,
-                    Err(_) => internal_error(),
-                }
+                helper_body!($($leaf)?; $body)
             }
         )*
 
@@ -159,20 +173,62 @@ fn args_slice<'a>(argv: *const Value, argc: u32) -> &'a [Value] {
     unsafe { std::slice::from_raw_parts(argv, argc as usize) }
 }
 
-thread_local! {
-    /// The innermost running compiled frame (frames link to their callers through `parent`).
-    static CURRENT_FRAME: Cell<*const Frame> = const { Cell::new(std::ptr::null()) };
-    static REGISTERS: RegisterStack = const { RegisterStack::new() };
+/// Per-thread call bookkeeping, kept in one thread-local so a call touches it once: the call
+/// depth, the innermost running compiled frame (frames link to callers through `parent`), and
+/// the register stack.
+pub struct CallState {
+    depth: Cell<usize>,
+    current: Cell<*const Frame>,
+    registers: RegisterStack,
 }
 
-/// Runs a compiled function on `frame`, linking it into the chain used for stack traces.
+thread_local! {
+    static CALLS: CallState = const {
+        CallState { depth: Cell::new(0), current: Cell::new(std::ptr::null()), registers: RegisterStack::new() }
+    };
+}
+
+/// Deepest nesting of calls (script and native) before a RangeError.
+pub const MAX_DEPTH: usize = 3000;
+
+/// Runs `f` with this thread's call state.
+pub fn with_calls<R>(f: impl FnOnce(&CallState) -> R) -> R {
+    CALLS.with(f)
+}
+
+impl CallState {
+    /// Counts one more active call, or refuses with the stack-overflow RangeError.
+    pub fn push_depth(&self) -> JsResult<()> {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
+            return Err(error::range_error("Maximum call stack size exceeded"));
+        }
+        self.depth.set(d + 1);
+        Ok(())
+    }
+    pub fn pop_depth(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+    pub fn acquire(&self, len: usize) -> RegisterWindow {
+        self.registers.acquire(len)
+    }
+    pub fn release(&self, w: RegisterWindow) {
+        self.registers.release(w)
+    }
+    /// Runs a compiled function on `frame`, linking it into the chain used for stack traces.
+    pub fn run(&self, frame: &mut Frame) -> u32 {
+        frame.parent = self.current.get();
+        self.current.set(frame as *const Frame);
+        let code = frame.template.code.get();
+        let status = code(frame as *mut Frame);
+        self.current.set(frame.parent);
+        status
+    }
+}
+
+/// Runs a compiled function on `frame` (see `CallState::run`).
 pub fn enter(frame: &mut Frame) -> u32 {
-    frame.parent = CURRENT_FRAME.with(|c| c.get());
-    CURRENT_FRAME.with(|c| c.set(frame as *const Frame));
-    let code = frame.template.code.get();
-    let status = code(frame as *mut Frame);
-    CURRENT_FRAME.with(|c| c.set(frame.parent));
-    status
+    with_calls(|c| c.run(frame))
 }
 
 /// The arguments a frame was called with.
@@ -200,19 +256,59 @@ impl RegisterStack {
     const fn new() -> RegisterStack {
         RegisterStack { chunks: RefCell::new(Vec::new()), top: Cell::new((0, 0)) }
     }
+
+    fn acquire(&self, len: usize) -> RegisterWindow {
+        let saved = self.top.get();
+        let (mut chunk, mut offset) = saved;
+        let mut chunks = self.chunks.borrow_mut();
+        loop {
+            if chunk < chunks.len() {
+                if offset + len <= chunks[chunk].1 {
+                    break;
+                }
+                // Skip to the next chunk (a spare one from earlier calls, or a new one).
+                chunk += 1;
+                offset = 0;
+                continue;
+            }
+            let size = len.max(CHUNK);
+            let b: Box<[Value]> = (0..size).map(|_| Value::Undefined).collect();
+            chunks.push((Box::into_raw(b) as *mut Value, size));
+        }
+        // SAFETY: `offset + len <= chunk size`, so the window lies inside one live chunk.
+        let ptr = unsafe { chunks[chunk].0.add(offset) };
+        self.top.set((chunk, offset + len));
+        RegisterWindow { ptr, len, saved }
+    }
+
+    fn release(&self, w: RegisterWindow) {
+        for i in 0..w.len {
+            // SAFETY: windows are released in LIFO order by the call that acquired them, so these
+            // slots belong to that frame alone, which has returned. Resetting them releases
+            // references; slots holding no reference only need their tag reset.
+            let slot = unsafe { &mut *w.ptr.add(i) };
+            if slot.tag() >= crate::value::tag::FIRST_HEAP {
+                drop(std::mem::take(slot));
+            } else {
+                *slot = Value::Undefined;
+            }
+        }
+        self.top.set(w.saved);
+    }
 }
 
 impl Drop for RegisterStack {
     fn drop(&mut self) {
         for &(ptr, len) in self.chunks.borrow().iter() {
             // SAFETY: each chunk was made by `Box::into_raw` of a boxed slice of `len` values in
-            // `RegisterWindow::acquire` and is freed exactly once, here, at thread exit.
+            // `RegisterStack::acquire` and is freed exactly once, here, at thread exit.
             drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
         }
     }
 }
 
-/// One frame's registers: `len` values, all `undefined` when acquired and reset when released.
+/// One frame's registers: `len` values, all `undefined` when acquired; give it back with
+/// `CallState::release`.
 pub struct RegisterWindow {
     ptr: *mut Value,
     len: usize,
@@ -220,31 +316,6 @@ pub struct RegisterWindow {
 }
 
 impl RegisterWindow {
-    pub fn acquire(len: usize) -> RegisterWindow {
-        REGISTERS.with(|rs| {
-            let saved = rs.top.get();
-            let (mut chunk, mut offset) = saved;
-            let mut chunks = rs.chunks.borrow_mut();
-            loop {
-                if chunk < chunks.len() {
-                    if offset + len <= chunks[chunk].1 {
-                        break;
-                    }
-                    // Skip to the next chunk (a spare one from earlier calls, or a new one).
-                    chunk += 1;
-                    offset = 0;
-                    continue;
-                }
-                let size = len.max(CHUNK);
-                let b: Box<[Value]> = (0..size).map(|_| Value::Undefined).collect();
-                chunks.push((Box::into_raw(b) as *mut Value, size));
-            }
-            // SAFETY: `offset + len <= chunk size`, so the window lies inside one live chunk.
-            let ptr = unsafe { chunks[chunk].0.add(offset) };
-            rs.top.set((chunk, offset + len));
-            RegisterWindow { ptr, len, saved }
-        })
-    }
     pub fn ptr(&self) -> *mut Value {
         self.ptr
     }
@@ -254,23 +325,6 @@ impl RegisterWindow {
             // SAFETY: `i < len` and the window is live; nothing else holds a reference into it.
             unsafe { *self.ptr.add(i) = v };
         }
-    }
-}
-
-impl Drop for RegisterWindow {
-    fn drop(&mut self) {
-        for i in 0..self.len {
-            // SAFETY: the window is live until this drop returns and windows are released in LIFO
-            // order, so these slots belong to this frame alone. Resetting them releases references;
-            // slots holding no reference only need their tag reset.
-            let slot = unsafe { &mut *self.ptr.add(i) };
-            if slot.tag() >= crate::value::tag::FIRST_HEAP {
-                drop(std::mem::take(slot));
-            } else {
-                *slot = Value::Undefined;
-            }
-        }
-        REGISTERS.with(|rs| rs.top.set(self.saved));
     }
 }
 
@@ -295,7 +349,7 @@ impl std::fmt::Display for StackFrame {
 /// The active script frames, innermost first.
 pub fn capture_stack() -> Vec<StackFrame> {
     let mut out = Vec::new();
-    let mut p = CURRENT_FRAME.with(|c| c.get());
+    let mut p = with_calls(|c| c.current.get());
     while !p.is_null() && out.len() < 20 {
         // SAFETY: `enter` links a frame in before running it and unlinks it after, so every frame
         // on the chain is still alive on the Rust stack.
@@ -750,22 +804,22 @@ helpers! {
         set(dst, r, |v| v)
     }
     /// Returns 1 when `a` is truthy, 0 otherwise.
-    fn rt_truthy(a: *const Value) {
+    fn rt_truthy(a: *const Value) leaf {
         read_ref(a).truthy() as u32
     }
     /// `dst = src` (reference counted copy).
-    fn rt_move(dst: *mut Value, src: *const Value) {
+    fn rt_move(dst: *mut Value, src: *const Value) leaf {
         let v = read(src);
         write(dst, v);
         STATUS_OK
     }
     /// `dst = number`.
-    fn rt_set_number(dst: *mut Value, n: f64) {
+    fn rt_set_number(dst: *mut Value, n: f64) leaf {
         write(dst, Value::Number(n));
         STATUS_OK
     }
     /// `dst = undefined | null | true | false | hole` by tag (0, 1, 2 = false, 3 = true, 4 = hole).
-    fn rt_set_simple(dst: *mut Value, which: u32) {
+    fn rt_set_simple(dst: *mut Value, which: u32) leaf {
         let v = match which {
             0 => Value::Undefined,
             1 => Value::Null,
@@ -965,7 +1019,7 @@ helpers! {
         set(dst, r, |v| v)
     }
     /// `dst = constant` (a string or other heap constant from the module's pool).
-    fn rt_load_const(dst: *mut Value, c: *const Value) {
+    fn rt_load_const(dst: *mut Value, c: *const Value) leaf {
         write(dst, read(c));
         STATUS_OK
     }
@@ -1081,7 +1135,7 @@ helpers! {
         STATUS_OK
     }
     /// Sets the function's return value.
-    fn rt_set_result(frame: *mut Frame, src: *const Value) {
+    fn rt_set_result(frame: *mut Frame, src: *const Value) leaf {
         frame_mut(frame).result = read(src);
         STATUS_OK
     }
@@ -1107,7 +1161,7 @@ helpers! {
         STATUS_THROW
     }
     /// `dst = the pending exception` (entering a catch block).
-    fn rt_catch(dst: *mut Value) {
+    fn rt_catch(dst: *mut Value) leaf {
         write(dst, realm::take_exception());
         STATUS_OK
     }
@@ -1451,6 +1505,7 @@ mod tests {
 
     #[test]
     fn frame_offsets_match_the_abi() {
+        assert!(FRAME_RESULT > FRAME_POS);
         assert_eq!(std::mem::offset_of!(Frame, regs) as i32, FRAME_REGS);
         assert_eq!(std::mem::offset_of!(Frame, pos) as i32, FRAME_POS);
     }

@@ -157,8 +157,6 @@ pub struct Frame {
     pub result: Value,
 }
 
-const MAX_DEPTH: usize = 3000;
-
 /// Calls `f` with `this` and `args`.
 pub fn call(f: &Value, this: &Value, args: &[Value]) -> JsResult<Value> {
     match f {
@@ -202,24 +200,16 @@ enum Callable {
     Bound(Obj, Value, Vec<Value>),
 }
 
-thread_local! {
-    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
 struct DepthGuard;
 impl DepthGuard {
     fn enter() -> JsResult<DepthGuard> {
-        let d = DEPTH.with(|d| d.get());
-        if d >= MAX_DEPTH {
-            return Err(error::range_error("Maximum call stack size exceeded"));
-        }
-        DEPTH.with(|c| c.set(d + 1));
+        crate::abi::with_calls(|c| c.push_depth())?;
         Ok(DepthGuard)
     }
 }
 impl Drop for DepthGuard {
     fn drop(&mut self) {
-        DEPTH.with(|c| c.set(c.get().saturating_sub(1)));
+        crate::abi::with_calls(|c| c.pop_depth());
     }
 }
 
@@ -232,7 +222,6 @@ fn run_closure(
     args: &[Value],
     new_target: Value,
 ) -> JsResult<Value> {
-    let _guard = DepthGuard::enter()?;
     if template.uses_this && !template.strict && template.kind != FuncKind::Arrow {
         this = match this {
             Value::Undefined | Value::Null => Value::Object(realm::intrinsics().global.clone()),
@@ -240,32 +229,38 @@ fn run_closure(
             other => Value::Object(crate::ops::to_object(&other)?),
         };
     }
-    let regs = crate::abi::RegisterWindow::acquire(template.nregs as usize);
-    let n = (template.param_regs as usize).min(args.len());
-    for (i, a) in args[..n].iter().enumerate() {
-        regs.set(i, a.clone());
-    }
-    let mut frame = Frame {
-        regs: regs.ptr(),
-        pos: template.pos,
-        parent: std::ptr::null(),
-        args: args.as_ptr(),
-        argc: args.len(),
-        callee: Some(callee.clone()),
-        template: template.clone(),
-        this,
-        new_target,
-        cells: Vec::new(),
-        env,
-        home,
-        result: Value::Undefined,
-    };
-    if template.ncells > 0 {
-        frame.cells = (0..template.ncells).map(|_| new_cell(Value::Hole)).collect();
-    }
-    let status = crate::abi::enter(&mut frame);
-    drop(regs);
-    if status == 0 { Ok(std::mem::take(&mut frame.result)) } else { Err(realm::take_exception()) }
+    crate::abi::with_calls(|calls| {
+        calls.push_depth()?;
+        let regs = calls.acquire(template.nregs as usize);
+        let n = (template.param_regs as usize).min(args.len());
+        for (i, a) in args[..n].iter().enumerate() {
+            regs.set(i, a.clone());
+        }
+        let ncells = template.ncells;
+        let pos = template.pos;
+        let mut frame = Frame {
+            regs: regs.ptr(),
+            pos,
+            parent: std::ptr::null(),
+            args: args.as_ptr(),
+            argc: args.len(),
+            callee: Some(callee.clone()),
+            template,
+            this,
+            new_target,
+            cells: Vec::new(),
+            env,
+            home,
+            result: Value::Undefined,
+        };
+        if ncells > 0 {
+            frame.cells = (0..ncells).map(|_| new_cell(Value::Hole)).collect();
+        }
+        let status = calls.run(&mut frame);
+        calls.release(regs);
+        calls.pop_depth();
+        if status == 0 { Ok(std::mem::take(&mut frame.result)) } else { Err(realm::take_exception()) }
+    })
 }
 
 /// Runs a compiled top-level (script or module body) with `this` = undefined.
