@@ -525,30 +525,9 @@ impl Gen<'_, '_> {
                 self.b.ins().jump(exc, &[]);
                 self.terminated = true;
             }
-            Inst::ThrowConst { name } => {
-                self.store_pos();
-                let p = self.const_ptr(*name);
-                self.call(Helper::rt_throw_const, &[p]);
-                let exc = self.exc_target();
-                self.b.ins().jump(exc, &[]);
-                self.terminated = true;
-            }
-            Inst::ThrowTdz { name } => {
-                self.store_pos();
-                let p = self.const_ptr(*name);
-                self.call(Helper::rt_throw_tdz, &[p]);
-                let exc = self.exc_target();
-                self.b.ins().jump(exc, &[]);
-                self.terminated = true;
-            }
-            Inst::ThrowTypeError { message } => {
-                self.store_pos();
-                let p = self.const_ptr(*message);
-                self.call(Helper::rt_throw_type_error, &[p]);
-                let exc = self.exc_target();
-                self.b.ins().jump(exc, &[]);
-                self.terminated = true;
-            }
+            Inst::ThrowConst { name } => self.throw_with(Helper::rt_throw_const, *name),
+            Inst::ThrowTdz { name } => self.throw_with(Helper::rt_throw_tdz, *name),
+            Inst::ThrowTypeError { message } => self.throw_with(Helper::rt_throw_type_error, *message),
             Inst::Catch { dst } => {
                 let d = self.reg(*dst);
                 self.call(Helper::rt_catch, &[d]);
@@ -869,6 +848,16 @@ impl Gen<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// Calls a helper that always throws (with a constant argument) and goes to the handler.
+    fn throw_with(&mut self, h: Helper, c: ir::ConstId) {
+        self.store_pos();
+        let p = self.const_ptr(c);
+        self.call(h, &[p]);
+        let exc = self.exc_target();
+        self.b.ins().jump(exc, &[]);
+        self.terminated = true;
     }
 
     fn check_args(&mut self, check: Option<ir::ConstId>) -> (CValue, CValue) {

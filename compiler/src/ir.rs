@@ -47,32 +47,8 @@ pub enum Capture {
     Env(u32),
 }
 
-/// Operators. Arithmetic ones use the runtime's `ARITH_OPS` index; the rest its `binop` codes.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Rem,
-    Exp,
-    Shl,
-    Shr,
-    UShr,
-    BitAnd,
-    BitOr,
-    BitXor,
-    StrictEq,
-    StrictNe,
-    LooseEq,
-    LooseNe,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    InstanceOf,
-    In,
-}
+/// Binary operators are the syntax tree's: the code generator maps each to a helper code.
+pub use crate::ast::BinaryOp as BinOp;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum UnOp {

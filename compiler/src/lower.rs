@@ -1276,6 +1276,9 @@ impl<'a> Lowerer<'a> {
         self.place(end);
     }
 
+    /// `try { block } catch (param) { handler } finally { finalizer }`. Exceptions in the block go
+    /// to the catch code, exceptions in the catch code to a rethrowing copy of the finally block;
+    /// every normal or early exit runs its own inlined copy of the finally block.
     fn try_stmt(
         &mut self,
         block: &'a Block,
@@ -1288,75 +1291,62 @@ impl<'a> Lowerer<'a> {
         let end = self.label();
         let catch_label = self.label();
         let finally_throw = self.label();
+        // Where exceptions go once the try block is left: the rethrowing finally, or outside.
+        let after_try = if finalizer.is_some() { Some(finally_throw) } else { outer };
         if let Some(f) = finalizer {
             self.f().cleanups.push(Cleanup::Finally { block: f, handler: outer });
         }
-        // try
-        let try_handler = if handler.is_some() { catch_label } else { finally_throw };
         if handler.is_some() {
-            self.f().cleanups.push(Cleanup::Handler(if finalizer.is_some() { Some(finally_throw) } else { outer }));
+            self.f().cleanups.push(Cleanup::Handler(after_try));
         }
-        self.set_handler(Some(try_handler));
+        self.set_handler(Some(if handler.is_some() { catch_label } else { finally_throw }));
         self.block(block);
         if handler.is_some() {
             self.f().cleanups.pop();
         }
-        let after_try = if finalizer.is_some() { Some(finally_throw) } else { outer };
-        self.set_handler(after_try);
-        if finalizer.is_some() {
-            self.set_handler(outer);
-            self.f().cleanups.pop();
-            if let Some(f) = finalizer {
-                self.block(f);
-            }
-            if let Some(f) = finalizer {
-                self.f().cleanups.push(Cleanup::Finally { block: f, handler: outer });
-            }
-        }
-        self.emit(Inst::Jump(end));
-        // catch
+        self.finish_with_finally(finalizer, outer, end);
         if let Some(h) = handler {
             self.place(catch_label);
-            let in_catch = if finalizer.is_some() { Some(finally_throw) } else { outer };
-            self.f().handler = in_catch;
+            self.f().handler = after_try;
             let e = self.alloc();
             self.emit(Inst::Catch { dst: e });
-            self.emit(Inst::Handler(in_catch));
+            self.emit(Inst::Handler(after_try));
             self.enter_scope(catch_scope, &[]);
             if let Some(p) = param {
                 self.bind_pattern(p, e, BindMode::Init);
             }
             self.block(h);
-            if finalizer.is_some() {
-                self.set_handler(outer);
-                self.f().cleanups.pop();
-                if let Some(f) = finalizer {
-                    self.block(f);
-                }
-                if let Some(f) = finalizer {
-                    self.f().cleanups.push(Cleanup::Finally { block: f, handler: outer });
-                }
-            }
-            self.emit(Inst::Jump(end));
+            self.finish_with_finally(finalizer, outer, end);
         }
-        if let Some(f) = finalizer {
+        if finalizer.is_some() {
             self.f().cleanups.pop();
-            self.place(finally_throw);
-            self.f().handler = outer;
-            let e = self.alloc();
-            self.emit(Inst::Catch { dst: e });
-            self.emit(Inst::Handler(outer));
-            self.block(f);
-            self.emit(Inst::Throw { src: e });
-        } else {
-            // Keep the label defined even when unused.
-            self.place(finally_throw);
-            let e = self.alloc();
-            self.emit(Inst::Catch { dst: e });
-            self.emit(Inst::Throw { src: e });
         }
+        // The rethrowing finally (its label is defined even when nothing jumps to it).
+        self.place(finally_throw);
+        self.f().handler = outer;
+        let e = self.alloc();
+        self.emit(Inst::Catch { dst: e });
+        self.emit(Inst::Handler(outer));
+        if let Some(f) = finalizer {
+            self.block(f);
+        }
+        self.emit(Inst::Throw { src: e });
         self.place(end);
         self.set_handler(outer);
+    }
+
+    /// Normal completion of a try or catch block: run the finally block (outside its own
+    /// cleanup entry and handler), then jump past the statement.
+    fn finish_with_finally(&mut self, finalizer: Option<&'a Block>, outer: Option<Label>, end: Label) {
+        if let Some(f) = finalizer {
+            self.set_handler(outer);
+            let entry = self.f().cleanups.pop();
+            self.block(f);
+            if let Some(entry) = entry {
+                self.f().cleanups.push(entry);
+            }
+        }
+        self.emit(Inst::Jump(end));
     }
 
     fn switch(&mut self, discriminant: &'a Expr, cases: &'a [Case], scope: u32) {
@@ -2511,30 +2501,7 @@ enum BindMode {
 }
 
 fn bin_op(op: BinaryOp) -> BinOp {
-    match op {
-        BinaryOp::Add => BinOp::Add,
-        BinaryOp::Sub => BinOp::Sub,
-        BinaryOp::Mul => BinOp::Mul,
-        BinaryOp::Div => BinOp::Div,
-        BinaryOp::Rem => BinOp::Rem,
-        BinaryOp::Exp => BinOp::Exp,
-        BinaryOp::Shl => BinOp::Shl,
-        BinaryOp::Shr => BinOp::Shr,
-        BinaryOp::UShr => BinOp::UShr,
-        BinaryOp::BitAnd => BinOp::BitAnd,
-        BinaryOp::BitOr => BinOp::BitOr,
-        BinaryOp::BitXor => BinOp::BitXor,
-        BinaryOp::StrictEq => BinOp::StrictEq,
-        BinaryOp::StrictNe => BinOp::StrictNe,
-        BinaryOp::LooseEq => BinOp::LooseEq,
-        BinaryOp::LooseNe => BinOp::LooseNe,
-        BinaryOp::Lt => BinOp::Lt,
-        BinaryOp::Le => BinOp::Le,
-        BinaryOp::Gt => BinOp::Gt,
-        BinaryOp::Ge => BinOp::Ge,
-        BinaryOp::In => BinOp::In,
-        BinaryOp::InstanceOf => BinOp::InstanceOf,
-    }
+    op
 }
 
 /// The identifiers a pattern binds.
