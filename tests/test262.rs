@@ -428,6 +428,9 @@ struct Worker {
     runs: usize,
 }
 
+/// Each run's outcome, filled in by the worker threads.
+type SharedResults = Arc<Mutex<Vec<Option<(Status, String)>>>>;
+
 fn spawn_worker(root: &Path) -> Worker {
     let exe = std::env::current_exe().expect("current_exe");
     let mut child = Command::new(exe)
@@ -604,7 +607,7 @@ fn test262() {
     let t1 = Instant::now();
     let jobs = Arc::new(jobs);
     let next = Arc::new(Mutex::new(0usize));
-    let results: Arc<Mutex<Vec<Option<(Status, String)>>>> = Arc::new(Mutex::new(vec![None; jobs.len()]));
+    let results: SharedResults = Arc::new(Mutex::new(vec![None; jobs.len()]));
     let progress_every = (jobs.len() / 20).max(500);
     let mut handles = Vec::new();
     for _ in 0..jobs_n {
