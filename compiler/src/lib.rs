@@ -31,6 +31,9 @@ pub fn analyze(name: &str, source: &str) -> Result<(Rc<ast::Function>, resolve::
     let mut program = parse::parse(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, false);
+    if !res.diagnostics.is_empty() {
+        return Err(res.diagnostics);
+    }
     Ok((script, res))
 }
 
@@ -59,6 +62,9 @@ pub fn compile(name: &str, source: &str, options: CompileOptions) -> Result<Comp
     let mut program = parse::parse(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, options.top_level_globals);
+    if !res.diagnostics.is_empty() {
+        return Err(res.diagnostics);
+    }
     let module = lower::lower(&res, &script, options.top_level_globals, program.is_module);
     let source_info = Rc::new(SourceInfo::new(name, source));
     codegen::compile(module, source_info).map_err(|e| {

@@ -82,6 +82,8 @@ pub struct Resolution {
     pub specials: FxHashMap<u32, Specials>,
     /// Names that no declaration binds (globals), for `pipy check`.
     pub globals: Vec<(Rc<str>, Pos)>,
+    /// Early errors the parser does not report (redeclarations, duplicate parameters).
+    pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl Resolution {
@@ -107,6 +109,9 @@ struct FuncCx {
 
 pub struct Resolver {
     pub res: Resolution,
+    strict_stack: Vec<bool>,
+    /// Ids of function body scopes (where a lexical name may not repeat a parameter).
+    body_scopes: Vec<u32>,
     scopes: Vec<Scope>,
     funcs: Vec<FuncCx>,
     next_func: u32,
@@ -118,6 +123,8 @@ impl Resolver {
     pub fn resolve(program: &Program, script: &Rc<Function>, top_level_globals: bool) -> Resolution {
         let mut r = Resolver {
             res: Resolution::default(),
+            strict_stack: Vec::new(),
+            body_scopes: Vec::new(),
             scopes: Vec::new(),
             funcs: Vec::new(),
             next_func: 0,
@@ -152,7 +159,31 @@ impl Resolver {
     fn declare_in(&mut self, scope_idx: usize, name: &Rc<str>, kind: DeclKind, pos: Pos) -> DeclId {
         if let Some(&existing) = self.scopes[scope_idx].names.get(name) {
             // `var` after `var`/function/param reuses the binding; function redeclaration replaces.
+            let old = self.res.decls[existing as usize].kind;
+            let lexical = |k: DeclKind| matches!(k, DeclKind::Let | DeclKind::Const | DeclKind::Class);
+            let in_block = !self.scopes[scope_idx].is_function;
+            if lexical(kind)
+                || lexical(old)
+                || (in_block && kind == DeclKind::Function && old == DeclKind::Function && self.strict())
+            {
+                self.redeclared(name, pos);
+            }
             return existing;
+        }
+        if matches!(kind, DeclKind::Let | DeclKind::Const | DeclKind::Class) && !self.scopes[scope_idx].is_function {
+            // A body-level lexical declaration may not reuse a parameter or `var` name.
+            let parent = scope_idx.checked_sub(1);
+            if let Some(p) =
+                parent.filter(|&p| self.scopes[p].is_function && self.scopes[p].func == self.scopes[scope_idx].func)
+            {
+                if let Some(&d) = self.scopes[p].names.get(name) {
+                    if matches!(self.res.decls[d as usize].kind, DeclKind::Param | DeclKind::Var | DeclKind::Function)
+                        && self.body_scope_of_function(scope_idx)
+                    {
+                        self.redeclared(name, pos);
+                    }
+                }
+            }
         }
         let id = self.res.decls.len() as DeclId;
         let scope = &mut self.scopes[scope_idx];
@@ -170,6 +201,41 @@ impl Resolver {
         scope.names.insert(name.clone(), id);
         self.res.scopes[scope.id as usize].decls.push(id);
         id
+    }
+
+    fn redeclared(&mut self, name: &str, pos: Pos) {
+        self.res.diagnostics.push(crate::diagnostics::Diagnostic::error(
+            "E0003",
+            format!("Identifier '{name}' has already been declared"),
+            pos,
+            pos + name.len() as u32,
+        ));
+    }
+
+    fn strict(&self) -> bool {
+        self.strict_stack.last().copied().unwrap_or(false)
+    }
+
+    /// Whether `scope_idx` is the body block of its function (directly inside the function scope).
+    fn body_scope_of_function(&self, scope_idx: usize) -> bool {
+        self.body_scopes.contains(&self.scopes[scope_idx].id)
+    }
+
+    /// A `var` binding `name` hoists through every block up to its function: none of them may
+    /// hold a lexical binding of the same name.
+    fn check_var_hoisting(&mut self, name: &Rc<str>, pos: Pos) {
+        for s in self.scopes.iter().rev() {
+            if s.is_function {
+                break;
+            }
+            if let Some(&d) = s.names.get(name) {
+                if matches!(self.res.decls[d as usize].kind, DeclKind::Let | DeclKind::Const | DeclKind::Class) {
+                    let n = name.clone();
+                    self.redeclared(&n, pos);
+                    return;
+                }
+            }
+        }
     }
 
     /// The innermost function scope's index in `self.scopes`.
@@ -225,6 +291,7 @@ impl Resolver {
         let owner =
             if arrow { self.funcs.last().map(|p| if p.arrow { p.owner } else { p.index }).unwrap_or(0) } else { index };
         self.funcs.push(FuncCx { index, arrow, owner });
+        self.strict_stack.push(f.strict);
         let scope = self.new_scope(true);
         f.scope.set(scope);
         if !arrow {
@@ -246,7 +313,18 @@ impl Resolver {
         if let Some(r) = &f.rest {
             pattern_names(r, &mut names);
         }
+        let simple = f.rest.is_none() && f.params.iter().all(|p| matches!(p, Pattern::Ident(_)));
+        let mut seen: Vec<&Rc<str>> = Vec::new();
         for (n, pos) in &names {
+            if seen.contains(&n) && (f.strict || arrow || !simple || f.kind != FuncKind::Normal) {
+                self.res.diagnostics.push(crate::diagnostics::Diagnostic::error(
+                    "E0003",
+                    format!("Duplicate parameter name '{n}' not allowed in this context"),
+                    *pos,
+                    *pos + n.len() as u32,
+                ));
+            }
+            seen.push(n);
             self.declare(n, DeclKind::Param, *pos);
         }
         if !is_script || !self.top_level_globals {
@@ -301,6 +379,7 @@ impl Resolver {
         }
         let body_scope = self.new_scope(false);
         f.body_scope.set(body_scope);
+        self.body_scopes.push(body_scope);
         let top_globals = is_script && self.top_level_globals;
         if !top_globals {
             self.block_decls(&f.body, true);
@@ -327,6 +406,7 @@ impl Resolver {
         self.pop_scope();
         self.pop_scope();
         self.funcs.pop();
+        self.strict_stack.pop();
     }
 
     /// Declares the lexical declarations (let/const/class, and functions in blocks) of a block.
@@ -392,6 +472,15 @@ impl Resolver {
         match s {
             Stmt::Expr(e) => self.expr(e),
             Stmt::Var(v) => {
+                if v.kind == VarKind::Var {
+                    let mut names = Vec::new();
+                    for (p, _) in &v.decls {
+                        pattern_names(p, &mut names);
+                    }
+                    for (n, pos) in names {
+                        self.check_var_hoisting(&n, pos);
+                    }
+                }
                 for (p, init) in &v.decls {
                     if let Some(e) = init {
                         self.expr(e);
