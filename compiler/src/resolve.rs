@@ -386,6 +386,11 @@ impl Resolver {
         } else {
             // Only let/const/class stay lexical in REPL-style scripts.
             for s in &f.body {
+                if let Stmt::Class(c) = s {
+                    if let Some(n) = &c.name {
+                        self.declare(&n.name, DeclKind::Class, n.pos);
+                    }
+                }
                 if let Stmt::Var(v) = s {
                     if v.kind != VarKind::Var {
                         let mut n = Vec::new();
