@@ -271,6 +271,17 @@ impl<'a> Lowerer<'a> {
         if self.declares_globals() {
             let mut vars = Vec::new();
             crate::resolve::hoisted_vars(&func.body, &mut vars);
+            for st in &func.body {
+                match st {
+                    Stmt::Var(v) if v.kind != VarKind::Var => {
+                        for (p, _) in &v.decls {
+                            crate::resolve::pattern_names(p, &mut vars);
+                        }
+                    }
+                    Stmt::Class(c) => vars.extend(c.name.iter().map(|n| (n.name.clone(), n.pos))),
+                    _ => {}
+                }
+            }
             for (n, _) in vars {
                 let c = self.konst(&n);
                 self.emit(Inst::DeclareGlobal { name: c, src: None });

@@ -383,28 +383,9 @@ impl Resolver {
         let top_globals = is_script && self.top_level_globals;
         if !top_globals {
             self.block_decls(&f.body, true);
-        } else {
-            // Only let/const/class stay lexical in REPL-style scripts.
-            for s in &f.body {
-                if let Stmt::Class(c) = s {
-                    if let Some(n) = &c.name {
-                        self.declare(&n.name, DeclKind::Class, n.pos);
-                    }
-                }
-                if let Stmt::Var(v) = s {
-                    if v.kind != VarKind::Var {
-                        let mut n = Vec::new();
-                        for (p, _) in &v.decls {
-                            pattern_names(p, &mut n);
-                        }
-                        for (name, pos) in n {
-                            let k = if v.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
-                            self.declare(&name, k, pos);
-                        }
-                    }
-                }
-            }
         }
+        // In a script that declares globals, top-level let/const/class are global properties too
+        // (so the REPL's next line and test262's harness scripts see them).
         for s in &f.body {
             self.stmt(s);
         }
