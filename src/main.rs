@@ -104,6 +104,12 @@ fn check(files: &[String]) -> ExitCode {
 
 fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
+    // Panics are caught where scripts and input can cause them (helpers, the compiler) and turn
+    // into errors; keep the report to one line instead of a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("pipy: internal error{place} (recovered)");
+    }));
     // Deep JS recursion needs a deep native stack; run the engine on a thread that has one.
     let handle = std::thread::Builder::new().stack_size(256 << 20).spawn(move || -> ExitCode {
         if let Some(expr) = &cli.eval {

@@ -28,13 +28,20 @@ pub struct CompileOptions {
 
 /// Parses and resolves `source` without generating code (for `pipy check`).
 pub fn analyze(name: &str, source: &str) -> Result<(Rc<ast::Function>, resolve::Resolution), Vec<Diagnostic>> {
-    let mut program = parse::parse(name, source)?;
+    let mut program = parse_guarded(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, false);
     if !res.diagnostics.is_empty() {
         return Err(res.diagnostics);
     }
     Ok((script, res))
+}
+
+/// `parse::parse` with SWC's own assertions turned into a diagnostic.
+fn parse_guarded(name: &str, source: &str) -> Result<ast::Program, Vec<Diagnostic>> {
+    std::panic::catch_unwind(|| parse::parse(name, source)).unwrap_or_else(|_| {
+        Err(vec![Diagnostic::error("E0001", "syntax error: the parser could not read this input", 0, 0)])
+    })
 }
 
 /// Moves the program's body into a function of kind `Script` (the top level is compiled like one).
@@ -58,8 +65,23 @@ fn script_function(program: &mut ast::Program) -> Rc<ast::Function> {
 }
 
 /// Compiles `source` (named `name` in diagnostics and stack traces) to native code.
+///
+/// Never panics: a panic anywhere in the pipeline (a bug, or an assertion inside SWC on strange
+/// input) becomes an `E9000` diagnostic.
 pub fn compile(name: &str, source: &str, options: CompileOptions) -> Result<CompiledModule, Vec<Diagnostic>> {
-    let mut program = parse::parse(name, source)?;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile_inner(name, source, options))) {
+        Ok(r) => r,
+        Err(_) => Err(vec![Diagnostic::error(
+            "E9000",
+            "internal compiler error: the compiler failed on this input (please report it)",
+            0,
+            0,
+        )]),
+    }
+}
+
+fn compile_inner(name: &str, source: &str, options: CompileOptions) -> Result<CompiledModule, Vec<Diagnostic>> {
+    let mut program = parse_guarded(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, options.top_level_globals);
     if !res.diagnostics.is_empty() {
@@ -74,7 +96,7 @@ pub fn compile(name: &str, source: &str, options: CompileOptions) -> Result<Comp
 
 /// Lowers `source` to IR and prints every function (for tests and debugging).
 pub fn dump_ir(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
-    let mut program = parse::parse(name, source)?;
+    let mut program = parse_guarded(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, false);
     let module = lower::lower(&res, &script, false, program.is_module);
@@ -135,6 +157,22 @@ mod tests {
         };
         let e = ir::verify(&f, 0, 0, 1).expect_err("a register beyond nregs must be rejected");
         assert!(e.to_string().contains("r7 out of range"), "{e}");
+    }
+
+    /// Inputs the fuzzer found (`fuzz/regressions/`) must compile or be refused, never panic.
+    #[test]
+    fn fuzz_regressions_do_not_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let src = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap_or_default()).into_owned();
+            let _ = compile("fuzz.js", &src, CompileOptions::default());
+            n += 1;
+        }
+        // The SWC assertion the fuzzer found first, inline so the test never depends on files.
+        let d = compile("t.js", "(p,>c=>", CompileOptions::default()).err().expect("refused");
+        assert_eq!(d[0].code, "E0001");
+        let _ = n;
     }
 
     #[test]
