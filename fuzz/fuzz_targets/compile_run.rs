@@ -1,0 +1,18 @@
+//! Compiles arbitrary input and, if it compiles, runs it (then drains microtasks).
+//! Uncaught JS exceptions are fine; panics and crashes are bugs. Run with `-timeout=2` so
+//! that scripts that never terminate are reported as timeouts rather than hanging the fuzzer.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::sync::Once;
+
+static REALM: Once = Once::new();
+
+fuzz_target!(|data: &[u8]| {
+    REALM.call_once(pipy_stdlib::new_realm);
+    let src = String::from_utf8_lossy(data);
+    if let Ok(module) = pipy_compiler::compile("fuzz.js", &src, pipy_compiler::CompileOptions::default()) {
+        let _ = pipy_runtime::function::run_script(module.main());
+        pipy_runtime::realm::run_microtasks();
+    }
+});
