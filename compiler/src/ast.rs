@@ -196,7 +196,8 @@ pub enum PropName {
     Str(JsText),
     Num(f64),
     Computed(Box<Expr>),
-    Private(Rc<str>),
+    /// `#name` (the identifier holds the bare name; the resolver binds it to the class's `#name`).
+    Private(Ident),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -282,7 +283,8 @@ pub enum ObjProp {
 pub enum MemberProp {
     Name(JsText),
     Computed(Box<Expr>),
-    Private(Rc<str>),
+    /// `#name` (the identifier holds the bare name; the resolver binds it to the class's `#name`).
+    Private(Ident),
 }
 
 #[derive(Debug)]
@@ -360,7 +362,7 @@ pub enum Expr {
     Seq(Vec<Expr>),
     NewTarget(Pos),
     /// `#x in obj`.
-    PrivateIn(Rc<str>, Box<Expr>, Pos),
+    PrivateIn(Ident, Box<Expr>, Pos),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

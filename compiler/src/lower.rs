@@ -1573,38 +1573,16 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn private_key(&mut self, name: &str, dst: Reg) {
-        let key = format!("#{name}");
-        // Private names are declared in the class scope; find the binding by walking resolution.
-        let d = self.lookup_private(&key);
-        match d {
-            Some(d) => self.load_decl(d, dst, None),
-            None => {
-                let c = self.konst(&format!("Private field '{key}' must be declared in an enclosing class"));
+    fn private_key(&mut self, id: &'a Ident, dst: Reg) {
+        match id.binding.get() {
+            Binding::Decl(d) => self.load_decl(d, dst, None),
+            _ => {
+                let c = self.konst(&format!("Private field '#{}' must be declared in an enclosing class", id.name));
                 self.emit(Inst::ThrowTypeError { message: c });
                 let after = self.label();
                 self.place(after);
             }
         }
-    }
-
-    fn lookup_private(&self, key: &str) -> Option<DeclId> {
-        // The innermost class scope declaring `key` among the current function's ancestors.
-        let mut best: Option<DeclId> = None;
-        for (i, d) in self.res.decls.iter().enumerate() {
-            if d.kind == DeclKind::Private && &*d.name == key {
-                // Prefer the most recently declared (innermost) class.
-                if self.private_visible(i as DeclId) {
-                    best = Some(i as DeclId);
-                }
-            }
-        }
-        best
-    }
-
-    fn private_visible(&self, d: DeclId) -> bool {
-        let owner = self.res.decls[d as usize].func;
-        self.fs.iter().any(|f| f.index == owner)
     }
 
     fn prop_key(&mut self, key: &'a PropName, dst: Reg) {

@@ -479,7 +479,7 @@ impl Cx {
                     members.push(ClassMember::Method { key, func, kind, is_static: m.is_static });
                 }
                 swc::ClassMember::PrivateMethod(m) => {
-                    let key = PropName::Private(m.key.name.as_str().into());
+                    let key = PropName::Private(Ident::new(&m.key.name, self.pos(m.key.span)));
                     let kind = method_kind(m.kind);
                     let fk = match kind {
                         MethodKind::Method => FuncKind::Method,
@@ -501,7 +501,7 @@ impl Cx {
                     }
                 }
                 swc::ClassMember::PrivateProp(p) => {
-                    let key = PropName::Private(p.key.name.as_str().into());
+                    let key = PropName::Private(Ident::new(&p.key.name, self.pos(p.key.span)));
                     let value = p.value.as_ref().map(|v| self.expr(v, true));
                     let fpos = self.pos(p.span);
                     if p.is_static {
@@ -697,7 +697,7 @@ impl Cx {
     fn member_prop(&mut self, p: &swc::MemberProp, strict: bool) -> MemberProp {
         match p {
             swc::MemberProp::Ident(i) => MemberProp::Name(ast::text(&i.sym)),
-            swc::MemberProp::PrivateName(p) => MemberProp::Private(p.name.as_str().into()),
+            swc::MemberProp::PrivateName(p) => MemberProp::Private(Ident::new(&p.name, self.pos(p.span))),
             swc::MemberProp::Computed(c) => MemberProp::Computed(Box::new(self.expr(&c.expr, strict))),
         }
     }
@@ -805,7 +805,11 @@ impl Cx {
                 let pos = self.pos(b.span);
                 if b.op == swc::BinaryOp::In {
                     if let swc::Expr::PrivateName(p) = &*b.left {
-                        return Expr::PrivateIn(p.name.as_str().into(), Box::new(self.expr(&b.right, strict)), pos);
+                        return Expr::PrivateIn(
+                            Ident::new(&p.name, self.pos(p.span)),
+                            Box::new(self.expr(&b.right, strict)),
+                            pos,
+                        );
                     }
                 }
                 let l = Box::new(self.expr(&b.left, strict));
@@ -1063,7 +1067,7 @@ fn set_key_name(f: &Rc<Function>, key: &PropName) {
     let name: Option<Rc<str>> = match key {
         PropName::Str(s) => Some(String::from_utf16_lossy(s).into()),
         PropName::Num(n) => Some(pipy_runtime::number::to_string(*n).into()),
-        PropName::Private(p) => Some(format!("#{p}").into()),
+        PropName::Private(p) => Some(format!("#{}", p.name).into()),
         PropName::Computed(_) => None,
     };
     if let Some(n) = name {

@@ -449,9 +449,11 @@ impl Resolver {
         self.pop_scope();
     }
 
-    fn private_ref(&mut self, name: &str) {
-        let key: Rc<str> = format!("#{name}").into();
-        let _ = self.lookup(&key);
+    fn private_ref(&mut self, id: &Ident) {
+        let key: Rc<str> = format!("#{}", id.name).into();
+        if let Some(d) = self.lookup(&key) {
+            id.binding.set(Binding::Decl(d));
+        }
     }
 
     fn stmt(&mut self, s: &Stmt) {
@@ -639,14 +641,14 @@ impl Resolver {
         for m in &c.members {
             match m {
                 ClassMember::Method { key: PropName::Private(p), .. }
-                | ClassMember::Field { key: PropName::Private(p), .. } => privates.push(p.clone()),
+                | ClassMember::Field { key: PropName::Private(p), .. } => privates.push(p.name.clone()),
                 _ => {}
             }
         }
         if let Some(fi) = &c.field_init {
             for f in &fi.fields {
                 if let PropName::Private(p) = &f.key {
-                    privates.push(p.clone());
+                    privates.push(p.name.clone());
                 }
             }
         }
