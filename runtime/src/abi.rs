@@ -399,6 +399,8 @@ pub enum IcEntry {
     /// Receivers of this shape and prototype find the key as a data property in `holder`'s
     /// `slot`, as long as no prototype changed since `epoch`.
     Proto { shape: Rc<Shape>, proto: Obj, holder: Obj, slot: u32, epoch: u64 },
+    /// The key is `length` and receivers are arrays.
+    ArrayLength,
     /// Assigning the key to a receiver of shape `from` (and this prototype) adds it as the next
     /// slot, giving shape `to`.
     Transition { from: Rc<Shape>, to: Rc<Shape>, proto: Option<Obj>, epoch: u64 },
@@ -426,6 +428,11 @@ fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
                     return holder.borrow().slots.get(*slot as usize).cloned();
                 }
             }
+            IcEntry::ArrayLength => {
+                if let ObjectKind::Array(v) = &b.kind {
+                    return Some(Value::from(v.len()));
+                }
+            }
             IcEntry::Transition { .. } => {}
         }
     }
@@ -440,6 +447,10 @@ fn has_virtual_props(o: &Obj) -> bool {
 
 fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
     let b = o.borrow();
+    if matches!(b.kind, ObjectKind::Array(_)) && matches!(key, PropKey::String(s) if s.as_ascii() == Some("length")) {
+        ic.remember(IcEntry::ArrayLength);
+        return;
+    }
     if let Some((slot, flags)) = b.shape.lookup(key) {
         if flags & attr::ACCESSOR == 0 && !b.shape.dictionary {
             ic.remember(IcEntry::Own { shape: b.shape.clone(), slot });
@@ -508,7 +519,7 @@ fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
                     return false;
                 }
             }
-            IcEntry::Proto { .. } => {}
+            IcEntry::Proto { .. } | IcEntry::ArrayLength => {}
         }
     }
     false
