@@ -473,3 +473,28 @@ impl std::fmt::Debug for Obj {
         write!(f, "[object {}]", self.kind_name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_are_freed_when_the_last_reference_goes_and_cycles_are_counted() {
+        crate::realm::install();
+        let base = live_objects();
+        {
+            let a = Obj::ordinary();
+            let b = Obj::ordinary();
+            a.define_value("b", Value::Object(b.clone()), attr::DEFAULT);
+            assert_eq!(live_objects(), base + 2);
+        }
+        assert_eq!(live_objects(), base, "an acyclic pair is freed at once");
+        {
+            let a = Obj::ordinary();
+            let b = Obj::ordinary();
+            a.define_value("b", Value::Object(b.clone()), attr::DEFAULT);
+            b.define_value("a", Value::Object(a.clone()), attr::DEFAULT);
+        }
+        assert_eq!(live_objects(), base + 2, "a cycle is never freed, and the counter shows it");
+    }
+}
