@@ -799,7 +799,11 @@ helpers! {
                 let rhs = rhs.clone();
                 // SAFETY: `dst` is a valid register (module contract); no other borrow of it is live.
                 let slot = unsafe { &mut *dst };
-                if let Value::String(_) = slot {
+                if let Value::String(left) = slot {
+                    if let Err(e) = ops::check_concat(left, &rhs) {
+                        realm::set_exception(e);
+                        return STATUS_THROW;
+                    }
                     if let Value::String(left) = std::mem::take(slot) {
                         *slot = Value::String(left.concat(&rhs));
                         return STATUS_OK;

@@ -415,6 +415,15 @@ pub fn delete(o: &Obj, key: &PropKey) -> JsResult<bool> {
 
 /// ValidateAndApplyPropertyDescriptor on an own property.
 pub fn define_own_property(o: &Obj, key: &PropKey, desc: &PropertyDescriptor) -> JsResult<bool> {
+    if let Some(i) = key.array_index() {
+        let len = match &o.borrow().kind {
+            ObjectKind::Array(v) => Some(v.len()),
+            _ => None,
+        };
+        if len.is_some_and(|len| i as usize > len + (1 << 24)) {
+            return Err(error::range_error("Array index too far beyond the end (sparse arrays are not supported)"));
+        }
+    }
     if o.is_array() {
         if let PropKey::String(s) = key {
             if s.as_ascii() == Some("length") {
@@ -722,6 +731,7 @@ pub fn add(a: &Value, b: &Value) -> JsResult<Value> {
         return Ok(Value::Number(x + y));
     }
     if let (Value::String(x), Value::String(y)) = (a, b) {
+        check_concat(x, y)?;
         return Ok(Value::String(x.clone().concat(y)));
     }
     let pa = to_primitive(a, Hint::Default)?;
@@ -729,9 +739,18 @@ pub fn add(a: &Value, b: &Value) -> JsResult<Value> {
     if pa.is_string() || pb.is_string() {
         let sa = to_string(&pa)?;
         let sb = to_string(&pb)?;
+        check_concat(&sa, &sb)?;
         return Ok(Value::String(sa.concat(&sb)));
     }
     Ok(Value::Number(to_number(&pa)? + to_number(&pb)?))
+}
+
+/// Refuses a concatenation longer than `string::MAX_LENGTH`.
+pub fn check_concat(a: &JsString, b: &JsString) -> JsResult<()> {
+    if a.len() + b.len() > crate::string::MAX_LENGTH {
+        return Err(error::range_error("Invalid string length"));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -15,6 +15,9 @@ pub enum StrRepr {
     Utf16(Vec<u16>),
 }
 
+/// The longest string the engine builds (V8's limit): longer results are a RangeError.
+pub const MAX_LENGTH: usize = (1 << 29) - 24;
+
 /// The heap part of a JS string.
 #[derive(Clone)]
 pub struct JsStr {

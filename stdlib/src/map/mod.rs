@@ -109,6 +109,13 @@ fn install_collection<C: Collection>() {
         util::method(&proto, "set", 2, map_set);
         util::method(&ctor, "groupBy", 2, map_group_by);
     }
+    // The original adder: the constructor fills the table directly only while `set`/`add` is it.
+    let adder_name = if C::IS_SET { "add" } else { "set" };
+    if let Some(p) = proto.get_own_property(&PropKey::str(adder_name)) {
+        if let PropSlot::Data(f) = p.slot {
+            realm::register(if C::IS_SET { "Set.prototype.add" } else { "Map.prototype.set" }, f);
+        }
+    }
     util::method(&proto, "has", 1, has::<C>);
     util::method(&proto, "delete", 1, delete::<C>);
     util::method(&proto, "clear", 0, clear::<C>);
@@ -159,10 +166,8 @@ fn construct<C: Collection>(args: &[Value], new_target: Option<&Obj>) -> JsResul
         )));
     }
     // When `set`/`add` is the built-in, entries go straight into the table.
-    let builtin = match registered_obj(C::PROTO).get_own_property(&PropKey::str(adder_name)) {
-        Some(p) => matches!((&p.slot, &adder), (PropSlot::Data(Value::Object(a)), Value::Object(b)) if a.ptr_eq(b)),
-        None => false,
-    };
+    let original = realm::registered(if C::IS_SET { "Set.prototype.add" } else { "Map.prototype.set" });
+    let builtin = matches!((&original, &adder), (Some(Value::Object(a)), Value::Object(b)) if a.ptr_eq(b));
     let mut it = match ops::get_iterator(&iterable) {
         Ok(it) => it,
         Err(_) if !iterable.is_object() => {
