@@ -451,8 +451,14 @@ impl Resolver {
 
     fn private_ref(&mut self, id: &Ident) {
         let key: Rc<str> = format!("#{}", id.name).into();
-        if let Some(d) = self.lookup(&key) {
-            id.binding.set(Binding::Decl(d));
+        match self.lookup(&key) {
+            Some(d) => id.binding.set(Binding::Decl(d)),
+            None => self.res.diagnostics.push(crate::diagnostics::Diagnostic::error(
+                "E0004",
+                format!("Private field '#{}' must be declared in an enclosing class", id.name),
+                id.pos,
+                id.pos + id.name.len() as u32 + 1,
+            )),
         }
     }
 
@@ -652,7 +658,31 @@ impl Resolver {
                 }
             }
         }
+        // A private name is declared once, except a getter and a setter pair (of the same staticness).
+        let mut accessors: Vec<(Rc<str>, MethodKind, bool)> = Vec::new();
+        for m in &c.members {
+            if let ClassMember::Method { key: PropName::Private(p), kind, is_static, .. } = m {
+                if *kind != MethodKind::Method {
+                    accessors.push((p.name.clone(), *kind, *is_static));
+                }
+            }
+        }
+        let mut seen: Vec<Rc<str>> = Vec::new();
         for p in privates {
+            if seen.contains(&p) {
+                let pair: Vec<_> = accessors.iter().filter(|(n, _, _)| *n == p).collect();
+                let ok = pair.len() == 2 && pair[0].1 != pair[1].1 && pair[0].2 == pair[1].2;
+                if !ok {
+                    self.res.diagnostics.push(crate::diagnostics::Diagnostic::error(
+                        "E0003",
+                        format!("Identifier '#{p}' has already been declared"),
+                        c.pos,
+                        c.pos,
+                    ));
+                }
+                continue;
+            }
+            seen.push(p.clone());
             let key: Rc<str> = format!("#{p}").into();
             self.declare(&key, DeclKind::Private, c.pos);
         }
@@ -774,7 +804,17 @@ impl Resolver {
             }
             Expr::Function(f) => self.function(f),
             Expr::Class(c) => self.class(c),
-            Expr::Unary(_, x, _) => self.expr(x),
+            Expr::Unary(op, x, pos) => {
+                if *op == UnaryOp::Delete && deletes_private(x) {
+                    self.res.diagnostics.push(crate::diagnostics::Diagnostic::error(
+                        "E0004",
+                        "Private fields can not be deleted",
+                        *pos,
+                        *pos + 6,
+                    ));
+                }
+                self.expr(x)
+            }
             Expr::Update { target, .. } => self.expr(target),
             Expr::Binary(_, a, b, _) | Expr::Logical(_, a, b) => {
                 self.expr(a);
@@ -927,5 +967,14 @@ fn hoisted_in_stmt(s: &Stmt, out: &mut Vec<(Rc<str>, Pos)>) {
         }
         Stmt::Export(ExportDecl::Decl(d)) => hoisted_in_stmt(d, out),
         _ => {}
+    }
+}
+
+/// `delete x.#p` (possibly inside an optional chain) is an early error.
+fn deletes_private(e: &Expr) -> bool {
+    match e {
+        Expr::Member { prop: MemberProp::Private(_), .. } => true,
+        Expr::OptChain(inner) => deletes_private(inner),
+        _ => false,
     }
 }
