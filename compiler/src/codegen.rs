@@ -10,7 +10,7 @@
 use crate::ir::{self, BinOp, Capture, FuncIr, Inst, Label, Reg, Simple, UnOp};
 use crate::lower::ModuleIr;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature, Value as CValue, types};
+use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Value as CValue, types};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -423,29 +423,17 @@ impl Gen<'_, '_> {
                     UnOp::ToString => abi::unop::TO_STRING,
                     UnOp::ToPropertyKey => abi::unop::TO_PROPERTY_KEY,
                 };
-                if *op == UnOp::ToNumeric {
-                    // Already a number: nothing to do.
+                if *op == UnOp::ToNumeric && dst == a {
+                    // `x = +x` on a number is nothing to do.
                     let ar = self.reg(*a);
                     let t = self.tag_of(ar);
                     let is_num = self.b.ins().icmp_imm_u(IntCC::Equal, t, tag::NUMBER as i64);
                     let slow = self.b.create_block();
                     let done = self.b.create_block();
-                    if dst == a {
-                        self.b.ins().brif(is_num, done, &[], slow, &[]);
-                        self.b.switch_to_block(slow);
-                        let d = self.reg(*dst);
-                        let c = self.u32c(code);
-                        self.call_checked(Helper::rt_unary, &[c, d, ar]);
-                        self.b.ins().jump(done, &[]);
-                        self.b.switch_to_block(done);
-                        return Ok(());
-                    }
-                    self.b.ins().jump(slow, &[]);
+                    self.b.ins().brif(is_num, done, &[], slow, &[]);
                     self.b.switch_to_block(slow);
-                    let _ = is_num;
-                    let d = self.reg(*dst);
                     let c = self.u32c(code);
-                    self.call_checked(Helper::rt_unary, &[c, d, ar]);
+                    self.call_checked(Helper::rt_unary, &[c, ar, ar]);
                     self.b.ins().jump(done, &[]);
                     self.b.switch_to_block(done);
                     return Ok(());
@@ -880,10 +868,6 @@ impl Gen<'_, '_> {
         let s = self.reg(src);
         let td = self.tag_of(d);
         let ts = self.tag_of(s);
-        let both = self.b.ins().bor(td, ts);
-        // Heap tags are >= FIRST_HEAP (5, 6, 7); OR-ing two tags below 5 can still reach 5..7, so
-        // test each.
-        let _ = both;
         let okd = self.is_not_heap(td);
         let oks = self.is_not_heap(ts);
         let ok = self.b.ins().band(okd, oks);
@@ -1107,6 +1091,3 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(done);
     }
 }
-
-#[allow(dead_code)]
-fn unused(_: Signature) {}

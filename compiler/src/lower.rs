@@ -405,7 +405,6 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let mut functions = Vec::new();
         for &d in &decls {
             let info = &self.res.decls[d as usize];
             if self.f().locs.contains_key(&d) {
@@ -445,9 +444,6 @@ impl<'a> Lowerer<'a> {
                             self.reset(t.0);
                         }
                     }
-                    if info.kind == DeclKind::Function {
-                        functions.push(d);
-                    }
                     if info.kind == DeclKind::FunctionSelf {
                         let t = self.alloc();
                         self.emit(Inst::LoadSpecial { dst: t, which: 2, start: 0 });
@@ -486,7 +482,6 @@ impl<'a> Lowerer<'a> {
             self.bind_pattern(rest, r, BindMode::Init);
             self.reset(m);
         }
-        let _ = functions;
     }
 
     /// Creates the function declarations of a function body (after its lexical scope exists, so
@@ -793,22 +788,16 @@ impl<'a> Lowerer<'a> {
         }
         for s in body {
             if let Stmt::Function(f) = s {
-                if self.f().kind == FuncKind::Script || !self.is_function_scope(scope) {
-                    // Block-level function declarations are hoisted to the block's start.
-                    if let Some(n) = &f.name {
-                        if let Binding::Decl(d) = n.binding.get() {
-                            if self.res.decls[d as usize].scope == scope {
-                                self.hoist_function(f);
-                            }
+                // Block-level function declarations are hoisted to the block's start.
+                if let Some(n) = &f.name {
+                    if let Binding::Decl(d) = n.binding.get() {
+                        if self.res.decls[d as usize].scope == scope {
+                            self.hoist_function(f);
                         }
                     }
                 }
             }
         }
-    }
-
-    fn is_function_scope(&self, _scope: u32) -> bool {
-        false
     }
 
     fn tdz_check_needed(&self, d: DeclId, at: Pos) -> bool {

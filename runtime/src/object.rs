@@ -369,12 +369,7 @@ impl Obj {
             if let ObjectKind::Array(v) | ObjectKind::Arguments(v) = &mut o.kind {
                 let i = i as usize;
                 if i < v.len() && !v[i].is_hole() {
-                    if i + 1 == v.len() && matches!(o.kind, ObjectKind::Arguments(_)) {
-                        // keep arguments length stable: it is a plain property there
-                    }
-                    if let ObjectKind::Array(v) | ObjectKind::Arguments(v) = &mut o.kind {
-                        v[i] = Value::Hole;
-                    }
+                    v[i] = Value::Hole;
                     return true;
                 }
             }
