@@ -79,13 +79,42 @@ pub mod attr {
 /// Beyond this many keys an object stops sharing shapes.
 pub const MAX_SHARED_KEYS: usize = 64;
 
+/// Transitions keep their target shapes alive (so objects built the same way again, after the
+/// first ones died, find their shapes and their caches still hit), up to this many per thread;
+/// past it (scripts that build objects from unbounded key sets) new transitions are weak.
+const MAX_KEPT_SHAPES: usize = 20_000;
+
+thread_local! {
+    static KEPT_SHAPES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+enum Link {
+    Kept(Rc<Shape>),
+    Weak(Weak<Shape>),
+}
+
+impl Link {
+    fn get(&self) -> Option<Rc<Shape>> {
+        match self {
+            Link::Kept(s) => Some(s.clone()),
+            Link::Weak(w) => w.upgrade(),
+        }
+    }
+    fn alive(&self) -> bool {
+        match self {
+            Link::Kept(_) => true,
+            Link::Weak(w) => w.strong_count() > 0,
+        }
+    }
+}
+
 pub struct Shape {
     pub keys: Vec<PropKey>,
     pub flags: Vec<u8>,
     index: FxHashMap<PropKey, u32>,
     /// A dictionary shape belongs to one object and is edited in place.
     pub dictionary: bool,
-    transitions: RefCell<FxHashMap<(PropKey, u8), Weak<Shape>>>,
+    transitions: RefCell<FxHashMap<(PropKey, u8), Link>>,
 }
 
 impl Shape {
@@ -134,7 +163,7 @@ impl Shape {
             return;
         }
         let cache_key = (key.clone(), flags);
-        let cached = this.transitions.borrow().get(&cache_key).and_then(Weak::upgrade);
+        let cached = this.transitions.borrow().get(&cache_key).and_then(Link::get);
         if let Some(next) = cached {
             *this = next;
             return;
@@ -150,9 +179,19 @@ impl Shape {
         let next = Rc::new(next);
         let mut transitions = this.transitions.borrow_mut();
         if transitions.len() > 32 {
-            transitions.retain(|_, w| w.strong_count() > 0);
+            transitions.retain(|_, l| l.alive());
         }
-        transitions.insert(cache_key, Rc::downgrade(&next));
+        let kept = KEPT_SHAPES.with(|k| {
+            let n = k.get();
+            if n < MAX_KEPT_SHAPES {
+                k.set(n + 1);
+                true
+            } else {
+                false
+            }
+        });
+        let link = if kept { Link::Kept(next.clone()) } else { Link::Weak(Rc::downgrade(&next)) };
+        transitions.insert(cache_key, link);
         drop(transitions);
         *this = next;
     }
