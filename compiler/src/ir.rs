@@ -248,7 +248,7 @@ pub enum Inst {
     LoadThis {
         dst: Reg,
     },
-    /// 0 = arguments object, 1 = new.target, 2 = callee, 3 = rest array from `start`.
+    /// 0 = arguments object, 1 = new.target, 2 = callee, 3 = rest array from `start`, 4 = global.
     LoadSpecial {
         dst: Reg,
         which: u32,

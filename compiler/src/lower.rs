@@ -2138,10 +2138,19 @@ impl<'a> Lowerer<'a> {
                         self.simple(dst, Simple::True);
                     }
                 }
-                Expr::Ident(id) => {
-                    let v = !matches!(id.binding.get(), Binding::Decl(_));
-                    self.simple(dst, if v { Simple::True } else { Simple::False });
-                }
+                Expr::Ident(id) => match id.binding.get() {
+                    Binding::Decl(_) => self.simple(dst, Simple::False),
+                    _ => {
+                        // `delete name` of a global: the global object's property.
+                        let g = self.alloc();
+                        self.emit(Inst::LoadSpecial { dst: g, which: 4, start: 0 });
+                        let k = self.alloc();
+                        let c = self.konst(&id.name);
+                        self.emit(Inst::Const { dst: k, c });
+                        self.pos(pos);
+                        self.emit(Inst::Delete { dst, obj: g, key: k });
+                    }
+                },
                 _ => {
                     self.expr_discard(x);
                     self.simple(dst, Simple::True);

@@ -1122,7 +1122,7 @@ helpers! {
         STATUS_OK
     }
     /// `dst = the function's special value`: 0 = arguments object, 1 = new.target, 2 = the callee,
-    /// 3 = rest array from argument `start`.
+    /// 3 = rest array from argument `start`, 4 = the global object.
     fn rt_load_special(frame: *mut Frame, dst: *mut Value, which: u32, start: u32) {
         let fr = frame_mut(frame);
         let v = match which {
@@ -1135,6 +1135,7 @@ helpers! {
             }
             1 => fr.new_target.clone(),
             2 => fr.callee.clone().map(Value::Object).unwrap_or_default(),
+            4 => Value::Object(realm::intrinsics().global.clone()),
             _ => {
                 let rest: Vec<Value> = frame_args(fr).iter().skip(start as usize).cloned().collect();
                 Value::Object(Obj::array(rest))

@@ -263,10 +263,12 @@ fn run_closure(
     })
 }
 
-/// Runs a compiled top-level (script or module body) with `this` = undefined.
+/// Runs a compiled top-level (script or module body).
 pub fn run_script(template: Rc<FuncTemplate>) -> JsResult<Value> {
     let f = make_closure(template.clone(), Rc::from(Vec::new()), None);
-    run_closure(&f, template, Rc::from(Vec::new()), None, Value::Undefined, &[], Value::Undefined)
+    // A script's top-level `this` is the global object.
+    let this = Value::Object(realm::intrinsics().global.clone());
+    run_closure(&f, template, Rc::from(Vec::new()), None, this, &[], Value::Undefined)
 }
 
 /// `new f(...args)` with `new.target` = `new_target`.
