@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use pipy_compiler::CompileOptions;
 use pipy_repl::engine::{self, RunError};
 use std::process::ExitCode;
 
@@ -48,7 +47,7 @@ fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std:
     if let Some(r) = root {
         engine::set_codebase_root(r);
     }
-    match engine::run(name, source, CompileOptions::default()) {
+    match engine::run(name, source, engine::options(false)) {
         Ok(v) => {
             if print_value {
                 println!("{}", engine::display(&v));

@@ -309,7 +309,12 @@ var $262 = { global: globalThis, gc: function () {}, IsHTMLDDA: undefined, \
   agent: {} };\n";
 
 fn compile(name: &str, src: &str) -> Result<pipy_compiler::CompiledModule, String> {
-    pipy_compiler::compile(name, src, pipy_compiler::CompileOptions { top_level_globals: true }).map_err(|d| {
+    pipy_compiler::compile(
+        name,
+        src,
+        pipy_compiler::CompileOptions { top_level_globals: true, validate_regexp: Some(pipy_stdlib::regexp::validate) },
+    )
+    .map_err(|d| {
         let first = d.first().map(|d| format!("{} {}", d.code, d.message)).unwrap_or_default();
         one_line(&format!("SyntaxError (compile): {first}"))
     })

@@ -18,12 +18,18 @@ use std::rc::Rc;
 
 pub use codegen::CompiledModule;
 
+/// Checks a regular-expression literal (pattern, flags as UTF-16); `Err` is the message.
+pub type RegExpValidator = fn(&[u16], &[u16]) -> Result<(), String>;
+
 /// How a source text is compiled.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CompileOptions {
     /// Top-level `var` and function declarations become properties of the global object (the
     /// REPL, test262 scripts); otherwise they are module-local, as in Pipy.
     pub top_level_globals: bool,
+    /// Reports invalid regular-expression literals at compile time (the standard library's
+    /// RegExp parser); without it they fail when evaluated.
+    pub validate_regexp: Option<RegExpValidator>,
 }
 
 /// Parses and resolves `source` without generating code (for `pipy check`).
@@ -88,6 +94,20 @@ fn compile_inner(name: &str, source: &str, options: CompileOptions) -> Result<Co
         return Err(res.diagnostics);
     }
     let module = lower::lower(&res, &script, options.top_level_globals, program.is_module);
+    if let Some(validate) = options.validate_regexp {
+        let diags: Vec<Diagnostic> = module
+            .regexps
+            .iter()
+            .filter_map(|(pattern, flags, pos)| {
+                validate(pattern, flags)
+                    .err()
+                    .map(|m| Diagnostic::error("E0001", format!("syntax error: {m}"), *pos, *pos + 1))
+            })
+            .collect();
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+    }
     let source_info = Rc::new(SourceInfo::new(name, source));
     codegen::compile(module, source_info).map_err(|e| {
         vec![Diagnostic::error("E9000", format!("internal compiler error: {e}"), program.pos, program.pos)]

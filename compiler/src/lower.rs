@@ -18,6 +18,8 @@ pub struct ModuleIr {
     pub consts: Vec<ir::Constant>,
     pub nics: u32,
     pub nsites: u32,
+    /// Every regular-expression literal (pattern, flags, position), for early-error checks.
+    pub regexps: Vec<(Vec<u16>, Vec<u16>, u32)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +92,7 @@ pub struct Lowerer<'a> {
     is_module: bool,
     /// Exports of the module, in order: exported name and where the value is.
     exports: Vec<(Rc<str>, ExportSource)>,
+    regexps: Vec<(Vec<u16>, Vec<u16>, u32)>,
 }
 
 /// Where an export's value is read when the module finishes evaluating.
@@ -117,6 +120,7 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_global
         top_level_globals,
         is_module,
         exports: Vec::new(),
+        regexps: Vec::new(),
     };
     l.function(script);
     ModuleIr {
@@ -124,6 +128,7 @@ pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_global
         consts: l.consts,
         nics: l.nics,
         nsites: l.nsites,
+        regexps: l.regexps,
     }
 }
 
@@ -1761,6 +1766,7 @@ impl<'a> Lowerer<'a> {
             Expr::Bool(b) => self.simple(dst, if *b { Simple::True } else { Simple::False }),
             Expr::Null => self.simple(dst, Simple::Null),
             Expr::Regex { pattern, flags, pos } => {
+                self.regexps.push((pattern.to_vec(), flags.to_vec(), *pos));
                 self.pos(*pos);
                 let p = self.konst_units(pattern);
                 let f = self.konst_units(flags);

@@ -78,7 +78,7 @@ fn load_module(specifier: &str, referrer: &str) -> JsResult<Value> {
         .map_err(|e| error::type_error(&format!("cannot load module '{}': {e}", path.display())))?;
     MODULES.with(|m| m.borrow_mut().insert(key.clone(), ModuleState::Loading));
     let name = path.display().to_string();
-    let result = match pipy_compiler::compile(&name, &source, CompileOptions::default()) {
+    let result = match pipy_compiler::compile(&name, &source, options(false)) {
         Ok(module) => function::run_script(module.main()),
         Err(diags) => {
             let text: String = diags.iter().map(|d| d.render(&name, &source)).collect();
@@ -94,6 +94,11 @@ fn load_module(specifier: &str, referrer: &str) -> JsResult<Value> {
         }
     });
     result
+}
+
+/// Compile options with the standard library's regular-expression checker.
+pub fn options(top_level_globals: bool) -> CompileOptions {
+    CompileOptions { top_level_globals, validate_regexp: Some(pipy_stdlib::regexp::validate) }
 }
 
 /// Compiles and runs `source`, then drains the microtask queue. Returns the completion value.

@@ -2,7 +2,6 @@
 //! declarations as globals, run it, print the value.
 
 use crate::engine::{self, RunError};
-use pipy_compiler::CompileOptions;
 use rustyline::error::ReadlineError;
 
 /// Whether `src` looks unfinished (open brackets or an unterminated string/template).
@@ -70,7 +69,7 @@ pub fn run() -> i32 {
                 let _ = rl.add_history_entry(buffer.trim_end());
                 line_no += 1;
                 let name = format!("repl:{line_no}");
-                match engine::run(&name, &buffer, CompileOptions { top_level_globals: true }) {
+                match engine::run(&name, &buffer, engine::options(true)) {
                     Ok(v) => println!("{}", engine::inspect(&v)),
                     Err(RunError::Compile(diags)) => {
                         for d in diags {

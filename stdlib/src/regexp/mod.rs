@@ -90,6 +90,15 @@ pub fn is_regexp(v: &Value) -> JsResult<bool> {
     Ok(is_regexp_obj(v))
 }
 
+/// Checks a regular expression literal's pattern and flags (UTF-16) as the compiler's early error
+/// check: `Err` carries the SyntaxError message.
+pub fn validate(pattern: &[u16], flags: &[u16]) -> Result<(), String> {
+    match compile(&JsString::from_units(pattern), &JsString::from_units(flags)) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(ops::get_str(&e, "message").ok().and_then(|m| ops::to_rust_string(&m).ok()).unwrap_or_default()),
+    }
+}
+
 fn compile(source: &JsString, flags: &JsString) -> JsResult<(Regex, FlagSet)> {
     let show = || format!("/{}/{}", source, flags);
     let Some(fl) = FlagSet::parse(flags) else {
