@@ -139,14 +139,13 @@ mod tests {
         insta::assert_snapshot!(ir("function f(a) { let b = a + 1; return () => b; }"));
     }
 
-    #[test]
-    fn verifier_rejects_an_undefined_label() {
-        let f = ir::FuncIr {
+    fn ir_of(insts: Vec<ir::Inst>, nregs: u32, nlabels: u32) -> ir::FuncIr {
+        ir::FuncIr {
             name: "bad".into(),
-            insts: vec![ir::Inst::Jump(ir::Label(3))],
-            nregs: 1,
+            insts,
+            nregs,
             ncells: 0,
-            nlabels: 4,
+            nlabels,
             param_regs: 0,
             length: 0,
             kind: pipy_runtime::function::FuncKind::Normal,
@@ -154,27 +153,19 @@ mod tests {
             uses_this: false,
             pos: 0,
             nenv: 0,
-        };
+        }
+    }
+
+    #[test]
+    fn verifier_rejects_an_undefined_label() {
+        let f = ir_of(vec![ir::Inst::Jump(ir::Label(3))], 1, 4);
         let e = ir::verify(&f, 0, 0, 1).expect_err("an undefined label must be rejected");
         assert!(e.to_string().contains("label L3 not defined"), "{e}");
     }
 
     #[test]
     fn verifier_rejects_an_out_of_range_register() {
-        let f = ir::FuncIr {
-            name: "bad".into(),
-            insts: vec![ir::Inst::Move { dst: ir::Reg(0), src: ir::Reg(7) }],
-            nregs: 2,
-            ncells: 0,
-            nlabels: 0,
-            param_regs: 0,
-            length: 0,
-            kind: pipy_runtime::function::FuncKind::Normal,
-            strict: true,
-            uses_this: false,
-            pos: 0,
-            nenv: 0,
-        };
+        let f = ir_of(vec![ir::Inst::Move { dst: ir::Reg(0), src: ir::Reg(7) }], 2, 0);
         let e = ir::verify(&f, 0, 0, 1).expect_err("a register beyond nregs must be rejected");
         assert!(e.to_string().contains("r7 out of range"), "{e}");
     }

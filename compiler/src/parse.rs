@@ -493,22 +493,14 @@ impl Cx {
                 swc::ClassMember::ClassProp(p) => {
                     let key = self.prop_name(&p.key, true);
                     let value = p.value.as_ref().map(|v| self.expr(v, true));
-                    let fpos = self.pos(p.span);
-                    if p.is_static {
-                        members.push(ClassMember::Field { key, value, is_static: true, pos: fpos });
-                    } else {
-                        fields.push(ClassField { key, value, pos: fpos });
-                    }
+                    let pos = self.pos(p.span);
+                    push_field(&mut members, &mut fields, key, value, p.is_static, pos);
                 }
                 swc::ClassMember::PrivateProp(p) => {
                     let key = PropName::Private(Ident::new(&p.key.name, self.pos(p.key.span)));
                     let value = p.value.as_ref().map(|v| self.expr(v, true));
-                    let fpos = self.pos(p.span);
-                    if p.is_static {
-                        members.push(ClassMember::Field { key, value, is_static: true, pos: fpos });
-                    } else {
-                        fields.push(ClassField { key, value, pos: fpos });
-                    }
+                    let pos = self.pos(p.span);
+                    push_field(&mut members, &mut fields, key, value, p.is_static, pos);
                 }
                 swc::ClassMember::StaticBlock(b) => {
                     let body = self.stmts(&b.body.stmts, true);
@@ -995,6 +987,22 @@ impl Cx {
             },
             other => self.expr(other, strict),
         }
+    }
+}
+
+/// A static field is a class member; an instance field goes to the field initialiser.
+fn push_field(
+    members: &mut Vec<ClassMember>,
+    fields: &mut Vec<ClassField>,
+    key: PropName,
+    value: Option<Expr>,
+    is_static: bool,
+    pos: Pos,
+) {
+    if is_static {
+        members.push(ClassMember::Field { key, value, is_static: true, pos });
+    } else {
+        fields.push(ClassField { key, value, pos });
     }
 }
 
