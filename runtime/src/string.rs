@@ -245,13 +245,11 @@ impl Ord for JsString {
 }
 
 impl Hash for JsString {
+    /// Hashes the bytes in one call. The two representations never hold equal strings (ASCII-only
+    /// content is always `Ascii`), so hashing them differently keeps `Hash` consistent with `Eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
         match &self.0.repr {
-            StrRepr::Ascii(s) => {
-                for b in s.bytes() {
-                    state.write_u16(b as u16);
-                }
-            }
+            StrRepr::Ascii(s) => state.write(s.as_bytes()),
             StrRepr::Utf16(v) => {
                 for &u in v {
                     state.write_u16(u);
