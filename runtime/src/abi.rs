@@ -1129,6 +1129,13 @@ helpers! {
             0 => {
                 let a = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Arguments(frame_args(fr).to_vec()));
                 a.define_hidden("length", Value::from(fr.argc));
+                if fr.template.strict {
+                    // Strict functions' `arguments.callee` is an accessor that throws.
+                    let thrower = function::native("", 0, |_, _| Err(error::type_error("'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them")));
+                    a.define_accessor("callee", Some(thrower.clone()), Some(thrower), 0);
+                } else {
+                    a.define_hidden("callee", fr.callee.clone().map(Value::Object).unwrap_or_default());
+                }
                 let values = realm::registered("Array.prototype.values").unwrap_or_default();
                 a.define_hidden(PropKey::Symbol(realm::intrinsics().sym_iterator.clone()), values);
                 Value::Object(a)
