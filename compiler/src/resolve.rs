@@ -110,6 +110,8 @@ struct FuncCx {
 pub struct Resolver {
     pub res: Resolution,
     strict_stack: Vec<bool>,
+    /// Kinds of the functions being resolved, innermost last.
+    func_kinds: Vec<FuncKind>,
     /// Ids of function body scopes (where a lexical name may not repeat a parameter).
     body_scopes: Vec<u32>,
     scopes: Vec<Scope>,
@@ -124,6 +126,7 @@ impl Resolver {
         let mut r = Resolver {
             res: Resolution::default(),
             strict_stack: Vec::new(),
+            func_kinds: Vec::new(),
             body_scopes: Vec::new(),
             scopes: Vec::new(),
             funcs: Vec::new(),
@@ -292,6 +295,7 @@ impl Resolver {
             if arrow { self.funcs.last().map(|p| if p.arrow { p.owner } else { p.index }).unwrap_or(0) } else { index };
         self.funcs.push(FuncCx { index, arrow, owner });
         self.strict_stack.push(f.strict);
+        self.func_kinds.push(f.kind);
         let scope = self.new_scope(true);
         f.scope.set(scope);
         if !arrow {
@@ -393,6 +397,7 @@ impl Resolver {
         self.pop_scope();
         self.funcs.pop();
         self.strict_stack.pop();
+        self.func_kinds.pop();
     }
 
     /// Declares the lexical declarations (let/const/class, and functions in blocks) of a block.
@@ -845,14 +850,30 @@ impl Resolver {
                     MemberProp::Name(_) => {}
                 }
             }
-            Expr::SuperMember { prop, .. } => {
+            Expr::SuperMember { prop, pos } => {
+                if !matches!(
+                    self.owner_kind(),
+                    Some(
+                        FuncKind::Method
+                            | FuncKind::Getter
+                            | FuncKind::Setter
+                            | FuncKind::ClassConstructor
+                            | FuncKind::DerivedConstructor
+                            | FuncKind::FieldInit
+                    )
+                ) {
+                    self.super_error(*pos, "'super' keyword unexpected here");
+                }
                 self.use_special(|s| s.this);
                 self.use_special(|s| s.home);
                 if let MemberProp::Computed(x) = prop {
                     self.expr(x);
                 }
             }
-            Expr::SuperCall { args, .. } => {
+            Expr::SuperCall { args, pos } => {
+                if self.owner_kind() != Some(FuncKind::DerivedConstructor) {
+                    self.super_error(*pos, "'super' keyword unexpected here");
+                }
                 self.use_special(|s| s.this);
                 self.use_special(|s| s.new_target);
                 self.args(args);
@@ -868,6 +889,15 @@ impl Resolver {
                 self.expr(x);
             }
         }
+    }
+
+    /// The kind of the nearest non-arrow function (what `super` and `this` refer to).
+    fn owner_kind(&self) -> Option<FuncKind> {
+        self.func_kinds.iter().rev().find(|k| **k != FuncKind::Arrow).copied()
+    }
+
+    fn super_error(&mut self, pos: Pos, message: &str) {
+        self.res.diagnostics.push(crate::diagnostics::Diagnostic::error("E0004", message, pos, pos + 5));
     }
 
     fn lookup_no_mark(&self, name: &str) -> Option<DeclId> {
