@@ -249,17 +249,31 @@ struct RegisterStack {
     chunks: RefCell<Vec<(*mut Value, usize)>>,
     /// (chunk index, next free slot in it)
     top: Cell<(usize, usize)>,
+    /// The current chunk's base and size (a copy of `chunks[top.0]`, so the common case of a
+    /// window that fits reads no `RefCell`); null before the first chunk exists.
+    current: Cell<(*mut Value, usize)>,
 }
 
 const CHUNK: usize = 1 << 14;
 
 impl RegisterStack {
     const fn new() -> RegisterStack {
-        RegisterStack { chunks: RefCell::new(Vec::new()), top: Cell::new((0, 0)) }
+        RegisterStack {
+            chunks: RefCell::new(Vec::new()),
+            top: Cell::new((0, 0)),
+            current: Cell::new((std::ptr::null_mut(), 0)),
+        }
     }
 
     fn acquire(&self, len: usize) -> RegisterWindow {
         let saved = self.top.get();
+        let (base, size) = self.current.get();
+        if !base.is_null() && saved.1 + len <= size {
+            // SAFETY: `saved.1 + len <= size`, so the window lies inside the live current chunk.
+            let ptr = unsafe { base.add(saved.1) };
+            self.top.set((saved.0, saved.1 + len));
+            return RegisterWindow { ptr, len, saved };
+        }
         let (mut chunk, mut offset) = saved;
         let mut chunks = self.chunks.borrow_mut();
         loop {
@@ -279,6 +293,7 @@ impl RegisterStack {
         // SAFETY: `offset + len <= chunk size`, so the window lies inside one live chunk.
         let ptr = unsafe { chunks[chunk].0.add(offset) };
         self.top.set((chunk, offset + len));
+        self.current.set(chunks[chunk]);
         RegisterWindow { ptr, len, saved }
     }
 
@@ -292,6 +307,12 @@ impl RegisterStack {
                 drop(std::mem::take(slot));
             } else {
                 *slot = Value::Undefined;
+            }
+        }
+        if w.saved.0 != self.top.get().0 {
+            // Back to an earlier chunk.
+            if let Some(&c) = self.chunks.borrow().get(w.saved.0) {
+                self.current.set(c);
             }
         }
         self.top.set(w.saved);
