@@ -581,6 +581,20 @@ impl Gen<'_, '_> {
                 let s = self.reg(*src);
                 self.call_checked(Helper::rt_set_global, &[fr, n, s]);
             }
+            Inst::SuperGetIn { dst, key, home, this } => {
+                let d = self.reg(*dst);
+                let k = self.reg(*key);
+                let h = self.reg(*home);
+                let t = self.reg(*this);
+                self.call_checked(Helper::rt_super_get_in, &[d, k, h, t]);
+            }
+            Inst::SuperSetIn { key, src, home, this } => {
+                let k = self.reg(*key);
+                let s = self.reg(*src);
+                let h = self.reg(*home);
+                let t = self.reg(*this);
+                self.call_checked(Helper::rt_super_set_in, &[k, s, h, t]);
+            }
             Inst::Import { dst, spec } => {
                 let fr = self.frame();
                 let d = self.reg(*dst);

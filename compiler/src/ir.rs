@@ -176,6 +176,19 @@ pub enum Inst {
         dst: Reg,
         spec: ConstId,
     },
+    /// `super[key]` with an explicit home object and receiver (inside arrow functions).
+    SuperGetIn {
+        dst: Reg,
+        key: Reg,
+        home: Reg,
+        this: Reg,
+    },
+    SuperSetIn {
+        key: Reg,
+        src: Reg,
+        home: Reg,
+        this: Reg,
+    },
     GetProp {
         dst: Reg,
         obj: Reg,
@@ -492,6 +505,8 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
                 regs.push(*src);
                 consts.push(*name);
             }
+            Inst::SuperGetIn { dst, key, home, this } => regs.extend([*dst, *key, *home, *this]),
+            Inst::SuperSetIn { key, src, home, this } => regs.extend([*key, *src, *home, *this]),
             Inst::Import { dst, spec } => {
                 regs.push(*dst);
                 consts.push(*spec);

@@ -1504,7 +1504,7 @@ impl<'a> Lowerer<'a> {
             Expr::SuperMember { prop, .. } => {
                 let k = self.alloc();
                 self.member_key(prop, k);
-                self.emit(Inst::SuperSet { key: k, src: value });
+                self.super_set(k, value);
             }
             _ => {
                 let c = self.konst("Invalid assignment target");
@@ -1867,7 +1867,7 @@ impl<'a> Lowerer<'a> {
                 let k = self.alloc();
                 self.member_key(prop, k);
                 self.pos(*pos);
-                self.emit(Inst::SuperGet { dst, key: k });
+                self.super_get(dst, k);
             }
             Expr::SuperCall { args, pos } => {
                 let arr = self.args_array(args);
@@ -1978,6 +1978,32 @@ impl<'a> Lowerer<'a> {
         self.emit(Inst::Call { dst, callee: f, this, args, argc: n });
     }
 
+    /// `dst = super[key]`. Arrows use their enclosing method's home object and `this`.
+    fn super_get(&mut self, dst: Reg, key: Reg) {
+        if self.f().kind == FuncKind::Arrow {
+            let home = self.alloc();
+            self.load_special_expr(|s| s.home, DeclKind::Home, home);
+            let this = self.alloc();
+            self.load_special_expr(|s| s.this, DeclKind::This, this);
+            self.emit(Inst::SuperGetIn { dst, key, home, this });
+        } else {
+            self.emit(Inst::SuperGet { dst, key });
+        }
+    }
+
+    /// `super[key] = src`, as `super_get`.
+    fn super_set(&mut self, key: Reg, src: Reg) {
+        if self.f().kind == FuncKind::Arrow {
+            let home = self.alloc();
+            self.load_special_expr(|s| s.home, DeclKind::Home, home);
+            let this = self.alloc();
+            self.load_special_expr(|s| s.this, DeclKind::This, this);
+            self.emit(Inst::SuperSetIn { key, src, home, this });
+        } else {
+            self.emit(Inst::SuperSet { key, src });
+        }
+    }
+
     fn chain_check(&mut self, o: Reg) {
         if let Some(&exit) = self.f().chain_exits.last() {
             let cont = self.label();
@@ -2060,11 +2086,14 @@ impl<'a> Lowerer<'a> {
                     self.emit(Inst::SetProp { obj, key, src: r, ic });
                 }
                 ObjProp::KeyValue(k, v) => {
+                    // `__proto__: v` (not computed) sets the prototype.
+                    let is_proto = matches!(k, PropName::Str(t) if **t == *text("__proto__"));
                     let kr = self.alloc();
                     self.prop_key(k, kr);
                     let r = self.alloc();
                     self.expr_into(v, r);
-                    self.emit(Inst::DefineMethod { obj, key: kr, func: r, kind: method_kind::FIELD });
+                    let kind = if is_proto { method_kind::PROTO } else { method_kind::FIELD };
+                    self.emit(Inst::DefineMethod { obj, key: kr, func: r, kind });
                 }
                 ObjProp::Shorthand(id) => {
                     let r = self.alloc();
@@ -2213,11 +2242,11 @@ impl<'a> Lowerer<'a> {
                 let k = self.alloc();
                 self.member_key(prop, k);
                 let old = self.alloc();
-                self.emit(Inst::SuperGet { dst: old, key: k });
+                self.super_get(old, k);
                 self.emit(Inst::Unary { op: UnOp::ToNumeric, dst: old, a: old });
                 let new = self.alloc();
                 self.emit(Inst::Binary { op, dst: new, a: old, b: one });
-                self.emit(Inst::SuperSet { key: k, src: new });
+                self.super_set(k, new);
                 self.emit(Inst::Move { dst, src: if prefix { new } else { old } });
             }
             _ => {
@@ -2348,11 +2377,11 @@ impl<'a> Lowerer<'a> {
                             let k = self.alloc();
                             self.member_key(prop, k);
                             let cur = self.alloc();
-                            self.emit(Inst::SuperGet { dst: cur, key: k });
+                            self.super_get(cur, k);
                             let v = self.alloc();
                             self.expr_into(value, v);
                             self.emit(Inst::Binary { op, dst: cur, a: cur, b: v });
-                            self.emit(Inst::SuperSet { key: k, src: cur });
+                            self.super_set(k, cur);
                             self.emit(Inst::Move { dst, src: cur });
                         }
                         _ => self.expr_into(value, dst),
@@ -2462,7 +2491,7 @@ impl<'a> Lowerer<'a> {
                 let k = self.alloc();
                 self.member_key(prop, k);
                 self.pos(*mpos);
-                self.emit(Inst::SuperGet { dst: f, key: k });
+                self.super_get(f, k);
                 self.load_special_expr(|s| s.this, DeclKind::This, this);
             }
             _ => {

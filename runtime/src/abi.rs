@@ -737,6 +737,8 @@ pub mod method_kind {
     pub const LITERAL_SETTER: u32 = 6;
     /// A non-enumerable, non-writable data property (the `raw` strings of a tagged template).
     pub const METHOD_DATA_HIDDEN: u32 = 7;
+    /// `__proto__: value` in an object literal: sets the prototype (objects and null only).
+    pub const PROTO: u32 = 8;
 }
 
 fn set_home(f: &Value, home: &Obj) {
@@ -753,6 +755,18 @@ fn define_method(obj: &Obj, key: PropKey, f: Value, kind: u32) -> JsResult<()> {
     use method_kind::*;
     if kind == METHOD_DATA_HIDDEN {
         obj.define_value(key, f, 0);
+        return Ok(());
+    }
+    if kind == PROTO {
+        match f {
+            Value::Object(p) => {
+                obj.set_proto(Some(p));
+            }
+            Value::Null => {
+                obj.set_proto(None);
+            }
+            _ => {}
+        }
         return Ok(());
     }
     if kind != FIELD {
@@ -1433,6 +1447,34 @@ helpers! {
             let k = ops::to_property_key(read_ref(key))?;
             if let Some(p) = home.proto() {
                 ops::set_obj(&p, &k, read(val), &fr.this)?;
+            }
+            Ok(())
+        })();
+        status(r)
+    }
+    /// `dst = super[key]` for an arrow function: `home` and `this` come from its enclosing method.
+    fn rt_super_get_in(dst: *mut Value, key: *const Value, home: *const Value, this: *const Value) {
+        let r = (|| -> JsResult<Value> {
+            let Value::Object(h) = read_ref(home) else {
+                return Err(error::syntax_error("'super' keyword unexpected here"));
+            };
+            let k = ops::to_property_key(read_ref(key))?;
+            match h.proto() {
+                Some(p) => ops::get_obj(&p, &k, read_ref(this)),
+                None => Ok(Value::Undefined),
+            }
+        })();
+        set(dst, r, |v| v)
+    }
+    /// `super[key] = src` for an arrow function.
+    fn rt_super_set_in(key: *const Value, src: *const Value, home: *const Value, this: *const Value) {
+        let r = (|| -> JsResult<()> {
+            let Value::Object(h) = read_ref(home) else {
+                return Err(error::syntax_error("'super' keyword unexpected here"));
+            };
+            let k = ops::to_property_key(read_ref(key))?;
+            if let Some(p) = h.proto() {
+                ops::set_obj(&p, &k, read(src), read_ref(this))?;
             }
             Ok(())
         })();
