@@ -6,8 +6,10 @@
 //! `function::CodeFn` pointers handed to it in `FuncTemplate`s.
 
 pub mod abi;
+pub mod calls;
 pub mod error;
 pub mod function;
+pub mod ic;
 pub mod number;
 pub mod object;
 pub mod ops;

@@ -1,0 +1,189 @@
+//! Inline caches for property access sites (one `PropIc` per site, in the compiled module's
+//! table) and the per-site value cache of tagged templates.
+
+use crate::object::{Obj, ObjectKind};
+use crate::shape::{PropKey, Shape, attr};
+use crate::value::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A per-site property cache: up to `IC_WAYS` entries (see `IcEntry`), so a site that sees a few
+/// shapes in turn (subclass instances) still hits.
+#[derive(Default)]
+pub struct PropIc {
+    pub entries: RefCell<Vec<IcEntry>>,
+}
+
+const IC_WAYS: usize = 4;
+
+impl PropIc {
+    fn remember(&self, e: IcEntry) {
+        let mut v = self.entries.borrow_mut();
+        if v.len() >= IC_WAYS {
+            v.remove(0);
+        }
+        v.push(e);
+    }
+}
+
+/// A per-site cache of one value (the strings object of a tagged template).
+#[derive(Default)]
+pub struct SiteCache {
+    pub value: RefCell<Option<Value>>,
+}
+
+/// What a property access site learned last time.
+pub enum IcEntry {
+    /// The receiver's shape keeps the key in `slot`.
+    Own { shape: Rc<Shape>, slot: u32 },
+    /// Receivers of this shape and prototype find the key as a data property in `holder`'s
+    /// `slot`, as long as no prototype changed since `epoch`.
+    Proto { shape: Rc<Shape>, proto: Obj, holder: Obj, slot: u32, epoch: u64 },
+    /// The key is `length` and receivers are arrays.
+    ArrayLength,
+    /// Assigning the key to a receiver of shape `from` (and this prototype) adds it as the next
+    /// slot, giving shape `to`.
+    Transition { from: Rc<Shape>, to: Rc<Shape>, proto: Option<Obj>, epoch: u64 },
+}
+
+fn same_proto(a: &Option<Obj>, b: &Obj) -> bool {
+    a.as_ref().is_some_and(|p| p.ptr_eq(b))
+}
+
+pub(crate) fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
+    let entries = ic.entries.borrow();
+    let b = o.borrow();
+    for e in entries.iter() {
+        match e {
+            IcEntry::Own { shape, slot } => {
+                if Rc::ptr_eq(&b.shape, shape) {
+                    return b.slots.get(*slot as usize).cloned();
+                }
+            }
+            IcEntry::Proto { shape, proto, holder, slot, epoch } => {
+                if Rc::ptr_eq(&b.shape, shape) && same_proto(&b.proto, proto) {
+                    if *epoch != crate::object::proto_epoch() {
+                        return None;
+                    }
+                    return holder.borrow().slots.get(*slot as usize).cloned();
+                }
+            }
+            IcEntry::ArrayLength => {
+                if let ObjectKind::Array(v) = &b.kind {
+                    return Some(Value::from(v.len()));
+                }
+            }
+            IcEntry::Transition { .. } => {}
+        }
+    }
+    None
+}
+
+/// Whether the object's kind has own properties that are not in its shape (array elements and
+/// `length`, string characters): such objects use only `Own` entries.
+fn has_virtual_props(o: &Obj) -> bool {
+    !matches!(o.borrow().kind, ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error | ObjectKind::Host(_))
+}
+
+pub(crate) fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
+    let b = o.borrow();
+    if matches!(b.kind, ObjectKind::Array(_)) && matches!(key, PropKey::String(s) if s.as_ascii() == Some("length")) {
+        ic.remember(IcEntry::ArrayLength);
+        return;
+    }
+    if let Some((slot, flags)) = b.shape.lookup(key) {
+        if flags & attr::ACCESSOR == 0 && !b.shape.dictionary {
+            ic.remember(IcEntry::Own { shape: b.shape.clone(), slot });
+        }
+        return;
+    }
+    if b.shape.dictionary || key.array_index().is_some() {
+        return;
+    }
+    let shape = b.shape.clone();
+    let Some(proto) = b.proto.clone() else { return };
+    drop(b);
+    if has_virtual_props(o) && o.get_own_property(key).is_some() {
+        return;
+    }
+    let epoch = crate::object::proto_epoch();
+    let mut cur = proto.clone();
+    loop {
+        let next = {
+            let h = cur.borrow();
+            if let Some((slot, flags)) = h.shape.lookup(key) {
+                if flags & attr::ACCESSOR == 0 {
+                    drop(h);
+                    ic.remember(IcEntry::Proto { shape, proto, holder: cur.clone(), slot, epoch });
+                }
+                return;
+            }
+            h.proto.clone()
+        };
+        if has_virtual_props(&cur) && cur.get_own_property(key).is_some() {
+            return;
+        }
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
+}
+
+pub(crate) fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
+    let entries = ic.entries.borrow();
+    let mut b = o.borrow_mut();
+    for e in entries.iter() {
+        match e {
+            IcEntry::Own { shape, slot } => {
+                if Rc::ptr_eq(&b.shape, shape) {
+                    if b.shape.flags[*slot as usize] & attr::WRITABLE == 0 {
+                        return false;
+                    }
+                    b.slots[*slot as usize] = v.clone();
+                    return true;
+                }
+            }
+            IcEntry::Transition { from, to, proto, epoch } => {
+                if Rc::ptr_eq(&b.shape, from) {
+                    let proto_ok = match (&b.proto, proto) {
+                        (None, None) => true,
+                        (Some(a), Some(c)) => a.ptr_eq(c),
+                        _ => false,
+                    };
+                    if proto_ok && b.extensible && *epoch == crate::object::proto_epoch() && !b.is_prototype {
+                        b.shape = to.clone();
+                        b.slots.push(v.clone());
+                        return true;
+                    }
+                    return false;
+                }
+            }
+            IcEntry::Proto { .. } | IcEntry::ArrayLength => {}
+        }
+    }
+    false
+}
+
+/// After a generic assignment that moved `o` from shape `before` to a new shape by adding `key`,
+/// remembers the transition; otherwise caches an own slot.
+pub(crate) fn ic_fill_set(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape>) {
+    let b = o.borrow();
+    if !before.dictionary
+        && !b.shape.dictionary
+        && b.shape.len() == before.len() + 1
+        && b.shape.keys.last() == Some(key)
+        && b.shape.flags.last() == Some(&attr::DEFAULT)
+        && !has_virtual_props(o)
+    {
+        ic.remember(IcEntry::Transition {
+            from: before.clone(),
+            to: b.shape.clone(),
+            proto: b.proto.clone(),
+            epoch: crate::object::proto_epoch(),
+        });
+        return;
+    }
+    drop(b);
+    ic_fill(ic, o, key);
+}
