@@ -24,7 +24,7 @@ pub use crate::calls::*;
 use crate::error::{self, JsResult};
 use crate::function::{self, Frame, FuncTemplate, VarCell};
 pub use crate::ic::{IcEntry, PropIc, SiteCache};
-use crate::ic::{ic_fill, ic_fill_set, ic_get, ic_set};
+use crate::ic::{ic_fill, ic_fill_primitive, ic_fill_set, ic_get, ic_get_primitive, ic_set};
 use crate::object::{Obj, ObjectKind, PropertyDescriptor};
 use crate::ops::{self, BinOp, CmpOp};
 use crate::realm;
@@ -523,7 +523,15 @@ helpers! {
             }
             return set(dst, r, |v| v);
         }
-        let r = ops::get(o, &const_key(key));
+        if let Some(v) = ic_get_primitive(ic, o) {
+            write(dst, v);
+            return STATUS_OK;
+        }
+        let k = const_key(key);
+        let r = ops::get(o, &k);
+        if r.is_ok() {
+            ic_fill_primitive(ic, o, &k);
+        }
         set(dst, r, |v| v)
     }
     /// `obj.key = val` through the site's inline cache.

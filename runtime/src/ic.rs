@@ -41,6 +41,9 @@ pub enum IcEntry {
     Proto { shape: Rc<Shape>, proto: Obj, holder: Obj, slot: u32, epoch: u64 },
     /// The key is `length` and receivers are arrays.
     ArrayLength,
+    /// Primitive receivers with this value tag (strings, numbers, booleans) find the key as a data
+    /// property in `holder`'s `slot` (their prototype chain), unless a prototype changed since `epoch`.
+    Primitive { tag: u8, holder: Obj, slot: u32, epoch: u64 },
     /// Assigning the key to a receiver of shape `from` (and this prototype) adds it as the next
     /// slot, giving shape `to`.
     Transition { from: Rc<Shape>, to: Rc<Shape>, proto: Option<Obj>, epoch: u64 },
@@ -73,10 +76,65 @@ pub(crate) fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
                     return Some(Value::from(v.len()));
                 }
             }
-            IcEntry::Transition { .. } => {}
+            IcEntry::Transition { .. } | IcEntry::Primitive { .. } => {}
         }
     }
     None
+}
+
+/// A cache hit for a primitive receiver (a method of `String.prototype` on a string, …).
+pub(crate) fn ic_get_primitive(ic: &PropIc, v: &Value) -> Option<Value> {
+    let entries = ic.entries.borrow();
+    let t = v.tag();
+    for e in entries.iter() {
+        if let IcEntry::Primitive { tag, holder, slot, epoch } = e {
+            if *tag == t {
+                if *epoch != crate::object::proto_epoch() {
+                    return None;
+                }
+                return holder.borrow().slots.get(*slot as usize).cloned();
+            }
+        }
+    }
+    None
+}
+
+/// Remembers where a primitive receiver found `key` (not a string's own `length` or index).
+pub(crate) fn ic_fill_primitive(ic: &PropIc, v: &Value, key: &PropKey) {
+    let i = crate::realm::intrinsics();
+    let proto = match v {
+        Value::String(_) => {
+            if key.array_index().is_some() || matches!(key, PropKey::String(s) if s.as_ascii() == Some("length")) {
+                return;
+            }
+            i.string_prototype.clone()
+        }
+        Value::Number(_) => i.number_prototype.clone(),
+        Value::Bool(_) => i.boolean_prototype.clone(),
+        _ => return,
+    };
+    let epoch = crate::object::proto_epoch();
+    let mut cur = proto;
+    loop {
+        let next = {
+            let h = cur.borrow();
+            if let Some((slot, flags)) = h.shape.lookup(key) {
+                if flags & attr::ACCESSOR == 0 {
+                    drop(h);
+                    ic.remember(IcEntry::Primitive { tag: v.tag(), holder: cur.clone(), slot, epoch });
+                }
+                return;
+            }
+            h.proto.clone()
+        };
+        if has_virtual_props(&cur) && cur.get_own_property(key).is_some() {
+            return;
+        }
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
 }
 
 /// Whether the object's kind has own properties that are not in its shape (array elements and
@@ -159,7 +217,7 @@ pub(crate) fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
                     return false;
                 }
             }
-            IcEntry::Proto { .. } | IcEntry::ArrayLength => {}
+            IcEntry::Proto { .. } | IcEntry::ArrayLength | IcEntry::Primitive { .. } => {}
         }
     }
     false

@@ -167,7 +167,8 @@ impl Obj {
         })))
     }
 
-    fn mark_prototype(&self) {
+    /// Notes that this object serves as a prototype (its key changes then bump the epoch).
+    pub fn mark_prototype(&self) {
         if !self.borrow().is_prototype {
             self.borrow_mut().is_prototype = true;
         }

@@ -117,6 +117,20 @@ pub fn install() -> Rc<Realm> {
         sym_unscopables: sym("Symbol.unscopables"),
         sym_is_concat_spreadable: sym("Symbol.isConcatSpreadable"),
     };
+    // Built-in prototypes are reached from primitives too (`"x".slice`), even before any object
+    // names them as its prototype: caches that look through them must see their changes.
+    for p in [
+        &intrinsics.object_prototype,
+        &intrinsics.function_prototype,
+        &intrinsics.array_prototype,
+        &intrinsics.string_prototype,
+        &intrinsics.number_prototype,
+        &intrinsics.boolean_prototype,
+        &intrinsics.symbol_prototype,
+        &intrinsics.iterator_prototype,
+    ] {
+        p.mark_prototype();
+    }
     let realm = Rc::new(Realm {
         intrinsics: Rc::new(intrinsics),
         pending: RefCell::new(None),
