@@ -312,6 +312,19 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(cont);
     }
 
+    /// Calls a fallible helper whose arguments are the addresses of these registers.
+    fn call_regs(&mut self, h: Helper, regs: &[Reg]) {
+        let args: Vec<CValue> = regs.iter().map(|r| self.reg(*r)).collect();
+        self.call_checked(h, &args);
+    }
+
+    /// Like `call_regs`, with the frame pointer as the first argument.
+    fn call_frame_regs(&mut self, h: Helper, regs: &[Reg]) {
+        let mut args = vec![self.frame()];
+        args.extend(regs.iter().map(|r| self.reg(*r)));
+        self.call_checked(h, &args);
+    }
+
     fn tag_of(&mut self, addr: CValue) -> CValue {
         self.b.ins().uload8(types::I32, MemFlagsData::trusted(), addr, 0)
     }
@@ -582,18 +595,10 @@ impl Gen<'_, '_> {
                 self.call_checked(Helper::rt_set_global, &[fr, n, s]);
             }
             Inst::SuperGetIn { dst, key, home, this } => {
-                let d = self.reg(*dst);
-                let k = self.reg(*key);
-                let h = self.reg(*home);
-                let t = self.reg(*this);
-                self.call_checked(Helper::rt_super_get_in, &[d, k, h, t]);
+                self.call_regs(Helper::rt_super_get_in, &[*dst, *key, *home, *this])
             }
             Inst::SuperSetIn { key, src, home, this } => {
-                let k = self.reg(*key);
-                let s = self.reg(*src);
-                let h = self.reg(*home);
-                let t = self.reg(*this);
-                self.call_checked(Helper::rt_super_set_in, &[k, s, h, t]);
+                self.call_regs(Helper::rt_super_set_in, &[*key, *src, *home, *this])
             }
             Inst::Import { dst, spec } => {
                 let fr = self.frame();
@@ -624,26 +629,9 @@ impl Gen<'_, '_> {
                 let icp = self.ic_ptr(*ic);
                 self.call_checked(Helper::rt_set_prop, &[fr, o, k, s, icp]);
             }
-            Inst::GetElem { dst, obj, key } => {
-                let d = self.reg(*dst);
-                let o = self.reg(*obj);
-                let k = self.reg(*key);
-                self.call_checked(Helper::rt_get_elem, &[d, o, k]);
-            }
-            Inst::SetElem { obj, key, src } => {
-                let fr = self.frame();
-                let o = self.reg(*obj);
-                let k = self.reg(*key);
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_set_elem, &[fr, o, k, s]);
-            }
-            Inst::Delete { dst, obj, key } => {
-                let fr = self.frame();
-                let d = self.reg(*dst);
-                let o = self.reg(*obj);
-                let k = self.reg(*key);
-                self.call_checked(Helper::rt_delete, &[fr, d, o, k]);
-            }
+            Inst::GetElem { dst, obj, key } => self.call_regs(Helper::rt_get_elem, &[*dst, *obj, *key]),
+            Inst::SetElem { obj, key, src } => self.call_frame_regs(Helper::rt_set_elem, &[*obj, *key, *src]),
+            Inst::Delete { dst, obj, key } => self.call_frame_regs(Helper::rt_delete, &[*dst, *obj, *key]),
             Inst::Call { dst, callee, this, args, argc } => {
                 let d = self.reg(*dst);
                 let c = self.reg(*callee);
@@ -660,36 +648,14 @@ impl Gen<'_, '_> {
                 self.call_checked(Helper::rt_new, &[d, c, a, n]);
             }
             Inst::CallArray { dst, callee, this, array } => {
-                let d = self.reg(*dst);
-                let c = self.reg(*callee);
-                let t = self.reg(*this);
-                let a = self.reg(*array);
-                self.call_checked(Helper::rt_call_array, &[d, c, t, a]);
+                self.call_regs(Helper::rt_call_array, &[*dst, *callee, *this, *array])
             }
             Inst::NewArray { dst, callee, array } => {
-                let d = self.reg(*dst);
-                let c = self.reg(*callee);
-                let a = self.reg(*array);
-                self.call_checked(Helper::rt_new_array_args, &[d, c, a]);
+                self.call_regs(Helper::rt_new_array_args, &[*dst, *callee, *array])
             }
-            Inst::SuperCall { dst, array } => {
-                let fr = self.frame();
-                let d = self.reg(*dst);
-                let a = self.reg(*array);
-                self.call_checked(Helper::rt_super_call, &[fr, d, a]);
-            }
-            Inst::SuperGet { dst, key } => {
-                let fr = self.frame();
-                let d = self.reg(*dst);
-                let k = self.reg(*key);
-                self.call_checked(Helper::rt_super_get, &[fr, d, k]);
-            }
-            Inst::SuperSet { key, src } => {
-                let fr = self.frame();
-                let k = self.reg(*key);
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_super_set, &[fr, k, s]);
-            }
+            Inst::SuperCall { dst, array } => self.call_frame_regs(Helper::rt_super_call, &[*dst, *array]),
+            Inst::SuperGet { dst, key } => self.call_frame_regs(Helper::rt_super_get, &[*dst, *key]),
+            Inst::SuperSet { key, src } => self.call_frame_regs(Helper::rt_super_set, &[*key, *src]),
             Inst::Closure { dst, func, captures } => {
                 let fr = self.frame();
                 let d = self.reg(*dst);
@@ -708,11 +674,7 @@ impl Gen<'_, '_> {
                 let n = self.u32c(captures.len() as u32);
                 self.call_checked(Helper::rt_closure, &[fr, d, t, l, n]);
             }
-            Inst::LoadThis { dst } => {
-                let fr = self.frame();
-                let d = self.reg(*dst);
-                self.call_checked(Helper::rt_load_this, &[fr, d]);
-            }
+            Inst::LoadThis { dst } => self.call_frame_regs(Helper::rt_load_this, &[*dst]),
             Inst::LoadSpecial { dst, which, start } => {
                 let fr = self.frame();
                 let d = self.reg(*dst);
@@ -726,31 +688,16 @@ impl Gen<'_, '_> {
                 let i = self.u32c(*index);
                 self.call_checked(Helper::rt_load_arg, &[fr, d, i]);
             }
-            Inst::LoadHome { dst } => {
-                let fr = self.frame();
-                let d = self.reg(*dst);
-                self.call_checked(Helper::rt_load_home, &[fr, d]);
-            }
-            Inst::NewObject { dst } => {
-                let d = self.reg(*dst);
-                self.call_checked(Helper::rt_new_object, &[d]);
-            }
+            Inst::LoadHome { dst } => self.call_frame_regs(Helper::rt_load_home, &[*dst]),
+            Inst::NewObject { dst } => self.call_regs(Helper::rt_new_object, &[*dst]),
             Inst::MakeArray { dst, elems, count } => {
                 let d = self.reg(*dst);
                 let e = self.reg(*elems);
                 let n = self.u32c(*count);
                 self.call_checked(Helper::rt_new_array, &[d, e, n]);
             }
-            Inst::ArrayPush { array, src } => {
-                let a = self.reg(*array);
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_array_push, &[a, s]);
-            }
-            Inst::ArraySpread { array, src } => {
-                let a = self.reg(*array);
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_array_spread, &[a, s]);
-            }
+            Inst::ArrayPush { array, src } => self.call_regs(Helper::rt_array_push, &[*array, *src]),
+            Inst::ArraySpread { array, src } => self.call_regs(Helper::rt_array_spread, &[*array, *src]),
             Inst::DefineMethod { obj, key, func, kind } => {
                 let o = self.reg(*obj);
                 let k = self.reg(*key);
@@ -758,21 +705,9 @@ impl Gen<'_, '_> {
                 let kd = self.u32c(*kind);
                 self.call_checked(Helper::rt_define_method, &[o, k, f, kd]);
             }
-            Inst::ObjectSpread { obj, src } => {
-                let o = self.reg(*obj);
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_object_spread, &[o, s]);
-            }
-            Inst::ObjectRest { dst, src, excluded } => {
-                let d = self.reg(*dst);
-                let s = self.reg(*src);
-                let e = self.reg(*excluded);
-                self.call_checked(Helper::rt_object_rest, &[d, s, e]);
-            }
-            Inst::RequireObject { src } => {
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_require_object, &[s]);
-            }
+            Inst::ObjectSpread { obj, src } => self.call_regs(Helper::rt_object_spread, &[*obj, *src]),
+            Inst::ObjectRest { dst, src, excluded } => self.call_regs(Helper::rt_object_rest, &[*dst, *src, *excluded]),
+            Inst::RequireObject { src } => self.call_regs(Helper::rt_require_object, &[*src]),
             Inst::GetIterator { dst, src, kind } => {
                 let d = self.reg(*dst);
                 let s = self.reg(*src);
@@ -800,32 +735,16 @@ impl Gen<'_, '_> {
                 self.call_checked(Helper::rt_iter_close, &[it, k]);
             }
             Inst::MakeClass { ctor, parent, proto_dst } => {
-                let c = self.reg(*ctor);
-                let p = self.reg(*parent);
-                let d = self.reg(*proto_dst);
-                self.call_checked(Helper::rt_make_class, &[c, p, d]);
+                self.call_regs(Helper::rt_make_class, &[*ctor, *parent, *proto_dst])
             }
-            Inst::SetFields { ctor, init } => {
-                let c = self.reg(*ctor);
-                let i = self.reg(*init);
-                self.call_checked(Helper::rt_set_fields, &[c, i]);
-            }
-            Inst::SetHome { func, home } => {
-                let f = self.reg(*func);
-                let h = self.reg(*home);
-                self.call_checked(Helper::rt_set_home, &[f, h]);
-            }
+            Inst::SetFields { ctor, init } => self.call_regs(Helper::rt_set_fields, &[*ctor, *init]),
+            Inst::SetHome { func, home } => self.call_regs(Helper::rt_set_home, &[*func, *home]),
             Inst::PrivateName { dst, desc } => {
                 let d = self.reg(*dst);
                 let c = self.const_ptr(*desc);
                 self.call_checked(Helper::rt_private_name, &[d, c]);
             }
-            Inst::DefinePrivate { obj, key, src } => {
-                let o = self.reg(*obj);
-                let k = self.reg(*key);
-                let s = self.reg(*src);
-                self.call_checked(Helper::rt_define_private, &[o, k, s]);
-            }
+            Inst::DefinePrivate { obj, key, src } => self.call_regs(Helper::rt_define_private, &[*obj, *key, *src]),
             Inst::LoadSite { dst, site, miss } => {
                 let d = self.reg(*dst);
                 let p = &self.data.sites[site.0 as usize] as *const SiteCache as *const u8;

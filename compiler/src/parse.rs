@@ -468,27 +468,11 @@ impl Cx {
                 }
                 swc::ClassMember::Method(m) => {
                     let key = self.prop_name(&m.key, true);
-                    let kind = method_kind(m.kind);
-                    let fk = match kind {
-                        MethodKind::Method => FuncKind::Method,
-                        MethodKind::Getter => FuncKind::Getter,
-                        MethodKind::Setter => FuncKind::Setter,
-                    };
-                    let func = self.function(None, &m.function, fk, true);
-                    set_key_name(&func, &key);
-                    members.push(ClassMember::Method { key, func, kind, is_static: m.is_static });
+                    members.push(self.class_method(key, &m.function, m.kind, m.is_static));
                 }
                 swc::ClassMember::PrivateMethod(m) => {
                     let key = PropName::Private(Ident::new(&m.key.name, self.pos(m.key.span)));
-                    let kind = method_kind(m.kind);
-                    let fk = match kind {
-                        MethodKind::Method => FuncKind::Method,
-                        MethodKind::Getter => FuncKind::Getter,
-                        MethodKind::Setter => FuncKind::Setter,
-                    };
-                    let func = self.function(None, &m.function, fk, true);
-                    *func.inferred_name.borrow_mut() = Some(format!("#{}", m.key.name).into());
-                    members.push(ClassMember::Method { key, func, kind, is_static: m.is_static });
+                    members.push(self.class_method(key, &m.function, m.kind, m.is_static));
                 }
                 swc::ClassMember::ClassProp(p) => {
                     let key = self.prop_name(&p.key, true);
@@ -573,6 +557,25 @@ impl Cx {
             }))
         };
         Rc::new(Class { name, extends, constructor, members, field_init, pos, scope: Default::default() })
+    }
+
+    /// A method, getter or setter of a class (named after its key, `#name` for private ones).
+    fn class_method(
+        &mut self,
+        key: PropName,
+        f: &swc::Function,
+        kind: swc::MethodKind,
+        is_static: bool,
+    ) -> ClassMember {
+        let kind = method_kind(kind);
+        let fk = match kind {
+            MethodKind::Method => FuncKind::Method,
+            MethodKind::Getter => FuncKind::Getter,
+            MethodKind::Setter => FuncKind::Setter,
+        };
+        let func = self.function(None, f, fk, true);
+        set_key_name(&func, &key);
+        ClassMember::Method { key, func, kind, is_static }
     }
 
     fn prop_name(&mut self, p: &swc::PropName, strict: bool) -> PropName {

@@ -920,25 +920,32 @@ impl Resolver {
 
 /// Names bound by a pattern, with positions.
 pub fn pattern_names(p: &Pattern, out: &mut Vec<(Rc<str>, Pos)>) {
+    let mut ids = Vec::new();
+    pattern_idents(p, &mut ids);
+    out.extend(ids.into_iter().map(|id| (id.name.clone(), id.pos)));
+}
+
+/// The identifiers a pattern binds.
+pub fn pattern_idents<'p>(p: &'p Pattern, out: &mut Vec<&'p Ident>) {
     match p {
-        Pattern::Ident(id) => out.push((id.name.clone(), id.pos)),
+        Pattern::Ident(id) => out.push(id),
         Pattern::Object { props, rest, .. } => {
             for pp in props {
-                pattern_names(&pp.value, out);
+                pattern_idents(&pp.value, out);
             }
             if let Some(r) = rest {
-                pattern_names(r, out);
+                pattern_idents(r, out);
             }
         }
         Pattern::Array { elems, rest, .. } => {
             for e in elems.iter().flatten() {
-                pattern_names(e, out);
+                pattern_idents(e, out);
             }
             if let Some(r) = rest {
-                pattern_names(r, out);
+                pattern_idents(r, out);
             }
         }
-        Pattern::Default(p, _) => pattern_names(p, out),
+        Pattern::Default(p, _) => pattern_idents(p, out),
         Pattern::Expr(_) => {}
     }
 }

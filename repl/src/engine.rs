@@ -133,8 +133,3 @@ pub fn display(v: &Value) -> String {
 pub fn inspect(v: &Value) -> String {
     pipy_stdlib::console::inspect(v)
 }
-
-/// Calls `f` and reports an exception as a string (for tests).
-pub fn call(f: &Value, args: &[Value]) -> JsResult<Value> {
-    function::call(f, &Value::Undefined, args)
-}

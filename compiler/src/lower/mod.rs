@@ -255,28 +255,3 @@ enum BindMode {
 fn bin_op(op: BinaryOp) -> BinOp {
     op
 }
-
-/// The identifiers a pattern binds.
-fn pattern_idents<'p>(p: &'p Pattern, out: &mut Vec<&'p Ident>) {
-    match p {
-        Pattern::Ident(id) => out.push(id),
-        Pattern::Object { props, rest, .. } => {
-            for pp in props {
-                pattern_idents(&pp.value, out);
-            }
-            if let Some(r) = rest {
-                pattern_idents(r, out);
-            }
-        }
-        Pattern::Array { elems, rest, .. } => {
-            for e in elems.iter().flatten() {
-                pattern_idents(e, out);
-            }
-            if let Some(r) = rest {
-                pattern_idents(r, out);
-            }
-        }
-        Pattern::Default(p, _) => pattern_idents(p, out),
-        Pattern::Expr(_) => {}
-    }
-}

@@ -44,7 +44,7 @@ impl<'a> Lowerer<'a> {
                 match &**d {
                     Stmt::Var(v) => {
                         for (p, _) in &v.decls {
-                            pattern_idents(p, &mut names);
+                            crate::resolve::pattern_idents(p, &mut names);
                         }
                     }
                     Stmt::Function(f) => names.extend(f.name.iter()),
