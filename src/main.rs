@@ -22,6 +22,41 @@ struct Cli {
     /// Arguments passed to the script.
     #[arg(last = true)]
     args: Vec<String>,
+    #[command(flatten)]
+    worker: WorkerArgs,
+}
+
+#[derive(clap::Args, Clone)]
+struct WorkerArgs {
+    /// Worker threads: a number or `max` (one per CPU). Each loads its own copy of the script.
+    #[arg(long, global = true, value_name = "N|max", value_parser = parse_threads)]
+    threads: Option<usize>,
+    /// Set SO_REUSEPORT on listeners so several processes can serve one port.
+    #[arg(long, global = true)]
+    reuse_port: bool,
+    /// Log level: debug, info, warn or error.
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = parse_level)]
+    log_level: Option<pipy_runtime::log::Level>,
+    /// Where log lines go: stderr, stdout or null.
+    #[arg(long, global = true, value_name = "stderr|stdout|null", value_parser = ["stderr", "stdout", "null"])]
+    log_local: Option<String>,
+    /// Do not print the pipeline graph at start-up.
+    #[arg(long, global = true)]
+    no_graph: bool,
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    if s == "max" {
+        return Ok(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    }
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{s}' is not a thread count (a number from 1, or max)")),
+    }
+}
+
+fn parse_level(s: &str) -> Result<pipy_runtime::log::Level, String> {
+    pipy_runtime::log::Level::parse(s).ok_or_else(|| format!("'{s}' is not a log level (debug, info, warn, error)"))
 }
 
 #[derive(Subcommand)]
@@ -67,17 +102,83 @@ fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std:
     }
 }
 
-fn run_file(path: &str) -> ExitCode {
-    match std::fs::read_to_string(path) {
-        Ok(src) => {
-            let root = std::path::Path::new(path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-            run_source_in(path, &src, false, Some(&root))
-        }
+fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
+    let src = match std::fs::read_to_string(path) {
+        Ok(src) => src,
         Err(e) => {
             eprintln!("error: cannot read {path}: {e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+    };
+    let threads = worker.threads.unwrap_or(1);
+    let mut handles = Vec::new();
+    for id in 1..threads {
+        let (path, src, args, worker) = (path.to_string(), src.clone(), args.to_vec(), worker.clone());
+        let h = std::thread::Builder::new()
+            .name(format!("pipy-worker-{id}"))
+            .stack_size(64 << 20)
+            .spawn(move || run_worker(&path, &src, &args, &worker, id, threads));
+        match h {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                eprintln!("error: cannot start worker thread {id}: {e}");
+                return ExitCode::from(1);
+            }
         }
     }
+    let mut code = run_worker(path, &src, args, worker, 0, threads);
+    for h in handles {
+        code = code.max(h.join().unwrap_or(70));
+    }
+    ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+/// One worker: its own realm, its own copy of every module, its own event loop.
+fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: usize, threads: usize) -> i32 {
+    use pipy_runtime::{log, net, pipeline::layout};
+    engine::init();
+    let root = std::path::Path::new(path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    engine::set_codebase_root(&root);
+    pipy_stdlib::pipy::set_argv(args.to_vec());
+    pipy_stdlib::pipy::set_thread(id, threads);
+    match engine::run(path, src, engine::options(false)) {
+        Ok(_) => {}
+        Err(RunError::Compile(diags)) => {
+            if id == 0 {
+                for d in diags {
+                    eprint!("{}", d.render(path, src));
+                }
+            }
+            return 1;
+        }
+        Err(RunError::Uncaught(e)) => {
+            if id == 0 {
+                log::error(&engine::describe_exception(&e));
+            }
+            return 1;
+        }
+    }
+    let missing = layout::missing_subs();
+    if !missing.is_empty() {
+        if id == 0 {
+            for (l, f) in missing {
+                log::error(&format!("[config] missing .to(...) for {f}() in pipeline '{l}'"));
+            }
+        }
+        return 1;
+    }
+    if id == 0 && !worker.no_graph {
+        for l in layout::all_layouts() {
+            if l.filters.borrow().is_empty() && l.name.borrow().starts_with('(') {
+                continue;
+            }
+            for line in l.graph() {
+                log::info(&format!("[config] {line}"));
+            }
+        }
+    }
+    log::debug(&format!("[thread] Thread {id} started"));
+    net::run(net::WorkerOptions { reuse_port: worker.reuse_port || threads > 1, thread_id: id })
 }
 
 fn check(files: &[String]) -> ExitCode {
@@ -103,6 +204,12 @@ fn check(files: &[String]) -> ExitCode {
 
 fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
+    if let Some(l) = cli.worker.log_level {
+        pipy_runtime::log::set_level(l);
+    }
+    if let Some(s) = &cli.worker.log_local {
+        pipy_runtime::log::set_local(s);
+    }
     // Panics are caught where scripts and input can cause them (helpers, the compiler) and turn
     // into errors; keep the report to one line instead of a backtrace.
     std::panic::set_hook(Box::new(|info| {
@@ -115,10 +222,10 @@ fn main() -> Result<ExitCode> {
             return run_source("<eval>", expr, true);
         }
         match (&cli.command, &cli.file) {
-            (Some(Command::Run { file, .. }), _) => run_file(file),
+            (Some(Command::Run { file, args }), _) => run_file(file, args, &cli.worker),
             (Some(Command::Check { files }), _) => check(files),
             (Some(Command::Repl), _) => ExitCode::from(pipy_repl::shell::run() as u8),
-            (None, Some(file)) => run_file(file),
+            (None, Some(file)) => run_file(file, &cli.args, &cli.worker),
             (None, None) => ExitCode::from(pipy_repl::shell::run() as u8),
         }
     })?;

@@ -33,6 +33,20 @@ pub enum Binding {
     Decl(u32),
     /// Not declared anywhere in the script: a global.
     Global,
+    /// A context variable (`_x` of `pipy({_x})`, an imported `__x`, a top-level `var $x`):
+    /// a slot of the running pipeline's context.
+    Context,
+}
+
+/// A name that, when no declaration binds it, is a context variable: `_x`/`__x` and `$x`
+/// (but not `_` or `$` alone, nor names made only of `$`).
+pub fn is_context_name(name: &str) -> bool {
+    (name.len() > 1 && name.starts_with('_') && name != "__proto__") || is_fiber_name(name)
+}
+
+/// A top-level `var $x`: a per-stream fiber variable in the original's 1.x API.
+pub fn is_fiber_name(name: &str) -> bool {
+    name.starts_with('$') && name.chars().any(|c| c != '$')
 }
 
 #[derive(Debug)]

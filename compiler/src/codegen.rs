@@ -588,6 +588,17 @@ impl Gen<'_, '_> {
                 let m = self.u32c(*typeof_mode as u32);
                 self.call_checked(Helper::rt_get_global, &[d, n, icp, m]);
             }
+            Inst::GetContext { dst, binding, typeof_mode } => {
+                let d = self.reg(*dst);
+                let b = self.u32c(*binding);
+                let m = self.u32c(*typeof_mode as u32);
+                self.call_checked(Helper::rt_get_context, &[d, b, m]);
+            }
+            Inst::SetContext { binding, src } => {
+                let b = self.u32c(*binding);
+                let s = self.reg(*src);
+                self.call_checked(Helper::rt_set_context, &[b, s]);
+            }
             Inst::SetGlobal { name, src } => {
                 let fr = self.frame();
                 let n = self.const_ptr(*name);

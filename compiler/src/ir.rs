@@ -165,6 +165,17 @@ pub enum Inst {
         name: ConstId,
         src: Reg,
     },
+    /// `dst = ` the context variable `binding` of the running pipeline (see
+    /// `pipy_runtime::pipeline::context`).
+    GetContext {
+        dst: Reg,
+        binding: u32,
+        typeof_mode: bool,
+    },
+    SetContext {
+        binding: u32,
+        src: Reg,
+    },
     /// A top-level `var` or function of a script that declares globals: defines the global
     /// (`src` None: only if it does not exist yet, as undefined).
     DeclareGlobal {
@@ -505,6 +516,8 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
                 regs.push(*src);
                 consts.push(*name);
             }
+            Inst::GetContext { dst, .. } => regs.push(*dst),
+            Inst::SetContext { src, .. } => regs.push(*src),
             Inst::SuperGetIn { dst, key, home, this } => regs.extend([*dst, *key, *home, *this]),
             Inst::SuperSetIn { key, src, home, this } => regs.extend([*key, *src, *home, *this]),
             Inst::Import { dst, spec } => {

@@ -93,7 +93,7 @@ fn compile_inner(name: &str, source: &str, options: CompileOptions) -> Result<Co
     if !res.diagnostics.is_empty() {
         return Err(res.diagnostics);
     }
-    let module = lower::lower(&res, &script, options.top_level_globals, program.is_module);
+    let module = lower::lower(&res, &script, options.top_level_globals, program.is_module, name);
     if let Some(validate) = options.validate_regexp {
         let diags: Vec<Diagnostic> = module
             .regexps
@@ -119,7 +119,7 @@ pub fn dump_ir(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
     let mut program = parse_guarded(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, false);
-    let module = lower::lower(&res, &script, false, program.is_module);
+    let module = lower::lower(&res, &script, false, program.is_module, name);
     Ok(module.functions.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"))
 }
 

@@ -84,6 +84,8 @@ pub struct Resolution {
     pub globals: Vec<(Rc<str>, Pos)>,
     /// Early errors the parser does not report (redeclarations, duplicate parameters).
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
+    /// Top-level `var $x` declarations: fiber variables, declared in the context.
+    pub fiber_vars: Vec<Rc<str>>,
 }
 
 impl Resolution {
@@ -264,6 +266,9 @@ impl Resolver {
     fn reference(&mut self, id: &Ident) {
         match self.lookup(&id.name) {
             Some(d) => id.binding.set(Binding::Decl(d)),
+            None if crate::ast::is_context_name(&id.name) && !self.top_level_globals => {
+                id.binding.set(Binding::Context);
+            }
             None => {
                 id.binding.set(Binding::Global);
                 self.res.globals.push((id.name.clone(), id.pos));
@@ -335,6 +340,12 @@ impl Resolver {
             let mut vars = Vec::new();
             hoisted_vars(&f.body, &mut vars);
             for (n, pos) in &vars {
+                if is_script && crate::ast::is_fiber_name(n) {
+                    if !self.res.fiber_vars.contains(n) {
+                        self.res.fiber_vars.push(n.clone());
+                    }
+                    continue;
+                }
                 self.declare(n, DeclKind::Var, *pos);
             }
             for s in &f.body {

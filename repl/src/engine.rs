@@ -16,9 +16,45 @@ pub enum RunError {
 
 /// Creates this thread's realm with every built-in installed, and the module loader.
 pub fn init() {
+    pipy_runtime::pipeline::context::reset();
+    pipy_runtime::pipeline::layout::forget_all();
+    pipy_runtime::net::reset();
     pipy_stdlib::new_realm();
     MODULES.with(|m| m.borrow_mut().clear());
+    SCRIPTS.with(|m| m.borrow_mut().clear());
     realm::set_module_loader(std::rc::Rc::new(load_module));
+    pipy_runtime::pipeline::layout::set_script_loader(std::rc::Rc::new(load_script));
+    pipy_runtime::log::set_exception_describer(describe_exception);
+}
+
+thread_local! {
+    /// Codebase scripts loaded by `use`, `chain` and `pipy.solve`, by path: each runs once.
+    static SCRIPTS: std::cell::RefCell<std::collections::HashMap<PathBuf, (std::rc::Rc<str>, Value)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Loads a codebase script once per thread (paths relative to the codebase root) and returns its
+/// completion value (for a 0.x module, its Configuration).
+fn load_script(path: &str) -> JsResult<(std::rc::Rc<str>, Value)> {
+    let root = CODEBASE_ROOT.with(|r| r.borrow().clone()).unwrap_or_else(|| PathBuf::from("."));
+    let full = root.join(path.trim_start_matches('/'));
+    let key = full.canonicalize().unwrap_or_else(|_| full.clone());
+    if let Some(v) = SCRIPTS.with(|s| s.borrow().get(&key).cloned()) {
+        return Ok(v);
+    }
+    let source = std::fs::read_to_string(&full)
+        .map_err(|e| error::type_error(&format!("cannot load script '{}': {e}", full.display())))?;
+    let name = full.display().to_string();
+    let module = pipy_compiler::compile(&name, &source, options(false)).map_err(|diags| {
+        let text: String = diags.iter().map(|d| d.render(&name, &source)).collect();
+        error::syntax_error(&format!("in {name}:\n{text}"))
+    })?;
+    pipy_runtime::pipeline::layout::push_module(&name);
+    let result = function::run_script(module.main());
+    pipy_runtime::pipeline::layout::pop_module();
+    let v: (std::rc::Rc<str>, Value) = (name.into(), result?);
+    SCRIPTS.with(|s| s.borrow_mut().insert(key, v.clone()));
+    Ok(v)
 }
 
 enum ModuleState {
@@ -36,6 +72,7 @@ thread_local! {
 
 /// Sets the folder `/…` imports are resolved against (the main script's folder).
 pub fn set_codebase_root(root: &Path) {
+    pipy_stdlib::pipy::set_codebase_root(root);
     CODEBASE_ROOT.with(|r| *r.borrow_mut() = Some(root.to_path_buf()));
 }
 
@@ -79,7 +116,12 @@ fn load_module(specifier: &str, referrer: &str) -> JsResult<Value> {
     MODULES.with(|m| m.borrow_mut().insert(key.clone(), ModuleState::Loading));
     let name = path.display().to_string();
     let result = match pipy_compiler::compile(&name, &source, options(false)) {
-        Ok(module) => function::run_script(module.main()),
+        Ok(module) => {
+            pipy_runtime::pipeline::layout::push_module(&name);
+            let r = function::run_script(module.main());
+            pipy_runtime::pipeline::layout::pop_module();
+            r
+        }
         Err(diags) => {
             let text: String = diags.iter().map(|d| d.render(&name, &source)).collect();
             Err(error::syntax_error(&format!("in module {name}:\n{text}")))
@@ -104,7 +146,9 @@ pub fn options(top_level_globals: bool) -> CompileOptions {
 /// Compiles and runs `source`, then drains the microtask queue. Returns the completion value.
 pub fn run(name: &str, source: &str, options: CompileOptions) -> Result<Value, RunError> {
     let module = pipy_compiler::compile(name, source, options).map_err(RunError::Compile)?;
+    pipy_runtime::pipeline::layout::push_module(name);
     let result = function::run_script(module.main());
+    pipy_runtime::pipeline::layout::pop_module();
     realm::run_microtasks();
     result.map_err(RunError::Uncaught)
 }

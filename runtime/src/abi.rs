@@ -648,6 +648,14 @@ helpers! {
             }
         }
     }
+    /// `dst = ` context variable `binding` of the running pipeline.
+    fn rt_get_context(dst: *mut Value, binding: u32, typeof_mode: u32) {
+        set(dst, crate::pipeline::context::load(binding, typeof_mode == 1), |v| v)
+    }
+    /// Context variable `binding` of the running pipeline `= val`.
+    fn rt_set_context(binding: u32, val: *const Value) {
+        status(crate::pipeline::context::store(binding, read(val)))
+    }
     /// `globalThis[name] = val` (assignment to an undeclared name).
     fn rt_set_global(frame: *mut Frame, name: *const Value, val: *const Value) {
         let g = realm::intrinsics().global.clone();

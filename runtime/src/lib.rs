@@ -8,11 +8,15 @@
 pub mod abi;
 pub mod calls;
 pub mod error;
+pub mod filters;
 pub mod function;
 pub mod ic;
+pub mod log;
+pub mod net;
 pub mod number;
 pub mod object;
 pub mod ops;
+pub mod pipeline;
 pub mod realm;
 pub mod shape;
 pub mod string;

@@ -221,3 +221,18 @@ impl From<Obj> for Value {
         Value::Object(o)
     }
 }
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Undefined => write!(f, "undefined"),
+            Value::Null => write!(f, "null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Hole => write!(f, "<hole>"),
+            Value::String(s) => write!(f, "{:?}", s.to_rust_string()),
+            Value::Symbol(_) => write!(f, "Symbol()"),
+            Value::Object(o) => write!(f, "[object {}]", o.kind_name()),
+        }
+    }
+}

@@ -20,6 +20,7 @@ pub mod map;
 pub mod math;
 pub mod number;
 pub mod object;
+pub mod pipy;
 pub mod pipy_extras;
 pub mod promise;
 pub mod regexp;
@@ -44,6 +45,8 @@ pub fn install_all() {
     global::install();
     console::install();
     pipy_extras::install();
+    pipy::install();
+    pipy_runtime::log::set_inspector(console::inspect::inspect);
 }
 
 /// A fresh realm with every built-in installed (for tests and the engine).

@@ -85,6 +85,8 @@ struct FnState<'a> {
 
 pub struct Lowerer<'a> {
     res: &'a Resolution,
+    /// The file name context variables are keyed by.
+    module_name: Rc<str>,
     functions: Vec<Option<FuncIr>>,
     consts: Vec<ir::Constant>,
     const_map: FxHashMap<Vec<u16>, ConstId>,
@@ -114,8 +116,18 @@ enum ExportSource {
 }
 
 /// Lowers a whole program whose top level is `script`.
-pub fn lower<'a>(res: &'a Resolution, script: &'a Rc<Function>, top_level_globals: bool, is_module: bool) -> ModuleIr {
+pub fn lower<'a>(
+    res: &'a Resolution,
+    script: &'a Rc<Function>,
+    top_level_globals: bool,
+    is_module: bool,
+    module_name: &str,
+) -> ModuleIr {
+    for name in &res.fiber_vars {
+        pipy_runtime::pipeline::context::declare_fiber(module_name, name);
+    }
     let mut l = Lowerer {
+        module_name: module_name.into(),
         res,
         functions: Vec::new(),
         consts: Vec::new(),

@@ -58,6 +58,10 @@ impl<'a> Lowerer<'a> {
             Binding::Unresolved if &*id.name == "arguments" => {
                 self.load_special_expr(|s| s.arguments, DeclKind::Arguments, dst)
             }
+            Binding::Context => {
+                let binding = self.context_binding(&id.name);
+                self.emit(Inst::GetContext { dst, binding, typeof_mode });
+            }
             _ => {
                 if &*id.name == "undefined" {
                     return self.simple(dst, Simple::Undefined);
@@ -147,6 +151,10 @@ impl<'a> Lowerer<'a> {
                 }
                 self.store_decl(d, src, init);
             }
+            Binding::Context => {
+                let binding = self.context_binding(&id.name);
+                self.emit(Inst::SetContext { binding, src });
+            }
             _ => {
                 let name = self.konst(&id.name);
                 self.emit(Inst::SetGlobal { name, src });
@@ -172,4 +180,16 @@ impl<'a> Lowerer<'a> {
     }
 
     // ----- statements -----
+}
+
+impl Lowerer<'_> {
+    /// The runtime binding id of context variable `name` in this module. `__filename` is
+    /// declared here with the module's name as its value.
+    pub(super) fn context_binding(&mut self, name: &str) -> u32 {
+        use pipy_runtime::pipeline::context;
+        if name == "__filename" {
+            context::declare(&self.module_name, name, pipy_runtime::Value::str(&self.module_name));
+        }
+        context::binding(&self.module_name, name)
+    }
 }

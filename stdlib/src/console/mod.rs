@@ -1,7 +1,7 @@
 //! `console.*` (log lines on stderr), the Pipy globals `print`/`println` (stdout), and the value
 //! formatter they share (`inspect.rs`).
 
-mod inspect;
+pub mod inspect;
 
 pub use inspect::{display, inspect};
 

@@ -1,0 +1,354 @@
+//! The network runtime of one worker thread: listeners, timers, signals and the event loop.
+//!
+//! Each worker runs a Tokio current-thread runtime with a `LocalSet`: every task it spawns is
+//! `!Send` and stays on the thread, next to the values it touches. Listeners set SO_REUSEPORT
+//! when asked so several workers (or processes) can serve one port.
+
+pub mod inbound;
+pub mod outbound;
+
+use crate::pipeline::context;
+use crate::pipeline::{Layout, Output, Pipeline};
+use crate::{Value, log};
+use std::cell::{Cell, RefCell};
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+}
+
+#[derive(Clone, Debug)]
+pub struct ListenOptions {
+    pub protocol: Protocol,
+    pub max_connections: Option<usize>,
+    pub read_timeout: Option<Duration>,
+    pub write_timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
+    pub keep_alive: bool,
+    pub no_delay: bool,
+    pub max_packet_size: usize,
+}
+
+impl Default for ListenOptions {
+    fn default() -> Self {
+        ListenOptions {
+            protocol: Protocol::Tcp,
+            max_connections: None,
+            read_timeout: None,
+            write_timeout: None,
+            idle_timeout: Some(Duration::from_secs(60)),
+            keep_alive: true,
+            no_delay: true,
+            max_packet_size: 16 * 1024,
+        }
+    }
+}
+
+pub struct ListenSpec {
+    pub addr: SocketAddr,
+    pub layout: Rc<Layout>,
+    pub options: ListenOptions,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskKind {
+    Once,
+    Every(Duration),
+    Signal(i32),
+}
+
+pub struct TaskSpec {
+    pub kind: TaskKind,
+    pub layout: Rc<Layout>,
+}
+
+#[derive(Default)]
+struct Worker {
+    listeners: Vec<ListenSpec>,
+    tasks: Vec<TaskSpec>,
+    exits: Vec<Rc<Layout>>,
+    started: bool,
+    /// Running listeners by address, so listening again on a port replaces its pipeline.
+    running: Vec<(SocketAddr, tokio::task::AbortHandle, Rc<RefCell<Rc<Layout>>>)>,
+}
+
+/// Options of the whole process that the worker reads.
+#[derive(Clone, Debug, Default)]
+pub struct WorkerOptions {
+    pub reuse_port: bool,
+    pub thread_id: usize,
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+    static OPTIONS: RefCell<WorkerOptions> = RefCell::new(WorkerOptions::default());
+    /// Things that keep the worker running: connections, outbound sockets, pending timers.
+    static ACTIVE: Cell<usize> = const { Cell::new(0) };
+    static WAKE: Rc<tokio::sync::Notify> = Rc::new(tokio::sync::Notify::new());
+    static SHUTTING_DOWN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Registers a listener; after start-up it binds at once (replacing a running one on the port).
+pub fn add_listener(spec: ListenSpec) {
+    let started = WORKER.with(|w| w.borrow().started);
+    if started {
+        start_listener(spec);
+    } else {
+        WORKER.with(|w| w.borrow_mut().listeners.push(spec));
+    }
+}
+
+pub fn add_task(spec: TaskSpec) {
+    let started = WORKER.with(|w| w.borrow().started);
+    if started {
+        start_task(spec);
+    } else {
+        WORKER.with(|w| w.borrow_mut().tasks.push(spec));
+    }
+}
+
+pub fn add_exit(layout: Rc<Layout>) {
+    WORKER.with(|w| w.borrow_mut().exits.push(layout));
+}
+
+pub fn reset() {
+    WORKER.with(|w| *w.borrow_mut() = Worker::default());
+    SHUTTING_DOWN.with(|s| s.set(false));
+}
+
+pub fn options() -> WorkerOptions {
+    OPTIONS.with(|o| o.borrow().clone())
+}
+
+/// Counts a piece of work that keeps the worker alive until the guard drops.
+pub fn active() -> ActiveGuard {
+    ACTIVE.with(|a| a.set(a.get() + 1));
+    ActiveGuard
+}
+
+pub struct ActiveGuard;
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| a.set(a.get().saturating_sub(1)));
+        WAKE.with(|w| w.notify_one());
+    }
+}
+
+pub fn shutting_down() -> bool {
+    SHUTTING_DOWN.with(|s| s.get())
+}
+
+fn listener_count() -> usize {
+    WORKER.with(|w| w.borrow().running.len())
+}
+
+/// Runs the worker's event loop until there is nothing left to do or a signal stops it.
+/// Returns the process exit code.
+pub fn run(options: WorkerOptions) -> i32 {
+    OPTIONS.with(|o| *o.borrow_mut() = options);
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            log::error(&format!("cannot start the event loop: {e}"));
+            return 1;
+        }
+    };
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&rt, async {
+        let (listeners, tasks) = WORKER.with(|w| {
+            let mut w = w.borrow_mut();
+            w.started = true;
+            (std::mem::take(&mut w.listeners), std::mem::take(&mut w.tasks))
+        });
+        let mut failed = false;
+        for l in listeners {
+            if !start_listener(l) {
+                failed = true;
+            }
+        }
+        if failed {
+            return 1;
+        }
+        for t in tasks {
+            start_task(t);
+        }
+        crate::realm::run_microtasks();
+        let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+        let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let wake = WAKE.with(|w| w.clone());
+        loop {
+            if ACTIVE.with(|a| a.get()) == 0 && listener_count() == 0 {
+                break;
+            }
+            tokio::select! {
+                _ = async { match &mut sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+                    log::info("Received SIGINT, shutting down...");
+                    return shutdown(&mut sigint).await;
+                }
+                _ = async { match &mut sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+                    log::info("Received SIGTERM, shutting down...");
+                    return shutdown(&mut sigint).await;
+                }
+                _ = wake.notified() => {}
+            }
+        }
+        run_exits().await;
+        0
+    })
+}
+
+/// Graceful stop: close listeners, let streams in flight finish, run `exit` pipelines. A second
+/// SIGINT stops at once.
+async fn shutdown(sigint: &mut Option<tokio::signal::unix::Signal>) -> i32 {
+    SHUTTING_DOWN.with(|s| s.set(true));
+    let running = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().running));
+    for (_, abort, _) in running {
+        abort.abort();
+    }
+    let wake = WAKE.with(|w| w.clone());
+    let drain = async {
+        while ACTIVE.with(|a| a.get()) > 0 {
+            wake.notified().await;
+        }
+    };
+    tokio::select! {
+        _ = drain => {}
+        _ = async { match sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+            log::info("Received SIGINT again, stopping now");
+            return 0;
+        }
+    }
+    run_exits().await;
+    0
+}
+
+async fn run_exits() {
+    let exits = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().exits));
+    for layout in exits {
+        let done = Rc::new(tokio::sync::Notify::new());
+        let d = done.clone();
+        let p = Pipeline::new(
+            &layout,
+            context::new_root_copy(),
+            Output::Func(Box::new(move |e| {
+                if e.is_stream_end() {
+                    d.notify_one();
+                }
+            })),
+        );
+        p.start(&[]);
+        if !p.ended() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), done.notified()).await;
+        }
+    }
+}
+
+fn start_listener(spec: ListenSpec) -> bool {
+    // Listening again on a running port swaps its layout for new connections.
+    let existing = WORKER.with(|w| w.borrow().running.iter().find(|r| r.0 == spec.addr).map(|r| r.2.clone()));
+    if let Some(slot) = existing {
+        *slot.borrow_mut() = spec.layout;
+        return true;
+    }
+    let reuse = options().reuse_port;
+    let slot = Rc::new(RefCell::new(spec.layout.clone()));
+    let result = match spec.options.protocol {
+        Protocol::Tcp => inbound::listen_tcp(spec.addr, slot.clone(), spec.options.clone(), reuse),
+        Protocol::Udp => inbound::listen_udp(spec.addr, slot.clone(), spec.options.clone(), reuse),
+    };
+    match result {
+        Ok(abort) => {
+            let proto = if spec.options.protocol == Protocol::Tcp { "TCP" } else { "UDP" };
+            log::info(&format!("[listener] Listening on {proto} port {} at {}", spec.addr.port(), spec.addr.ip()));
+            WORKER.with(|w| w.borrow_mut().running.push((spec.addr, abort, slot)));
+            true
+        }
+        Err(e) => {
+            log::error(&format!("[listener] Cannot listen on port {} at {}: {e}", spec.addr.port(), spec.addr.ip()));
+            false
+        }
+    }
+}
+
+/// Starts a pipeline whose output is discarded; keeps the worker alive until it ends.
+pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
+    let guard = Rc::new(RefCell::new(Some(active())));
+    let g = guard.clone();
+    let p = Pipeline::new(
+        layout,
+        context::new_root_copy(),
+        Output::Func(Box::new(move |e| {
+            if e.is_stream_end() {
+                g.borrow_mut().take();
+            }
+        })),
+    );
+    p.start(args);
+    if !p.ended() {
+        // Keep the instance alive until its stream ends.
+        HOLD.with(|h| h.borrow_mut().push((p, guard)));
+        tokio::task::spawn_local(async {
+            tokio::task::yield_now().await;
+        });
+    }
+    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()));
+}
+
+thread_local! {
+    static HOLD: RefCell<Vec<(Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn start_task(spec: TaskSpec) {
+    match spec.kind {
+        TaskKind::Once => run_detached(&spec.layout, &[]),
+        TaskKind::Every(d) => {
+            let layout = spec.layout;
+            let guard = active();
+            tokio::task::spawn_local(async move {
+                let _g = guard;
+                let mut tick = tokio::time::interval(d.max(Duration::from_millis(1)));
+                loop {
+                    tick.tick().await;
+                    if shutting_down() {
+                        break;
+                    }
+                    run_detached(&layout, &[]);
+                }
+            });
+        }
+        TaskKind::Signal(sig) => {
+            let layout = spec.layout;
+            let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(sig)) else {
+                log::error(&format!("cannot wait for signal {sig}"));
+                return;
+            };
+            tokio::task::spawn_local(async move {
+                while s.recv().await.is_some() {
+                    run_detached(&layout, &[]);
+                }
+            });
+        }
+    }
+}
+
+/// A signal number from its name (`SIGHUP`, `HUP`).
+pub fn signal_number(name: &str) -> Option<i32> {
+    let n = name.strip_prefix("SIG").unwrap_or(name);
+    Some(match n {
+        "HUP" => libc::SIGHUP,
+        "INT" => libc::SIGINT,
+        "QUIT" => libc::SIGQUIT,
+        "USR1" => libc::SIGUSR1,
+        "USR2" => libc::SIGUSR2,
+        "TERM" => libc::SIGTERM,
+        "ALRM" => libc::SIGALRM,
+        "CHLD" => libc::SIGCHLD,
+        "WINCH" => libc::SIGWINCH,
+        _ => return None,
+    })
+}

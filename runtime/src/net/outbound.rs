@@ -1,0 +1,246 @@
+//! Outbound connections for the `connect` filter: resolve, connect (with timeout and retries),
+//! then pump bytes both ways. Failures become StreamEnd error codes the way the original names
+//! them: any failure to connect is `ConnectionRefused`, a failed lookup `CannotResolve`.
+
+use super::inbound::{WriteOpPub as WriteOp, write_loop};
+use super::{Protocol, active};
+use crate::pipeline::StageHandle;
+use crate::pipeline::context::Flow;
+use crate::pipeline::data::Data;
+use crate::pipeline::event::{ErrorCode, Event, StreamError};
+use bytes::BytesMut;
+use std::cell::Cell;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncReadExt;
+use tokio::sync::mpsc;
+
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    pub protocol: Protocol,
+    pub connect_timeout: Option<Duration>,
+    pub read_timeout: Option<Duration>,
+    pub write_timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
+    pub retry_count: u32,
+    pub retry_delay: Duration,
+    pub keep_alive: bool,
+    pub no_delay: bool,
+    pub bind: Option<SocketAddr>,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            protocol: Protocol::Tcp,
+            connect_timeout: None,
+            read_timeout: None,
+            write_timeout: None,
+            idle_timeout: Some(Duration::from_secs(60)),
+            retry_count: 0,
+            retry_delay: Duration::ZERO,
+            keep_alive: true,
+            no_delay: true,
+            bind: None,
+        }
+    }
+}
+
+thread_local! {
+    static OUTBOUND_COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+pub fn outbound_count() -> usize {
+    OUTBOUND_COUNT.with(|c| c.get())
+}
+
+/// A running outbound connection: the writer side the filter feeds.
+pub struct Outbound {
+    tx: mpsc::UnboundedSender<WriteOp>,
+    flow: Rc<Flow>,
+    task: tokio::task::AbortHandle,
+}
+
+impl Outbound {
+    pub fn send(&self, d: &Data) {
+        for c in d.chunks() {
+            self.flow.add(true, c.len());
+            let _ = self.tx.send(WriteOp::Data(c.clone()));
+        }
+    }
+
+    /// The stream ended on our side: flush and half-close.
+    pub fn end(&self) {
+        let _ = self.tx.send(WriteOp::End);
+    }
+}
+
+impl Drop for Outbound {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Splits `host:port` (IPv6 as `[::1]:80`).
+pub fn split_host_port(target: &str) -> Option<(String, u16)> {
+    let (host, port) = target.rsplit_once(':')?;
+    let port: u16 = port.parse().ok()?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    Some((host.to_string(), port))
+}
+
+async fn resolve(target: &str) -> Result<SocketAddr, ErrorCode> {
+    let Some((host, port)) = split_host_port(target) else { return Err(ErrorCode::CannotResolve) };
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    match tokio::net::lookup_host((host.as_str(), port)).await {
+        Ok(mut addrs) => addrs.next().ok_or(ErrorCode::CannotResolve),
+        Err(_) => Err(ErrorCode::CannotResolve),
+    }
+}
+
+/// Starts connecting to `target`; received bytes and the end come out of `handle` (the connect
+/// filter's stage).
+pub fn start(target: String, options: ConnectOptions, handle: StageHandle, flow: Rc<Flow>) -> Outbound {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let f2 = flow.clone();
+    let task = tokio::task::spawn_local(async move {
+        let _active = active();
+        OUTBOUND_COUNT.with(|c| c.set(c.get() + 1));
+        let r = run(&target, &options, &handle, rx, f2).await;
+        OUTBOUND_COUNT.with(|c| c.set(c.get() - 1));
+        if let Err(code) = r {
+            crate::log::debug(&format!("[outbound] {target}: {}", code.name()));
+            handle.emit(Event::StreamEnd(Some(StreamError::Code(code))));
+        }
+    });
+    Outbound { tx, flow, task: task.abort_handle() }
+}
+
+async fn connect_once(addr: SocketAddr, options: &ConnectOptions) -> Result<tokio::net::TcpStream, ErrorCode> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }
+        .map_err(|_| ErrorCode::ConnectionRefused)?;
+    if let Some(b) = options.bind {
+        socket.bind(b).map_err(|_| ErrorCode::ConnectionRefused)?;
+    }
+    let fut = socket.connect(addr);
+    let stream = match options.connect_timeout {
+        Some(t) => match tokio::time::timeout(t, fut).await {
+            Ok(r) => r.map_err(|_| ErrorCode::ConnectionRefused)?,
+            Err(_) => return Err(ErrorCode::ConnectionTimeout),
+        },
+        None => fut.await.map_err(|_| ErrorCode::ConnectionRefused)?,
+    };
+    let _ = stream.set_nodelay(options.no_delay);
+    if options.keep_alive {
+        let _ = socket2::SockRef::from(&stream).set_keepalive(true);
+    }
+    Ok(stream)
+}
+
+async fn run(
+    target: &str,
+    options: &ConnectOptions,
+    handle: &StageHandle,
+    rx: mpsc::UnboundedReceiver<WriteOp>,
+    flow: Rc<Flow>,
+) -> Result<(), ErrorCode> {
+    let addr = resolve(target).await?;
+    if options.protocol == Protocol::Udp {
+        return run_udp(addr, handle, rx).await;
+    }
+    let mut attempt = 0;
+    let stream = loop {
+        match connect_once(addr, options).await {
+            Ok(s) => break s,
+            Err(code) => {
+                if attempt >= options.retry_count {
+                    return Err(code);
+                }
+                attempt += 1;
+                tokio::time::sleep(options.retry_delay).await;
+            }
+        }
+    };
+    let (mut rd, wr) = stream.into_split();
+    let activity = Rc::new(Cell::new(Instant::now()));
+    let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), true, activity.clone(), options.write_timeout));
+    let mut writer_done = false;
+    let mut buf = BytesMut::with_capacity(16 * 1024);
+    loop {
+        let deadline = options.idle_timeout.map(|d| activity.get() + d);
+        tokio::select! {
+            r = async {
+                flow.writable(false).await;
+                if buf.capacity() - buf.len() < 4096 {
+                    buf.reserve(16 * 1024);
+                }
+                match options.read_timeout {
+                    Some(t) => tokio::time::timeout(t, rd.read_buf(&mut buf)).await.unwrap_or(Err(std::io::ErrorKind::TimedOut.into())),
+                    None => rd.read_buf(&mut buf).await,
+                }
+            } => {
+                activity.set(Instant::now());
+                match r {
+                    Ok(0) => {
+                        handle.emit(Event::end());
+                        return Ok(());
+                    }
+                    Ok(_) => {
+                        let chunk = buf.split().freeze();
+                        handle.emit(Event::Data(Data::from(chunk)));
+                        if !handle.alive() {
+                            return Ok(());
+                        }
+                    }
+                    Err(e) => {
+                        return Err(if e.kind() == std::io::ErrorKind::TimedOut { ErrorCode::ReadTimeout } else { ErrorCode::ConnectionReset });
+                    }
+                }
+            }
+            w = &mut writer, if !writer_done => {
+                writer_done = true;
+                w?;
+            }
+            _ = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d.into()).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(ErrorCode::IdleTimeout);
+                }
+            }
+        }
+    }
+}
+
+async fn run_udp(
+    addr: SocketAddr,
+    handle: &StageHandle,
+    mut rx: mpsc::UnboundedReceiver<WriteOp>,
+) -> Result<(), ErrorCode> {
+    let local: SocketAddr =
+        if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| ErrorCode::ConnectionRefused)?;
+    let sock = tokio::net::UdpSocket::bind(local).await.map_err(|_| ErrorCode::ConnectionRefused)?;
+    sock.connect(addr).await.map_err(|_| ErrorCode::ConnectionRefused)?;
+    let mut buf = vec![0u8; 65536];
+    loop {
+        tokio::select! {
+            op = rx.recv() => match op {
+                Some(WriteOp::Data(b)) => { let _ = sock.send(&b).await; }
+                Some(WriteOp::End) | None => {
+                    handle.emit(Event::end());
+                    return Ok(());
+                }
+            },
+            r = sock.recv(&mut buf) => match r {
+                Ok(n) => handle.emit(Event::Data(Data::from(&buf[..n]))),
+                Err(_) => return Err(ErrorCode::ConnectionRefused),
+            }
+        }
+    }
+}

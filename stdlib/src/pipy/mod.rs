@@ -1,0 +1,234 @@
+//! The Pipy API: `pipy()` and the `pipy` namespace, the 1.x `pipeline()` templates, and the
+//! event classes. Filters themselves live in `pipy_runtime::filters`; this module only turns
+//! script calls into layouts.
+
+pub mod builder;
+pub mod data;
+pub mod message;
+
+use crate::util::{self, arg};
+use builder::{Template, layout_from, new_builder};
+use pipy_runtime::net;
+use pipy_runtime::pipeline::event::{self, Event};
+use pipy_runtime::pipeline::layout::{self, Layout};
+use pipy_runtime::pipeline::{Output, Pipeline, context};
+use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+thread_local! {
+    static ARGV: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static THREAD: RefCell<(usize, usize)> = const { RefCell::new((0, 1)) };
+    static EXIT_CODE: RefCell<Option<i32>> = const { RefCell::new(None) };
+}
+
+/// Arguments after `--` on the command line (`pipy.argv`).
+pub fn set_argv(args: Vec<String>) {
+    ARGV.with(|a| *a.borrow_mut() = args);
+}
+
+/// This worker's index and the number of workers (`pipy.thread`).
+pub fn set_thread(id: usize, concurrency: usize) {
+    THREAD.with(|t| *t.borrow_mut() = (id, concurrency));
+}
+
+/// The exit code a script asked for with `pipy.exit(code)`.
+pub fn requested_exit() -> Option<i32> {
+    EXIT_CODE.with(|e| *e.borrow())
+}
+
+/// `pipy(contextVariables?)`: a Configuration for the module whose top level is running.
+fn pipy_fn(_: &Value, args: &[Value], _: Option<&Obj>) -> JsResult<Value> {
+    let module = layout::current_module();
+    let vars = arg(args, 0);
+    if let Value::Object(o) = &vars {
+        for k in ops::own_enumerable_keys(o) {
+            let v = ops::get(&vars, &pipy_runtime::PropKey::from(k.clone()))?;
+            context::declare(&module, &k.to_rust_string(), v);
+        }
+    }
+    Ok(new_builder(module, None))
+}
+
+fn template_proto() -> Obj {
+    match realm::registered("PipelineTemplate.prototype") {
+        Some(Value::Object(o)) => o,
+        _ => realm::intrinsics().object_prototype.clone(),
+    }
+}
+
+/// `pipeline($=>$…)`: a template.
+fn pipeline_fn(_: &Value, args: &[Value]) -> JsResult<Value> {
+    let module = layout::current_module();
+    let l = layout_from(&module, &arg(args, 0), "Pipeline")?;
+    Ok(template_value(l))
+}
+
+fn template_value(l: Rc<Layout>) -> Value {
+    Value::Object(Obj::new(Some(template_proto()), ObjectKind::Host(Box::new(Template(l)))))
+}
+
+fn template_of(this: &Value) -> JsResult<Rc<Layout>> {
+    match this {
+        Value::Object(o) => o.with_host(|t: &mut Template| t.0.clone()),
+        _ => None,
+    }
+    .ok_or_else(|| error::type_error("not a pipeline template"))
+}
+
+/// Runs a layout once with `events` as input; the promise settles with the last output event
+/// when the pipeline's stream ends.
+fn run_with(layout: &Rc<Layout>, start_args: &[Value], events: Vec<Event>) -> JsResult<Value> {
+    let (promise, resolve, _reject) = crate::promise::new_promise();
+    let last: Rc<RefCell<Value>> = Rc::new(RefCell::new(Value::Undefined));
+    let resolve = RefCell::new(Some(resolve));
+    let guard = RefCell::new(Some(net::active()));
+    let l2 = last.clone();
+    let p = Pipeline::new(
+        layout,
+        context::new_root_copy(),
+        Output::Func(Box::new(move |e| {
+            let end = e.is_stream_end();
+            *l2.borrow_mut() = event::to_value(&e);
+            if end {
+                if let Some(r) = resolve.borrow_mut().take() {
+                    let v = l2.borrow().clone();
+                    let _ = function::call(&r, &Value::Undefined, &[v]);
+                }
+                guard.borrow_mut().take();
+            }
+        })),
+    );
+    p.start(start_args);
+    p.input_all(events);
+    if !p.ended() {
+        HOLD.with(|h| h.borrow_mut().push(p));
+    }
+    HOLD.with(|h| h.borrow_mut().retain(|p| !p.ended()));
+    Ok(Value::Object(promise))
+}
+
+thread_local! {
+    static HOLD: RefCell<Vec<Rc<Pipeline>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn read_input(path: &str) -> JsResult<Vec<u8>> {
+    if path == "-" {
+        use std::io::Read;
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v).map_err(|e| error::type_error(&format!("cannot read stdin: {e}")))?;
+        return Ok(v);
+    }
+    let full = resolve_path(path);
+    std::fs::read(&full).map_err(|e| error::type_error(&format!("cannot read '{path}': {e}")))
+}
+
+thread_local! {
+    static ROOT: RefCell<std::path::PathBuf> = RefCell::new(std::path::PathBuf::from("."));
+}
+
+/// Where relative codebase paths (`pipy.load`, `use`, `pipy.read`) start: the main script's folder.
+pub fn set_codebase_root(p: &std::path::Path) {
+    ROOT.with(|r| *r.borrow_mut() = p.to_path_buf());
+}
+
+pub fn resolve_path(p: &str) -> std::path::PathBuf {
+    let rel = p.trim_start_matches('/');
+    ROOT.with(|r| r.borrow().join(rel))
+}
+
+pub fn install() {
+    let data_proto = data::install();
+    message::install(data_proto);
+    builder::install();
+
+    let tproto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
+    tproto.mark_prototype();
+    util::method(&tproto, "spawn", 0, |this, args| {
+        let l = template_of(this)?;
+        run_with(&l, args, Vec::new())
+    });
+    util::method(&tproto, "process", 1, |this, args| {
+        let l = template_of(this)?;
+        let evs = event::events_of(&arg(args, 0))?;
+        let mut evs = evs;
+        if !evs.last().is_some_and(|e| e.is_stream_end()) {
+            evs.push(Event::end());
+        }
+        run_with(&l, &[], evs)
+    });
+    realm::register("PipelineTemplate.prototype", Value::Object(tproto));
+    util::global("pipeline", Value::Object(function::native("pipeline", 1, pipeline_fn)));
+
+    let pipy = function::native_function("pipy", 1, Rc::new(pipy_fn), false);
+    util::method(&pipy, "listen", 2, |_, args| {
+        // pipy.listen(port, [protocol], [options], builder | template)
+        let Some(last) = args.last() else { return Err(error::type_error("pipy.listen(): missing arguments")) };
+        let module = layout::current_module();
+        let mut options = Value::Undefined;
+        let mut protocol = Value::Undefined;
+        for a in args.iter().skip(1).take(args.len().saturating_sub(2)) {
+            match a {
+                Value::String(_) => protocol = a.clone(),
+                Value::Object(_) => options = a.clone(),
+                _ => {}
+            }
+        }
+        let mut o = builder::listen_options(&options)?;
+        if let Value::String(p) = &protocol {
+            o.protocol = if p.to_rust_string() == "udp" { net::Protocol::Udp } else { net::Protocol::Tcp };
+        }
+        let l = layout_from(&module, last, "Listen")?;
+        builder::add_listener(&arg(args, 0), o, l)?;
+        Ok(Value::Undefined)
+    });
+    util::method(&pipy, "read", 2, |_, args| {
+        let module = layout::current_module();
+        let path = ops::to_rust_string(&arg(args, 0))?;
+        let l = layout_from(&module, &arg(args, 1), &format!("Read {path}"))?;
+        let bytes = read_input(&path)?;
+        let mut evs = Vec::new();
+        if !bytes.is_empty() {
+            evs.push(Event::Data(bytes.into()));
+        }
+        evs.push(Event::end());
+        let start: Vec<Value> = args.get(2).cloned().into_iter().collect();
+        run_with(&l, &start, evs)
+    });
+    util::method(&pipy, "load", 1, |_, args| {
+        let path = ops::to_rust_string(&arg(args, 0))?;
+        match std::fs::read(resolve_path(&path)) {
+            Ok(b) => Ok(event::data_value(b.into())),
+            Err(_) => Ok(Value::Null),
+        }
+    });
+    util::method(&pipy, "solve", 1, |_, args| {
+        let path = ops::to_rust_string(&arg(args, 0))?;
+        Ok(layout::load_script(&path)?.1)
+    });
+    util::method(&pipy, "exit", 1, |_, args| {
+        let code = match arg(args, 0) {
+            Value::Number(n) => n as i32,
+            _ => 0,
+        };
+        EXIT_CODE.with(|e| *e.borrow_mut() = Some(code));
+        std::process::exit(code);
+    });
+    util::method(&pipy, "now", 0, |_, _| {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Ok(Value::num(t.as_secs_f64() * 1000.0))
+    });
+    util::getter(&pipy, "argv", |_, _| {
+        Ok(ops::new_array(ARGV.with(|a| a.borrow().iter().map(|s| Value::str(s)).collect())))
+    });
+    util::getter(&pipy, "thread", |_, _| {
+        let (id, n) = THREAD.with(|t| *t.borrow());
+        let o = Obj::ordinary();
+        o.define_value("id", Value::num(id as f64), pipy_runtime::attr::DEFAULT);
+        o.define_value("concurrency", Value::num(n as f64), pipy_runtime::attr::DEFAULT);
+        Ok(Value::Object(o))
+    });
+    pipy.define_value("version", Value::str(env!("CARGO_PKG_VERSION")), pipy_runtime::attr::DEFAULT);
+    pipy.define_value("pid", Value::num(f64::from(std::process::id())), pipy_runtime::attr::DEFAULT);
+    util::global("pipy", Value::Object(pipy));
+}
