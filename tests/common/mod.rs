@@ -1,0 +1,220 @@
+//! Shared helpers of the end-to-end tests: start the real `pipy` binary on a script with free
+//! loopback ports, wait until it listens, talk to it over sockets, stop it.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("pipy-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// A running `pipy` process; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub ports: Vec<u16>,
+    pub dir: PathBuf,
+    /// Lines the process wrote to stderr so far (collected by a thread).
+    lines: mpsc::Receiver<String>,
+    pub log: Vec<String>,
+}
+
+impl Server {
+    /// Writes `script` (with `$PORT0`, `$PORT1`, … replaced by free ports) to `main.js` in a
+    /// fresh folder with `files`, starts `pipy main.js`, and waits until it listens on every
+    /// port the script names.
+    pub fn start(name: &str, script: &str, nports: usize) -> Server {
+        Server::start_with(name, script, nports, &[], &[])
+    }
+
+    pub fn start_with(name: &str, script: &str, nports: usize, files: &[(&str, &str)], args: &[&str]) -> Server {
+        let ports: Vec<u16> = (0..nports).map(|_| free_port()).collect();
+        let subst = |s: &str| {
+            let mut s = s.to_string();
+            for (i, p) in ports.iter().enumerate().rev() {
+                s = s.replace(&format!("$PORT{i}"), &p.to_string());
+            }
+            s
+        };
+        let dir = temp_dir(name);
+        std::fs::write(dir.join("main.js"), subst(script)).expect("write script");
+        for (f, text) in files {
+            let p = dir.join(f);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).expect("dir");
+            }
+            std::fs::write(p, subst(text)).expect("write file");
+        }
+        Server::spawn(dir, ports, args)
+    }
+
+    pub fn spawn(dir: PathBuf, ports: Vec<u16>, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pipy"))
+            .arg("--no-graph")
+            .args(args)
+            .arg("main.js")
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("pipy starts");
+        let (tx, rx) = mpsc::channel();
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut s = Server { child, ports, dir, lines: rx, log: Vec::new() };
+        let need = s.ports.clone();
+        for p in need {
+            s.wait_for(&format!("port {p} "), Duration::from_secs(20));
+        }
+        s
+    }
+
+    /// Waits until a stderr line contains `text`; panics with the log after `timeout`.
+    pub fn wait_for(&mut self, text: &str, timeout: Duration) -> String {
+        if let Some(l) = self.log.iter().find(|l| l.contains(text)) {
+            return l.clone();
+        }
+        let end = Instant::now() + timeout;
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => {
+                    self.log.push(l.clone());
+                    if l.contains(text) {
+                        return l;
+                    }
+                }
+                Err(_) => panic!("no line with {text:?} within {timeout:?}; log:\n{}", self.log.join("\n")),
+            }
+        }
+    }
+
+    /// Lines logged so far (waits `settle` for more to arrive).
+    pub fn logged(&mut self, settle: Duration) -> Vec<String> {
+        let end = Instant::now() + settle;
+        while let Ok(l) = self.lines.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            self.log.push(l);
+        }
+        self.log.clone()
+    }
+
+    pub fn port(&self, i: usize) -> u16 {
+        self.ports[i]
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal; waits for exit up to `timeout` and returns the exit status code.
+    pub fn signal_and_wait(&mut self, sig: &str, timeout: Duration) -> Option<i32> {
+        let _ = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status();
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            if let Ok(Some(st)) = self.child.try_wait() {
+                return st.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Connects, sends `input`, half-closes, and reads until the server closes (or 10 s pass).
+pub fn exchange(port: u16, input: &[u8]) -> Vec<u8> {
+    let mut s = connect(port);
+    s.write_all(input).expect("write");
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    read_all(&mut s)
+}
+
+pub fn connect(port: u16) -> TcpStream {
+    let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s
+}
+
+pub fn read_all(s: &mut TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+    }
+    out
+}
+
+/// Runs `pipy main.js` (script written to a fresh folder) to completion; returns (stdout,
+/// stderr, exit code). Killed after 20 s.
+pub fn run_script(name: &str, script: &str, files: &[(&str, &[u8])]) -> (String, String, i32) {
+    let dir = temp_dir(name);
+    std::fs::write(dir.join("main.js"), script).expect("write");
+    for (f, b) in files {
+        std::fs::write(dir.join(f), b).expect("write");
+    }
+    let out = run_in(&dir, &["--no-graph", "main.js"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pipy"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pipy starts");
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Writes `s` to a stream (for tests that talk step by step).
+pub fn send(s: &mut TcpStream, b: &[u8]) {
+    s.write_all(b).expect("write");
+}

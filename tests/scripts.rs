@@ -1,0 +1,28 @@
+//! Scripts that run to completion: each `tests/scripts/NAME.js` runs with `pipy --no-graph` in
+//! its folder and must print exactly `NAME.out` on stdout and exit 0. Scripts stream events
+//! through layouts with `pipeline(...).process(...)`, `pipy.read`, timers — no sockets.
+
+mod common;
+
+#[test]
+fn every_script_prints_its_expected_output() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/scripts")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    for js in &names {
+        let name = js.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let expected = std::fs::read_to_string(js.with_extension("out")).unwrap_or_default();
+        let (out, err, code) = common::run_in(&dir, &["--no-graph", name]);
+        if out != expected || code != 0 {
+            failures.push(format!("{name}: exit {code}\n--- expected\n{expected}--- got\n{out}--- stderr\n{err}"));
+        }
+    }
+    assert!(!names.is_empty());
+    assert!(failures.is_empty(), "{} of {} scripts failed:\n{}", failures.len(), names.len(), failures.join("\n"));
+}
