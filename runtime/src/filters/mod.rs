@@ -69,12 +69,15 @@ pub fn find(name: &str) -> Option<&'static FilterSpec> {
     all().into_iter().find(|s| s.name == name)
 }
 
+/// Makes a filter instance from its layout's configuration (and sub-pipeline slot).
+pub type MakeFilter<C> = fn(&Rc<C>, Option<&Rc<SubSlot>>) -> Box<dyn Filter>;
+
 /// A factory from a shared configuration and a constructor of instances.
 pub struct Factory<C: 'static> {
     name: &'static str,
     config: Rc<C>,
     sub: Option<Rc<SubSlot>>,
-    make: fn(&Rc<C>, Option<&Rc<SubSlot>>) -> Box<dyn Filter>,
+    make: MakeFilter<C>,
 }
 
 impl<C: 'static> FilterFactory for Factory<C> {
@@ -92,7 +95,7 @@ impl<C: 'static> FilterFactory for Factory<C> {
 pub fn factory<C: 'static>(
     name: &'static str,
     config: C,
-    make: fn(&Rc<C>, Option<&Rc<SubSlot>>) -> Box<dyn Filter>,
+    make: MakeFilter<C>,
 ) -> Rc<dyn FilterFactory> {
     Rc::new(Factory { name, config: Rc::new(config), sub: None, make })
 }
@@ -101,7 +104,7 @@ pub fn joint_factory<C: 'static>(
     name: &'static str,
     config: C,
     sub: SubSlot,
-    make: fn(&Rc<C>, Option<&Rc<SubSlot>>) -> Box<dyn Filter>,
+    make: MakeFilter<C>,
 ) -> Rc<dyn FilterFactory> {
     Rc::new(Factory { name, config: Rc::new(config), sub: Some(Rc::new(sub)), make })
 }

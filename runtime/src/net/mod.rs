@@ -66,6 +66,9 @@ pub struct TaskSpec {
     pub layout: Rc<Layout>,
 }
 
+/// A bound listener: its address, its accept task, and the layout new connections get.
+type RunningListener = (SocketAddr, tokio::task::AbortHandle, Rc<RefCell<Rc<Layout>>>);
+
 #[derive(Default)]
 struct Worker {
     listeners: Vec<ListenSpec>,
@@ -73,7 +76,7 @@ struct Worker {
     exits: Vec<Rc<Layout>>,
     started: bool,
     /// Running listeners by address, so listening again on a port replaces its pipeline.
-    running: Vec<(SocketAddr, tokio::task::AbortHandle, Rc<RefCell<Rc<Layout>>>)>,
+    running: Vec<RunningListener>,
 }
 
 /// Options of the whole process that the worker reads.
@@ -300,8 +303,11 @@ pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
 }
 
 thread_local! {
-    static HOLD: RefCell<Vec<(Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>)>> = const { RefCell::new(Vec::new()) };
+    static HOLD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
 }
+
+/// A detached pipeline and the guard that keeps the worker alive while it runs.
+type Held = (Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>);
 
 fn start_task(spec: TaskSpec) {
     match spec.kind {

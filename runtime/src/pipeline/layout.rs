@@ -119,9 +119,12 @@ impl SubSlot {
     }
 }
 
+/// (module, pipeline name).
+type NamedKey = (Rc<str>, String);
+
 thread_local! {
     /// Named layouts by (module, name); the entry layout of a module has the name "".
-    static NAMED: RefCell<HashMap<(Rc<str>, String), Rc<Layout>>> = RefCell::new(HashMap::new());
+    static NAMED: RefCell<HashMap<NamedKey, Rc<Layout>>> = RefCell::new(HashMap::new());
 }
 
 pub fn register_named(module: &Rc<str>, name: &str, layout: Rc<Layout>) {

@@ -374,15 +374,18 @@ impl StageHandle {
     }
 }
 
+/// Where a Promise's outcome lands: `Ok` fulfilled, `Err` rejected, None while pending.
+pub type Settled = Rc<RefCell<Option<Result<Value, Value>>>>;
+
 /// Waits for a thenable (a Promise) and then wakes `handle` with `token`; the settled value is
 /// stored in the returned cell (`Ok` fulfilled, `Err` rejected). Returns None for a non-thenable.
-pub fn await_value(v: &Value, handle: StageHandle, token: u32) -> Option<Rc<RefCell<Option<Result<Value, Value>>>>> {
+pub fn await_value(v: &Value, handle: StageHandle, token: u32) -> Option<Settled> {
     let Value::Object(_) = v else { return None };
     let then = crate::ops::get_str(v, "then").ok()?;
     if !then.is_callable() {
         return None;
     }
-    let slot: Rc<RefCell<Option<Result<Value, Value>>>> = Rc::new(RefCell::new(None));
+    let slot: Settled = Rc::new(RefCell::new(None));
     let (s1, h1) = (slot.clone(), handle.clone());
     let on_ok = crate::function::native_function(
         "",
