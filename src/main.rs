@@ -141,44 +141,47 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
     engine::set_codebase_root(&root);
     pipy_stdlib::pipy::set_argv(args.to_vec());
     pipy_stdlib::pipy::set_thread(id, threads);
-    match engine::run(path, src, engine::options(false)) {
-        Ok(_) => {}
-        Err(RunError::Compile(diags)) => {
+    let setup = || -> Result<(), i32> {
+        match engine::run(path, src, engine::options(false)) {
+            Ok(_) => {}
+            Err(RunError::Compile(diags)) => {
+                if id == 0 {
+                    for d in diags {
+                        eprint!("{}", d.render(path, src));
+                    }
+                }
+                return Err(1);
+            }
+            Err(RunError::Uncaught(e)) => {
+                if id == 0 {
+                    log::error(&engine::describe_exception(&e));
+                }
+                return Err(1);
+            }
+        }
+        let missing = layout::missing_subs();
+        if !missing.is_empty() {
             if id == 0 {
-                for d in diags {
-                    eprint!("{}", d.render(path, src));
+                for (l, f) in missing {
+                    log::error(&format!("[config] missing .to(...) for {f}() in pipeline '{l}'"));
                 }
             }
-            return 1;
+            return Err(1);
         }
-        Err(RunError::Uncaught(e)) => {
-            if id == 0 {
-                log::error(&engine::describe_exception(&e));
-            }
-            return 1;
-        }
-    }
-    let missing = layout::missing_subs();
-    if !missing.is_empty() {
-        if id == 0 {
-            for (l, f) in missing {
-                log::error(&format!("[config] missing .to(...) for {f}() in pipeline '{l}'"));
+        if id == 0 && !worker.no_graph {
+            for l in layout::all_layouts() {
+                if l.filters.borrow().is_empty() && l.name.borrow().starts_with('(') {
+                    continue;
+                }
+                for line in l.graph() {
+                    log::info(&format!("[config] {line}"));
+                }
             }
         }
-        return 1;
-    }
-    if id == 0 && !worker.no_graph {
-        for l in layout::all_layouts() {
-            if l.filters.borrow().is_empty() && l.name.borrow().starts_with('(') {
-                continue;
-            }
-            for line in l.graph() {
-                log::info(&format!("[config] {line}"));
-            }
-        }
-    }
-    log::debug(&format!("[thread] Thread {id} started"));
-    net::run(net::WorkerOptions { reuse_port: worker.reuse_port || threads > 1, thread_id: id })
+        log::debug(&format!("[thread] Thread {id} started"));
+        Ok(())
+    };
+    net::run(net::WorkerOptions { reuse_port: worker.reuse_port || threads > 1, thread_id: id }, setup)
 }
 
 fn check(files: &[String]) -> ExitCode {

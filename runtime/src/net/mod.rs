@@ -151,8 +151,9 @@ fn listener_count() -> usize {
 }
 
 /// Runs the worker's event loop until there is nothing left to do or a signal stops it.
-/// Returns the process exit code.
-pub fn run(options: WorkerOptions) -> i32 {
+/// `setup` runs first, inside the loop (it loads the script, so top-level code may start timers
+/// and pipelines); an `Err` is the exit code to stop with. Returns the process exit code.
+pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i32 {
     OPTIONS.with(|o| *o.borrow_mut() = options);
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -163,6 +164,9 @@ pub fn run(options: WorkerOptions) -> i32 {
     };
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
+        if let Err(code) = setup() {
+            return code;
+        }
         let (listeners, tasks) = WORKER.with(|w| {
             let mut w = w.borrow_mut();
             w.started = true;
@@ -357,4 +361,21 @@ pub fn signal_number(name: &str) -> Option<i32> {
         "WINCH" => libc::SIGWINCH,
         _ => return None,
     })
+}
+
+/// Calls `f` after `delay` on this worker (keeping it alive meanwhile); abort with the handle.
+pub fn timer(delay: Duration, f: Box<dyn FnOnce()>) -> tokio::task::AbortHandle {
+    let guard = active();
+    tokio::task::spawn_local(async move {
+        let _g = guard;
+        tokio::time::sleep(delay).await;
+        f();
+        crate::realm::run_microtasks();
+    })
+    .abort_handle()
+}
+
+/// True when called inside a worker's event loop (timers and sockets can be used).
+pub fn in_event_loop() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
 }

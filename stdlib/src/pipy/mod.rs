@@ -5,6 +5,7 @@
 pub mod builder;
 pub mod data;
 pub mod message;
+pub mod timeout;
 
 use crate::util::{self, arg};
 use builder::{Template, layout_from, new_builder};
@@ -141,6 +142,7 @@ pub fn install() {
     let data_proto = data::install();
     message::install(data_proto);
     builder::install();
+    timeout::install();
 
     let tproto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
     tproto.mark_prototype();
