@@ -9,6 +9,7 @@ pub mod abi;
 pub mod calls;
 pub mod error;
 pub mod function;
+pub mod http;
 pub mod ic;
 pub mod number;
 pub mod object;
