@@ -7,6 +7,10 @@
 //!
 //! Size accounting follows Pipy (`MessageTail`): `head_size` is the head's bytes including the
 //! final CRLF; `body_size` is the body's bytes on the wire, chunk framing and trailers included.
+//!
+//! Decoded heads keep *every* header, `connection` included. Pipy's decoder leaves
+//! `connection` out of the `headers` object it builds (its encoder then writes `keep-alive`
+//! unless the request was final), so the JS layer should skip it when building that object.
 
 use std::collections::VecDeque;
 

@@ -26,14 +26,18 @@ pub struct EncodeOutcome {
     pub tunnel: Option<TunnelKind>,
 }
 
-/// The message being encoded.
+/// The message being encoded. Everything of the head but the length and connection lines is
+/// rendered when the message starts, so the caller's head is not kept.
 #[derive(Debug)]
 struct Msg {
-    start_line: String,
-    headers: Vec<Header>,
+    /// Start line and the kept header lines, CRLF-terminated.
+    prefix: String,
+    /// The head's `connection` value (the last one), written as the connection line.
+    connection: Option<String>,
     is_response: bool,
     method: String,
-    /// 1xx/204 responses and accepted tunnels carry no length header.
+    /// No length header: 1xx/204 responses, accepted tunnels, and HEAD exchanges whose head
+    /// already gives a content-length.
     no_length: bool,
     /// 1xx/204/304 responses, and HEAD exchanges, carry no body bytes.
     no_body: bool,
@@ -49,37 +53,55 @@ struct Msg {
 }
 
 impl Msg {
-    fn is_head_method(&self) -> bool {
-        self.method == "HEAD"
-    }
-
-    /// Builds the head bytes (steps 1–4 of the module doc).
-    fn head_bytes(&self) -> Bytes {
-        let mut s = String::with_capacity(128);
-        s.push_str(&self.start_line);
-        s.push_str("\r\n");
-        let mut no_length = self.no_length;
-        let mut connection: Option<&str> = None;
-        for h in &self.headers {
+    /// Renders steps 1 and 2 of the module doc.
+    fn new(start_line: &str, headers: &[Header], method: String, is_response: bool) -> Self {
+        let is_head = method == "HEAD";
+        let mut prefix = String::with_capacity(64 + headers.len() * 32);
+        prefix.push_str(start_line);
+        prefix.push_str("\r\n");
+        let mut no_length = false;
+        let mut connection = None;
+        for h in headers {
             if h.is("keep-alive") || h.is("transfer-encoding") {
                 continue;
             }
             if h.is("content-length") {
                 // In a HEAD exchange the given length describes the body that is not sent.
-                if !self.is_head_method() {
+                if !is_head {
                     continue;
                 }
                 no_length = true;
             } else if h.is("connection") {
-                connection = Some(&h.value);
+                connection = Some(h.value.clone());
                 continue;
             }
-            s.push_str(&h.name);
-            s.push_str(": ");
-            s.push_str(&h.value);
-            s.push_str("\r\n");
+            prefix.push_str(&h.name);
+            prefix.push_str(": ");
+            prefix.push_str(&h.value);
+            prefix.push_str("\r\n");
         }
-        if !no_length {
+        Msg {
+            prefix,
+            connection,
+            is_response,
+            no_body: is_head,
+            method,
+            no_length,
+            is_final: false,
+            close_after: false,
+            tunnel: None,
+            content_length: 0,
+            buffer: Vec::new(),
+            buffered: 0,
+            chunked: false,
+        }
+    }
+
+    /// The whole head: the prefix, then steps 3 and 4 of the module doc.
+    fn head_bytes(&self) -> Bytes {
+        let mut s = String::with_capacity(self.prefix.len() + 64);
+        s.push_str(&self.prefix);
+        if !self.no_length {
             if self.chunked {
                 s.push_str("transfer-encoding: chunked\r\n");
             } else if self.content_length > 0
@@ -91,7 +113,7 @@ impl Msg {
                 s.push_str("\r\n");
             }
         }
-        match (self.is_final, connection) {
+        match (self.is_final, &self.connection) {
             (true, _) => s.push_str("connection: close\r\n"),
             (false, Some(v)) => {
                 s.push_str("connection: ");
@@ -201,21 +223,13 @@ impl ResponseEncoder {
         // says close must close too (RFC 9112 §9.6), though the header is written as given.
         let own_close =
             head.headers.iter().rev().find(|h| h.is("connection")).is_some_and(|h| has_token(&h.value, "close"));
-        self.core.msg = Some(Msg {
-            start_line: format!("{protocol} {status} {text}"),
-            headers: head.headers.clone(),
-            is_response: true,
-            no_length: status < 200 || status == 204 || tunnel.is_some(),
-            no_body: method == "HEAD" || status < 200 || status == 204 || status == 304,
-            is_final,
-            close_after: is_final || own_close,
-            tunnel,
-            method,
-            content_length: 0,
-            buffer: Vec::new(),
-            buffered: 0,
-            chunked: false,
-        });
+        let mut msg = Msg::new(&format!("{protocol} {status} {text}"), &head.headers, method, true);
+        msg.no_length |= status < 200 || status == 204 || tunnel.is_some();
+        msg.no_body |= status < 200 || status == 204 || status == 304;
+        msg.is_final = is_final;
+        msg.close_after = is_final || own_close;
+        msg.tunnel = tunnel;
+        self.core.msg = Some(msg);
     }
 
     /// Adds body bytes (written at once in chunked or tunnel mode, else buffered).
@@ -266,24 +280,9 @@ impl RequestEncoder {
         let path = if head.path.is_empty() { "/" } else { &head.path };
         let protocol = if head.protocol.is_empty() { "HTTP/1.1" } else { &head.protocol };
         let info = RequestInfo { method: method.clone(), is_final: head.is_final(), tunnel: head.tunnel_kind() };
-        self.core.msg = Some(Msg {
-            start_line: format!("{method} {path} {protocol}"),
-            headers: head.headers.clone(),
-            is_response: false,
-            no_length: false,
-            // A HEAD request has no body either; its bytes are only counted.
-            no_body: method == "HEAD",
-            // Pipy's request encoder never writes `connection: close` by itself: the head's
-            // own connection header, or keep-alive.
-            is_final: false,
-            close_after: false,
-            tunnel: None,
-            method,
-            content_length: 0,
-            buffer: Vec::new(),
-            buffered: 0,
-            chunked: false,
-        });
+        // Pipy's request encoder never writes `connection: close` by itself: the head's own
+        // connection header, or keep-alive. A HEAD request's body bytes are only counted.
+        self.core.msg = Some(Msg::new(&format!("{method} {path} {protocol}"), &head.headers, method, false));
         Some(info)
     }
 

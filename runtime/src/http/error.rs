@@ -84,6 +84,15 @@ impl DecodeError {
     pub fn status_text(&self) -> &'static str {
         crate::http::status::default_reason(self.status())
     }
+
+    /// A head to answer the error with (encode it with an empty body).
+    pub fn response_head(&self) -> crate::http::ResponseHead {
+        crate::http::ResponseHead {
+            status: self.status(),
+            status_text: self.status_text().to_string(),
+            ..Default::default()
+        }
+    }
 }
 
 impl fmt::Display for DecodeError {

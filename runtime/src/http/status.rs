@@ -94,6 +94,13 @@ pub fn error_to_status(code: &str) -> (u16, &'static str) {
     }
 }
 
+/// The head Pipy's response decoder synthesises for a `StreamEnd` error `code` that arrives
+/// before any response head: `HTTP/1.1`, the mapped status and text, no headers.
+pub fn error_response_head(code: &str) -> super::ResponseHead {
+    let (status, text) = error_to_status(code);
+    super::ResponseHead { protocol: "HTTP/1.1".to_string(), status, status_text: text.to_string(), headers: Vec::new() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +123,7 @@ mod tests {
         assert_eq!(error_to_status("IdleTimeout"), (504, "Gateway Timeout"));
         assert_eq!(error_to_status("Unauthorized"), (401, "Unauthorized"));
         assert_eq!(error_to_status("ConnectionReset"), (502, "Bad Gateway"));
+        let head = error_response_head("ConnectionRefused");
+        assert_eq!((head.status, head.status_text.as_str()), (502, "Connection Refused"));
     }
 }

@@ -217,3 +217,17 @@ fn events_outside_a_message_are_ignored() {
     e.end(&mut out);
     assert!(concat(&out).starts_with("HTTP/1.1 200 OK"));
 }
+
+#[test]
+fn synthesized_error_responses() {
+    // Tutorial 03 with nothing listening upstream.
+    let head = status::error_response_head("ConnectionRefused");
+    let (s, _) = response(&head, Some(&get_info()), &[], 0);
+    assert_eq!(s, "HTTP/1.1 502 Connection Refused\r\ncontent-length: 0\r\nconnection: keep-alive\r\n\r\n");
+    // A decode error answered to the client.
+    let mut d = RequestDecoder::new();
+    let e = d.feed(Bytes::from_static(b"GET / HTTP/3.0\r\n\r\n"), &mut Vec::new()).err();
+    let head = e.map(|e| e.response_head()).unwrap_or_default();
+    let (s, _) = response(&head, Some(&RequestInfo { is_final: true, ..get_info() }), &[], 0);
+    assert_eq!(s, "HTTP/1.1 505 HTTP Version Not Supported\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+}
