@@ -328,9 +328,13 @@ impl<S: Side> Decoder<S> {
         }
     }
 
-    /// Switches to raw pass-through: every further byte comes out as [`Event::Tunnel`].
-    pub fn set_tunnel(&mut self) {
-        self.state = State::Tunnel;
+    /// Switches to raw pass-through (Pipy's `set_tunnel`): every further byte comes out as
+    /// [`Event::Tunnel`], starting with any bytes held after a tunnel request.
+    pub fn set_tunnel(&mut self, out: &mut Vec<Event<S::Head>>) {
+        if self.error.is_none() {
+            self.state = State::Tunnel;
+            out.extend(self.held.drain(..).map(Event::Tunnel));
+        }
     }
 
     pub fn is_tunnel(&self) -> bool {
@@ -506,10 +510,7 @@ impl Decoder<RequestSide> {
 
     /// The tunnel was accepted: held bytes come out as `Tunnel` events, and so will the rest.
     pub fn tunnel_accepted(&mut self, out: &mut Vec<Event<RequestHead>>) {
-        if self.error.is_none() {
-            self.state = State::Tunnel;
-            out.extend(self.held.drain(..).map(Event::Tunnel));
-        }
+        self.set_tunnel(out);
     }
 
     /// The tunnel was refused: HTTP decoding resumes, starting with the held bytes.

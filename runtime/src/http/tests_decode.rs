@@ -477,7 +477,9 @@ fn garbage_never_panics() {
         b"\r\n\r\n\n\n\r\r: \x00\xff",
     ];
     let limits = Limits { max_line_size: 64, max_head_size: 256 };
-    for round in 0..3000 {
+    // More rounds on demand: HTTP_FUZZ_ROUNDS=1000000 cargo test -p pipy-runtime garbage
+    let rounds = std::env::var("HTTP_FUZZ_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
+    for round in 0..rounds {
         let mut data: Vec<u8> = Vec::new();
         for _ in 0..1 + rng.below(4) {
             if rng.below(3) == 0 {
@@ -508,5 +510,48 @@ fn garbage_never_panics() {
         }
         let _ = req.finish(&mut a);
         let _ = res.finish(&mut b);
+        // Split invariance holds for garbage too: same events and error as in one piece.
+        let pieces = random_split(&mut rng, &data);
+        let slices: Vec<&[u8]> = pieces.iter().map(|p| p.as_ref()).collect();
+        assert_eq!(run_req(&slices), run_req(&[&data]));
+        let reqs = [RequestInfo { method: "GET".into(), is_final: false, tunnel: Some(TunnelKind::WebSocket) }];
+        assert_eq!(run_res(&reqs, &slices), run_res(&reqs, &[&data]));
     }
+}
+
+#[test]
+fn mux_session_pipelining() {
+    // A client encodes three pipelined requests and decodes the answers in order.
+    let mut enc = RequestEncoder::new(0);
+    let mut dec = ResponseDecoder::new();
+    let mut wire = Vec::new();
+    for method in ["GET", "HEAD", "GET"] {
+        let info = enc.head(&RequestHead { method: method.into(), ..Default::default() });
+        dec.push_request(info.unwrap_or_default());
+        enc.end(&mut wire);
+    }
+    assert_eq!(wire.concat(), b"GET / HTTP/1.1\r\nconnection: keep-alive\r\n\r\nHEAD / HTTP/1.1\r\nconnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\nconnection: keep-alive\r\n\r\n");
+    assert_eq!(dec.pending_requests(), 3);
+    let answers = b"HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\naHTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nc";
+    let mut ev = Vec::new();
+    for b in answers.chunks(7) {
+        assert!(dec.feed(Bytes::copy_from_slice(b), &mut ev).is_ok());
+    }
+    let ev = normalize(ev);
+    assert_eq!(ev.iter().filter(|e| matches!(e, Event::End(_))).count(), 3);
+    assert_eq!(ev[1], body("a"));
+    assert_eq!(ev.last(), Some(&end(38, 1)));
+    assert_eq!(dec.pending_requests(), 0);
+    assert!(dec.is_idle());
+}
+
+#[test]
+fn forced_tunnel_keeps_held_bytes() {
+    let mut d = RequestDecoder::new();
+    d.set_hold_tunnel(true);
+    let mut out = Vec::new();
+    assert!(d.feed(Bytes::from_static(b"CONNECT h:1 HTTP/1.1\r\n\r\nearly"), &mut out).is_ok());
+    d.set_tunnel(&mut out);
+    assert!(d.is_tunnel());
+    assert_eq!(out.last(), Some(&Event::Tunnel(Bytes::from_static(b"early"))));
 }
