@@ -30,6 +30,14 @@ pub struct Limits {
     pub max_head_size: usize,
 }
 
+impl Limits {
+    /// The limits for Pipy's `maxHeaderSize` option (a per-line limit in Pipy); the total stays
+    /// at least four lines' worth.
+    pub fn from_max_header_size(size: usize) -> Self {
+        Limits { max_line_size: size, max_head_size: Limits::default().max_head_size.max(size.saturating_mul(4)) }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits { max_line_size: 16 * 1024, max_head_size: 64 * 1024 }

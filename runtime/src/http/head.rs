@@ -5,7 +5,9 @@
 //! Pipy's `headers` (lower-cased keys) and `headerNames` (lower-case → original) objects from
 //! them, which is why [`Header::lower_name`] exists.
 
-/// One header line, exactly as received or as it is to be written.
+/// One header line, exactly as received or as it is to be written. Decoded values that are not
+/// UTF-8 (obs-text) are converted lossily; names are always ASCII tokens. Values are written
+/// as given, without checks for CR/LF, as Pipy does.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Header {
     pub name: String,
