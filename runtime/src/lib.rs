@@ -10,6 +10,7 @@ pub mod calls;
 pub mod error;
 pub mod filters;
 pub mod function;
+pub mod http;
 pub mod ic;
 pub mod log;
 pub mod net;
