@@ -9,8 +9,10 @@
 pub mod connect;
 pub mod dump;
 pub mod handle;
+pub mod http_server;
 pub mod link;
 pub mod misc;
+pub mod mux_http;
 pub mod replace;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
@@ -58,6 +60,8 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(connect::SPECS);
     v.extend(dump::SPECS);
     v.extend(handle::SPECS);
+    v.extend(http_server::SPECS);
+    v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(misc::SPECS);
     v.extend(replace::SPECS);
@@ -92,11 +96,7 @@ impl<C: 'static> FilterFactory for Factory<C> {
     }
 }
 
-pub fn factory<C: 'static>(
-    name: &'static str,
-    config: C,
-    make: MakeFilter<C>,
-) -> Rc<dyn FilterFactory> {
+pub fn factory<C: 'static>(name: &'static str, config: C, make: MakeFilter<C>) -> Rc<dyn FilterFactory> {
     Rc::new(Factory { name, config: Rc::new(config), sub: None, make })
 }
 

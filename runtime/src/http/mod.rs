@@ -14,6 +14,7 @@ pub mod encoder;
 pub mod error;
 mod framing;
 pub mod head;
+pub mod js;
 pub mod status;
 
 #[cfg(test)]
