@@ -10,8 +10,9 @@
 //!
 //! The choice holds for the rest of the stream. Until a condition holds, events are held back and
 //! the conditions are tried again on each later event (or message); a chosen entry without a
-//! sub-pipeline passes events through. When no condition is a function (and there is no default
-//! builder), the choice is made once at configuration time, as the original's "static branch".
+//! sub-pipeline passes events through. When no condition of `branch` is a function, the choice is
+//! made once at configuration time (the original's "static branch"); the chosen sub-pipeline is
+//! then linked rather than inlined.
 
 use super::{BuildCx, FilterSpec};
 use crate::pipeline::data::Data;

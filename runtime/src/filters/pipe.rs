@@ -97,7 +97,8 @@ fn is_builder(v: &Value) -> bool {
 fn build_pipe(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     let t = arg(args, 0);
     let a1 = arg(args, 1);
-    let (map_v, init_args) = if a1.is_callable() || is_array(&a1) { (Value::Undefined, a1) } else { (a1, arg(args, 2)) };
+    let (map_v, init_args) =
+        if a1.is_callable() || is_array(&a1) { (Value::Undefined, a1) } else { (a1, arg(args, 2)) };
     if !(init_args.is_nullish() || init_args.is_callable() || is_array(&init_args)) {
         return Err(error::type_error("pipe(): initArgs must be an array or a function"));
     }
@@ -111,7 +112,9 @@ fn build_pipe(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory
                 let l = layout::template_layout(&v)
                     .map(Ok)
                     .or_else(|| v.is_callable().then(|| (cx.make_sub)(&v)))
-                    .unwrap_or_else(|| Err(error::type_error(&format!("pipe(): map entry '{name}' is not a pipeline"))))?;
+                    .unwrap_or_else(|| {
+                        Err(error::type_error(&format!("pipe(): map entry '{name}' is not a pipeline")))
+                    })?;
                 map.insert(name, l);
             }
         }
@@ -148,7 +151,8 @@ fn static_layout(module: &Rc<str>, map: &HashMap<String, Rc<Layout>>, v: &Value)
     if let Some(l) = map.get(&name) {
         return Ok(l.clone());
     }
-    layout::find_named(module, &name).ok_or_else(|| error::reference_error(&format!("pipe(): pipeline '{name}' not found")))
+    layout::find_named(module, &name)
+        .ok_or_else(|| error::reference_error(&format!("pipe(): pipeline '{name}' not found")))
 }
 
 /// `onStart` arguments from an init-args value: an array spreads, nothing gives none.

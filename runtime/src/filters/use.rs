@@ -115,14 +115,7 @@ fn build(_cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         };
         (vec![load(&path.to_rust_string())?], string_arg(&arg(args, 1), "the pipeline name")?, None, None)
     };
-    Ok(Rc::new(UseFactory(Rc::new(Config {
-        modules,
-        name,
-        name_down,
-        turn_down,
-        multiple,
-        stages: OnceCell::new(),
-    }))))
+    Ok(Rc::new(UseFactory(Rc::new(Config { modules, name, name_down, turn_down, multiple, stages: OnceCell::new() }))))
 }
 
 /// Where events entering a stage go, decided by the first of them.
