@@ -6,14 +6,23 @@
 //! Constant arguments are evaluated once, at build time; function arguments are kept and called
 //! per stream, as the original does.
 
+pub mod branch;
+pub mod chain;
 pub mod connect;
 pub mod dump;
+pub mod fork;
 pub mod handle;
 pub mod http_server;
 pub mod link;
+pub mod r#loop;
 pub mod misc;
 pub mod mux_http;
+pub mod pipe;
+pub mod repeat;
 pub mod replace;
+pub mod replay;
+pub mod r#use;
+pub mod wait;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
@@ -57,14 +66,23 @@ impl BuildCx<'_> {
 /// Every filter this runtime implements.
 pub fn all() -> Vec<&'static FilterSpec> {
     let mut v: Vec<&'static FilterSpec> = Vec::new();
+    v.extend(branch::SPECS);
+    v.extend(chain::SPECS);
     v.extend(connect::SPECS);
     v.extend(dump::SPECS);
+    v.extend(fork::SPECS);
     v.extend(handle::SPECS);
     v.extend(http_server::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
+    v.extend(r#loop::SPECS);
     v.extend(misc::SPECS);
+    v.extend(pipe::SPECS);
+    v.extend(repeat::SPECS);
     v.extend(replace::SPECS);
+    v.extend(replay::SPECS);
+    v.extend(r#use::SPECS);
+    v.extend(wait::SPECS);
     v.sort_by_key(|s| s.name);
     v
 }

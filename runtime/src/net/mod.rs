@@ -127,6 +127,24 @@ pub fn options() -> WorkerOptions {
     OPTIONS.with(|o| o.borrow().clone())
 }
 
+type Deferred = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+thread_local! {
+    /// Tasks spawned before the event loop started (timers set by a script's top level).
+    static DEFERRED: RefCell<Vec<Deferred>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spawns a task on this worker's `LocalSet`, or, before the event loop runs (a script's top
+/// level), when it starts. Returns the task's abort handle when it could be spawned now.
+pub fn spawn_local(f: impl std::future::Future<Output = ()> + 'static) -> Option<tokio::task::AbortHandle> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        Some(tokio::task::spawn_local(f).abort_handle())
+    } else {
+        DEFERRED.with(|d| d.borrow_mut().push(Box::pin(f)));
+        None
+    }
+}
+
 /// Counts a piece of work that keeps the worker alive until the guard drops.
 pub fn active() -> ActiveGuard {
     ACTIVE.with(|a| a.set(a.get() + 1));
@@ -183,6 +201,9 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
         }
         for t in tasks {
             start_task(t);
+        }
+        for f in DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut())) {
+            tokio::task::spawn_local(f);
         }
         crate::realm::run_microtasks();
         let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();

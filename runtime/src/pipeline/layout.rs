@@ -56,6 +56,35 @@ impl Layout {
     }
 }
 
+/// The host payload of a pipeline template object (`pipeline($=>$…)` in the 1.x API).
+pub struct Template(pub Rc<Layout>);
+
+/// The layout of a template object, if `v` is one.
+pub fn template_layout(v: &Value) -> Option<Rc<Layout>> {
+    match v {
+        Value::Object(o) => o.with_host(|t: &mut Template| t.0.clone()),
+        _ => None,
+    }
+}
+
+/// One link of a chain of layouts: `chain([...])` (modules' entry pipelines) and `pipe([...])`
+/// (templates). A pipeline started from a link continues with `next` on `chain()`/`pipeNext()`.
+pub struct Chain {
+    pub layout: Rc<Layout>,
+    pub next: Option<Rc<Chain>>,
+}
+
+impl Chain {
+    /// A chain through `layouts` in order (None when empty).
+    pub fn of(layouts: &[Rc<Layout>]) -> Option<Rc<Chain>> {
+        let mut next = None;
+        for l in layouts.iter().rev() {
+            next = Some(Rc::new(Chain { layout: l.clone(), next }));
+        }
+        next
+    }
+}
+
 /// What a joint filter streams into: a layout, or a name resolved when first used (a named
 /// pipeline may be defined after the filter that uses it).
 #[derive(Clone)]

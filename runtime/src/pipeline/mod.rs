@@ -82,6 +82,9 @@ pub struct Pipeline {
     running: Cell<bool>,
     output: RefCell<Output>,
     ended: Cell<bool>,
+    /// The rest of the module or pipe chain this instance continues with (`chain()`,
+    /// `pipeNext()`), and its arguments; sub-pipelines inherit it.
+    chain: RefCell<(Option<Rc<layout::Chain>>, Value)>,
 }
 
 thread_local! {
@@ -109,6 +112,7 @@ impl Pipeline {
             running: Cell::new(false),
             output: RefCell::new(output),
             ended: Cell::new(false),
+            chain: RefCell::new((None, Value::Undefined)),
         })
     }
 
@@ -149,6 +153,15 @@ impl Pipeline {
     /// True once a StreamEnd has left the last stage.
     pub fn ended(&self) -> bool {
         self.ended.get()
+    }
+
+    /// The chain this instance continues with (see `layout::Chain`) and its arguments.
+    pub fn chain(&self) -> (Option<Rc<layout::Chain>>, Value) {
+        self.chain.borrow().clone()
+    }
+
+    pub fn set_chain(&self, next: Option<Rc<layout::Chain>>, args: Value) {
+        *self.chain.borrow_mut() = (next, args);
     }
 
     pub fn set_output(&self, o: Output) {
@@ -303,11 +316,13 @@ impl<'a> Cx<'a> {
             SubContext::Clone => self.pipeline.context.fork(),
             SubContext::Given(c) => c,
         };
-        Pipeline::new(
+        let p = Pipeline::new(
             layout,
             context,
             Output::Parent { pipeline: Rc::downgrade(self.pipeline), stage: self.stage, tag },
-        )
+        );
+        *p.chain.borrow_mut() = self.pipeline.chain();
+        p
     }
 
     /// Calls a script function; an exception is logged and ends this stream (see `throw`).

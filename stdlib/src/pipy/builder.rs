@@ -20,8 +20,9 @@ pub struct Builder {
     pub current: Option<Rc<Layout>>,
 }
 
-/// A pipeline template (`pipeline($=>$…)` in the 1.x API).
-pub struct Template(pub Rc<Layout>);
+/// A pipeline template (`pipeline($=>$…)` in the 1.x API); defined by the runtime so filters
+/// can recognise templates they get at run time (`pipe(() => template)`).
+pub use pipy_runtime::pipeline::layout::Template;
 
 fn builder_proto() -> Obj {
     match realm::registered("PipelineBuilder.prototype") {
@@ -277,6 +278,12 @@ fn m_import(this: &Value, args: &[Value]) -> JsResult<Value> {
 fn m_repeat(this: &Value, args: &[Value]) -> JsResult<Value> {
     let what = arg(args, 0);
     let f = arg(args, 1);
+    // `repeat(condition).to(sub)`: the 1.x filter of that name.
+    if what.is_callable() && f.is_undefined() {
+        if let Some(spec) = filters::find("repeat") {
+            return function::call(&Value::Object(filter_method(spec)), this, args);
+        }
+    }
     if !f.is_callable() {
         return Err(error::type_error("repeat(): the second argument must be a function"));
     }
