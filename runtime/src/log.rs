@@ -112,8 +112,27 @@ pub fn describe_exception(e: &crate::Value) -> String {
 }
 
 /// Logs an exception thrown by a script callback of `what` (a filter name, `onStart()`…).
+/// The first line says what was thrown and where (`file:line:col` of the innermost frame); the
+/// rest of the stack follows on lines of its own.
 pub fn script_error(e: &crate::Value, what: &str) {
-    error(&format!("{what}: {}", describe_exception(e)));
+    let text = describe_exception(e);
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let frames: Vec<&str> = lines.map(str::trim).filter(|l| l.starts_with("at ")).collect();
+    let place = frames.first().map(|f| {
+        let f = &f[3..];
+        match (f.rfind('('), f.ends_with(')')) {
+            (Some(i), true) => f[i + 1..f.len() - 1].to_string(),
+            _ => f.to_string(),
+        }
+    });
+    match place {
+        Some(p) => error(&format!("{what}: {first} at {p}")),
+        None => error(&format!("{what}: {first}")),
+    }
+    for f in frames.iter().skip(1) {
+        error(&format!("    {f}"));
+    }
 }
 
 thread_local! {

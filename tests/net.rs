@@ -1,0 +1,200 @@
+//! The pipeline engine over real loopback sockets: listeners, `connect`, contexts, threads,
+//! signals, timers, and faults. Every test starts its own `pipy` on free ports.
+
+mod common;
+
+use common::{Server, connect, exchange, read_all, send};
+use std::io::{Read, Write};
+use std::time::Duration;
+
+#[test]
+fn tcp_proxy_through_connect_moves_bytes_both_ways() {
+    let s = Server::start(
+        "proxy",
+        "pipy()
+         .listen($PORT0).handleData(() => {})
+         .listen($PORT1).connect('127.0.0.1:$PORT0')",
+        2,
+    );
+    assert_eq!(exchange(s.port(0), b"direct"), b"direct");
+    assert_eq!(exchange(s.port(1), b"through the proxy"), b"through the proxy");
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    assert_eq!(exchange(s.port(1), &big), big);
+}
+
+#[test]
+fn refused_upstream_ends_the_stream_with_connection_refused() {
+    let dead = common::free_port();
+    let mut s = Server::start(
+        "refused",
+        &format!(
+            "pipy()
+             .listen($PORT0)
+               .connect('127.0.0.1:{dead}')
+               .handleStreamEnd(e => console.log('upstream ended:', e.error))"
+        ),
+        1,
+    );
+    assert_eq!(exchange(s.port(0), b"hello"), b"");
+    s.wait_for("upstream ended: ConnectionRefused", Duration::from_secs(5));
+}
+
+#[test]
+fn inbound_and_context_variables_are_per_connection() {
+    let s = Server::start(
+        "inbound",
+        "pipy({ _count: 0 })
+         .listen($PORT0)
+           .handleData(d => _count += d.size)
+           .replaceData()
+           .replaceStreamEnd(() => [
+             new Data(`${__inbound.remoteAddress} ${__inbound.localPort} ${_count}\\n`),
+             new StreamEnd,
+           ])",
+        1,
+    );
+    let a = String::from_utf8(exchange(s.port(0), b"12345")).expect("utf8");
+    let b = String::from_utf8(exchange(s.port(0), b"12")).expect("utf8");
+    assert_eq!(a, format!("127.0.0.1 {} 5\n", s.port(0)));
+    assert_eq!(b, format!("127.0.0.1 {} 2\n", s.port(0)));
+}
+
+#[test]
+fn fiber_variables_of_the_1x_api_are_per_stream() {
+    let s = Server::start(
+        "fiber",
+        "var $n = 100
+         pipy.listen($PORT0, $=>$
+           .handleData(d => $n += d.size)
+           .replaceData()
+           .replaceStreamEnd(() => [new Data(`${$n}`), new StreamEnd])
+         )",
+        1,
+    );
+    assert_eq!(exchange(s.port(0), b"abc"), b"103");
+    assert_eq!(exchange(s.port(0), b"abcd"), b"104");
+}
+
+#[test]
+fn a_script_error_ends_only_that_stream() {
+    let mut s = Server::start(
+        "error",
+        "pipy()
+         .listen($PORT0)
+           .handleData(d => { if (d.toString() === 'boom') throw new Error('bad input') })
+           .handleData(() => {})",
+        1,
+    );
+    assert_eq!(exchange(s.port(0), b"boom"), b"");
+    let line = s.wait_for("bad input", Duration::from_secs(5));
+    assert!(line.contains("[ERR]"), "{line}");
+    assert!(line.contains("main.js:3"), "the log names where it was thrown: {line}");
+    assert_eq!(exchange(s.port(0), b"fine"), b"fine");
+}
+
+#[test]
+fn two_threads_serve_one_port() {
+    let mut s = Server::start_with(
+        "threads",
+        "pipy.listen($PORT0, $=>$.serveHTTP(() => new Message(`thread ${pipy.thread.id}`)))",
+        1,
+        &[],
+        &["--threads", "2"],
+    );
+    // Both workers log that they listen on the port.
+    let lines = s.logged(Duration::from_millis(500));
+    let listening = lines.iter().filter(|l| l.contains(&format!("port {} ", s.port(0)))).count();
+    assert_eq!(listening, 2, "{lines:?}");
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        let r = exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        let text = String::from_utf8_lossy(&r).into_owned();
+        if let Some(t) = text.rsplit("\r\n\r\n").next() {
+            seen.insert(t.to_string());
+        }
+        if seen.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), vec!["thread 0", "thread 1"]);
+}
+
+#[test]
+fn sigint_lets_streams_in_flight_finish() {
+    let mut s = Server::start(
+        "sigint",
+        "pipy()
+         .listen($PORT0)
+           .handleData(() => new Timeout(0.5).wait())
+           .exit().onStart([new Message, new StreamEnd]).handleMessage(() => console.log('exit pipeline ran'))",
+        1,
+    );
+    let mut c = connect(s.port(0));
+    send(&mut c, b"slow");
+    std::thread::sleep(Duration::from_millis(100));
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    let code = s.signal_and_wait("INT", Duration::from_secs(5));
+    assert_eq!(read_all(&mut c), b"slow", "the stream in flight got its answer");
+    assert_eq!(code, Some(0));
+    s.wait_for("exit pipeline ran", Duration::from_secs(2));
+}
+
+#[test]
+fn interval_tasks_and_signal_tasks_run() {
+    let mut s = Server::start(
+        "tasks",
+        "var n = 0
+         pipy()
+         .listen($PORT0).dummy()
+         .task('0.1s').onStart(new Message).handleMessage(() => (n++ < 3) && console.log('tick', n))
+         .task('SIGHUP').onStart(new Message).handleMessage(() => console.log('got SIGHUP'))",
+        1,
+    );
+    s.wait_for("tick 3", Duration::from_secs(5));
+    let _ = std::process::Command::new("kill").args(["-HUP", &s.pid().to_string()]).status();
+    s.wait_for("got SIGHUP", Duration::from_secs(5));
+}
+
+#[test]
+fn udp_listener_answers_each_datagram() {
+    let port = common::free_port();
+    let script = format!(
+        "pipy().listen({port}, {{ protocol: 'udp' }}).replaceMessageBody(b => new Data(b.toString().toUpperCase()))"
+    );
+    let mut s = Server::start("udp2", &script, 0);
+    s.wait_for(&format!("UDP port {port}"), Duration::from_secs(10));
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    sock.send_to(b"hello udp", ("127.0.0.1", port)).expect("send");
+    let mut buf = [0u8; 100];
+    let (n, _) = sock.recv_from(&mut buf).expect("an answer");
+    assert_eq!(&buf[..n], b"HELLO UDP");
+}
+
+#[test]
+fn http_server_answers_and_keeps_serving_after_bad_requests() {
+    let s = Server::start(
+        "http",
+        "pipy().listen($PORT0).serveHTTP(msg => new Message(`${msg.head.method} ${msg.head.path} ${msg.body.size}`))",
+        1,
+    );
+    let ok = exchange(s.port(0), b"POST /a HTTP/1.1\r\ncontent-length: 3\r\n\r\nabc");
+    assert_eq!(
+        String::from_utf8_lossy(&ok),
+        "HTTP/1.1 200 OK\r\ncontent-length: 9\r\nconnection: keep-alive\r\n\r\nPOST /a 3"
+    );
+    let bad = exchange(s.port(0), b"GARBAGE\r\n\r\n");
+    assert!(String::from_utf8_lossy(&bad).starts_with("HTTP/1.1 400 "), "{}", String::from_utf8_lossy(&bad));
+    let smuggle =
+        exchange(s.port(0), b"POST / HTTP/1.1\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n");
+    assert!(String::from_utf8_lossy(&smuggle).starts_with("HTTP/1.1 400 "));
+    // Pipelined requests come back in order on one connection.
+    let mut c = connect(s.port(0));
+    c.write_all(b"GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\nconnection: close\r\n\r\n")
+        .expect("write");
+    let mut all = String::new();
+    let _ = c.read_to_string(&mut all);
+    let bodies: Vec<_> = all.split("\r\n\r\n").skip(1).map(|b| b.split("HTTP/1.1").next().unwrap_or("")).collect();
+    assert_eq!(bodies, vec!["GET /1 0", "GET /2 0", "GET /3 0"]);
+    assert!(all.contains("connection: close"));
+}
