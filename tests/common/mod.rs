@@ -61,10 +61,15 @@ impl Server {
     }
 
     pub fn spawn(dir: PathBuf, ports: Vec<u16>, args: &[&str]) -> Server {
+        Server::spawn_file(dir, "main.js", ports, args)
+    }
+
+    /// Starts `pipy FILE` in `dir` (which is removed when the server drops).
+    pub fn spawn_file(dir: PathBuf, file: &str, ports: Vec<u16>, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pipy"))
             .arg("--no-graph")
             .args(args)
-            .arg("main.js")
+            .arg(file)
             .current_dir(&dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -145,6 +150,56 @@ impl Drop for Server {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Copies a folder of the repository (e.g. `tests/seed`) into a fresh temporary folder.
+pub fn copy_fixture(rel: &str, name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("dir");
+        for e in std::fs::read_dir(from).expect("fixture").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                copy(&p, &to.join(e.file_name()));
+            } else {
+                std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let dst = temp_dir(name);
+    copy(&src, &dst);
+    dst
+}
+
+/// Sends one HTTP/1.1 request on a connection and reads one response: (status line, body).
+pub fn http_request(s: &mut TcpStream, method: &str, path: &str, body: &[u8]) -> (String, String) {
+    let head = format!("{method} {path} HTTP/1.1\r\nhost: localhost\r\ncontent-length: {}\r\n\r\n", body.len());
+    s.write_all(head.as_bytes()).expect("write");
+    s.write_all(body).expect("write");
+    read_response(s)
+}
+
+/// Reads one response with a content-length body.
+pub fn read_response(s: &mut TcpStream) -> (String, String) {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        match s.read(&mut byte) {
+            Ok(1) => buf.push(byte[0]),
+            _ => break,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let status = head.lines().next().unwrap_or("").to_string();
+    let len = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    let _ = s.read_exact(&mut body);
+    (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// Connects, sends `input`, half-closes, and reads until the server closes (or 10 s pass).

@@ -211,7 +211,9 @@ async fn serve_tcp(
         let deadline = idle.map(|d| activity.get() + d);
         tokio::select! {
             r = async {
+                // What this side reads goes upstream or straight back downstream: wait for both.
                 flow.writable(true).await;
+                flow.writable(false).await;
                 if buf.capacity() - buf.len() < 4096 {
                     buf.reserve(16 * 1024);
                 }

@@ -233,4 +233,31 @@ pub fn install() {
     pipy.define_value("version", Value::str(env!("CARGO_PKG_VERSION")), pipy_runtime::attr::DEFAULT);
     pipy.define_value("pid", Value::num(f64::from(std::process::id())), pipy_runtime::attr::DEFAULT);
     util::global("pipy", Value::Object(pipy));
+    install_json_data();
+}
+
+/// `JSON.decode(data, reviver?)` and `JSON.encode(value, replacer?, space?)`: JSON to and from
+/// Data (UTF-8 bytes) rather than strings.
+fn install_json_data() {
+    let json = ops::get_str(&Value::Object(realm::intrinsics().global.clone()), "JSON");
+    let Ok(Value::Object(json)) = json else { return };
+    util::method(&json, "decode", 2, |_, args| {
+        let text = match event::as_data(&arg(args, 0)) {
+            Some(d) => Value::string(d.to_string_lossy()),
+            None => return Err(error::type_error("JSON.decode(): the argument must be Data")),
+        };
+        let parse = ops::get_str(&Value::Object(realm::intrinsics().global.clone()), "JSON")
+            .and_then(|j| ops::get_str(&j, "parse"))?;
+        let mut call_args = vec![text];
+        call_args.extend(args.get(1).cloned());
+        function::call(&parse, &Value::Undefined, &call_args)
+    });
+    util::method(&json, "encode", 3, |_, args| {
+        let stringify = ops::get_str(&Value::Object(realm::intrinsics().global.clone()), "JSON")
+            .and_then(|j| ops::get_str(&j, "stringify"))?;
+        match function::call(&stringify, &Value::Undefined, args)? {
+            Value::String(s) => Ok(event::data_value(s.to_rust_string().as_bytes().into())),
+            _ => Ok(event::data_value(Default::default())),
+        }
+    });
 }
