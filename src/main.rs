@@ -141,6 +141,22 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
     engine::set_codebase_root(&root);
     pipy_stdlib::pipy::set_argv(args.to_vec());
     pipy_stdlib::pipy::set_thread(id, threads);
+    let reload_path = path.to_string();
+    net::set_reloader(std::rc::Rc::new(move || {
+        let src = std::fs::read_to_string(&reload_path).map_err(|e| format!("cannot read {reload_path}: {e}"))?;
+        engine::clear_module_caches();
+        match engine::run(&reload_path, &src, engine::options(false)) {
+            Ok(_) => {}
+            Err(RunError::Compile(diags)) => {
+                return Err(diags.iter().map(|d| d.render(&reload_path, &src)).collect::<String>());
+            }
+            Err(RunError::Uncaught(e)) => return Err(engine::describe_exception(&e)),
+        }
+        match layout::missing_subs().first() {
+            Some((l, f)) => Err(format!("missing .to(...) for {f}() in pipeline '{l}'")),
+            None => Ok(()),
+        }
+    }));
     let setup = || -> Result<(), i32> {
         match engine::run(path, src, engine::options(false)) {
             Ok(_) => {}

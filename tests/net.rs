@@ -198,3 +198,18 @@ fn http_server_answers_and_keeps_serving_after_bad_requests() {
     assert_eq!(bodies, vec!["GET /1 0", "GET /2 0", "GET /3 0"]);
     assert!(all.contains("connection: close"));
 }
+
+#[test]
+fn sighup_reloads_the_script_and_keeps_accepted_connections() {
+    let mut s = Server::start("reload", "pipy().listen($PORT0).serveHTTP(new Message('v1'))", 1);
+    let mut old = connect(s.port(0));
+    assert_eq!(common::http_request(&mut old, "GET", "/", b"").1, "v1");
+    let script = std::fs::read_to_string(s.dir.join("main.js")).expect("script");
+    std::fs::write(s.dir.join("main.js"), script.replace("v1", "v2")).expect("rewrite");
+    let _ = std::process::Command::new("kill").args(["-HUP", &s.pid().to_string()]).status();
+    s.wait_for("Reloaded", Duration::from_secs(5));
+    let mut new = connect(s.port(0));
+    assert_eq!(common::http_request(&mut new, "GET", "/", b"").1, "v2");
+    // The connection accepted before the reload is still served, by the layout it started with.
+    assert_eq!(common::http_request(&mut old, "GET", "/", b"").1, "v1");
+}

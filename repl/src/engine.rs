@@ -70,6 +70,13 @@ thread_local! {
     static CODEBASE_ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Forgets loaded modules and scripts so the next load reads them from disk again (a reload).
+pub fn clear_module_caches() {
+    MODULES.with(|m| m.borrow_mut().clear());
+    SCRIPTS.with(|m| m.borrow_mut().clear());
+    pipy_runtime::pipeline::layout::forget_all();
+}
+
 /// Sets the folder `/…` imports are resolved against (the main script's folder).
 pub fn set_codebase_root(root: &Path) {
     pipy_stdlib::pipy::set_codebase_root(root);

@@ -86,7 +86,13 @@ pub struct WorkerOptions {
     pub thread_id: usize,
 }
 
+/// Reloads the scripts (installed by the binary): runs them again in this worker.
+pub type Reloader = Rc<dyn Fn() -> Result<(), String>>;
+
 thread_local! {
+    static RELOADER: RefCell<Option<Reloader>> = const { RefCell::new(None) };
+    /// Listener addresses (re)declared since the last reload began.
+    static TOUCHED: RefCell<Vec<SocketAddr>> = const { RefCell::new(Vec::new()) };
     static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
     static OPTIONS: RefCell<WorkerOptions> = RefCell::new(WorkerOptions::default());
     /// Things that keep the worker running: connections, outbound sockets, pending timers.
@@ -106,6 +112,10 @@ pub fn add_listener(spec: ListenSpec) {
 }
 
 pub fn add_task(spec: TaskSpec) {
+    // A reload keeps the tasks already running rather than starting them twice.
+    if RELOADING.with(|r| r.get()) {
+        return;
+    }
     let started = WORKER.with(|w| w.borrow().started);
     if started {
         start_task(spec);
@@ -116,6 +126,50 @@ pub fn add_task(spec: TaskSpec) {
 
 pub fn add_exit(layout: Rc<Layout>) {
     WORKER.with(|w| w.borrow_mut().exits.push(layout));
+}
+
+pub fn set_reloader(r: Reloader) {
+    RELOADER.with(|s| *s.borrow_mut() = Some(r));
+}
+
+/// SIGHUP: run the scripts again. Connections already accepted keep their pipelines; listeners
+/// the new scripts declare get the new layouts; listeners they no longer declare close.
+fn reload() {
+    let Some(r) = RELOADER.with(|s| s.borrow().clone()) else { return };
+    TOUCHED.with(|t| t.borrow_mut().clear());
+    log::info("Reloading the scripts (SIGHUP)...");
+    RELOADING.with(|r| r.set(true));
+    WORKER.with(|w| w.borrow_mut().exits.clear());
+    let result = r();
+    RELOADING.with(|r| r.set(false));
+    match result {
+        Ok(()) => {
+            let touched = TOUCHED.with(|t| t.borrow().clone());
+            let gone: Vec<_> = WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                let (keep, gone): (Vec<_>, Vec<_>) =
+                    std::mem::take(&mut w.running).into_iter().partition(|r| touched.contains(&r.0));
+                w.running = keep;
+                gone
+            });
+            for (addr, abort, _) in gone {
+                abort.abort();
+                log::info(&format!("[listener] Stopped listening on port {} at {}", addr.port(), addr.ip()));
+            }
+            log::info("Reloaded");
+        }
+        Err(e) => log::error(&format!("Reload failed, keeping the running scripts: {e}")),
+    }
+}
+
+/// True if a `task('SIGHUP')` pipeline takes the signal over.
+fn sighup_taken() -> bool {
+    SIGHUP_TASK.with(|s| s.get())
+}
+
+thread_local! {
+    static SIGHUP_TASK: Cell<bool> = const { Cell::new(false) };
+    static RELOADING: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn reset() {
@@ -208,6 +262,11 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
         crate::realm::run_microtasks();
         let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
         let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut sighup = if sighup_taken() {
+            None
+        } else {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok()
+        };
         let wake = WAKE.with(|w| w.clone());
         loop {
             if ACTIVE.with(|a| a.get()) == 0 && listener_count() == 0 {
@@ -221,6 +280,9 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
                 _ = async { match &mut sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     log::info("Received SIGTERM, shutting down...");
                     return shutdown(&mut sigint).await;
+                }
+                _ = async { match &mut sighup { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+                    reload();
                 }
                 _ = wake.notified() => {}
             }
@@ -277,6 +339,7 @@ async fn run_exits() {
 }
 
 fn start_listener(spec: ListenSpec) -> bool {
+    TOUCHED.with(|t| t.borrow_mut().push(spec.addr));
     // Listening again on a running port swaps its layout for new connections.
     let existing = WORKER.with(|w| w.borrow().running.iter().find(|r| r.0 == spec.addr).map(|r| r.2.clone()));
     if let Some(slot) = existing {
@@ -353,6 +416,9 @@ fn start_task(spec: TaskSpec) {
             });
         }
         TaskKind::Signal(sig) => {
+            if sig == libc::SIGHUP {
+                SIGHUP_TASK.with(|s| s.set(true));
+            }
             let layout = spec.layout;
             let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(sig)) else {
                 log::error(&format!("cannot wait for signal {sig}"));
