@@ -24,6 +24,44 @@ struct Cli {
     args: Vec<String>,
     #[command(flatten)]
     worker: WorkerArgs,
+    /// List every filter: name, parameters and what it does.
+    #[arg(long)]
+    list_filters: bool,
+    /// Describe one filter (or all of them).
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "")]
+    help_filters: Option<String>,
+}
+
+/// `--list-filters` and `--help-filters`, printed from the runtime's one filter registry.
+fn print_filters(only: Option<&str>) -> ExitCode {
+    let all = pipy_runtime::filters::all();
+    match only {
+        None => {
+            let width = all.iter().map(|s| s.name.len() + s.params.len()).max().unwrap_or(0);
+            for s in &all {
+                let sig = format!("{}{}", s.name, s.params);
+                let joint = if s.joint { " [.to(...)]" } else { "" };
+                println!("{sig:width$}  {}{joint}", s.help);
+            }
+            ExitCode::SUCCESS
+        }
+        Some(name) => {
+            let list: Vec<_> = all.iter().filter(|s| name.is_empty() || s.name == name).collect();
+            if list.is_empty() {
+                eprintln!("error: no filter named '{name}' (see pipy --list-filters)");
+                return ExitCode::from(2);
+            }
+            for s in list {
+                println!("{}{}", s.name, s.params);
+                println!("    {}", s.help);
+                if s.joint {
+                    println!("    Takes a sub-pipeline: .{}(...).to(name | $=>$...)", s.name);
+                }
+                println!();
+            }
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 #[derive(clap::Args, Clone)]
@@ -223,6 +261,12 @@ fn check(files: &[String]) -> ExitCode {
 
 fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
+    if cli.list_filters {
+        return Ok(print_filters(None));
+    }
+    if let Some(name) = &cli.help_filters {
+        return Ok(print_filters(Some(name)));
+    }
     if let Some(l) = cli.worker.log_level {
         pipy_runtime::log::set_level(l);
     }
