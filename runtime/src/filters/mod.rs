@@ -7,11 +7,15 @@
 //! per stream, as the original does.
 
 pub mod connect;
+pub mod demux;
 pub mod dump;
 pub mod handle;
 pub mod link;
 pub mod misc;
+pub mod mux;
+pub mod mux_session;
 pub mod replace;
+pub mod task;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
@@ -56,10 +60,12 @@ impl BuildCx<'_> {
 pub fn all() -> Vec<&'static FilterSpec> {
     let mut v: Vec<&'static FilterSpec> = Vec::new();
     v.extend(connect::SPECS);
+    v.extend(demux::SPECS);
     v.extend(dump::SPECS);
     v.extend(handle::SPECS);
     v.extend(link::SPECS);
     v.extend(misc::SPECS);
+    v.extend(mux::SPECS);
     v.extend(replace::SPECS);
     v.sort_by_key(|s| s.name);
     v
