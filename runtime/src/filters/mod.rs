@@ -7,15 +7,22 @@
 //! per stream, as the original does.
 
 pub mod connect;
-pub mod demux;
 pub mod dump;
 pub mod handle;
 pub mod link;
 pub mod misc;
+pub mod replace;
+pub mod deframe;
+pub mod demux;
+pub mod detect_protocol;
+pub mod insert;
 pub mod mux;
 pub mod mux_session;
-pub mod replace;
+pub mod pack;
+pub mod read;
+pub mod split;
 pub mod task;
+pub mod tee;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
@@ -60,13 +67,20 @@ impl BuildCx<'_> {
 pub fn all() -> Vec<&'static FilterSpec> {
     let mut v: Vec<&'static FilterSpec> = Vec::new();
     v.extend(connect::SPECS);
-    v.extend(demux::SPECS);
     v.extend(dump::SPECS);
     v.extend(handle::SPECS);
     v.extend(link::SPECS);
     v.extend(misc::SPECS);
-    v.extend(mux::SPECS);
     v.extend(replace::SPECS);
+    v.extend(deframe::SPECS);
+    v.extend(demux::SPECS);
+    v.extend(detect_protocol::SPECS);
+    v.extend(insert::SPECS);
+    v.extend(mux::SPECS);
+    v.extend(pack::SPECS);
+    v.extend(read::SPECS);
+    v.extend(split::SPECS);
+    v.extend(tee::SPECS);
     v.sort_by_key(|s| s.name);
     v
 }
