@@ -23,6 +23,8 @@ pub mod read;
 pub mod split;
 pub mod task;
 pub mod tee;
+pub mod exec;
+pub mod throttle;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
@@ -81,6 +83,8 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(read::SPECS);
     v.extend(split::SPECS);
     v.extend(tee::SPECS);
+    v.extend(exec::SPECS);
+    v.extend(throttle::SPECS);
     v.sort_by_key(|s| s.name);
     v
 }
