@@ -21,13 +21,7 @@ pub static SPECS: &[FilterSpec] = &[
         joint: true,
         build: build_demux,
     },
-    FilterSpec {
-        name: "demuxQueue",
-        params: "(options?)",
-        help: "Same as demux()",
-        joint: true,
-        build: build_queue,
-    },
+    FilterSpec { name: "demuxQueue", params: "(options?)", help: "Same as demux()", joint: true, build: build_queue },
 ];
 
 struct Config {
@@ -54,7 +48,12 @@ fn build(cx: &BuildCx<'_>, args: &[Value], name: &'static str) -> JsResult<Rc<dy
         Value::Undefined | Value::Null => Value::from(1),
         v if v.is_callable() => v,
         v @ Value::Number(_) => v,
-        v => return Err(error::type_error(&format!("{name}(): outputCount must be a number or a function, got {}", ops::describe(&v)))),
+        v => {
+            return Err(error::type_error(&format!(
+                "{name}(): outputCount must be a number or a function, got {}",
+                ops::describe(&v)
+            )));
+        }
     };
     Ok(joint_factory(name, Config { output_count }, slot, |c, s| {
         Box::new(Demux {

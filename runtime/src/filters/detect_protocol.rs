@@ -33,11 +33,19 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     check_options("detectProtocol", &options, &["timeout"])?;
     let timeout = parse_duration(&option(&options, "timeout")?)?.filter(|t| *t > 0.0);
     Ok(factory("detectProtocol", Config { callback, timeout }, |c, _| {
-        Box::new(Detect { cfg: c.clone(), http: Some(Http::default()), http2: Some(0), tls: Some(Vec::new()), done: false, timer: None })
+        Box::new(Detect {
+            cfg: c.clone(),
+            http: Some(Http::default()),
+            http2: Some(0),
+            tls: Some(Vec::new()),
+            done: false,
+            timer: None,
+        })
     }))
 }
 
-const METHODS: &[&[u8]] = &[b"GET ", b"HEAD ", b"POST ", b"PUT ", b"PATCH ", b"DELETE ", b"CONNECT ", b"OPTIONS ", b"TRACE "];
+const METHODS: &[&[u8]] =
+    &[b"GET ", b"HEAD ", b"POST ", b"PUT ", b"PATCH ", b"DELETE ", b"CONNECT ", b"OPTIONS ", b"TRACE "];
 const VERSIONS: &[&[u8]] = &[b"HTTP/1.0\r\n", b"HTTP/1.1\r\n"];
 const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 

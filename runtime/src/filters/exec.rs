@@ -53,7 +53,13 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         on_exit: option(&options, "onExit")?,
     };
     Ok(factory("exec", cfg, |c, _| {
-        Box::new(Exec { cfg: c.clone(), started: false, stdin: None, tasks: Vec::new(), exit: Rc::new(RefCell::new(None)) })
+        Box::new(Exec {
+            cfg: c.clone(),
+            started: false,
+            stdin: None,
+            tasks: Vec::new(),
+            exit: Rc::new(RefCell::new(None)),
+        })
     }))
 }
 

@@ -21,9 +21,8 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
 fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     let v = arg(args, 0);
     if !v.is_callable() {
-        event::events_of(&v).map_err(|_| {
-            error::type_error("insert(): expects an event, a Message, an array of them or a function")
-        })?;
+        event::events_of(&v)
+            .map_err(|_| error::type_error("insert(): expects an event, a Message, an array of them or a function"))?;
     }
     Ok(factory("insert", v, |c, _| Box::new(Insert { events: c.clone(), inserted: false, waiting: None })))
 }

@@ -7,23 +7,23 @@
 //! per stream, as the original does.
 
 pub mod connect;
-pub mod dump;
-pub mod handle;
-pub mod link;
-pub mod misc;
-pub mod replace;
 pub mod deframe;
 pub mod demux;
 pub mod detect_protocol;
+pub mod dump;
+pub mod exec;
+pub mod handle;
 pub mod insert;
+pub mod link;
+pub mod misc;
 pub mod mux;
 pub mod mux_session;
 pub mod pack;
 pub mod read;
+pub mod replace;
 pub mod split;
 pub mod task;
 pub mod tee;
-pub mod exec;
 pub mod throttle;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};

@@ -28,7 +28,13 @@ pub static SPECS: &[FilterSpec] = &[
         joint: true,
         build: build_mux,
     },
-    FilterSpec { name: "muxQueue", params: "(sessionSelector?, options?)", help: "Same as mux()", joint: true, build: build_queue },
+    FilterSpec {
+        name: "muxQueue",
+        params: "(sessionSelector?, options?)",
+        help: "Same as mux()",
+        joint: true,
+        build: build_queue,
+    },
 ];
 
 const OPTIONS: &[&str] = &["maxIdle", "maxQueue", "maxMessages", "outputCount"];

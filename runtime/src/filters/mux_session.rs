@@ -88,7 +88,9 @@ impl SessionKey {
             SessionKey::Bool(b) => Value::Bool(*b),
             SessionKey::Number(n) => Value::Number(f64::from_bits(*n)),
             SessionKey::String(s) => Value::str(s),
-            SessionKey::Object(_, w) => w.as_ref().and_then(|w| w.upgrade()).map(|o| Value::Object(crate::Obj(o))).unwrap_or_default(),
+            SessionKey::Object(_, w) => {
+                w.as_ref().and_then(|w| w.upgrade()).map(|o| Value::Object(crate::Obj(o))).unwrap_or_default()
+            }
         }
     }
 
@@ -249,8 +251,7 @@ impl SessionMap {
                     continue;
                 }
                 let idle = st.free_since.map(|t| now.duration_since(t) >= pool.options.max_idle).unwrap_or(true);
-                let used_up =
-                    pool.options.max_messages > 0 && s.message_count.get() >= pool.options.max_messages;
+                let used_up = pool.options.max_messages > 0 && s.message_count.get() >= pool.options.max_messages;
                 if idle || used_up || key.gone() || st.pipeline.is_none() {
                     expired.push(s.clone());
                 }

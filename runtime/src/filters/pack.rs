@@ -160,10 +160,7 @@ impl Filter for Pack {
     }
 
     fn wake(&mut self, cx: &mut Cx<'_>, _: u32) {
-        if self.ends > 0
-            && self.ends == self.starts
-            && self.last_input.elapsed().as_secs_f64() >= self.cfg.timeout
-        {
+        if self.ends > 0 && self.ends == self.starts && self.last_input.elapsed().as_secs_f64() >= self.cfg.timeout {
             self.flush(cx, Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
         }
     }

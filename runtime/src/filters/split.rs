@@ -30,7 +30,9 @@ enum Sep {
 fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     let v = arg(args, 0);
     let sep = if v.is_callable() { Sep::Dynamic(v) } else { Sep::Fixed(Rc::new(Matcher::new(separator_bytes(&v)?)?)) };
-    Ok(factory("split", sep, |c, _| Box::new(Split { sep: c.clone(), matcher: None, held: Vec::new(), matched: 0, started: false })))
+    Ok(factory("split", sep, |c, _| {
+        Box::new(Split { sep: c.clone(), matcher: None, held: Vec::new(), matched: 0, started: false })
+    }))
 }
 
 fn separator_bytes(v: &Value) -> JsResult<Vec<u8>> {
