@@ -91,3 +91,52 @@ fn without_a_selector_each_client_gets_its_own_session() {
     let log = server.logged(Duration::from_millis(200));
     assert_eq!(log.iter().filter(|l| l.contains("upstream connection")).count(), 2, "{}", log.join("\n"));
 }
+
+#[test]
+fn an_idle_session_closes_after_max_idle() {
+    let script = SCRIPT.replace("SELECTOR", "() => 'k', { maxIdle: 0.2 }");
+    let mut server = Server::start("mux-idle", &script, 2);
+    let ask = |line: &str| {
+        let mut c = connect(server.port(0));
+        c.write_all(line.as_bytes()).expect("write");
+        let _ = c.shutdown(std::net::Shutdown::Write);
+        lines(&read_all(&mut c))
+    };
+    assert_eq!(ask("x\n"), ["1:x"]);
+    assert_eq!(ask("y\n"), ["1:y"]);
+    std::thread::sleep(Duration::from_millis(700));
+    // The session (and its upstream connection) is gone: a new one is made.
+    assert_eq!(ask("z\n"), ["2:z"]);
+    let log = server.logged(Duration::from_millis(100));
+    assert_eq!(log.iter().filter(|l| l.contains("upstream connection")).count(), 2, "{}", log.join("\n"));
+}
+
+/// exec's child is killed when its pipeline goes away (here: the connection idles out while the
+/// child still runs); a child that reads its stdin sees the end of the client's input.
+#[test]
+fn exec_child_dies_with_its_pipeline() {
+    let script = r#"
+pipy.listen($PORT0, { idleTimeout: 0.5 }, $=>$
+  .exec('sleep 30', { onStart: pid => console.warn('child pid', pid) })
+)
+pipy.listen($PORT1, $=>$.exec('cat'))
+"#;
+    let mut server = Server::start("exec-kill", script, 2);
+    assert_eq!(common::exchange(server.port(1), b"echo me"), b"echo me");
+    let mut c = connect(server.port(0));
+    c.write_all(b"go").expect("write");
+    let line = server.wait_for("child pid", Duration::from_secs(10));
+    let pid: u32 = line.rsplit(' ').next().and_then(|p| p.trim().parse().ok()).expect("a pid");
+    let alive = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| s.split(' ').nth(2).is_some_and(|st| st != "Z"))
+            .unwrap_or(false)
+    };
+    assert!(alive(pid));
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    while alive(pid) && std::time::Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(pid), "the child {pid} outlived its pipeline");
+    drop(c);
+}

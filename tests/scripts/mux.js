@@ -42,3 +42,27 @@ pipeline($=>$
   .mux().to($=>$.replaceMessage(() => new StreamEnd('ConnectionRefused')))
   .handle(show('ended'))
 ).process([new Message('m')])
+
+// maxQueue: a session takes that many streams at once; maxMessages: that many over its life.
+var resolvers = []
+var released = false
+var limited = (name, options) => pipeline($=>$
+  .mux(() => 'k', options).to($=>$
+    .onStart(() => { println(name, 'session start'); return [] })
+    .handleMessageStart(() => released ? undefined : new Promise(r => resolvers.push(r)))
+    .replaceMessage(m => new Message(name + ':' + m.body.toString()))
+  )
+  .handle(show(name))
+)
+var t1 = limited('queue1', { maxQueue: 1 })
+t1.process(new Message('1'))
+t1.process(new Message('2'))
+var t2 = limited('unlimited', {})
+t2.process(new Message('1'))
+t2.process(new Message('2'))
+var t3 = limited('messages1', { maxMessages: 1 })
+t3.process(new Message('1'))
+t3.process(new Message('2'))
+println('sessions waiting', resolvers.length)
+released = true
+resolvers.forEach(r => r())

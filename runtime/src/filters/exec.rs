@@ -5,8 +5,9 @@
 //! StreamEnd is output — or, with `onExit(code, stderr)`, whatever that returns. Options: `env`
 //! (object or function: the whole environment of the child), `stderr: true` (standard error is
 //! output too, else it is collected for onExit), `onStart(pid)`. The process is killed when the
-//! pipeline goes away. Unlike the original, an input StreamEnd closes the child's standard input
-//! (the original kills it), so a filter program can finish its output.
+//! pipeline goes away. Unlike the original, a plain input StreamEnd closes the child's standard
+//! input (the original kills the child), so a filter program like `tr` can finish its output; a
+//! StreamEnd with an error (a reset connection, a timeout) kills it as the original does.
 
 use super::{BuildCx, FilterSpec, arg, check_options, factory, option};
 use crate::pipeline::data::Data;
@@ -57,6 +58,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
             cfg: c.clone(),
             started: false,
             stdin: None,
+            kill: None,
             tasks: Vec::new(),
             exit: Rc::new(RefCell::new(None)),
         })
@@ -105,6 +107,8 @@ struct Exec {
     /// Chunks for the child's stdin; None closes it.
     stdin: Option<mpsc::UnboundedSender<Option<Bytes>>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Kills the child (an input StreamEnd with an error).
+    kill: Option<tokio::sync::oneshot::Sender<()>>,
     /// The exit code and the collected stderr, once the child is done.
     exit: Rc<RefCell<Option<(i32, Data)>>>,
 }
@@ -195,6 +199,8 @@ impl Exec {
         let pid = child.id();
         let (tx, mut rx) = mpsc::unbounded_channel::<Option<Bytes>>();
         self.stdin = Some(tx);
+        let (kill_tx, kill_rx) = tokio::sync::oneshot::channel::<()>();
+        self.kill = Some(kill_tx);
         if let Some(mut stdin) = child.stdin.take() {
             if let Some(t) = super::task::spawn(async move {
                 while let Some(Some(b)) = rx.recv().await {
@@ -242,11 +248,21 @@ impl Exec {
                 }
                 kept
             };
-            let ((), kept) = tokio::join!(out, err);
-            let code = match child.wait().await {
-                Ok(st) => st.code().unwrap_or(-1),
-                Err(_) => -1,
+            let wait = async move {
+                let exited = tokio::select! {
+                    s = child.wait() => Some(s),
+                    _ = kill_rx => None,
+                };
+                match exited {
+                    Some(s) => s,
+                    None => {
+                        let _ = child.start_kill();
+                        child.wait().await
+                    }
+                }
             };
+            let ((), kept, status) = tokio::join!(out, err, wait);
+            let code = status.ok().and_then(|s| s.code()).unwrap_or(-1);
             *exit.borrow_mut() = Some((code, kept));
             h_exit.wake(0);
         });
@@ -273,9 +289,14 @@ impl Filter for Exec {
                     let _ = tx.send(Some(c.clone()));
                 }
             }
-            Event::StreamEnd(_) => {
+            Event::StreamEnd(err) => {
                 let _ = tx.send(None);
                 self.stdin = None;
+                if err.is_some() {
+                    if let Some(k) = self.kill.take() {
+                        let _ = k.send(());
+                    }
+                }
             }
             _ => {}
         }
