@@ -13,3 +13,7 @@ pipeline($=>$
   .detectProtocol(p => new Message('proto:' + p))
   .handle(e => println('inserted', e.type, e.type === 'Data' ? e.toString() : ''))
 ).process(new Data('GET / HTTP/1.1\r\n'))
+
+// Nothing decided within the timeout: ''.
+pipy().task().onStart(() => new Data('GE'))
+  .detectProtocol(p => { println('timeout =>', JSON.stringify(p)); return new StreamEnd }, { timeout: 0.1 })
