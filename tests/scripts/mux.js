@@ -66,3 +66,9 @@ t3.process(new Message('2'))
 println('sessions waiting', resolvers.length)
 released = true
 resolvers.forEach(r => r())
+
+// A session ending as it starts ends the stream that opened it.
+pipeline($=>$
+  .mux().to($=>$.onStart(() => new StreamEnd('ConnectionRefused')))
+  .handle(show('dead at start'))
+).process(new Message('m'))

@@ -94,6 +94,7 @@ fn build(cx: &BuildCx<'_>, args: &[Value], name: &'static str) -> JsResult<Rc<dy
             session: None,
             head: None,
             body: Data::new(),
+            done: false,
         })
     }))
 }
@@ -117,6 +118,8 @@ struct Mux {
     session: Option<Rc<Session>>,
     head: Option<Value>,
     body: Data,
+    /// This stream has output its StreamEnd: later input is ignored.
+    done: bool,
 }
 
 impl Mux {
@@ -163,16 +166,9 @@ impl Mux {
         }
         let key = self.key.clone()?;
         let map = self.cfg.map.clone();
-        let mut failed = false;
-        let s = map.alloc(&key, || {
-            let o = self.pool_options(cx);
-            failed = o.is_none();
-            o
-        })?;
-        if failed {
-            return None;
-        }
+        let s = map.alloc(&key, || self.pool_options(cx))?;
         s.attach(self.id, cx.handle());
+        self.session = Some(s.clone());
         if !s.is_open() {
             let layout = match self.slot.as_ref().map(|s| s.layout()) {
                 Some(Ok(l)) => l,
@@ -187,8 +183,15 @@ impl Mux {
             };
             let ctx = cx.context().clone();
             s.open(|sink| Pipeline::new(&layout, ctx, Output::Func(sink)));
+            if s.is_closed() {
+                // The session ended while starting: so does this stream.
+                s.detach(self.id);
+                self.session = None;
+                cx.output(s.end_event().unwrap_or_else(Event::end));
+                self.done = true;
+                return None;
+            }
         }
-        self.session = Some(s.clone());
         Some(s)
     }
 
@@ -207,6 +210,9 @@ impl Mux {
 
 impl Filter for Mux {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        if self.done {
+            return;
+        }
         if self.key.is_none() {
             let mut k = Value::Undefined;
             if let Some(f) = self.cfg.selector.clone() {
@@ -247,6 +253,7 @@ impl Filter for Mux {
             }
             Event::StreamEnd(_) => {
                 self.head = None;
+                self.done = true;
                 match self.session.clone() {
                     Some(s) => {
                         if s.end_source(self.id, e.clone()) {

@@ -161,11 +161,12 @@ impl SessionMap {
                 }
             }
         }
-        let mut pools = self.pools.borrow_mut();
-        if !pools.contains_key(key) {
+        if !self.pools.borrow().contains_key(key) {
+            // Asked without holding the map: the options may come from a script function.
             let options = options()?;
-            pools.insert(key.clone(), Pool { options, sessions: Vec::new() });
+            self.pools.borrow_mut().entry(key.clone()).or_insert(Pool { options, sessions: Vec::new() });
         }
+        let mut pools = self.pools.borrow_mut();
         let pool = pools.get_mut(key)?;
         pool.sessions.retain(|s| !s.closed.get());
         let (max_queue, max_messages) = (pool.options.max_queue, pool.options.max_messages);
@@ -184,6 +185,7 @@ impl SessionMap {
             key: key.clone(),
             options: pool.options.clone(),
             closed: Cell::new(false),
+            end: RefCell::new(None),
             message_count: Cell::new(1),
             state: RefCell::new(State::default()),
         });
@@ -298,6 +300,8 @@ pub struct Session {
     key: SessionKey,
     options: SessionOptions,
     closed: Cell<bool>,
+    /// The StreamEnd its pipeline ended with.
+    end: RefCell<Option<Event>>,
     message_count: Cell<usize>,
     state: RefCell<State>,
 }
@@ -330,6 +334,11 @@ impl Session {
 
     pub fn is_closed(&self) -> bool {
         self.closed.get()
+    }
+
+    /// The StreamEnd the session's pipeline ended with, if it did.
+    pub fn end_event(&self) -> Option<Event> {
+        self.end.borrow().clone()
     }
 
     /// Opens the session: `make` builds its pipeline with the given reply sink as (or inside) its
@@ -489,7 +498,12 @@ impl Session {
                 }
             }
         }
-        let dropped = if end { self.close() } else { None };
+        let dropped = if end {
+            *self.end.borrow_mut() = Some(e);
+            self.close()
+        } else {
+            None
+        };
         for (h, e) in out {
             h.emit(e);
         }
