@@ -133,7 +133,7 @@ impl Filter for Pack {
                 self.starts += 1;
             }
             Event::Data(d) => {
-                if self.starts > self.ends {
+                if self.starts > 0 {
                     self.body.push(&d);
                 }
             }
