@@ -8,7 +8,8 @@
 //! the stream that opened it and receives the key in its onStart. Each input message is written
 //! into the session whole (at its MessageEnd); `outputCount` (number or function of the
 //! MessageStart, default 1) reply messages are expected for it; a negative count sends nothing.
-//! Options: `maxIdle` (default 60 s), `maxQueue` (streams per session at once, default unlimited),
+//! Options: `maxIdle` (default 60 s), `maxQueue` (streams per session at once, default unlimited
+//! as in pipy before 1.5.10, which changed it to 1 for HTTP servers without pipelining),
 //! `maxMessages` (streams per session over its life); the options may be a function giving them,
 //! called when a key's pool is created. The pool itself is `mux_session`, shared with muxHTTP.
 

@@ -3,7 +3,8 @@
 //! separator itself is dropped. Input message boundaries are not kept: a MessageEnd (or the
 //! StreamEnd) closes the message being cut, so the bytes after the last separator still make a
 //! (possibly empty) message. Bytes are passed on as they arrive, except the few that might be the
-//! start of a separator.
+//! start of a separator. A StreamEnd always passes (the original drops it when no Data is being
+//! cut, which leaves the stream unended).
 
 use super::{BuildCx, FilterSpec, arg, factory};
 use crate::pipeline::data::Data;
