@@ -9,18 +9,31 @@
 pub mod branch;
 pub mod chain;
 pub mod connect;
+pub mod deframe;
+pub mod demux;
+pub mod detect_protocol;
 pub mod dump;
+pub mod exec;
 pub mod fork;
 pub mod handle;
 pub mod http_server;
+pub mod insert;
 pub mod link;
 pub mod r#loop;
 pub mod misc;
+pub mod mux;
 pub mod mux_http;
+pub mod mux_session;
+pub mod pack;
 pub mod pipe;
+pub mod read;
 pub mod repeat;
 pub mod replace;
 pub mod replay;
+pub mod split;
+pub mod task;
+pub mod tee;
+pub mod throttle;
 pub mod r#use;
 pub mod wait;
 
@@ -83,6 +96,17 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(replay::SPECS);
     v.extend(r#use::SPECS);
     v.extend(wait::SPECS);
+    v.extend(deframe::SPECS);
+    v.extend(demux::SPECS);
+    v.extend(detect_protocol::SPECS);
+    v.extend(insert::SPECS);
+    v.extend(mux::SPECS);
+    v.extend(pack::SPECS);
+    v.extend(read::SPECS);
+    v.extend(split::SPECS);
+    v.extend(tee::SPECS);
+    v.extend(exec::SPECS);
+    v.extend(throttle::SPECS);
     v.sort_by_key(|s| s.name);
     v
 }
