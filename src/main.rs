@@ -208,7 +208,7 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
             }
             Err(RunError::Uncaught(e)) => {
                 if id == 0 {
-                    log::error(&engine::describe_exception(&e));
+                    eprintln!("{}", engine::describe_exception(&e));
                 }
                 return Err(1);
             }
