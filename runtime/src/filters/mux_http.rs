@@ -97,8 +97,12 @@ struct Session {
     share: Cell<usize>,
     messages: Cell<usize>,
     closed: Cell<bool>,
-    /// Bumped on each use; an idle timer only closes the session if nothing used it since.
+    /// Bumped on each use.
     epoch: Cell<u64>,
+    /// When the last stream let go of the session.
+    free_since: Cell<std::time::Instant>,
+    /// One idle timer per session at most (not one per request).
+    timer_armed: Cell<bool>,
     key: (usize, Key),
     key_object: Option<Weak<RefCell<JsObject>>>,
 }
@@ -218,6 +222,8 @@ fn open_session(
         messages: Cell::new(0),
         closed: Cell::new(false),
         epoch: Cell::new(0),
+        free_since: Cell::new(std::time::Instant::now()),
+        timer_armed: Cell::new(false),
         key: key.clone(),
         key_object,
     });
@@ -257,13 +263,30 @@ fn release(s: &Rc<Session>, max_idle: Duration) {
     if s.share.get() > 0 || s.closed.get() {
         return;
     }
-    let epoch = s.epoch.get() + 1;
-    s.epoch.set(epoch);
+    s.free_since.set(std::time::Instant::now());
+    if !s.timer_armed.get() {
+        arm_idle_timer(s, max_idle, max_idle);
+    }
+}
+
+/// Closes the session once it has been unused for `max_idle`; re-arms itself when it was used
+/// in between.
+fn arm_idle_timer(s: &Rc<Session>, delay: Duration, max_idle: Duration) {
+    s.timer_armed.set(true);
     let weak = Rc::downgrade(s);
     tokio::task::spawn_local(async move {
-        tokio::time::sleep(max_idle).await;
+        tokio::time::sleep(delay).await;
         let Some(s) = weak.upgrade() else { return };
-        if s.share.get() == 0 && s.epoch.get() == epoch && !s.closed.get() {
+        s.timer_armed.set(false);
+        if s.closed.get() || s.share.get() > 0 {
+            return;
+        }
+        let idle = s.free_since.get().elapsed();
+        if idle < max_idle {
+            arm_idle_timer(&s, max_idle - idle, max_idle);
+            return;
+        }
+        {
             s.closed.set(true);
             POOLS.with(|p| {
                 if let Some(list) = p.borrow_mut().get_mut(&s.key) {
