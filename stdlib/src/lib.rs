@@ -9,6 +9,7 @@
 
 pub mod util;
 
+pub mod algo;
 pub mod array;
 pub mod console;
 pub mod date;
@@ -46,6 +47,9 @@ pub fn install_all() {
     console::install();
     pipy_extras::install();
     pipy::install();
+    algo::install();
+    // A balancer's default borrower is the inbound connection of the running stream.
+    algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);
 }
 

@@ -21,7 +21,8 @@ enum Choice {
     Fixed(SubSlot),
     /// A function returning a pipeline name.
     Dynamic(Value),
-    Branches(Vec<(Option<Value>, SubSlot)>),
+    /// `None` target: the empty name `''`, which passes the stream through unchanged.
+    Branches(Vec<(Option<Value>, Option<SubSlot>)>),
 }
 
 struct Config {
@@ -38,7 +39,7 @@ impl FilterFactory for LinkFactory {
         "link"
     }
     fn create(&self) -> Box<dyn Filter> {
-        Box::new(Link { cfg: self.0.clone(), sub: None })
+        Box::new(Link { cfg: self.0.clone(), sub: None, bypass: false })
     }
     fn sub_slot(&self) -> Option<&SubSlot> {
         match &self.0.choice {
@@ -50,7 +51,10 @@ impl FilterFactory for LinkFactory {
         match &self.0.choice {
             Choice::Fixed(s) => s.describe().or_else(|| self.0.slot.describe()).into_iter().collect(),
             Choice::Dynamic(_) => vec!["(dynamic)".into()],
-            Choice::Branches(b) => b.iter().filter_map(|(_, s)| s.describe()).collect(),
+            Choice::Branches(b) => b
+                .iter()
+                .map(|(_, s)| s.as_ref().and_then(|s| s.describe()).unwrap_or_else(|| "(bypass)".into()))
+                .collect(),
         }
     }
 }
@@ -64,7 +68,10 @@ fn build(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
             let mut branches = Vec::new();
             let mut i = 0;
             while i < args.len() {
-                let target = cx.sub_slot(&args[i])?;
+                let target = match &args[i] {
+                    Value::String(s) if s.is_empty() => None,
+                    v => Some(cx.sub_slot(v)?),
+                };
                 let cond = args.get(i + 1).cloned();
                 branches.push((cond, target));
                 i += 2;
@@ -83,22 +90,27 @@ fn is_builder(v: &Value) -> bool {
 struct Link {
     cfg: Rc<Config>,
     sub: Option<Rc<Pipeline>>,
+    /// The chosen target was `''`: events pass straight through.
+    bypass: bool,
 }
 
 impl Link {
-    fn choose(&self, cx: &mut Cx<'_>) -> Option<JsResult<Rc<Layout>>> {
+    /// The layout to link to; `Some(Ok(None))` for a bypass.
+    fn choose(&self, cx: &mut Cx<'_>) -> Option<JsResult<Option<Rc<Layout>>>> {
         match &self.cfg.choice {
-            Choice::Fixed(s) => Some(if s.is_set() { s.layout() } else { self.cfg.slot.layout() }),
+            Choice::Fixed(s) => Some(if s.is_set() { s.layout() } else { self.cfg.slot.layout() }.map(Some)),
             Choice::Dynamic(f) => {
                 let f = f.clone();
                 let name = cx.call(&f, &[])?;
                 if name.is_nullish() {
                     return Some(Err(error::type_error("link(): the function returned no pipeline name")));
                 }
-                Some(
-                    ops::to_rust_string(&name)
-                        .and_then(|n| SubTarget::Named { module: self.cfg.module.clone(), name: n }.resolve()),
-                )
+                Some(ops::to_rust_string(&name).and_then(|n| {
+                    if n.is_empty() {
+                        return Ok(None);
+                    }
+                    SubTarget::Named { module: self.cfg.module.clone(), name: n }.resolve().map(Some)
+                }))
             }
             Choice::Branches(b) => {
                 for (cond, target) in b {
@@ -110,7 +122,10 @@ impl Link {
                         }
                     };
                     if take {
-                        return Some(target.layout());
+                        return Some(match target {
+                            Some(t) => t.layout().map(Some),
+                            None => Ok(None),
+                        });
                     }
                 }
                 None
@@ -121,9 +136,16 @@ impl Link {
 
 impl Filter for Link {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        if self.bypass {
+            return cx.output(e);
+        }
         if self.sub.is_none() {
             match self.choose(cx) {
-                Some(Ok(layout)) => {
+                Some(Ok(None)) => {
+                    self.bypass = true;
+                    return cx.output(e);
+                }
+                Some(Ok(Some(layout))) => {
                     let p = cx.sub(&layout, SubContext::Share, 0);
                     p.start(&[]);
                     self.sub = Some(p);
