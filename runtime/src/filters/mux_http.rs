@@ -41,9 +41,12 @@ struct Config {
     pool_id: usize,
 }
 
+/// (the filter's pool id, the selector's key).
+type PoolKey = (usize, Key);
+
 thread_local! {
     static NEXT_POOL: Cell<usize> = const { Cell::new(1) };
-    static POOLS: RefCell<HashMap<(usize, Key), Vec<Rc<Session>>>> = RefCell::new(HashMap::new());
+    static POOLS: RefCell<HashMap<PoolKey, Vec<Rc<Session>>>> = RefCell::new(HashMap::new());
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
