@@ -213,3 +213,26 @@ fn sighup_reloads_the_script_and_keeps_accepted_connections() {
     // The connection accepted before the reload is still served, by the layout it started with.
     assert_eq!(common::http_request(&mut old, "GET", "/", b"").1, "v1");
 }
+
+#[test]
+fn dump_logs_events_and_filter_misuse_is_a_load_time_error() {
+    let mut s = Server::start("dump", "pipy().listen($PORT0).dump('in').print().dummy()", 1);
+    let mut c = connect(s.port(0));
+    send(&mut c, b"hello dump");
+    let line = s.wait_for("[dump]", Duration::from_secs(5));
+    assert!(line.contains("[in] Data [10] [ 68 65 6c 6c 6f 20 64 75 6d 70 ]"), "{line}");
+    // The client's end is dumped too (`dummy` then swallows it, so nothing comes back).
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    s.wait_for("[in] StreamEnd", Duration::from_secs(5));
+
+    let (_, err, code) = common::run_script("misuse", "pipy().listen(1).connect()\n", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("connect(): a target is required"), "{err}");
+    assert!(err.contains("main.js:1:"), "the error names where the filter was added: {err}");
+    let (_, err, code) = common::run_script("misuse-opt", "pipy().listen(1).connect('a:1', { retryCont: 2 })\n", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown option 'retryCont'"), "{err}");
+    let (_, err, code) = common::run_script("missing-to", "pipy().listen(1).demuxHTTP()\n", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("missing .to(...) for demuxHTTP()"), "{err}");
+}
