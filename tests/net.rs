@@ -236,3 +236,19 @@ fn dump_logs_events_and_filter_misuse_is_a_load_time_error() {
     assert_eq!(code, 1);
     assert!(err.contains("missing .to(...) for demuxHTTP()"), "{err}");
 }
+
+#[test]
+fn watch_pipelines_run_when_the_file_changes_and_filename_is_known() {
+    let mut s = Server::start_with(
+        "watch",
+        "pipy().listen($PORT0).dummy()
+         .watch('data.txt').onStart(new Message).handleMessage(() => console.log('changed', __filename))",
+        1,
+        &[("data.txt", "one")],
+        &[],
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    std::fs::write(s.dir.join("data.txt"), "two, longer").expect("write");
+    let line = s.wait_for("changed", Duration::from_secs(5));
+    assert!(line.ends_with("changed main.js"), "{line}");
+}

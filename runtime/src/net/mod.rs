@@ -59,6 +59,8 @@ pub enum TaskKind {
     Once,
     Every(Duration),
     Signal(i32),
+    /// Whenever the file changes (polled once a second).
+    Watch(std::path::PathBuf),
 }
 
 pub struct TaskSpec {
@@ -412,6 +414,22 @@ fn start_task(spec: TaskSpec) {
                         break;
                     }
                     run_detached(&layout, &[]);
+                }
+            });
+        }
+        TaskKind::Watch(path) => {
+            let layout = spec.layout;
+            tokio::task::spawn_local(async move {
+                let stamp = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+                let mut last = stamp(&path);
+                let mut tick = tokio::time::interval(Duration::from_secs(1));
+                loop {
+                    tick.tick().await;
+                    let now = stamp(&path);
+                    if now != last {
+                        last = now;
+                        run_detached(&layout, &[]);
+                    }
                 }
             });
         }

@@ -230,12 +230,23 @@ fn m_task(this: &Value, args: &[Value]) -> JsResult<Value> {
         TaskKind::Once => "Task".to_string(),
         TaskKind::Every(d) => format!("Task every {}s", d.as_secs_f64()),
         TaskKind::Signal(_) => format!("Task on {}", ops::to_rust_string(&a)?),
+        TaskKind::Watch(p) => format!("Watch {}", p.display()),
     };
     let layout = Layout::new(&module, &name);
     if !arg(args, 1).is_undefined() {
         *layout.on_start.borrow_mut() = Some(arg(args, 1));
     }
     net::add_task(TaskSpec { kind, layout: layout.clone() });
+    set_current(&o, layout);
+    Ok(this.clone())
+}
+
+/// `watch(filename)`: a pipeline started whenever a codebase file changes.
+fn m_watch(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let (o, module, _) = state(this)?;
+    let file = ops::to_rust_string(&arg(args, 0))?;
+    let layout = Layout::new(&module, &format!("Watch {file}"));
+    net::add_task(TaskSpec { kind: TaskKind::Watch(super::resolve_path(&file)), layout: layout.clone() });
     set_current(&o, layout);
     Ok(this.clone())
 }
@@ -341,6 +352,7 @@ pub fn install() {
     util::method(&proto, "pipeline", 1, m_pipeline);
     util::method(&proto, "task", 2, m_task);
     util::method(&proto, "exit", 1, m_exit);
+    util::method(&proto, "watch", 1, m_watch);
     util::method(&proto, "export", 2, m_export);
     util::method(&proto, "import", 1, m_import);
     util::method(&proto, "repeat", 2, m_repeat);
