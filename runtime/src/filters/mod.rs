@@ -16,6 +16,7 @@ pub mod dump;
 pub mod exec;
 pub mod fork;
 pub mod handle;
+pub mod http_codec;
 pub mod http_server;
 pub mod insert;
 pub mod link;
@@ -85,6 +86,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(dump::SPECS);
     v.extend(fork::SPECS);
     v.extend(handle::SPECS);
+    v.extend(http_codec::SPECS);
     v.extend(http_server::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
