@@ -331,7 +331,7 @@ pub(crate) mod tests {
             assert_eq!(s(&m(&lb, "select", &[Value::Undefined, bad.clone()])), "B");
         }
         let who = Value::Object(Obj::ordinary());
-        let r = m(&lb, "next", &[who.clone()]);
+        let r = m(&lb, "next", std::slice::from_ref(&who));
         let first = id(&r);
         // Mark the borrowed target unhealthy: the borrower moves to the other one.
         m(&bad, "set", &[Value::str(&first), Value::Bool(true)]);
@@ -348,9 +348,9 @@ pub(crate) mod tests {
         setup();
         let lb = new_lb("RoundRobinLoadBalancer", &[strs(&["A"])]);
         let b1 = Value::str("conn-1");
-        let r1 = m(&lb, "next", &[b1.clone()]);
+        let r1 = m(&lb, "next", std::slice::from_ref(&b1));
         assert_eq!(id(&r1), "A");
-        let again = m(&lb, "borrow", &[b1.clone()]);
+        let again = m(&lb, "borrow", std::slice::from_ref(&b1));
         assert!(matches!((&r1, &again), (Value::Object(a), Value::Object(b)) if a.ptr_eq(b)));
         m(&r1, "free", &[]);
         // The freed resource object is handed to the next session on the same target.

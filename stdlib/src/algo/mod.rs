@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(s(&a), s(&b));
         assert_ne!(s(&a), s(&c));
         let n = a.as_number().unwrap_or(-1.0);
-        assert!(n >= 0.0 && n < 9007199254740992.0 && n.fract() == 0.0);
+        assert!((0.0..9007199254740992.0).contains(&n) && n.fract() == 0.0);
         assert_eq!(key_of(&Value::Number(-0.0)), key_of(&Value::Number(0.0)));
     }
 

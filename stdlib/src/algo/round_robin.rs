@@ -65,3 +65,34 @@ fn set(this: &Value, args: &[Value]) -> JsResult<Value> {
     }
     Ok(Value::Undefined)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::balancer::tests::{id, m, new_lb, strs, weights};
+    use crate::util::testing::*;
+    use pipy_runtime::{Obj, Value};
+
+    #[test]
+    fn rotates_in_order_without_a_borrower() {
+        setup();
+        let lb = new_lb("RoundRobinLoadBalancer", &[strs(&["A", "B", "C"])]);
+        let picks: Vec<String> = (0..10).map(|_| id(&m(&lb, "next", &[]))).collect();
+        assert_eq!(picks, ["A", "B", "C", "A", "B", "C", "A", "B", "C", "A"]);
+    }
+
+    #[test]
+    fn weights_set_the_share_and_a_borrower_sticks() {
+        setup();
+        let lb = new_lb("RoundRobinLoadBalancer", &[weights(&[("a", 2), ("b", 1), ("c", 1)])]);
+        let mut counts = std::collections::HashMap::new();
+        for _ in 0..400 {
+            *counts.entry(s(&m(&lb, "select", &[]))).or_insert(0) += 1;
+        }
+        assert_eq!((counts["a"], counts["b"], counts["c"]), (200, 100, 100));
+        let who = Value::Object(Obj::ordinary());
+        let first = id(&m(&lb, "next", std::slice::from_ref(&who)));
+        for _ in 0..5 {
+            assert_eq!(id(&m(&lb, "next", std::slice::from_ref(&who))), first);
+        }
+    }
+}
