@@ -378,6 +378,8 @@ pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
         Output::Func(Box::new(move |e| {
             if e.is_stream_end() {
                 g.borrow_mut().take();
+                // Let go of the ended instance once this dispatch is over (its onEnd runs then).
+                crate::realm::enqueue_microtask(Box::new(|| HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()))));
             }
         })),
     );

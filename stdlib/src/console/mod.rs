@@ -91,39 +91,18 @@ fn format_spec(spec: char, a: &Value) -> String {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS.mmm` (UTC) for the current time.
-fn timestamp() -> String {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    format_timestamp(d.as_millis() as i64)
-}
-
-fn format_timestamp(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rem = ms.rem_euclid(86_400_000);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:03}",
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000
-    )
-}
-
+/// One log line through the runtime's logger, so `--log-level` and `--log-local` apply.
 fn log_line(level: &str, args: &[Value]) -> JsResult<Value> {
-    let line = format!("{} [{level}] {}\n", timestamp(), format_args(args));
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(line.as_bytes());
-    let _ = err.flush();
+    use pipy_runtime::log::{self, Level};
+    let l = match level {
+        "DBG" => Level::Debug,
+        "WRN" => Level::Warn,
+        "ERR" => Level::Error,
+        _ => Level::Info,
+    };
+    if log::enabled(l) {
+        log::log(l, &format_args(args));
+    }
     Ok(Value::Undefined)
 }
 
@@ -182,8 +161,6 @@ mod tests {
         assert_eq!(format_args(&args), "Bob is 42.5 years, 42 % ! 7");
         assert_eq!(format_args(&[Value::int(1), Value::str("a"), obj(&[("b", Value::int(2))])]), "1 a { b: 2 }");
         assert_eq!(format_args(&[Value::str("50%"), Value::str("x")]), "50% x");
-        assert_eq!(format_timestamp(0), "1970-01-01 00:00:00.000");
-        assert_eq!(format_timestamp(1_709_251_199_123), "2024-02-29 23:59:59.123");
         assert!(call("print", &Value::Undefined, &[Value::str("")]).is_ok());
         assert!(call("console.log", &path("console"), &[Value::str("test line")]).is_ok());
     }

@@ -97,6 +97,8 @@ fn run_with(layout: &Rc<Layout>, start_args: &[Value], events: Vec<Event>) -> Js
                     let _ = function::call(&r, &Value::Undefined, &[v]);
                 }
                 guard.borrow_mut().take();
+                // Let go of the ended instance once this dispatch is over (its onEnd runs then).
+                realm::enqueue_microtask(Box::new(|| HOLD.with(|h| h.borrow_mut().retain(|p| !p.ended()))));
             }
         })),
     );
