@@ -252,3 +252,39 @@ fn watch_pipelines_run_when_the_file_changes_and_filename_is_known() {
     let line = s.wait_for("changed", Duration::from_secs(5));
     assert!(line.ends_with("changed main.js"), "{line}");
 }
+
+#[test]
+fn reuse_port_lets_two_processes_serve_one_port() {
+    let a = Server::start_with(
+        "reuse-a",
+        "pipy.listen($PORT0, $=>$.serveHTTP(new Message('a')))",
+        1,
+        &[],
+        &["--reuse-port"],
+    );
+    let script = format!("pipy.listen({}, $=>$.serveHTTP(new Message('b')))", a.port(0));
+    let dir = common::temp_dir("reuse-b");
+    std::fs::write(dir.join("main.js"), script).expect("write");
+    let _b = Server::spawn(dir, vec![a.port(0)], &["--reuse-port"]);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        let mut c = connect(a.port(0));
+        seen.insert(common::http_request(&mut c, "GET", "/", b"").1);
+        if seen.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), vec!["a", "b"]);
+}
+
+#[test]
+fn a_second_sigint_stops_at_once() {
+    let mut s = Server::start("sigint2", "pipy().listen($PORT0).handleData(() => {})", 1);
+    let mut c = connect(s.port(0));
+    send(&mut c, b"stay open");
+    std::thread::sleep(Duration::from_millis(100));
+    // The open connection keeps the first SIGINT waiting...
+    assert_eq!(s.signal_and_wait("INT", Duration::from_millis(700)), None);
+    // ...the second one ends the process.
+    assert_eq!(s.signal_and_wait("INT", Duration::from_secs(5)), Some(0));
+}
