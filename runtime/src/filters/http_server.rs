@@ -35,13 +35,20 @@ pub static SPECS: &[FilterSpec] = &[
     },
 ];
 
-const OPTIONS: &[&str] = &["bufferSize", "maxHeaderSize", "maxMessages"];
+const OPTIONS: &[&str] = &["bufferSize", "maxHeaderSize", "maxMessages", "headerTimeout"];
+
+/// How long a request head may take to arrive once it has started (nginx's client_header_timeout
+/// and its default); then the client gets 408 and the connection closes.
+const HEADER_TIMEOUT: f64 = 60.0;
+/// The wake token of the header timer (request ids use the rest).
+const HEADER_TIMER: u32 = u32::MAX;
 
 struct Config {
     /// serveHTTP's handler; None for demuxHTTP.
     handler: Option<Value>,
     buffer_size: usize,
     limits: http::Limits,
+    header_timeout: std::time::Duration,
 }
 
 fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> {
@@ -51,7 +58,8 @@ fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> 
         Some(n) => http::Limits::from_max_header_size(n),
         None => http::Limits::default(),
     };
-    Ok(Config { handler, buffer_size, limits })
+    let header_timeout = super::parse_duration(&option(opts, "headerTimeout")?)?.unwrap_or(HEADER_TIMEOUT).max(0.001);
+    Ok(Config { handler, buffer_size, limits, header_timeout: std::time::Duration::from_secs_f64(header_timeout) })
 }
 
 fn build_serve(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
@@ -86,6 +94,9 @@ fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
         input_ended: false,
         closed: false,
         decoded: Vec::new(),
+        reading_body: false,
+        heads_seen: 0,
+        header_timer: None,
     })
 }
 
@@ -113,9 +124,53 @@ struct Server {
     input_ended: bool,
     closed: bool,
     decoded: Vec<http::Event<http::RequestHead>>,
+    /// Between a request's head and its end.
+    reading_body: bool,
+    /// Heads decoded so far (the header timer checks that no new one arrived).
+    heads_seen: u64,
+    /// The header timer: its task and the `heads_seen` it was armed at.
+    header_timer: Option<(tokio::task::AbortHandle, u64)>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some((t, _)) = self.header_timer.take() {
+            t.abort();
+        }
+    }
 }
 
 impl Server {
+    /// Part of a request head has arrived but not all of it.
+    fn head_in_progress(&self) -> bool {
+        !self.reading_body && !self.decoder.is_idle()
+    }
+
+    fn arm_header_timer(&mut self, cx: &mut Cx<'_>) {
+        if !self.head_in_progress() {
+            if let Some((t, _)) = self.header_timer.take() {
+                t.abort();
+            }
+            return;
+        }
+        if self.header_timer.as_ref().is_some_and(|(_, seen)| *seen == self.heads_seen) {
+            return;
+        }
+        if let Some((t, _)) = self.header_timer.take() {
+            t.abort();
+        }
+        if !crate::net::in_event_loop() {
+            return;
+        }
+        let handle = cx.handle();
+        let delay = self.cfg.header_timeout;
+        let task = tokio::task::spawn_local(async move {
+            tokio::time::sleep(delay).await;
+            handle.wake(HEADER_TIMER);
+        });
+        self.header_timer = Some((task.abort_handle(), self.heads_seen));
+    }
+
     fn slot(&mut self, id: u32) -> Option<&mut Slot> {
         self.queue.iter_mut().find(|s| s.id == id)
     }
@@ -123,6 +178,8 @@ impl Server {
     fn on_request_event(&mut self, cx: &mut Cx<'_>, e: http::Event<http::RequestHead>) {
         match e {
             http::Event::Head { head, info } => {
+                self.reading_body = true;
+                self.heads_seen += 1;
                 let id = self.next_id;
                 self.next_id = self.next_id.wrapping_add(1);
                 let req_info = RequestInfo::from_head(&head);
@@ -164,6 +221,7 @@ impl Server {
                 }
             }
             http::Event::End(tail) => {
+                self.reading_body = false;
                 let tail = tail_value(&tail);
                 let Some(slot) = self.queue.back_mut() else { return };
                 if let Some(mut m) = slot.request.take() {
@@ -314,6 +372,8 @@ impl Filter for Server {
                 if let Err(err) = result {
                     crate::log::debug(&format!("[http] bad request: {err}"));
                     self.fail_with(cx, err.status(), err.status_text());
+                } else {
+                    self.arm_header_timer(cx);
                 }
             }
             Event::StreamEnd(_) => {
@@ -329,6 +389,13 @@ impl Filter for Server {
     }
 
     fn wake(&mut self, cx: &mut Cx<'_>, id: u32) {
+        if id == HEADER_TIMER {
+            let armed_at = self.header_timer.take().map(|(_, seen)| seen);
+            if armed_at == Some(self.heads_seen) && self.head_in_progress() && !self.closed {
+                self.fail_with(cx, 408, "Request Timeout");
+            }
+            return;
+        }
         let Some(slot) = self.slot(id) else { return };
         let Some(w) = slot.waiting.take() else { return };
         let r = w.borrow_mut().take();
