@@ -1,0 +1,77 @@
+//! Every tutorial, run as its README says on its fixed ports, with the answers to the README's
+//! requests snapshotted (status line, headers, body). One test, so the ports are never in use
+//! twice at once.
+
+mod common;
+
+use common::{Server, connect};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+fn start(step: &str, file: &str, ports: &[u16]) -> Server {
+    let dir = common::copy_fixture(&format!("tutorial/{step}"), &format!("tutorial-{step}"));
+    Server::spawn_file(dir, file, ports.to_vec(), &[])
+}
+
+/// Sends one request and returns the exchange as text: `> METHOD path`, then the response.
+fn request(s: &mut TcpStream, method: &str, port: u16, path: &str, body: &str) -> String {
+    let head =
+        format!("{method} {path} HTTP/1.1\r\nhost: localhost:{port}\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+    s.write_all(head.as_bytes()).expect("write");
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        match s.read(&mut byte) {
+            Ok(1) => buf.push(byte[0]),
+            _ => break,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf).replace("\r\n", "\n");
+    let len = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: ").and_then(|v| v.trim().parse::<usize>().ok()))
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    let _ = s.read_exact(&mut body);
+    format!("> {method} {path}\n{head}{}\n", String::from_utf8_lossy(&body))
+}
+
+fn get(port: u16, path: &str) -> String {
+    request(&mut connect(port), "GET", port, path, "")
+}
+
+#[test]
+fn every_tutorial_answers_as_its_readme_shows() {
+    let hello = start("01-hello", "main.js", &[8080]);
+    insta::assert_snapshot!("01-hello", get(8080, "/"));
+    drop(hello);
+
+    let proxy = start("03-proxy", "main.js", &[8000]);
+    let refused = get(8000, "/");
+    let echo = start("02-echo", "main.js", &[8080, 8081, 8082]);
+    let mut c = connect(8081);
+    insta::assert_snapshot!(
+        "02-echo",
+        [get(8080, "/"), request(&mut c, "POST", 8081, "/", "hello"), get(8082, "/hello")].join("\n")
+    );
+    insta::assert_snapshot!("03-proxy", [refused, get(8000, "/")].join("\n"));
+    drop(proxy);
+
+    for step in ["04-routing", "05-load-balancing", "06-configuration", "07-plugins"] {
+        let s = start(step, "main.js", &[8000]);
+        let mut same = connect(8000);
+        let text = [
+            get(8000, "/hi"),
+            get(8000, "/hi"),
+            request(&mut same, "GET", 8000, "/hi/again", ""),
+            request(&mut same, "GET", 8000, "/hi/again", ""),
+            request(&mut same, "POST", 8000, "/echo", "echo me"),
+            get(8000, "/ip/me"),
+            get(8000, "/nowhere"),
+        ]
+        .join("\n");
+        insta::assert_snapshot!(step, text);
+        drop(s);
+    }
+    drop(echo);
+}
