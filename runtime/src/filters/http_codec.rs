@@ -6,6 +6,7 @@
 //! use `muxHTTP` instead.
 
 use super::{FilterSpec, arg, check_options, factory, option, parse_size};
+use crate::http::decoder::{Decoder, Side};
 use crate::http::js::{request_head_of, request_head_value, response_head_of, response_head_value, tail_value};
 use crate::http::{self, RequestDecoder, RequestEncoder, ResponseDecoder, ResponseEncoder};
 use crate::pipeline::data::Data;
@@ -73,8 +74,16 @@ fn build(args: &[Value], kind: Kind, name: &'static str) -> JsResult<Rc<dyn Filt
 
 fn make(cfg: &Rc<Config>, _: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
     match cfg.kind {
-        Kind::DecodeRequest => Box::new(DecodeRequest(RequestDecoder::with_limits(cfg.limits), false)),
-        Kind::DecodeResponse => Box::new(DecodeResponse(ResponseDecoder::with_limits(cfg.limits), false)),
+        Kind::DecodeRequest => Box::new(Decode {
+            decoder: RequestDecoder::with_limits(cfg.limits),
+            head_value: request_head_value,
+            failed: false,
+        }),
+        Kind::DecodeResponse => Box::new(Decode {
+            decoder: ResponseDecoder::with_limits(cfg.limits),
+            head_value: response_head_value,
+            failed: false,
+        }),
         Kind::EncodeRequest => Box::new(EncodeRequest(RequestEncoder::new(cfg.buffer_size))),
         Kind::EncodeResponse => Box::new(EncodeResponse(ResponseEncoder::new(cfg.buffer_size))),
     }
@@ -91,57 +100,33 @@ fn emit_decoded<H>(cx: &mut Cx<'_>, events: Vec<http::Event<H>>, head_value: fn(
     }
 }
 
-struct DecodeRequest(RequestDecoder, bool);
-
-impl Filter for DecodeRequest {
-    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
-        if self.1 {
-            return;
-        }
-        let mut out = Vec::new();
-        match e {
-            Event::Data(d) => {
-                for c in d.chunks() {
-                    if self.0.feed(c.clone(), &mut out).is_err() {
-                        emit_decoded(cx, out, request_head_value);
-                        self.1 = true;
-                        return cx.fail(ErrorCode::ProtocolError);
-                    }
-                }
-                emit_decoded(cx, out, request_head_value);
-            }
-            Event::StreamEnd(err) => {
-                let _ = self.0.finish(&mut out);
-                emit_decoded(cx, out, request_head_value);
-                cx.output(Event::StreamEnd(err));
-            }
-            _ => {}
-        }
-    }
+/// Either decoder: bytes in, messages out; a decoding error ends the stream with ProtocolError.
+struct Decode<S: Side> {
+    decoder: Decoder<S>,
+    head_value: fn(&S::Head) -> Value,
+    failed: bool,
 }
 
-struct DecodeResponse(ResponseDecoder, bool);
-
-impl Filter for DecodeResponse {
+impl<S: Side> Filter for Decode<S> {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
-        if self.1 {
+        if self.failed {
             return;
         }
         let mut out = Vec::new();
         match e {
             Event::Data(d) => {
                 for c in d.chunks() {
-                    if self.0.feed(c.clone(), &mut out).is_err() {
-                        emit_decoded(cx, out, response_head_value);
-                        self.1 = true;
+                    if self.decoder.feed(c.clone(), &mut out).is_err() {
+                        emit_decoded(cx, out, self.head_value);
+                        self.failed = true;
                         return cx.fail(ErrorCode::ProtocolError);
                     }
                 }
-                emit_decoded(cx, out, response_head_value);
+                emit_decoded(cx, out, self.head_value);
             }
             Event::StreamEnd(err) => {
-                let _ = self.0.finish(&mut out);
-                emit_decoded(cx, out, response_head_value);
+                let _ = self.decoder.finish(&mut out);
+                emit_decoded(cx, out, self.head_value);
                 cx.output(Event::StreamEnd(err));
             }
             _ => {}
