@@ -136,28 +136,60 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
     activity: Rc<Cell<Instant>>,
     write_timeout: Option<Duration>,
 ) -> Result<(), ErrorCode> {
+    // Small chunks queued together (an HTTP head and its body) go out in one write.
+    const GATHER: usize = 64 * 1024;
+    let mut pending_end = false;
     while let Some(op) = rx.recv().await {
-        match op {
-            WriteOpPub::Data(b) => {
-                let n = b.len();
-                let r = match write_timeout {
-                    Some(t) => match tokio::time::timeout(t, w.write_all(&b)).await {
-                        Ok(r) => r,
-                        Err(_) => return Err(ErrorCode::WriteTimeout),
-                    },
-                    None => w.write_all(&b).await,
-                };
-                flow.sub(upstream, n);
-                activity.set(Instant::now());
-                if r.is_err() {
-                    return Err(ErrorCode::WriteError);
-                }
-            }
+        let mut chunk = match op {
+            WriteOpPub::Data(b) => b,
             WriteOpPub::End => {
                 let _ = w.flush().await;
                 let _ = w.shutdown().await;
                 return Ok(());
             }
+        };
+        if chunk.len() < GATHER {
+            let mut gathered: Option<bytes::BytesMut> = None;
+            while let Ok(next) = rx.try_recv() {
+                match next {
+                    WriteOpPub::Data(b) => {
+                        let buf = gathered.get_or_insert_with(|| {
+                            let mut m = bytes::BytesMut::with_capacity(chunk.len() + b.len());
+                            m.extend_from_slice(&chunk);
+                            m
+                        });
+                        buf.extend_from_slice(&b);
+                        if buf.len() >= GATHER {
+                            break;
+                        }
+                    }
+                    WriteOpPub::End => {
+                        pending_end = true;
+                        break;
+                    }
+                }
+            }
+            if let Some(g) = gathered {
+                chunk = g.freeze();
+            }
+        }
+        let n = chunk.len();
+        let r = match write_timeout {
+            Some(t) => match tokio::time::timeout(t, w.write_all(&chunk)).await {
+                Ok(r) => r,
+                Err(_) => return Err(ErrorCode::WriteTimeout),
+            },
+            None => w.write_all(&chunk).await,
+        };
+        flow.sub(upstream, n);
+        activity.set(Instant::now());
+        if r.is_err() {
+            return Err(ErrorCode::WriteError);
+        }
+        if pending_end {
+            let _ = w.flush().await;
+            let _ = w.shutdown().await;
+            return Ok(());
         }
     }
     let _ = w.shutdown().await;
