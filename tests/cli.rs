@@ -131,3 +131,34 @@ fn a_missing_file_and_bad_arguments_exit_2() {
     let out = pipy(&["--no-such-option"], &d);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_repl_runs_lines_in_the_event_loop_and_sends_requests_through_loaded_pipelines() {
+    use std::io::Write;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pipy"))
+        .arg("repl")
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("repl starts");
+    let input = "let total = [1, 2, 3].reduce((a, b) => a + b)\n\
+                 total * 2\n\
+                 new Timeout(0.1).wait().then(() => println('timer fired'))\n\
+                 .load tutorial/02-echo/main.js\n\
+                 .pipelines\n\
+                 .send 2 GET /hello\n\
+                 .leaks\n\
+                 .exit\n";
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("output");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\n12\n"), "{stdout}");
+    assert!(stdout.contains("timer fired"), "timers settle before the next prompt: {stdout}");
+    assert!(stdout.contains("[2] Listen on 0.0.0.0:8082"), "{stdout}");
+    assert!(stdout.contains("You are requesting /hello from"), "{stdout}");
+    assert!(stdout.contains("live objects: "), "{stdout}");
+    assert!(out.status.success());
+}

@@ -46,7 +46,7 @@ fn bind_socket(addr: SocketAddr, reuse_port: bool, udp: bool) -> std::io::Result
 }
 
 /// The `__inbound` object of a connection.
-fn inbound_object(id: u64, remote: SocketAddr, local: SocketAddr) -> Value {
+pub fn inbound_object(id: u64, remote: SocketAddr, local: SocketAddr) -> Value {
     let o = Obj::ordinary();
     o.define_value("id", Value::num(id as f64), crate::attr::DEFAULT);
     o.define_value("remoteAddress", Value::string(ip_text(&remote)), crate::attr::DEFAULT);

@@ -216,6 +216,11 @@ impl Drop for ActiveGuard {
     }
 }
 
+/// How many things keep this worker busy (connections, timers, detached pipelines).
+pub fn active_count() -> usize {
+    ACTIVE.with(|a| a.get())
+}
+
 pub fn shutting_down() -> bool {
     SHUTTING_DOWN.with(|s| s.get())
 }
