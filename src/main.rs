@@ -6,8 +6,18 @@ use clap::{Parser, Subcommand};
 use pipy_repl::engine::{self, RunError};
 use std::process::ExitCode;
 
+/// `pipy --version`: the version, the commit and what the build includes.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nCommit: ",
+    env!("PIPY_COMMIT"),
+    "\nCommit date: ",
+    env!("PIPY_COMMIT_DATE"),
+    "\nJIT: Cranelift 0.135\nTLS: not yet\nHTTP: HTTP/1.1 (HTTP/2 not yet)"
+);
+
 #[derive(Parser)]
-#[command(name = "pipy", version, about = "Pipy in Rust: a programmable network proxy scripted in PipyJS")]
+#[command(name = "pipy", version, long_version = LONG_VERSION, about = "Pipy in Rust: a programmable network proxy scripted in PipyJS")]
 #[command(
     after_help = "Examples:\n  pipy run hello.js\n  pipy hello.js\n  pipy -e '1 + 1'\n  pipy check proxy.js\n  pipy repl"
 )]
@@ -289,7 +299,19 @@ fn main() -> Result<ExitCode> {
             (Some(Command::Check { files }), _) => check(files),
             (Some(Command::Repl), _) => ExitCode::from(pipy_repl::shell::run() as u8),
             (None, Some(file)) => run_file(file, &cli.args, &cli.worker),
-            (None, None) => ExitCode::from(pipy_repl::shell::run() as u8),
+            // As the original's container image: PIPY_CONFIG_FILE names the script to run and
+            // PIPY_SPAWN how many workers run it (here threads, not processes).
+            (None, None) => match std::env::var("PIPY_CONFIG_FILE") {
+                Ok(file) if !file.is_empty() => {
+                    let mut worker = cli.worker.clone();
+                    if worker.threads.is_none() {
+                        worker.threads =
+                            std::env::var("PIPY_SPAWN").ok().and_then(|n| n.parse::<usize>().ok()).filter(|&n| n >= 1);
+                    }
+                    run_file(&file, &cli.args, &worker)
+                }
+                _ => ExitCode::from(pipy_repl::shell::run() as u8),
+            },
         }
     })?;
     Ok(handle.join().unwrap_or(ExitCode::from(70)))

@@ -162,3 +162,23 @@ fn the_repl_runs_lines_in_the_event_loop_and_sends_requests_through_loaded_pipel
     assert!(stdout.contains("live objects: "), "{stdout}");
     assert!(out.status.success());
 }
+
+#[test]
+fn version_names_the_commit_and_pipy_config_file_runs_a_script() {
+    let d = temp_dir("version");
+    let out = pipy(&["--version"], &d);
+    assert!(out.status.success());
+    let v = text(&out.stdout);
+    assert!(v.starts_with("pipy ") && v.contains("Commit: "), "{v}");
+    std::fs::write(d.join("hello.js"), "println('from PIPY_CONFIG_FILE', pipy.thread.concurrency)\n").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipy"))
+        .current_dir(&d)
+        .env("PIPY_CONFIG_FILE", "hello.js")
+        .env("PIPY_SPAWN", "2")
+        .output()
+        .expect("runs");
+    assert_eq!(text(&out.stdout).lines().collect::<Vec<_>>(), ["from PIPY_CONFIG_FILE 2", "from PIPY_CONFIG_FILE 2"]);
+    let out = pipy(&["--threads", "zero", "hello.js"], &d);
+    assert_eq!(out.status.code(), Some(2), "a bad option value is a usage error");
+    assert!(text(&out.stderr).contains("not a thread count"));
+}
