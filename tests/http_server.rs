@@ -1,0 +1,88 @@
+//! HTTP/1 server and proxy behaviour over real sockets: HTTP/1.0 and keep-alive, `Expect:
+//! 100-continue`, chunked request bodies, HEAD through a proxy, and responses kept in request
+//! order when a later one is ready first.
+
+mod common;
+
+use common::{Server, connect, exchange, read_all, send};
+use std::io::Read;
+use std::time::Duration;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn http_1_0_closes_and_1_1_keeps_alive() {
+    let s = Server::start("http10", "pipy().listen($PORT0).serveHTTP(new Message('hi'))", 1);
+    let r = text(&exchange(s.port(0), b"GET / HTTP/1.0\r\n\r\n"));
+    assert_eq!(r, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi");
+    let mut c = connect(s.port(0));
+    send(&mut c, b"GET / HTTP/1.1\r\n\r\n");
+    let mut buf = [0u8; 256];
+    let n = c.read(&mut buf).expect("read");
+    assert_eq!(text(&buf[..n]), "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nhi");
+    send(&mut c, b"GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n");
+    let n = c.read(&mut buf).expect("read");
+    assert!(text(&buf[..n]).contains("connection: keep-alive"), "HTTP/1.0 may ask to keep alive");
+}
+
+#[test]
+fn expect_100_continue_and_chunked_bodies() {
+    let s = Server::start(
+        "continue",
+        "pipy().listen($PORT0).serveHTTP(req => new Message(`${req.body.size}:${req.body.toString()}`))",
+        1,
+    );
+    let mut c = connect(s.port(0));
+    send(&mut c, b"POST / HTTP/1.1\r\ncontent-length: 5\r\nexpect: 100-continue\r\n\r\n");
+    let mut buf = [0u8; 256];
+    let n = c.read(&mut buf).expect("read");
+    assert_eq!(text(&buf[..n]), "HTTP/1.1 100 Continue\r\n\r\n");
+    send(&mut c, b"hello");
+    let n = c.read(&mut buf).expect("read");
+    assert!(text(&buf[..n]).ends_with("\r\n\r\n5:hello"));
+    let r = text(&exchange(
+        s.port(0),
+        b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\nx-trailer: 1\r\n\r\n",
+    ));
+    assert!(r.ends_with("\r\n\r\n7:abcdefg"), "{r}");
+}
+
+#[test]
+fn head_through_a_proxy_has_no_body() {
+    let s = Server::start(
+        "head",
+        "pipy()
+         .listen($PORT1).serveHTTP(new Message('twelve bytes'))
+         .listen($PORT0).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT1')))",
+        2,
+    );
+    let mut c = connect(s.port(0));
+    send(&mut c, b"HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nconnection: close\r\n\r\n");
+    let all = text(&read_all(&mut c));
+    assert_eq!(
+        all,
+        "HTTP/1.1 200 OK\r\ncontent-length: 12\r\nconnection: keep-alive\r\n\r\n\
+         HTTP/1.1 200 OK\r\ncontent-length: 12\r\nconnection: close\r\n\r\ntwelve bytes"
+    );
+}
+
+#[test]
+fn pipelined_responses_keep_request_order() {
+    let s = Server::start(
+        "order",
+        "pipy().listen($PORT0).demuxHTTP().to($=>$
+           .replaceMessage(req => req.head.path === '/slow'
+             ? new Timeout(0.3).wait().then(() => new Message('slow'))
+             : new Message('fast'))
+         )",
+        1,
+    );
+    let mut c = connect(s.port(0));
+    c.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    send(&mut c, b"GET /slow HTTP/1.1\r\n\r\nGET /fast HTTP/1.1\r\nconnection: close\r\n\r\n");
+    let all = text(&read_all(&mut c));
+    let bodies: Vec<_> = all.split("\r\n\r\n").skip(1).map(|b| b.split("HTTP/1.1").next().unwrap_or("")).collect();
+    assert_eq!(bodies, ["slow", "fast"], "{all}");
+}
