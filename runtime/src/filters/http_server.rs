@@ -46,6 +46,9 @@ const HEADER_TIMER: u32 = u32::MAX;
 struct Config {
     /// serveHTTP's handler; None for demuxHTTP.
     handler: Option<Value>,
+    /// A constant handler's response, converted once: requests are then answered without
+    /// building script objects for them.
+    constant: Option<(http::ResponseHead, Data)>,
     buffer_size: usize,
     limits: http::Limits,
     header_timeout: std::time::Duration,
@@ -59,7 +62,17 @@ fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> 
         None => http::Limits::default(),
     };
     let header_timeout = super::parse_duration(&option(opts, "headerTimeout")?)?.unwrap_or(HEADER_TIMEOUT).max(0.001);
-    Ok(Config { handler, buffer_size, limits, header_timeout: std::time::Duration::from_secs_f64(header_timeout) })
+    let constant = match handler.as_ref().and_then(event::as_message) {
+        Some(m) => Some((response_head_of(&m.head)?, m.body)),
+        None => None,
+    };
+    Ok(Config {
+        handler,
+        constant,
+        buffer_size,
+        limits,
+        header_timeout: std::time::Duration::from_secs_f64(header_timeout),
+    })
 }
 
 fn build_serve(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
@@ -186,7 +199,7 @@ impl Server {
                 if info.expect_continue && self.queue.is_empty() {
                     cx.output(Event::Data(Data::from(&b"HTTP/1.1 100 Continue\r\n\r\n"[..])));
                 }
-                let head_value = request_head_value(&head);
+                let head_value = if self.cfg.constant.is_some() { Value::Undefined } else { request_head_value(&head) };
                 let mut slot = Slot {
                     id,
                     info: req_info,
@@ -215,7 +228,9 @@ impl Server {
             http::Event::Body(b) => {
                 let Some(slot) = self.queue.back_mut() else { return };
                 if let Some(m) = &mut slot.request {
-                    m.body.push_bytes(b);
+                    if self.cfg.constant.is_none() {
+                        m.body.push_bytes(b);
+                    }
                 } else if let Some(p) = slot.pipeline.clone() {
                     p.input(Event::Data(Data::from(b)));
                 }
@@ -225,6 +240,11 @@ impl Server {
                 let tail = tail_value(&tail);
                 let Some(slot) = self.queue.back_mut() else { return };
                 if let Some(mut m) = slot.request.take() {
+                    if self.cfg.constant.is_some() {
+                        slot.complete = true;
+                        self.flush(cx);
+                        return;
+                    }
                     m.tail = tail;
                     let id = slot.id;
                     self.answer(cx, id, m);
@@ -287,6 +307,15 @@ impl Server {
             let mut out: Vec<Bytes> = Vec::new();
             let mut outcome = http::EncodeOutcome::default();
             let mut started = false;
+            if slot.response.is_empty() {
+                if let Some((head, body)) = &self.cfg.constant {
+                    self.encoder.head(head, Some(&slot.info));
+                    for c in body.chunks() {
+                        self.encoder.body(c.clone(), &mut out);
+                    }
+                    outcome = self.encoder.end(&mut out);
+                }
+            }
             for e in slot.response {
                 match e {
                     Event::MessageStart(head) => {
