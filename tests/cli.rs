@@ -182,3 +182,36 @@ fn version_names_the_commit_and_pipy_config_file_runs_a_script() {
     assert_eq!(out.status.code(), Some(2), "a bad option value is a usage error");
     assert!(text(&out.stderr).contains("not a thread count"));
 }
+
+/// The shell through a real pseudo-terminal (`script` from util-linux allocates it): tab
+/// completion, multi-line input, printing.
+#[test]
+fn the_repl_in_a_terminal_completes_and_continues_lines() {
+    use std::io::Write;
+    let cmd = format!("{} repl", env!("CARGO_BIN_EXE_pipy"));
+    let home = temp_dir("repl-pty");
+    let mut child = std::process::Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .env("HOME", &home)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) runs");
+    // Typed one line at a time: the line editor flushes input typed ahead while it switches
+    // the terminal's mode, as terminals do.
+    let mut stdin = child.stdin.take().expect("stdin");
+    for chunk in [&b"JSON.stri\t({a: [1, 2]})\r"[..], b"[1,\r", b"2, 3].length\r", b".exit\r"] {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        stdin.write_all(chunk).expect("write");
+        stdin.flush().expect("flush");
+    }
+    drop(stdin);
+    let out = child.wait_with_output().expect("output");
+    let screen = text(&out.stdout);
+    assert!(screen.contains("JSON.stringify"), "tab completed the name: {screen:?}");
+    assert!(screen.contains(r#"'{"a":[1,2]}'"#), "{screen:?}");
+    assert!(screen.contains("... "), "an open bracket asks for more: {screen:?}");
+    assert!(screen.contains("\r\n3\r\n"), "{screen:?}");
+    assert!(home.join(".pipy_history").exists(), "history is saved in a file");
+}

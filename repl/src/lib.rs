@@ -3,5 +3,6 @@
 //!
 //! Architecture invariant: nothing here opens a socket.
 
+pub mod complete;
 pub mod engine;
 pub mod shell;

@@ -39,8 +39,11 @@ pub fn run() -> i32 {
         eprintln!("pipy repl: cannot start the event loop");
         return 1;
     };
-    let mut rl = match rustyline::DefaultEditor::new() {
-        Ok(rl) => rl,
+    let mut rl = match rustyline::Editor::<crate::complete::Completions, rustyline::history::DefaultHistory>::new() {
+        Ok(mut rl) => {
+            rl.set_helper(Some(crate::complete::Completions));
+            rl
+        }
         Err(e) => {
             eprintln!("pipy repl: cannot start the line editor: {e}");
             return 1;
