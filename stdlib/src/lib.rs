@@ -27,6 +27,7 @@ pub mod promise;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod url;
 
 /// Installs every built-in into this thread's realm.
 pub fn install_all() {
@@ -48,6 +49,7 @@ pub fn install_all() {
     pipy_extras::install();
     pipy::install();
     algo::install();
+    url::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);
