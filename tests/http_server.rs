@@ -86,3 +86,24 @@ fn pipelined_responses_keep_request_order() {
     let bodies: Vec<_> = all.split("\r\n\r\n").skip(1).map(|b| b.split("HTTP/1.1").next().unwrap_or("")).collect();
     assert_eq!(bodies, ["slow", "fast"], "{all}");
 }
+
+#[test]
+fn compress_http_gzips_responses_a_client_can_inflate() {
+    let s = Server::start(
+        "gzip",
+        "pipy().listen($PORT0).demuxHTTP().to($=>$
+           .replaceMessage(new Message({ headers: { 'content-type': 'text/plain' } }, 'Hi, there! '.repeat(100)))
+           .compressHTTP('gzip')
+         )",
+        1,
+    );
+    let r = exchange(s.port(0), b"GET / HTTP/1.1\r\naccept-encoding: gzip\r\nconnection: close\r\n\r\n");
+    let split = r.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    let head = text(&r[..split]);
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let body = &r[split + 4..];
+    assert!(head.contains(&format!("content-length: {}", body.len())), "{head}");
+    let mut plain = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(body), &mut plain).expect("valid gzip");
+    assert_eq!(plain, "Hi, there! ".repeat(100));
+}

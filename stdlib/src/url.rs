@@ -21,7 +21,7 @@ struct Parts {
     hash: String,
 }
 
-fn split_off<'a>(s: &'a str, sep: char) -> (&'a str, &'a str) {
+fn split_off(s: &str, sep: char) -> (&str, &str) {
     match s.find(sep) {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),

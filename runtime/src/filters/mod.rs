@@ -8,6 +8,7 @@
 
 pub mod branch;
 pub mod chain;
+pub mod compress;
 pub mod connect;
 pub mod deframe;
 pub mod demux;
@@ -82,6 +83,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     let mut v: Vec<&'static FilterSpec> = Vec::new();
     v.extend(branch::SPECS);
     v.extend(chain::SPECS);
+    v.extend(compress::SPECS);
     v.extend(connect::SPECS);
     v.extend(dump::SPECS);
     v.extend(fork::SPECS);
