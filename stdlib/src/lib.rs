@@ -16,11 +16,13 @@ pub mod date;
 pub mod error;
 pub mod function;
 pub mod global;
+pub mod http_api;
 pub mod json;
 pub mod map;
 pub mod math;
 pub mod number;
 pub mod object;
+pub mod os;
 pub mod pipy;
 pub mod pipy_extras;
 pub mod promise;
@@ -50,6 +52,8 @@ pub fn install_all() {
     pipy::install();
     algo::install();
     url::install();
+    os::install();
+    http_api::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);
