@@ -107,6 +107,12 @@ fn parse_level(s: &str) -> Result<pipy_runtime::log::Level, String> {
     pipy_runtime::log::Level::parse(s).ok_or_else(|| format!("'{s}' is not a log level (debug, info, warn, error)"))
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a script.
@@ -115,8 +121,14 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Parse and check scripts without running them.
-    Check { files: Vec<String> },
+    /// Lint scripts and the modules they reach, without running them (exit 1 on errors).
+    Check {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// `human` (like rustc) or `json` (for editors).
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+    },
     /// Start the interactive shell.
     Repl,
 }
@@ -248,25 +260,17 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
     net::run(net::WorkerOptions { reuse_port: worker.reuse_port || threads > 1, thread_id: id }, setup)
 }
 
-fn check(files: &[String]) -> ExitCode {
-    let mut failed = false;
-    for f in files {
-        match std::fs::read_to_string(f) {
-            Ok(src) => {
-                if let Err(diags) = pipy_compiler::analyze(f, &src) {
-                    for d in diags {
-                        eprint!("{}", d.render(f, &src));
-                    }
-                    failed = true;
-                }
-            }
-            Err(e) => {
-                eprintln!("error: cannot read {f}: {e}");
-                failed = true;
-            }
-        }
+fn check(files: &[std::path::PathBuf], format: CheckFormat) -> ExitCode {
+    let format = match format {
+        CheckFormat::Human => pipy_repl::check::Format::Human,
+        CheckFormat::Json => pipy_repl::check::Format::Json,
+    };
+    let report = pipy_repl::check::check_files(files, format);
+    match format {
+        pipy_repl::check::Format::Human => eprint!("{}", report.text),
+        pipy_repl::check::Format::Json => print!("{}", report.text),
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    ExitCode::from(report.exit_code())
 }
 
 fn main() -> Result<ExitCode> {
@@ -296,7 +300,7 @@ fn main() -> Result<ExitCode> {
         }
         match (&cli.command, &cli.file) {
             (Some(Command::Run { file, args }), _) => run_file(file, args, &cli.worker),
-            (Some(Command::Check { files }), _) => check(files),
+            (Some(Command::Check { files, format }), _) => check(files, *format),
             (Some(Command::Repl), _) => ExitCode::from(pipy_repl::shell::run() as u8),
             (None, Some(file)) => run_file(file, &cli.args, &cli.worker),
             // As the original's container image: PIPY_CONFIG_FILE names the script to run and

@@ -287,9 +287,14 @@ pub enum MethodKind {
 
 #[derive(Debug)]
 pub enum ObjProp {
-    KeyValue(PropName, Expr),
+    /// `key: value`, with where the key starts.
+    KeyValue(PropName, Expr, Pos),
     Shorthand(Ident),
-    Method { key: PropName, func: Rc<Function>, kind: MethodKind },
+    Method {
+        key: PropName,
+        func: Rc<Function>,
+        kind: MethodKind,
+    },
     Spread(Expr),
 }
 
@@ -304,7 +309,8 @@ pub enum MemberProp {
 #[derive(Debug)]
 pub enum Expr {
     Num(f64),
-    Str(JsText),
+    /// A string literal and where it starts.
+    Str(JsText, Pos),
     Bool(bool),
     Null,
     Regex {

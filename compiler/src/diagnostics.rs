@@ -36,6 +36,16 @@ impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>, start: u32, end: u32) -> Diagnostic {
         Diagnostic { severity: Severity::Error, code, message: message.into(), start, end: end.max(start), help: None }
     }
+    pub fn warning(code: &'static str, message: impl Into<String>, start: u32, end: u32) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            start,
+            end: end.max(start),
+            help: None,
+        }
+    }
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self

@@ -741,7 +741,7 @@ impl Cx {
                                 if let PropName::Str(s) = &key {
                                     name_anonymous(&value, &String::from_utf16_lossy(s));
                                 }
-                                props.push(ObjProp::KeyValue(key, value));
+                                props.push(ObjProp::KeyValue(key, value, self.pos(kv.key.span())));
                             }
                             swc::Prop::Assign(a) => self.unsupported("`=` in an object literal", a.span),
                             swc::Prop::Getter(g) => {
@@ -876,7 +876,7 @@ impl Cx {
                 Expr::Ident(self.ident(i))
             }
             swc::Expr::Lit(l) => match l {
-                swc::Lit::Str(s) => Expr::Str(wtf8_text(s)),
+                swc::Lit::Str(s) => Expr::Str(wtf8_text(s), self.pos(s.span)),
                 swc::Lit::Bool(b) => Expr::Bool(b.value),
                 swc::Lit::Null(_) => Expr::Null,
                 swc::Lit::Num(n) => Expr::Num(n.value),

@@ -772,7 +772,7 @@ impl Resolver {
 
     fn expr(&mut self, e: &Expr) {
         match e {
-            Expr::Num(_) | Expr::Str(_) | Expr::Bool(_) | Expr::Null | Expr::Regex { .. } => {}
+            Expr::Num(_) | Expr::Str(..) | Expr::Bool(_) | Expr::Null | Expr::Regex { .. } => {}
             Expr::Template { exprs, .. } => {
                 for x in exprs {
                     self.expr(x);
@@ -805,7 +805,7 @@ impl Resolver {
             Expr::Object(props, _) => {
                 for p in props {
                     match p {
-                        ObjProp::KeyValue(k, v) => {
+                        ObjProp::KeyValue(k, v, _) => {
                             self.prop_name(k);
                             self.expr(v);
                         }

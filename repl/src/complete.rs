@@ -14,7 +14,7 @@ pub struct Completions;
 const COMMANDS: &[&str] = &[".help", ".load", ".pipelines", ".send", ".leaks", ".exit"];
 
 /// Names an object and its prototypes have (string keys only), sorted, without repeats.
-fn keys_of(v: &Value) -> Vec<String> {
+pub(crate) fn keys_of(v: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = match v {
         Value::Object(o) => Some(o.clone()),

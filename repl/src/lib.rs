@@ -3,6 +3,7 @@
 //!
 //! Architecture invariant: nothing here opens a socket.
 
+pub mod check;
 pub mod complete;
 pub mod engine;
 pub mod shell;

@@ -68,7 +68,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn expr_inner(&mut self, e: &'a Expr, dst: Reg, discard: bool) {
         match e {
             Expr::Num(n) => self.emit(Inst::Number { dst, value: *n }),
-            Expr::Str(s) => {
+            Expr::Str(s, _) => {
                 let c = self.konst_units(s);
                 self.emit(Inst::Const { dst, c });
             }
@@ -387,14 +387,14 @@ impl<'a> Lowerer<'a> {
         for p in props {
             let m = self.mark();
             match p {
-                ObjProp::KeyValue(PropName::Str(k), v) if &**k != text("__proto__").as_ref() => {
+                ObjProp::KeyValue(PropName::Str(k), v, _) if &**k != text("__proto__").as_ref() => {
                     let r = self.alloc();
                     self.expr_into(v, r);
                     let key = self.konst_units(k);
                     let ic = self.ic();
                     self.emit(Inst::SetProp { obj, key, src: r, ic });
                 }
-                ObjProp::KeyValue(k, v) => {
+                ObjProp::KeyValue(k, v, _) => {
                     // `__proto__: v` (not computed) sets the prototype.
                     let is_proto = matches!(k, PropName::Str(t) if **t == *text("__proto__"));
                     let kr = self.alloc();

@@ -168,7 +168,7 @@ fn rt_kind(k: FuncKind) -> RtKind {
 fn has_assign(e: &Expr) -> bool {
     match e {
         Expr::Assign { .. } | Expr::Update { .. } => true,
-        Expr::Num(_) | Expr::Str(_) | Expr::Bool(_) | Expr::Null | Expr::Ident(_) | Expr::This(_) => false,
+        Expr::Num(_) | Expr::Str(..) | Expr::Bool(_) | Expr::Null | Expr::Ident(_) | Expr::This(_) => false,
         Expr::Regex { .. } | Expr::NewTarget(_) | Expr::Function(_) => false,
         Expr::Unary(_, x, _) | Expr::OptChain(x) => has_assign(x),
         Expr::Binary(_, a, b, _) | Expr::Logical(_, a, b) => has_assign(a) || has_assign(b),

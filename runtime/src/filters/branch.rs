@@ -35,6 +35,7 @@ macro_rules! spec {
             params: "(condition, target, condition2?, target2?, …, defaultTarget?)",
             help: $help,
             joint: false,
+            options: &[],
             build: |cx: &BuildCx<'_>, args: &[Value]| build(cx, args, $name, $kind),
         }
     };

@@ -18,6 +18,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(files?)",
     help: "Starts a module chain through each module's entry pipeline, or continues the current one",
     joint: false,
+    options: &[],
     build,
 }];
 

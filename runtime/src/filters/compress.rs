@@ -13,12 +13,15 @@ use crate::{JsResult, PropKey, Value, error, ops};
 use std::io::Write;
 use std::rc::Rc;
 
+const OPTIONS: &[&str] = &["algorithm", "level"];
+
 pub static SPECS: &[FilterSpec] = &[
     FilterSpec {
         name: "compress",
         params: "(algorithm, options?)",
         help: "Compresses every message body (gzip, deflate, brotli)",
         joint: false,
+        options: OPTIONS,
         build: |_: &BuildCx<'_>, a: &[Value]| build(a, Mode::Compress, false),
     },
     FilterSpec {
@@ -26,6 +29,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(algorithm)",
         help: "Decompresses every message body (gzip, deflate/inflate, brotli)",
         joint: false,
+        options: &[],
         build: |_: &BuildCx<'_>, a: &[Value]| build(a, Mode::Decompress, false),
     },
     FilterSpec {
@@ -33,6 +37,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(algorithm?, options?)",
         help: "Compresses HTTP bodies that are not encoded yet and sets content-encoding",
         joint: false,
+        options: OPTIONS,
         build: |_: &BuildCx<'_>, a: &[Value]| build(a, Mode::Compress, true),
     },
     FilterSpec {
@@ -40,6 +45,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(enable?)",
         help: "Decompresses HTTP bodies by their content-encoding (gzip, deflate, br) and removes it",
         joint: false,
+        options: &[],
         build: |_: &BuildCx<'_>, a: &[Value]| build(a, Mode::Decompress, true),
     },
 ];
@@ -97,6 +103,9 @@ fn build(args: &[Value], mode: Mode, http: bool) -> JsResult<Rc<dyn FilterFactor
         Value::Object(o) if !o.is_callable() => (option(&first, "algorithm")?, first.clone()),
         v => (v.clone(), arg(args, 1)),
     };
+    if mode == Mode::Compress {
+        super::check_options(name, &opts, OPTIONS)?;
+    }
     let mut enabled = true;
     let algo = match (&algo_value, mode, http) {
         (Value::Bool(b), Mode::Decompress, true) => {

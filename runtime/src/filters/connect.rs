@@ -17,6 +17,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(target, options?)",
     help: "Sends Data to a TCP/UDP upstream ('host:port' or a function) and outputs its response",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 

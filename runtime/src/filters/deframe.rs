@@ -20,6 +20,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(states)",
     help: "Byte-level state machine: state functions get each byte and return the next state / events",
     joint: false,
+    options: &[],
     build,
 }];
 

@@ -13,15 +13,25 @@ use crate::{JsResult, Value, error, ops};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+const OPTIONS: &[&str] = &["outputCount"];
+
 pub static SPECS: &[FilterSpec] = &[
     FilterSpec {
         name: "demux",
         params: "(options?)",
         help: "Streams each Message through its own sub-pipeline (cloned context); replies in request order",
         joint: true,
+        options: OPTIONS,
         build: build_demux,
     },
-    FilterSpec { name: "demuxQueue", params: "(options?)", help: "Same as demux()", joint: true, build: build_queue },
+    FilterSpec {
+        name: "demuxQueue",
+        params: "(options?)",
+        help: "Same as demux()",
+        joint: true,
+        options: OPTIONS,
+        build: build_queue,
+    },
 ];
 
 struct Config {
@@ -43,7 +53,7 @@ fn build(cx: &BuildCx<'_>, args: &[Value], name: &'static str) -> JsResult<Rc<dy
         v @ Value::String(_) => (cx.sub_slot(&v)?, arg(args, 1)),
         v => (SubSlot::new(None), v),
     };
-    check_options(name, &options, &["outputCount"])?;
+    check_options(name, &options, OPTIONS)?;
     let output_count = match option(&options, "outputCount")? {
         Value::Undefined | Value::Null => Value::from(1),
         v if v.is_callable() => v,

@@ -11,11 +11,14 @@ use crate::{JsResult, Value, error};
 use std::rc::Rc;
 use std::time::Duration;
 
+const OPTIONS: &[&str] = &["timeout"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "detectProtocol",
     params: "(callback, options?)",
     help: "Calls back once with 'HTTP', 'HTTP2', 'TLS' or '' from the first bytes; passes all through",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 
@@ -30,7 +33,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         return Err(error::type_error("detectProtocol(): the callback must be a function"));
     }
     let options = arg(args, 1);
-    check_options("detectProtocol", &options, &["timeout"])?;
+    check_options("detectProtocol", &options, OPTIONS)?;
     let timeout = parse_duration(&option(&options, "timeout")?)?.filter(|t| *t > 0.0);
     Ok(factory("detectProtocol", Config { callback, timeout }, |c, _| {
         Box::new(Detect {

@@ -14,6 +14,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(tag?)",
         help: "Logs every event (type, head, first bytes of Data) and passes it through",
         joint: false,
+        options: &[],
         build: build_dump,
     },
     FilterSpec {
@@ -21,6 +22,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "()",
         help: "Writes the bytes of every Data to the log output and passes events through",
         joint: false,
+        options: &[],
         build: build_print,
     },
 ];

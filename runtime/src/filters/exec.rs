@@ -20,11 +20,14 @@ use std::rc::Rc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+const OPTIONS: &[&str] = &["env", "stderr", "pty", "onStart", "onExit"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "exec",
     params: "(command, options?)",
     help: "Runs a child process: Data to its stdin, its stdout out as Data, StreamEnd when it exits",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 
@@ -42,7 +45,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         return Err(error::type_error("exec(): a command is required"));
     }
     let options = arg(args, 1);
-    check_options("exec", &options, &["env", "stderr", "pty", "onStart", "onExit"])?;
+    check_options("exec", &options, OPTIONS)?;
     if option(&options, "pty")?.truthy() {
         return Err(error::type_error("exec(): the pty option is not supported"));
     }

@@ -31,6 +31,7 @@ macro_rules! spec {
             params: "(initArgs?)",
             help: $help,
             joint: true,
+            options: &[],
             build: |cx: &BuildCx<'_>, args: &[Value]| build(cx, args, $name, $mode),
         }
     };

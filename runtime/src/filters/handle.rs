@@ -38,6 +38,7 @@ macro_rules! spec {
             params: $params,
             help: $help,
             joint: false,
+            options: &[],
             build: |_cx: &BuildCx<'_>, args: &[Value]| -> JsResult<Rc<dyn FilterFactory>> {
                 let callback = arg(args, 0);
                 if !callback.is_callable() {

@@ -16,12 +16,15 @@ use crate::{JsResult, Value};
 use bytes::Bytes;
 use std::rc::Rc;
 
+const OPTIONS: &[&str] = &["bufferSize", "maxHeaderSize", "final", "bodiless"];
+
 pub static SPECS: &[FilterSpec] = &[
     FilterSpec {
         name: "decodeHTTPRequest",
         params: "(options?)",
         help: "Decodes HTTP/1 requests from Data into messages",
         joint: false,
+        options: OPTIONS,
         build: |_, args| build(args, Kind::DecodeRequest, "decodeHTTPRequest"),
     },
     FilterSpec {
@@ -29,6 +32,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(options?)",
         help: "Decodes HTTP/1 responses from Data into messages",
         joint: false,
+        options: OPTIONS,
         build: |_, args| build(args, Kind::DecodeResponse, "decodeHTTPResponse"),
     },
     FilterSpec {
@@ -36,6 +40,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(options?)",
         help: "Encodes messages as HTTP/1 requests",
         joint: false,
+        options: OPTIONS,
         build: |_, args| build(args, Kind::EncodeRequest, "encodeHTTPRequest"),
     },
     FilterSpec {
@@ -43,6 +48,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(options?)",
         help: "Encodes messages as HTTP/1 responses",
         joint: false,
+        options: OPTIONS,
         build: |_, args| build(args, Kind::EncodeResponse, "encodeHTTPResponse"),
     },
 ];
@@ -63,7 +69,7 @@ struct Config {
 
 fn build(args: &[Value], kind: Kind, name: &'static str) -> JsResult<Rc<dyn FilterFactory>> {
     let opts = arg(args, 0);
-    check_options(name, &opts, &["bufferSize", "maxHeaderSize", "final", "bodiless"])?;
+    check_options(name, &opts, OPTIONS)?;
     let buffer_size = parse_size(&option(&opts, "bufferSize")?)?.unwrap_or(0);
     let limits = match parse_size(&option(&opts, "maxHeaderSize")?)? {
         Some(n) => http::Limits::from_max_header_size(n),

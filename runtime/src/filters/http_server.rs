@@ -24,6 +24,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(handler, options?)",
         help: "HTTP server: answers each request with handler (a Message or a function returning one)",
         joint: false,
+        options: OPTIONS,
         build: build_serve,
     },
     FilterSpec {
@@ -31,6 +32,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(options?)",
         help: "HTTP server: streams each request into its own sub-pipeline (copied context); its output is the response",
         joint: true,
+        options: OPTIONS,
         build: build_demux,
     },
 ];

@@ -15,6 +15,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(events)",
     help: "Outputs the given events (or a function's, or a Promise's) before the stream's first event",
     joint: false,
+    options: &[],
     build,
 }];
 

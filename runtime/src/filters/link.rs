@@ -14,6 +14,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(target, condition?, target2?, …)",
     help: "Streams through another pipeline sharing this context (a name, a function giving one, or $=>$)",
     joint: true,
+    options: &[],
     build,
 }];
 

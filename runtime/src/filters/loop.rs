@@ -12,6 +12,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(sub)",
     help: "Streams through a sub-pipeline whose output is also fed back into it",
     joint: true,
+    options: &[],
     build,
 }];
 

@@ -6,8 +6,14 @@ use crate::pipeline::{Cx, Filter, FilterFactory, SubSlot};
 use crate::{JsResult, Value};
 use std::rc::Rc;
 
-pub static SPECS: &[FilterSpec] =
-    &[FilterSpec { name: "dummy", params: "()", help: "Discards every event", joint: false, build: build_dummy }];
+pub static SPECS: &[FilterSpec] = &[FilterSpec {
+    name: "dummy",
+    params: "()",
+    help: "Discards every event",
+    joint: false,
+    options: &[],
+    build: build_dummy,
+}];
 
 fn build_dummy(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     Ok(factory("dummy", (), |_, _: Option<&Rc<SubSlot>>| Box::new(Dummy)))

@@ -53,6 +53,9 @@ pub struct FilterSpec {
     pub help: &'static str,
     /// Takes a sub-pipeline with `.to(...)`.
     pub joint: bool,
+    /// The keys its options object may have (empty: it takes none). `pipy check` reads these;
+    /// `build` rejects any other key at run time.
+    pub options: &'static [&'static str],
     pub build: Build,
 }
 

@@ -27,6 +27,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(sessionSelector?, options?)",
         help: "Queues Messages of many streams into one shared session sub-pipeline; replies go back in order",
         joint: true,
+        options: OPTIONS,
         build: build_mux,
     },
     FilterSpec {
@@ -34,6 +35,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(sessionSelector?, options?)",
         help: "Same as mux()",
         joint: true,
+        options: OPTIONS,
         build: build_queue,
     },
 ];

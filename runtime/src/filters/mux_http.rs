@@ -26,6 +26,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(selector?, options?)",
     help: "HTTP client: sends requests over pooled upstream sessions (a sub-pipeline each) chosen by selector",
     joint: true,
+    options: OPTIONS,
     build,
 }];
 

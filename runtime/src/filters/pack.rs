@@ -14,11 +14,14 @@ use crate::{JsResult, Value, error, ops};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+const OPTIONS: &[&str] = &["vacancy", "timeout", "interval", "prefix", "postfix", "separator"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "pack",
     params: "(batchSize?, options?)",
     help: "Merges every batchSize Messages into one (prefix/postfix/separator, timeout, interval)",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 
@@ -49,7 +52,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         o @ Value::Object(_) => (1, o),
         v => return Err(error::type_error(&format!("pack(): invalid batch size {}", ops::describe(&v)))),
     };
-    check_options("pack", &options, &["vacancy", "timeout", "interval", "prefix", "postfix", "separator"])?;
+    check_options("pack", &options, OPTIONS)?;
     let cfg = Config {
         batch,
         timeout: parse_duration(&option(&options, "timeout")?)?.unwrap_or(5.0),

@@ -24,6 +24,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(target, targetMap?, initArgs?)",
         help: "Streams through a sub-pipeline (a template, a chain of them, or chosen by the first event)",
         joint: false,
+        options: &[],
         build: build_pipe,
     },
     FilterSpec {
@@ -31,6 +32,7 @@ pub static SPECS: &[FilterSpec] = &[
         params: "(args?)",
         help: "Streams through the next pipeline of the current pipe chain",
         joint: false,
+        options: &[],
         build: build_next,
     },
 ];

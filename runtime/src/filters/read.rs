@@ -11,11 +11,14 @@ use crate::{JsResult, Value, error, ops};
 use std::io::{Read as _, Seek, SeekFrom};
 use std::rc::Rc;
 
+const OPTIONS: &[&str] = &["seek", "size"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "read",
     params: "(pathname, options?)",
     help: "Outputs a file's contents as Data and a StreamEnd on the first input event",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 
@@ -31,7 +34,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         return Err(error::type_error("read(): a pathname is required"));
     }
     let options = arg(args, 1);
-    check_options("read", &options, &["seek", "size"])?;
+    check_options("read", &options, OPTIONS)?;
     let cfg = Config { pathname, seek: option(&options, "seek")?, size: option(&options, "size")? };
     Ok(factory("read", cfg, |c, _| Box::new(ReadFile { cfg: c.clone(), started: false })))
 }

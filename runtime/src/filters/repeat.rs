@@ -16,6 +16,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(condition)",
     help: "Runs the input through a sub-pipeline again and again while condition(streamEnd) holds",
     joint: true,
+    options: &[],
     build,
 }];
 

@@ -38,6 +38,7 @@ macro_rules! spec {
             params: "(replacement?)",
             help: $help,
             joint: false,
+            options: &[],
             build: |_cx: &BuildCx<'_>, args: &[Value]| -> JsResult<Rc<dyn FilterFactory>> {
                 let r = arg(args, 0);
                 let replacement = if r.is_undefined() { None } else { Some(r) };

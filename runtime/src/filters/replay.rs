@@ -11,11 +11,14 @@ use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, SubContext, SubSlot};
 use crate::{JsResult, Value, error};
 use std::rc::Rc;
 
+const OPTIONS: &[&str] = &["delay"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "replay",
     params: "(options?)",
     help: "Streams through a sub-pipeline, running it again on the recorded input on StreamEnd('Replay')",
     joint: true,
+    options: OPTIONS,
     build,
 }];
 
@@ -30,7 +33,7 @@ struct Config {
 
 fn build(_cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     let options = arg(args, 0);
-    check_options("replay", &options, &["delay"])?;
+    check_options("replay", &options, OPTIONS)?;
     let d = option(&options, "delay")?;
     let delay = if d.is_callable() { Delay::Func(d) } else { Delay::Fixed(parse_duration(&d)?.unwrap_or(0.0)) };
     Ok(joint_factory("replay", Config { delay }, SubSlot::new(None), make))

@@ -18,6 +18,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(separator)",
     help: "Cuts Data into Messages at a separator (string, Data or a function giving one)",
     joint: false,
+    options: &[],
     build,
 }];
 

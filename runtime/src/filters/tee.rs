@@ -10,11 +10,14 @@ use crate::{JsResult, Value, error, ops};
 use std::io::Write;
 use std::rc::Rc;
 
+const OPTIONS: &[&str] = &["append", "shared"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "tee",
     params: "(filename, options?)",
     help: "Writes Data to a file ('-' for stdout) and passes all events through",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 
@@ -29,7 +32,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         return Err(error::type_error("tee(): a filename is required"));
     }
     let options = arg(args, 1);
-    check_options("tee", &options, &["append", "shared"])?;
+    check_options("tee", &options, OPTIONS)?;
     let append = option(&options, "append")?.truthy();
     Ok(factory("tee", Config { filename, append }, |c, _| Box::new(Tee { cfg: c.clone(), target: None })))
 }

@@ -37,10 +37,13 @@ macro_rules! spec {
             params: "(quota, options?)",
             help: $help,
             joint: false,
+            options: OPTIONS,
             build: |_: &BuildCx<'_>, args: &[Value]| build(args, $kind, $name),
         }
     };
 }
+
+const OPTIONS: &[&str] = &["blockInput"];
 
 pub static SPECS: &[FilterSpec] = &[
     spec!("throttleMessageRate", Kind::MessageRate, "Holds MessageStarts until a quota grants 1 each"),
@@ -55,7 +58,7 @@ fn build(args: &[Value], kind: Kind, name: &'static str) -> JsResult<Rc<dyn Filt
     if !matches!(quota, Value::Object(_)) {
         return Err(error::type_error(&format!("{name}(): expects a quota object or a function returning one")));
     }
-    check_options(name, &arg(args, 1), &["blockInput"])?;
+    check_options(name, &arg(args, 1), OPTIONS)?;
     Ok(factory(name, Config { kind, name, quota }, |c, _| {
         Box::new(Throttle { cfg: c.clone(), quota: None, held: VecDeque::new(), timer: None, active: false })
     }))

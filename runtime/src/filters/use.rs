@@ -23,6 +23,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     params: "(file | files, pipelineName?, pipelineNameDown?, turnDown?)",
     help: "Streams through named pipelines of other modules (a plugin chain for an array of files)",
     joint: false,
+    options: &[],
     build,
 }];
 

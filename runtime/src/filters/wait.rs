@@ -12,11 +12,14 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
+const OPTIONS: &[&str] = &["timeout"];
+
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "wait",
     params: "(condition, options?)",
     help: "Holds events back until condition() is truthy or its Promise resolves (options: timeout)",
     joint: false,
+    options: OPTIONS,
     build,
 }];
 
@@ -71,7 +74,7 @@ fn build(_cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         return Err(error::type_error("wait(): the condition must be a function"));
     }
     let options = arg(args, 1);
-    check_options("wait", &options, &["timeout"])?;
+    check_options("wait", &options, OPTIONS)?;
     let timeout = parse_duration(&option(&options, "timeout")?)?.filter(|t| *t > 0.0);
     Ok(factory("wait", Config { condition, timeout }, make))
 }

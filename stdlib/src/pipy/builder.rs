@@ -342,22 +342,62 @@ fn m_to(this: &Value, args: &[Value]) -> JsResult<Value> {
     Ok(this.clone())
 }
 
+/// A Configuration method that is not a filter: how users call it (the same notation as
+/// `FilterSpec::params`) and what it does. `pipy check` reads this table.
+pub struct MethodSpec {
+    pub name: &'static str,
+    pub params: &'static str,
+    pub help: &'static str,
+    /// Starts a new pipeline layout that the following filters append to.
+    pub starts_pipeline: bool,
+    f: util::Builtin,
+}
+
+const fn m(name: &'static str, params: &'static str, help: &'static str, starts: bool, f: util::Builtin) -> MethodSpec {
+    MethodSpec { name, params, help, starts_pipeline: starts, f }
+}
+
+pub static METHODS: &[MethodSpec] = &[
+    m(
+        "listen",
+        "(port, options?)",
+        "Accepts connections on a port; each one runs the pipeline that follows",
+        true,
+        m_listen,
+    ),
+    m("pipeline", "(name?)", "Starts a named sub-pipeline (no name: the module's entry pipeline)", true, m_pipeline),
+    m("task", "(interval | signal?, onStart?)", "Starts a pipeline once, on a timer, or on a signal", true, m_task),
+    m("watch", "(filename)", "Starts a pipeline whenever a file changes", true, m_watch),
+    m("exit", "(onStart?)", "Starts a pipeline when the process is asked to stop", true, m_exit),
+    m("export", "(namespace, variables)", "Exports __variables to other modules under a namespace", false, m_export),
+    m("import", "(variables)", "Imports __variables other modules export ({ __name: 'namespace' })", false, m_import),
+    m(
+        "repeat",
+        "(count | items | condition, callback?)",
+        "Configures once per item, or the repeat() filter",
+        false,
+        m_repeat,
+    ),
+    m("onStart", "(callback)", "Calls back when a pipeline of the last layout starts", false, m_on_start),
+    m("onEnd", "(callback)", "Calls back when a pipeline of the last layout ends", false, m_on_end),
+    m("to", "(target)", "Gives the joint filter before it its sub-pipeline (a name or $=>$...)", false, m_to),
+];
+
+/// Option keys `listen()` and `pipy.listen()` accept.
+pub fn listen_option_keys() -> &'static [&'static str] {
+    LISTEN_OPTIONS
+}
+
 pub fn install() {
     let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
     proto.mark_prototype();
     for spec in filters::all() {
         proto.define_hidden(spec.name, Value::Object(filter_method(spec)));
     }
-    util::method(&proto, "listen", 2, m_listen);
-    util::method(&proto, "pipeline", 1, m_pipeline);
-    util::method(&proto, "task", 2, m_task);
-    util::method(&proto, "exit", 1, m_exit);
-    util::method(&proto, "watch", 1, m_watch);
-    util::method(&proto, "export", 2, m_export);
-    util::method(&proto, "import", 1, m_import);
-    util::method(&proto, "repeat", 2, m_repeat);
-    util::method(&proto, "onStart", 1, m_on_start);
-    util::method(&proto, "onEnd", 1, m_on_end);
-    util::method(&proto, "to", 1, m_to);
+    for spec in METHODS {
+        let length =
+            spec.params.split(',').filter(|p| !p.contains('?') && !p.trim_matches(['(', ')']).is_empty()).count();
+        util::method(&proto, spec.name, length as u32, spec.f);
+    }
     realm::register("PipelineBuilder.prototype", Value::Object(proto));
 }
