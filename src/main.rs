@@ -123,8 +123,11 @@ enum Command {
     },
     /// Lint scripts and the modules they reach, without running them (exit 1 on errors).
     Check {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "list_rules")]
         files: Vec<std::path::PathBuf>,
+        /// List the rules (code, name, what each finds) and exit.
+        #[arg(long)]
+        list_rules: bool,
         /// `human` (like rustc) or `json` (for editors).
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
@@ -300,7 +303,13 @@ fn main() -> Result<ExitCode> {
         }
         match (&cli.command, &cli.file) {
             (Some(Command::Run { file, args }), _) => run_file(file, args, &cli.worker),
-            (Some(Command::Check { files, format }), _) => check(files, *format),
+            (Some(Command::Check { list_rules: true, .. }), _) => {
+                for r in pipy_repl::check::rules::ALL {
+                    println!("{}  {:<26}{}", r.code, r.name, r.summary);
+                }
+                ExitCode::SUCCESS
+            }
+            (Some(Command::Check { files, format, .. }), _) => check(files, *format),
             (Some(Command::Repl), _) => ExitCode::from(pipy_repl::shell::run() as u8),
             (None, Some(file)) => run_file(file, &cli.args, &cli.worker),
             // As the original's container image: PIPY_CONFIG_FILE names the script to run and

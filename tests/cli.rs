@@ -215,3 +215,41 @@ fn the_repl_in_a_terminal_completes_and_continues_lines() {
     assert!(screen.contains("\r\n3\r\n"), "{screen:?}");
     assert!(home.join(".pipy_history").exists(), "history is saved in a file");
 }
+
+/// `pipy check` on the seed article's plugin proxy reaches every module through the JSON
+/// configuration; a mistake in a plugin is reported in that plugin's file; `--list-rules`.
+#[test]
+fn check_follows_modules_and_reports_in_the_module_at_fault() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = pipy(&["check", "tests/seed/proxy.js"], root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "checked 4 modules: no errors, 0 warnings\n");
+
+    let d = temp_dir("check-plugins");
+    std::fs::create_dir_all(d.join("plugins")).expect("dir");
+    std::fs::write(d.join("config.json"), r#"{ "plugins": ["plugins/a.js"] }"#).expect("write");
+    std::fs::write(
+        d.join("main.js"),
+        "(config => pipy()\n  .export('main', { __n: 0 })\n  .listen(8080)\n  .demuxHTTP().to($=>$.chain(config.plugins))\n)(JSON.decode(pipy.load('config.json')))\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("plugins/a.js"),
+        "pipy()\n  .import({ __n: 'main' })\n.pipeline()\n  .handleMessageStart(() => __n++)\n  .replaceMessage(new Message({ status: 404 }), { bogus: 1 })\n",
+    )
+    .expect("write");
+    let out = pipy(&["check", "main.js"], &d);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("error[E0102]: `replaceMessage()` takes 0 or 1 arguments but 2 were given"), "{err}");
+    assert!(err.contains("--> plugins/a.js:5:4"), "{err}");
+    assert!(err.ends_with("error: checked 2 modules: 1 error, 0 warnings\n"), "{err}");
+
+    let out = pipy(&["check", "--list-rules"], &d);
+    assert!(out.status.success());
+    let rules = text(&out.stdout);
+    assert!(rules.lines().count() >= 15, "{rules}");
+    assert!(rules.contains("E0104  missing-to"), "{rules}");
+    let out = pipy(&["check"], &d);
+    assert_eq!(out.status.code(), Some(2), "no file is a usage error");
+}

@@ -74,4 +74,36 @@ fn every_tutorial_answers_as_its_readme_shows() {
         drop(s);
     }
     drop(echo);
+
+    // 08: the checker on the broken and the fixed gateway, the REPL, then the real server.
+    let dir = common::copy_fixture("tutorial/08-check-and-repl", "tutorial-08");
+    let check = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pipy")).args(args).current_dir(&dir).output().expect("runs")
+    };
+    let broken = check(&["check", "broken.js"]);
+    assert_eq!(broken.status.code(), Some(1), "errors make the exit status 1");
+    insta::assert_snapshot!("08-check-broken", String::from_utf8_lossy(&broken.stderr));
+    let json = check(&["check", "--format", "json", "broken.js"]);
+    insta::assert_snapshot!("08-check-broken-json", String::from_utf8_lossy(&json.stdout));
+    let fixed = check(&["check", "main.js"]);
+    assert_eq!(fixed.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&fixed.stderr), "checked 1 module: no errors, 0 warnings\n");
+    let mut repl = std::process::Command::new(env!("CARGO_BIN_EXE_pipy"))
+        .arg("repl")
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("repl starts");
+    repl.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b".load main.js\n.pipelines\n.send 0 GET /hello\n.send 0 GET /nope\n.send 0 GET /api/x\n.exit\n")
+        .expect("write");
+    let out = repl.wait_with_output().expect("repl output");
+    insta::assert_snapshot!("08-repl", String::from_utf8_lossy(&out.stdout));
+    let gateway = start("08-check-and-repl", "main.js", &[8080, 8082]);
+    let text = [get(8080, "/hello"), get(8080, "/nope"), get(8080, "/api/x"), get(8082, "/health")].join("\n");
+    insta::assert_snapshot!("08-check-and-repl", text);
+    drop(gateway);
 }

@@ -245,7 +245,7 @@ impl Session {
         };
         let out: std::rc::Rc<std::cell::RefCell<Vec<event::Event>>> = Default::default();
         let o2 = out.clone();
-        self.turn(|| {
+        let pipeline = self.turn(|| {
             // As if a client on the loopback had connected.
             let ctx = context::new_root_copy();
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
@@ -257,12 +257,23 @@ impl Session {
             // sockets have arrived.
             p
         });
+        // Replies from sockets and timers (an upstream, a 502 for a refused one) come later:
+        // wait for the stream to end, for a few seconds at most.
+        let o3 = out.clone();
+        self.local.block_on(&self.rt, async move {
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+            while !o3.borrow().iter().any(|e| e.is_stream_end()) && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        });
         for e in out.borrow().iter() {
             match e {
                 event::Event::Data(d) => println!("Data {:?}", d.to_string_lossy()),
                 other => println!("{}", pipy_runtime::filters::dump::describe(other)),
             }
         }
+        // Ended inside the loop: what it leaves behind (pooled sessions, timers) needs one.
+        self.turn(move || drop(pipeline));
     }
 }
 

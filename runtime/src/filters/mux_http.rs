@@ -278,7 +278,9 @@ fn release(s: &Rc<Session>, max_idle: Duration) {
 fn arm_idle_timer(s: &Rc<Session>, delay: Duration, max_idle: Duration) {
     s.timer_armed.set(true);
     let weak = Rc::downgrade(s);
-    tokio::task::spawn_local(async move {
+    // Through the worker's spawner: a session can be released outside the event loop (the
+    // REPL drops its pipelines between turns).
+    crate::net::spawn_local(async move {
         tokio::time::sleep(delay).await;
         let Some(s) = weak.upgrade() else { return };
         s.timer_armed.set(false);
