@@ -253,3 +253,58 @@ fn check_follows_modules_and_reports_in_the_module_at_fault() {
     let out = pipy(&["check"], &d);
     assert_eq!(out.status.code(), Some(2), "no file is a usage error");
 }
+
+/// `--list-filters` prints the runtime's registry, nothing more or less, and each filter it
+/// lists is used by some test script or tutorial (so each one is exercised, not just listed);
+/// `--help-filters NAME` describes one.
+#[test]
+fn list_filters_is_the_registry_and_every_filter_is_exercised() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = pipy(&["--list-filters"], root);
+    assert!(out.status.success());
+    let listed: Vec<String> =
+        text(&out.stdout).lines().filter_map(|l| l.split('(').next()).map(|s| s.trim().to_string()).collect();
+    let registry: Vec<String> = pipy_runtime::filters::all().iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(listed, registry);
+
+    let mut sources = String::new();
+    for dir in ["tests/scripts", "tests", "tutorial", "tests/seed", "tests/seed/plugins"] {
+        for e in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "js" || x == "rs") {
+                sources.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+        for sub in std::fs::read_dir(root.join(dir)).expect("dir").flatten().filter(|e| e.path().is_dir()) {
+            if let Ok(main) = std::fs::read_to_string(sub.path().join("main.js")) {
+                sources.push_str(&main);
+            }
+        }
+    }
+    let unused: Vec<&String> = listed.iter().filter(|n| !sources.contains(&format!(".{n}("))).collect();
+    assert!(unused.is_empty(), "filters no test uses: {unused:?}");
+
+    let out = pipy(&["--help-filters", "muxHTTP"], root);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    assert!(help.starts_with("muxHTTP(selector?, options?)\n"), "{help}");
+    let out = pipy(&["--help-filters", "muxHttp"], root);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no filter named 'muxHttp'"));
+}
+
+/// Arguments after `--` reach the script as `pipy.argv`; `--help` shows examples.
+#[test]
+fn arguments_reach_pipy_argv_and_help_has_examples() {
+    let d = temp_dir("argv");
+    std::fs::write(d.join("args.js"), "println(JSON.stringify(pipy.argv))\n").expect("write");
+    let out = pipy(&["run", "args.js", "--", "one", "--two", "3"], &d);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[\"one\",\"--two\",\"3\"]\n");
+    let out = pipy(&["args.js", "--", "x"], &d);
+    assert_eq!(text(&out.stdout), "[\"x\"]\n");
+    let out = pipy(&["--help"], &d);
+    let help = text(&out.stdout);
+    assert!(help.contains("Examples:\n  pipy run hello.js"), "{help}");
+    assert!(help.contains("check") && help.contains("repl") && help.contains("--list-filters"), "{help}");
+}

@@ -20,3 +20,17 @@ var d = new Data('aGVsbG8=', 'base64')
 println(d.toString(), d.size, new Data('hi').toString('hex'), new Data([104, 105]).toString())
 var e = new Data('a,b,c')
 println(e.shiftTo(b => b === 44).toString(), e.toString(), e.shiftWhile(b => b !== 44).toString(), e.toString())
+
+// The rest of the family: MessageEnd callbacks, the head of a MessageStart, the first event.
+pipeline($=>$
+  .handleMessageEnd(e => println('end of message, tail', JSON.stringify(e.tail)))
+  .replaceMessageStart(e => new MessageStart({ ...e.head, replaced: true }))
+  .replaceStreamStart(e => [new Message({ first: true }, ''), e])
+  .handleMessageStart(e => println('start', JSON.stringify(e.head)))
+).process(new Message({ path: '/a' }, 'x'))
+
+// muxQueue is mux by another name: messages of one stream share one session.
+pipeline($=>$
+  .muxQueue(() => 'q').to($=>$.replaceMessage(m => new Message('queued ' + m.body.toString())))
+  .handleMessage(m => println(m.body.toString()))
+).process([new Message('one'), new Message('two')])
