@@ -98,7 +98,10 @@ fn every_tutorial_answers_as_its_readme_shows() {
     repl.stdin
         .take()
         .expect("stdin")
-        .write_all(b".load main.js\n.pipelines\n.send 0 GET /hello\n.send 0 GET /nope\n.send 0 GET /api/x\n.exit\n")
+        .write_all(
+            b".help\n.load main.js\n.pipelines\n.send 0 GET /hello\n.send 0 GET /nope\n.send 0 GET /api/x\n\
+              .send 2 new Message({ path: '/direct' })\n.exit\n",
+        )
         .expect("write");
     let out = repl.wait_with_output().expect("repl output");
     insta::assert_snapshot!("08-repl", String::from_utf8_lossy(&out.stdout));

@@ -3,6 +3,7 @@
 use super::missing_to::wants_to;
 use super::{Found, Rule};
 use crate::check::Project;
+use crate::check::collect::What;
 use pipy_compiler::diagnostics::Diagnostic;
 
 pub const RULE: Rule =
@@ -16,6 +17,7 @@ fn run(p: &Project, out: &mut Found) {
                 None => "`.to()` has no filter before it".to_string(),
                 Some(prev) if prev.name == "to" => "a second `.to()` for the same filter".to_string(),
                 Some(prev) if wants_to(prev) => continue,
+                Some(prev) if matches!(prev.what, What::Unknown) => continue, // reported as unknown
                 Some(prev) if prev.filter().is_some_and(|s| s.joint) => {
                     format!("`{}()` already has its sub-pipeline from its arguments", prev.name)
                 }
