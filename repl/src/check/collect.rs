@@ -29,7 +29,9 @@ pub struct Facts {
     pub imports: Vec<VarFact>,
     /// Context variables this module declares (`pipy({ _x })`, `.export(ns, { __x })`).
     pub context_decls: Vec<(String, Pos)>,
-    pub context_reads: HashSet<String>,
+    pub context_reads: Vec<(String, Pos)>,
+    /// Top-level `var $x` fiber variables.
+    pub fiber_vars: Vec<String>,
     pub context_writes: Vec<(String, Pos)>,
     pub const_assigns: Vec<ConstAssign>,
     /// Names no declaration binds and the global object lacks.
@@ -192,6 +194,7 @@ pub fn collect(script: &Rc<Function>, res: &Resolution, root: &Path, file: &Path
         read: HashSet::new(),
     };
     w.f.declared = res.decls.iter().map(|d| d.name.to_string()).collect();
+    w.f.fiber_vars = res.fiber_vars.iter().map(|n| n.to_string()).collect();
     w.exported_names(&script.body);
     w.body(&script.body);
     w.unused_declarations();
@@ -417,9 +420,7 @@ impl Walker<'_> {
             Binding::Decl(d) => {
                 self.read.insert(d);
             }
-            Binding::Context => {
-                self.f.context_reads.insert(id.name.to_string());
-            }
+            Binding::Context => self.f.context_reads.push((id.name.to_string(), id.pos)),
             Binding::Global if !self.globals.contains(&*id.name) => {
                 self.f.unresolved.push((id.name.to_string(), id.pos));
             }

@@ -18,6 +18,7 @@ mod outside_pipeline;
 mod serve_returns_nothing;
 mod stray_to;
 mod syntax;
+mod undeclared_context_var;
 mod undefined_pipeline;
 mod unexported_import;
 mod unknown_method;
@@ -55,6 +56,7 @@ pub static ALL: &[Rule] = &[
     outside_pipeline::RULE,
     bad_duration::RULE,
     duplicate_pipeline::RULE,
+    undeclared_context_var::RULE,
     unreached_pipeline::RULE,
     unread_context_var::RULE,
     unused_variable::RULE,

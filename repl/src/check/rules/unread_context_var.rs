@@ -17,7 +17,7 @@ fn run(p: &Project, out: &mut Found) {
                 continue;
             }
             let scope: Vec<usize> = if shared { (0..p.modules.len()).collect() } else { vec![i] };
-            let read = scope.iter().any(|&j| p.modules[j].facts.context_reads.contains(name));
+            let read = scope.iter().any(|&j| p.modules[j].facts.context_reads.iter().any(|(n, _)| n == name));
             if read {
                 continue;
             }
