@@ -51,6 +51,8 @@ pub struct Facts {
 pub struct Section {
     pub kind: SectionKind,
     pub pos: Pos,
+    /// For a `$=>$…` sub-pipeline: the link (index into `Facts::links`) it was given to.
+    pub creator: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +145,8 @@ pub struct PipelineRef {
     pub end: Pos,
     /// From `use(file, name)` of a single file (an array skips modules lacking the pipeline).
     pub required: bool,
+    /// The link that names it (index into `Facts::links`).
+    pub from_link: Option<usize>,
 }
 
 pub struct ListenFact {
@@ -698,7 +702,7 @@ impl Walker<'_> {
     // ---- builder chains ----
 
     fn section(&mut self, kind: SectionKind, pos: Pos) -> usize {
-        self.f.sections.push(Section { kind, pos });
+        self.f.sections.push(Section { kind, pos, creator: None });
         self.f.sections.len() - 1
     }
 
@@ -728,7 +732,8 @@ impl Walker<'_> {
             };
             let facts = self.arg_facts(l.args);
             let mut inline_sub = false;
-            let mut sub_section = None;
+            let mut takes_subs = false;
+            let refs_before = self.f.refs.len();
             match what {
                 What::Method(m) => match m.name {
                     "listen" => {
@@ -759,7 +764,7 @@ impl Walker<'_> {
                     }
                     "to" => {
                         self.name_ref(facts.first(), None, true);
-                        sub_section = Some(SectionKind::Sub);
+                        takes_subs = true;
                     }
                     // `repeat(items, ($, item) => …)` configures once per item in this chain.
                     "repeat" if l.args.len() == 2 => {
@@ -775,26 +780,35 @@ impl Walker<'_> {
                 },
                 What::Filter(spec) => {
                     inline_sub = self.filter_refs(spec, &facts, l.args);
-                    sub_section = Some(SectionKind::Sub);
+                    takes_subs = true;
                 }
                 What::Unknown => {}
             }
-            match sub_section {
-                Some(kind) => {
-                    for a in l.args {
-                        match a {
-                            Arg::Expr(Expr::Function(f)) if self.is_builder_fn(f) => {
-                                let s = self.section(kind.clone(), f.pos);
-                                self.builder(f, Some(s), false);
-                            }
-                            Arg::Expr(x) | Arg::Spread(x) => self.expr(x),
+            let refs_mine = self.f.refs.len();
+            let mut subs = Vec::new();
+            if takes_subs {
+                for a in l.args {
+                    match a {
+                        Arg::Expr(Expr::Function(f)) if self.is_builder_fn(f) => {
+                            let s = self.section(SectionKind::Sub, f.pos);
+                            subs.push(s);
+                            self.builder(f, Some(s), false);
                         }
+                        Arg::Expr(x) | Arg::Spread(x) => self.expr(x),
                     }
                 }
-                None => self.args(l.args),
+            } else {
+                self.args(l.args);
             }
             self.push_link(l, what, facts, section, config, inline_sub);
-            mine.push(self.f.links.len() - 1);
+            let idx = self.f.links.len() - 1;
+            mine.push(idx);
+            for r in &mut self.f.refs[refs_before..refs_mine] {
+                r.from_link = Some(idx);
+            }
+            for s in subs {
+                self.f.sections[s].creator = Some(idx);
+            }
         }
         // Each link knows its neighbours (for `.to()`).
         for (k, &i) in mine.iter().enumerate() {
@@ -809,7 +823,11 @@ impl Walker<'_> {
                 let a = self.f.links[i].args.first().map(|a| (a.value.clone(), a.pos));
                 if let Some((value, pos)) = a {
                     let fact = ArgFact { value, pos, object: None, func: None, spread: false };
+                    let n = self.f.refs.len();
                     self.name_ref(Some(&fact), None, true);
+                    for r in &mut self.f.refs[n..] {
+                        r.from_link = Some(i);
+                    }
                 }
             }
         }
@@ -896,7 +914,7 @@ impl Walker<'_> {
             return; // `link('')`: bypass
         }
         let end = pos + name.len() as u32 + 2;
-        self.f.refs.push(PipelineRef { module, name, pos, end, required });
+        self.f.refs.push(PipelineRef { module, name, pos, end, required, from_link: None });
     }
 
     /// The modules a `use()`/`chain()` argument names (a file or an array of files).

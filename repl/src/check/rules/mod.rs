@@ -12,6 +12,7 @@ mod bad_duration;
 mod const_assign;
 mod duplicate_pipeline;
 mod duplicate_port;
+mod event_kind;
 mod missing_file;
 mod missing_to;
 mod outside_pipeline;
@@ -53,6 +54,7 @@ pub static ALL: &[Rule] = &[
     const_assign::RULE,
     duplicate_port::RULE,
     serve_returns_nothing::RULE,
+    event_kind::RULE,
     outside_pipeline::RULE,
     bad_duration::RULE,
     duplicate_pipeline::RULE,
