@@ -17,7 +17,7 @@ pipy({
   )
 
 .pipeline('hello')
-  .replaceMessage(msg => new Message(`Hello, ${msg.head.path}!\n`))
+  .serveHTTP(msg => new Message(`Hello, ${msg.head.path}!\n`))
 
 .pipeline('api')
   .handleStreamStart(() => _started = Date.now())
