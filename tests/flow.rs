@@ -67,3 +67,26 @@ fn each_connection_has_its_own_turn_down() {
     assert_eq!(read_all(&mut a), b"<denied>");
     assert_eq!(read_all(&mut b), b"<[PASS B]>");
 }
+
+/// A mirrored copy is delivered even when the client has come and gone before the mirror's
+/// connection was up: the fork's branch outlives its parent stream until it ends itself.
+#[test]
+fn a_fork_branch_outlives_a_short_connection() {
+    let script = r#"
+pipy()
+.listen($PORT0)
+  .fork().to($=>$.connect('127.0.0.1:$PORT1'))
+  .replaceData(d => new Data('ok'))
+
+.listen($PORT1)
+  .handleData(d => console.log('mirror got', d.toString()))
+  .replaceData()
+"#;
+    let mut s = Server::start("flow-fork-outlives", script, 2);
+    for i in 0..5 {
+        assert_eq!(exchange(s.port(0), format!("quick{i}").as_bytes()), b"ok");
+    }
+    for i in 0..5 {
+        s.wait_for(&format!("mirror got quick{i}"), Duration::from_secs(10));
+    }
+}

@@ -60,7 +60,14 @@ impl FilterFactory for ForkFactory {
         self.0.name
     }
     fn create(&self) -> Box<dyn Filter> {
-        Box::new(Fork { cfg: self.0.clone(), branches: None, held: Vec::new(), ended: 0, winner: None })
+        Box::new(Fork {
+            cfg: self.0.clone(),
+            branches: None,
+            held: Vec::new(),
+            ended: 0,
+            winner: None,
+            input_ended: false,
+        })
     }
     fn sub_slot(&self) -> Option<&SubSlot> {
         Some(&self.0.slot)
@@ -84,6 +91,8 @@ struct Fork {
     held: Vec<Event>,
     ended: usize,
     winner: Option<u32>,
+    /// The input's StreamEnd has been passed to the branches.
+    input_ended: bool,
 }
 
 impl Fork {
@@ -136,12 +145,35 @@ impl Fork {
     }
 }
 
+impl Drop for Fork {
+    /// A `fork` branch may still be sending (an upstream connect) when the stream that started
+    /// it ends: it finishes on its own. `forkJoin`/`forkRace` branches only matter for their
+    /// output, which has nowhere to go now.
+    fn drop(&mut self) {
+        if self.cfg.mode == Mode::Fork {
+            for p in self.branches.take().into_iter().flatten() {
+                // Cut short (its stream was dropped without an end): the branch still ends.
+                if !self.input_ended {
+                    let w = Rc::downgrade(&p);
+                    crate::realm::enqueue_microtask(Box::new(move || {
+                        if let Some(p) = w.upgrade() {
+                            p.input(Event::end());
+                        }
+                    }));
+                }
+                crate::pipeline::detach(p);
+            }
+        }
+    }
+}
+
 impl Filter for Fork {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
         if self.branches.is_none() && !self.start(cx) {
             return;
         }
         if let Some(bs) = &self.branches {
+            self.input_ended |= e.is_stream_end();
             for p in bs {
                 p.input(e.clone());
             }

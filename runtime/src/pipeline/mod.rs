@@ -90,6 +90,33 @@ pub struct Pipeline {
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
     static LIVE: Cell<usize> = const { Cell::new(0) };
+    /// Sub-pipelines whose owner is gone but which still have work to finish (`detach`).
+    static DETACHED: RefCell<Vec<Rc<Pipeline>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps `p` alive after its owner lets go, until a StreamEnd leaves it; what it outputs is
+/// discarded. For sub-pipelines with work of their own (a `fork` branch still sending to an
+/// upstream when the stream that started it has ended).
+pub fn detach(p: Rc<Pipeline>) {
+    if p.ended() {
+        return;
+    }
+    let weak = Rc::downgrade(&p);
+    p.set_output(Output::Func(Box::new(move |e| {
+        if e.is_stream_end() {
+            let w = weak.clone();
+            // Not now: the pipeline is delivering this very event.
+            realm::enqueue_microtask(Box::new(move || {
+                DETACHED.with(|d| d.borrow_mut().retain(|x| !std::ptr::eq(Rc::as_ptr(x), w.as_ptr())));
+            }));
+        }
+    })));
+    DETACHED.with(|d| d.borrow_mut().push(p));
+}
+
+/// Detached sub-pipelines still running on this thread.
+pub fn detached_count() -> usize {
+    DETACHED.with(|d| d.borrow().len())
 }
 
 /// Pipeline instances alive on this thread.
