@@ -34,3 +34,16 @@ pipeline($=>$
   .muxQueue(() => 'q').to($=>$.replaceMessage(m => new Message('queued ' + m.body.toString())))
   .handleMessage(m => println(m.body.toString()))
 ).process([new Message('one'), new Message('two')])
+
+// A message's body is one Data object: what is pushed into it stays in the message.
+var m = new Message('abc')
+m.body.push('def')
+println(m.body.toString(), m.body === m.body)
+var body = new Data('x')
+m.body = body
+body.push('y')
+println(m.body.toString(), m.body === body)
+pipeline($=>$
+  .replaceMessage(msg => { msg.body.push('!'); return msg })
+  .handleMessage(msg => println('changed in place:', msg.body.toString()))
+).process(new Message('hi'))

@@ -159,8 +159,38 @@ pub struct MessageEndHost {
 }
 /// `StreamEnd` objects.
 pub struct StreamEndHost(pub Option<StreamError>);
-/// `Message` objects.
-pub struct MessageHost(pub Message);
+/// `Message` objects. The second field is the Data object scripts got from `msg.body`, so what
+/// they change through it (`msg.body.push(…)`) is part of the message.
+pub struct MessageHost(pub Message, pub Option<Value>);
+
+impl MessageHost {
+    /// The message as it is now, with changes made through its body object.
+    pub fn current(&self) -> Message {
+        let mut m = self.0.clone();
+        if let Some(Value::Object(o)) = &self.1 {
+            if let Some(d) = o.with_host(|d: &mut DataHost| d.0.clone()) {
+                m.body = d;
+            }
+        }
+        m
+    }
+
+    /// `msg.body`: the same Data object every time.
+    pub fn body_object(&mut self) -> Value {
+        if let Some(v) = &self.1 {
+            return v.clone();
+        }
+        let v = data_value(self.0.body.clone());
+        self.1 = Some(v.clone());
+        v
+    }
+
+    /// `msg.body = d`: a Data object is kept as it is (scripts may go on changing it).
+    pub fn set_body(&mut self, body: Data, object: Option<Value>) {
+        self.0.body = body;
+        self.1 = object;
+    }
+}
 
 /// The prototypes of the event classes, set by the standard library when it installs them.
 #[derive(Clone)]
@@ -194,7 +224,7 @@ pub fn data_value(d: Data) -> Value {
 }
 
 pub fn message_value(m: Message) -> Value {
-    host(protos().map(|p| p.message), Box::new(MessageHost(m)))
+    host(protos().map(|p| p.message), Box::new(MessageHost(m, None)))
 }
 
 /// The JS object of an event (a new object each time; its contents are shared).
@@ -223,7 +253,7 @@ pub fn as_data(v: &Value) -> Option<Data> {
 /// The message inside a `Message` object.
 pub fn as_message(v: &Value) -> Option<Message> {
     match v {
-        Value::Object(o) => o.with_host(|m: &mut MessageHost| m.0.clone()),
+        Value::Object(o) => o.with_host(|m: &mut MessageHost| m.current()),
         _ => None,
     }
 }
@@ -253,7 +283,7 @@ pub fn from_value(v: &Value, out: &mut Vec<Event>) -> JsResult<()> {
                         } else if let Some(s) = h.downcast_ref::<StreamEndHost>() {
                             Some(Event::StreamEnd(s.0.clone()))
                         } else if let Some(m) = h.downcast_ref::<MessageHost>() {
-                            m.0.clone().into_events(out);
+                            m.current().into_events(out);
                             return Ok(());
                         } else {
                             None

@@ -56,6 +56,33 @@ fn field<T: 'static>(proto: &Obj, name: &'static str, get: fn(&T) -> Value, set:
     proto.define_accessor(name, Some(g), Some(s), pipy_runtime::attr::CONFIGURABLE);
 }
 
+/// `msg.body`: the same Data object each time, so changes through it stay in the message.
+fn body_accessor(proto: &Obj) {
+    let g = function::native_function(
+        "get body",
+        0,
+        Rc::new(|this, _, _| {
+            Ok(host_obj(this).and_then(|o| o.with_host(|h: &mut MessageHost| h.body_object())).unwrap_or_default())
+        }),
+        false,
+    );
+    let s = function::native_function(
+        "set body",
+        1,
+        Rc::new(|this, args, _| {
+            let v = arg(args, 0);
+            let body = body_value(&v)?;
+            let object = event::as_data(&v).is_some().then(|| v.clone());
+            if let Some(o) = host_obj(this) {
+                o.with_host(|h: &mut MessageHost| h.set_body(body, object));
+            }
+            Ok(Value::Undefined)
+        }),
+        false,
+    );
+    proto.define_accessor("body", Some(g), Some(s), pipy_runtime::attr::CONFIGURABLE);
+}
+
 fn body_value(v: &Value) -> JsResult<Data> {
     data_of(v, Encoding::Utf8)
 }
@@ -150,12 +177,7 @@ pub fn install(data_proto: Obj) {
     field::<MessageHost>(&m, "head", |h| h.0.head.clone(), |h, v| h.0.head = v);
     field::<MessageHost>(&m, "tail", |h| h.0.tail.clone(), |h, v| h.0.tail = v);
     field::<MessageHost>(&m, "payload", |h| h.0.payload.clone(), |h, v| h.0.payload = v);
-    field::<MessageHost>(
-        &m,
-        "body",
-        |h| event::data_value(h.0.body.clone()),
-        |h, v| h.0.body = body_value(&v).unwrap_or_default(),
-    );
+    body_accessor(&m);
 
     event::set_prototypes(EventPrototypes {
         data: data_proto,
