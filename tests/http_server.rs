@@ -107,3 +107,32 @@ fn compress_http_gzips_responses_a_client_can_inflate() {
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(body), &mut plain).expect("valid gzip");
     assert_eq!(plain, "Hi, there! ".repeat(100));
 }
+
+/// `http.Agent` sends requests from a script: method, path, headers and body, or a Message;
+/// a `host` header is added; a refused upstream gives the proxy's 502.
+#[test]
+fn http_agent_sends_requests_from_a_script() {
+    let script = r#"
+var agent = new http.Agent('127.0.0.1:$PORT0')
+var refused = new http.Agent('127.0.0.1:1')
+pipy()
+.listen($PORT0)
+  .serveHTTP(msg => new Message(
+    { status: 201, headers: { 'x-host': msg.head.headers.host, 'x-a': msg.head.headers['x-a'] } },
+    `${msg.head.method} ${msg.head.path} ${msg.body}`
+  ))
+
+new Timeout(0.2).wait().then(() => agent.request('POST', '/a', { 'x-a': '1' }, 'body!')).then(res => {
+  console.log('first', res.head.status, res.head.headers['x-host'], res.head.headers['x-a'], res.body.toString())
+  return agent.request(new Message({ method: 'GET', path: '/b' }))
+}).then(res => {
+  console.log('second', res.head.status, res.body.toString())
+  return refused.request('GET', '/')
+}).then(res => console.log('refused', res.head.status, res.head.statusText))
+"#;
+    let mut s = Server::start("http-agent", script, 1);
+    let host = format!("127.0.0.1:{}", s.port(0));
+    assert!(s.wait_for("first ", Duration::from_secs(10)).ends_with(&format!("first 201 {host} 1 POST /a body!")));
+    assert!(s.wait_for("second ", Duration::from_secs(10)).ends_with("second 201 GET /b "));
+    assert!(s.wait_for("refused ", Duration::from_secs(10)).ends_with("refused 502 Connection Refused"));
+}

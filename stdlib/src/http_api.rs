@@ -227,6 +227,7 @@ pub fn install() {
     dir_ctor.define_value("prototype", Value::Object(dproto.clone()), 0);
     dproto.define_hidden("constructor", Value::Object(dir_ctor.clone()));
     http.define_hidden("Directory", Value::Object(dir_ctor));
+    crate::http_agent::install(&http);
     util::global("http", Value::Object(http));
 }
 

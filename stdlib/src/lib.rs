@@ -16,6 +16,7 @@ pub mod date;
 pub mod error;
 pub mod function;
 pub mod global;
+pub mod http_agent;
 pub mod http_api;
 pub mod json;
 pub mod map;
