@@ -5,6 +5,7 @@
 
 use crate::util::{self, arg};
 use pipy_runtime::function::{self, NativeFn};
+use pipy_runtime::pipeline::context;
 use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -35,6 +36,9 @@ struct Reaction {
     capability: Option<Capability>,
     kind: ReactionKind,
     handler: Option<Value>,
+    /// The pipeline context current when `then` was called: the handler runs in it, so
+    /// context variables it sets belong to the stream that asked (not to whoever settled).
+    context: Rc<context::Context>,
 }
 
 pub struct PromiseData {
@@ -189,6 +193,7 @@ fn reject_promise(p: &Obj, reason: Value) {
 /// NewPromiseReactionJob, queued.
 fn enqueue_reaction(r: Reaction, argument: Value) {
     realm::enqueue_microtask(Box::new(move || {
+        let _in = context::enter(&r.context);
         let result = match &r.handler {
             None if r.kind == ReactionKind::Fulfill => Ok(argument),
             None => Err(argument),
@@ -206,8 +211,14 @@ fn enqueue_reaction(r: Reaction, argument: Value) {
 /// PerformPromiseThen (the caller has checked that `p` is a promise).
 fn perform_then(p: &Obj, on_fulfilled: Value, on_rejected: Value, capability: Option<Capability>) {
     let handler = |v: Value| if v.is_callable() { Some(v) } else { None };
-    let fr = Reaction { capability: capability.clone(), kind: ReactionKind::Fulfill, handler: handler(on_fulfilled) };
-    let rr = Reaction { capability, kind: ReactionKind::Reject, handler: handler(on_rejected) };
+    let ctx = context::current();
+    let fr = Reaction {
+        capability: capability.clone(),
+        kind: ReactionKind::Fulfill,
+        handler: handler(on_fulfilled),
+        context: ctx.clone(),
+    };
+    let rr = Reaction { capability, kind: ReactionKind::Reject, handler: handler(on_rejected), context: ctx };
     let settled = p.with_host(|d: &mut PromiseData| {
         let was_handled = d.is_handled;
         d.is_handled = true;
