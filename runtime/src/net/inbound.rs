@@ -235,12 +235,11 @@ async fn serve_tcp(
     let mut buf = BytesMut::with_capacity(16 * 1024);
     let mut reading = !pipeline.ended();
     let mut writer_done = false;
-    let idle = options.idle_timeout;
+    let mut idle = super::IdleTimer::new(options.idle_timeout);
     loop {
         if !reading && writer_done {
             break;
         }
-        let deadline = idle.map(|d| activity.get() + d);
         tokio::select! {
             r = async {
                 // What this side reads goes upstream or straight back downstream: wait for both.
@@ -276,18 +275,11 @@ async fn serve_tcp(
                 // The pipeline closed the connection: stop reading too.
                 reading = false;
             }
-            _ = async {
-                match deadline {
-                    Some(d) => tokio::time::sleep_until(d.into()).await,
-                    None => std::future::pending().await,
+            _ = idle.expired(&activity) => {
+                if reading {
+                    pipeline.input(Event::error(ErrorCode::IdleTimeout));
                 }
-            } => {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    if reading {
-                        pipeline.input(Event::error(ErrorCode::IdleTimeout));
-                    }
-                    break;
-                }
+                break;
             }
         }
     }

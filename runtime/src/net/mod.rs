@@ -475,6 +475,34 @@ pub fn signal_number(name: &str) -> Option<i32> {
     })
 }
 
+/// A connection's idle timeout as one timer that lives as long as the connection: re-armed only
+/// when it fires early (there was activity since), never on each read or write.
+pub(crate) struct IdleTimer {
+    sleep: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+    idle: Duration,
+}
+
+impl IdleTimer {
+    pub(crate) fn new(idle: Option<Duration>) -> IdleTimer {
+        let d = idle.unwrap_or_default();
+        IdleTimer { sleep: idle.map(|d| Box::pin(tokio::time::sleep(d))), idle: d }
+    }
+
+    /// Completes once nothing happened for the whole timeout (`activity`: the last time
+    /// something did); never without a timeout.
+    pub(crate) async fn expired(&mut self, activity: &std::cell::Cell<std::time::Instant>) {
+        let Some(s) = self.sleep.as_mut() else { return std::future::pending().await };
+        loop {
+            s.as_mut().await;
+            let deadline = activity.get() + self.idle;
+            if std::time::Instant::now() >= deadline {
+                return;
+            }
+            s.as_mut().reset(deadline.into());
+        }
+    }
+}
+
 /// Calls `f` after `delay` on this worker (keeping it alive meanwhile); abort with the handle.
 pub fn timer(delay: Duration, f: Box<dyn FnOnce()>) -> tokio::task::AbortHandle {
     let guard = active();

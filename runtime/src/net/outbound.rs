@@ -169,8 +169,8 @@ async fn run(
     let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), true, activity.clone(), options.write_timeout));
     let mut writer_done = false;
     let mut buf = BytesMut::with_capacity(16 * 1024);
+    let mut idle = super::IdleTimer::new(options.idle_timeout);
     loop {
-        let deadline = options.idle_timeout.map(|d| activity.get() + d);
         tokio::select! {
             r = async {
                 flow.writable(false).await;
@@ -204,16 +204,7 @@ async fn run(
                 writer_done = true;
                 w?;
             }
-            _ = async {
-                match deadline {
-                    Some(d) => tokio::time::sleep_until(d.into()).await,
-                    None => std::future::pending().await,
-                }
-            } => {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    return Err(ErrorCode::IdleTimeout);
-                }
-            }
+            _ = idle.expired(&activity) => return Err(ErrorCode::IdleTimeout),
         }
     }
 }
