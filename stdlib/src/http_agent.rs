@@ -117,7 +117,8 @@ fn request(this: &Value, args: &[Value]) -> JsResult<Value> {
     let first = arg(args, 0);
     let (head, body) = match event::as_message(&first) {
         Some(m) => {
-            let get = |k: &str| ops::get_str(&m.head, k).unwrap_or_default();
+            let head = event::script_value(&m.head);
+            let get = |k: &str| ops::get_str(&head, k).unwrap_or_default();
             (request_head(&host, get("method"), get("path"), get("headers"))?, m.body)
         }
         None => {

@@ -137,7 +137,7 @@ fn serve(this: &Value, args: &[Value]) -> JsResult<Value> {
     };
     let req = arg(args, 0);
     let head = match event::as_message(&req) {
-        Some(m) => m.head,
+        Some(m) => event::script_value(&m.head),
         None => req,
     };
     let path = ops::to_rust_string(&ops::get_str(&head, "path")?)?;

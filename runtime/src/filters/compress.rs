@@ -298,7 +298,8 @@ impl Filter for Compress {
             Event::MessageStart(head) => {
                 self.in_message = true;
                 let algo = if self.cfg.http {
-                    match self.http_algo(&head) {
+                    // Reads and rewrites the headers: the head's script object from here on.
+                    match self.http_algo(&crate::pipeline::event::script_value(&head)) {
                         Ok(a) => a,
                         Err(err) => return cx.throw(err),
                     }

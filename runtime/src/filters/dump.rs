@@ -49,9 +49,9 @@ pub fn describe(e: &Event) -> String {
             let more = if d.len() > 16 { format!(" ... and {} more bytes", d.len() - 16) } else { String::new() };
             format!("Data [{}] [ {}{} ]", d.len(), hex.join(" "), more)
         }
-        Event::MessageStart(head) => format!("MessageStart, head = {}", log::inspect(head)),
+        Event::MessageStart(head) => format!("MessageStart, head = {}", log::inspect(&event::script_value(head))),
         Event::MessageEnd { tail, payload } => {
-            let mut s = format!("MessageEnd, tail = {}", log::inspect(tail));
+            let mut s = format!("MessageEnd, tail = {}", log::inspect(&event::script_value(tail)));
             if !payload.is_undefined() {
                 s.push_str(&format!(", payload = {}", log::inspect(payload)));
             }

@@ -95,12 +95,12 @@ fn make(cfg: &Rc<Config>, _: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
     }
 }
 
-fn emit_decoded<H>(cx: &mut Cx<'_>, events: Vec<http::Event<H>>, head_value: fn(&H) -> Value) {
+fn emit_decoded<H>(cx: &mut Cx<'_>, events: Vec<http::Event<H>>, head_value: fn(H) -> Value) {
     for e in events {
         match e {
-            http::Event::Head { head, .. } => cx.output(Event::MessageStart(head_value(&head))),
+            http::Event::Head { head, .. } => cx.output(Event::MessageStart(head_value(head))),
             http::Event::Body(b) | http::Event::Tunnel(b) => cx.output(Event::Data(Data::from(b))),
-            http::Event::End(t) => cx.output(Event::MessageEnd { tail: tail_value(&t), payload: Value::Undefined }),
+            http::Event::End(t) => cx.output(Event::MessageEnd { tail: tail_value(t), payload: Value::Undefined }),
             http::Event::Http2Preface => {}
         }
     }
@@ -109,7 +109,7 @@ fn emit_decoded<H>(cx: &mut Cx<'_>, events: Vec<http::Event<H>>, head_value: fn(
 /// Either decoder: bytes in, messages out; a decoding error ends the stream with ProtocolError.
 struct Decode<S: Side> {
     decoder: Decoder<S>,
-    head_value: fn(&S::Head) -> Value,
+    head_value: fn(S::Head) -> Value,
     failed: bool,
 }
 

@@ -201,7 +201,7 @@ impl Server {
                 if info.expect_continue && self.queue.is_empty() {
                     cx.output(Event::Data(Data::from(&b"HTTP/1.1 100 Continue\r\n\r\n"[..])));
                 }
-                let head_value = if self.cfg.constant.is_some() { Value::Undefined } else { request_head_value(&head) };
+                let head_value = if self.cfg.constant.is_some() { Value::Undefined } else { request_head_value(head) };
                 let mut slot = Slot {
                     id,
                     info: req_info,
@@ -239,7 +239,7 @@ impl Server {
             }
             http::Event::End(tail) => {
                 self.reading_body = false;
-                let tail = tail_value(&tail);
+                let tail = tail_value(tail);
                 let Some(slot) = self.queue.back_mut() else { return };
                 if let Some(mut m) = slot.request.take() {
                     if self.cfg.constant.is_some() {
@@ -459,7 +459,7 @@ impl Filter for Server {
                     };
                     let head = http::status::error_response_head(code);
                     slot.response = vec![
-                        Event::MessageStart(crate::http::js::response_head_value(&head)),
+                        Event::MessageStart(crate::http::js::response_head_value(head)),
                         Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined },
                     ];
                 }

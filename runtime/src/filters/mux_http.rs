@@ -162,12 +162,12 @@ impl Session {
                 if let Some(w) = self.waiters.borrow_mut().front_mut() {
                     w.1 = true;
                 }
-                handle.emit(Event::MessageStart(response_head_value(&head)));
+                handle.emit(Event::MessageStart(response_head_value(head)));
             }
             http::Event::Body(b) => handle.emit(Event::Data(Data::from(b))),
             http::Event::End(tail) => {
                 self.waiters.borrow_mut().pop_front();
-                handle.emit(Event::MessageEnd { tail: tail_value(&tail), payload: Value::Undefined });
+                handle.emit(Event::MessageEnd { tail: tail_value(tail), payload: Value::Undefined });
             }
             http::Event::Tunnel(b) => handle.emit(Event::Data(Data::from(b))),
             http::Event::Http2Preface => {}
@@ -193,7 +193,7 @@ impl Session {
                 h.emit(Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
             } else {
                 let head = http::status::error_response_head(code);
-                h.emit(Event::MessageStart(response_head_value(&head)));
+                h.emit(Event::MessageStart(response_head_value(head)));
                 h.emit(Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
             }
         }

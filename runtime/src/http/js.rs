@@ -5,6 +5,7 @@
 
 use super::head::{Header, RequestHead, ResponseHead};
 use crate::object::Obj;
+use crate::pipeline::event::{self, Deferred};
 use crate::{JsResult, PropKey, Value, attr, ops};
 
 fn headers_object(headers: &[Header]) -> (Value, Value) {
@@ -41,7 +42,35 @@ fn headers_object(headers: &[Header]) -> (Value, Value) {
     (Value::Object(h), Value::Object(names))
 }
 
-pub fn request_head_value(head: &RequestHead) -> Value {
+/// A decoded request head as events carry it: its script object is made when a script asks.
+pub fn request_head_value(head: RequestHead) -> Value {
+    event::deferred(head)
+}
+
+/// A decoded response head as events carry it.
+pub fn response_head_value(head: ResponseHead) -> Value {
+    event::deferred(head)
+}
+
+impl Deferred for RequestHead {
+    fn make(&self) -> Value {
+        request_object(self)
+    }
+}
+
+impl Deferred for ResponseHead {
+    fn make(&self) -> Value {
+        response_object(self)
+    }
+}
+
+impl Deferred for super::Tail {
+    fn make(&self) -> Value {
+        tail_object(self)
+    }
+}
+
+fn request_object(head: &RequestHead) -> Value {
     let o = Obj::ordinary();
     let (h, n) = headers_object(&head.headers);
     o.define_value("protocol", Value::str(&head.protocol), attr::DEFAULT);
@@ -52,7 +81,7 @@ pub fn request_head_value(head: &RequestHead) -> Value {
     Value::Object(o)
 }
 
-pub fn response_head_value(head: &ResponseHead) -> Value {
+fn response_object(head: &ResponseHead) -> Value {
     let o = Obj::ordinary();
     let (h, n) = headers_object(&head.headers);
     o.define_value("protocol", Value::str(&head.protocol), attr::DEFAULT);
@@ -100,6 +129,10 @@ fn headers_of(head: &Value) -> JsResult<Vec<Header>> {
 
 /// A request head from a script value (missing fields take the original's defaults).
 pub fn request_head_of(head: &Value) -> JsResult<RequestHead> {
+    if let Some(h) = event::unseen(head, RequestHead::clone) {
+        return Ok(h);
+    }
+    let head = &event::script_value(head);
     if !head.is_object() {
         return Ok(RequestHead {
             method: "GET".into(),
@@ -117,6 +150,10 @@ pub fn request_head_of(head: &Value) -> JsResult<RequestHead> {
 }
 
 pub fn response_head_of(head: &Value) -> JsResult<ResponseHead> {
+    if let Some(h) = event::unseen(head, ResponseHead::clone) {
+        return Ok(h);
+    }
+    let head = &event::script_value(head);
     if !head.is_object() {
         return Ok(ResponseHead::default());
     }
@@ -132,8 +169,12 @@ pub fn response_head_of(head: &Value) -> JsResult<ResponseHead> {
     })
 }
 
-/// The MessageEnd tail of a decoded message.
-pub fn tail_value(t: &super::Tail) -> Value {
+/// The MessageEnd tail of a decoded message, as events carry it.
+pub fn tail_value(t: super::Tail) -> Value {
+    event::deferred(t)
+}
+
+fn tail_object(t: &super::Tail) -> Value {
     let o = Obj::ordinary();
     let (h, _) = headers_object(&t.trailers);
     o.define_value("headers", h, attr::DEFAULT);

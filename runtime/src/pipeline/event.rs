@@ -223,8 +223,53 @@ pub fn data_value(d: Data) -> Value {
     host(protos().map(|p| p.data), Box::new(DataHost(d)))
 }
 
-pub fn message_value(m: Message) -> Value {
+pub fn message_value(mut m: Message) -> Value {
+    m.head = script_value(&m.head);
+    m.tail = script_value(&m.tail);
     host(protos().map(|p| p.message), Box::new(MessageHost(m, None)))
+}
+
+/// A value kept in Rust form until a script needs it (a decoded HTTP head or tail): making the
+/// script object costs more than most proxies ever need.
+pub trait Deferred: std::any::Any {
+    /// The script object.
+    fn make(&self) -> Value;
+}
+
+/// The host object an event carries for a deferred value; `made` is its script object once
+/// one was asked for.
+struct DeferredHost {
+    source: Box<dyn Deferred>,
+    made: Option<Value>,
+}
+
+/// A value events can carry in place of a script object.
+pub fn deferred(source: impl Deferred) -> Value {
+    Value::Object(Obj::new(None, ObjectKind::Host(Box::new(DeferredHost { source: Box::new(source), made: None }))))
+}
+
+/// What scripts see of `v`: a deferred value's script object (made once, then the same object,
+/// so what a script changes in it is what later filters read); anything else is itself.
+pub fn script_value(v: &Value) -> Value {
+    if let Value::Object(o) = v {
+        if let Some(made) = o.with_host(|h: &mut DeferredHost| h.made.get_or_insert_with(|| h.source.make()).clone()) {
+            return made;
+        }
+    }
+    v.clone()
+}
+
+/// A look at a deferred `T` that no script has seen (so it cannot have changed).
+pub fn unseen<T: 'static, R>(v: &Value, f: impl FnOnce(&T) -> R) -> Option<R> {
+    let Value::Object(o) = v else { return None };
+    o.with_host(|h: &mut DeferredHost| {
+        if h.made.is_some() {
+            return None;
+        }
+        let any: &dyn std::any::Any = &*h.source;
+        any.downcast_ref::<T>().map(f)
+    })
+    .flatten()
 }
 
 /// The JS object of an event (a new object each time; its contents are shared).
@@ -233,11 +278,12 @@ pub fn to_value(e: &Event) -> Value {
     match e {
         Event::Data(d) => host(p.map(|p| p.data), Box::new(DataHost(d.clone()))),
         Event::MessageStart(head) => {
-            host(p.map(|p| p.message_start), Box::new(MessageStartHost { head: head.clone() }))
+            host(p.map(|p| p.message_start), Box::new(MessageStartHost { head: script_value(head) }))
         }
-        Event::MessageEnd { tail, payload } => {
-            host(p.map(|p| p.message_end), Box::new(MessageEndHost { tail: tail.clone(), payload: payload.clone() }))
-        }
+        Event::MessageEnd { tail, payload } => host(
+            p.map(|p| p.message_end),
+            Box::new(MessageEndHost { tail: script_value(tail), payload: script_value(payload) }),
+        ),
         Event::StreamEnd(err) => host(p.map(|p| p.stream_end), Box::new(StreamEndHost(err.clone()))),
     }
 }
