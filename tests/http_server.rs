@@ -136,3 +136,33 @@ new Timeout(0.2).wait().then(() => agent.request('POST', '/a', { 'x-a': '1' }, '
     assert!(s.wait_for("second ", Duration::from_secs(10)).ends_with("second 201 GET /b "));
     assert!(s.wait_for("refused ", Duration::from_secs(10)).ends_with("refused 502 Connection Refused"));
 }
+
+/// A head a script changes on the way through a proxy is the head that goes out: request
+/// headers added before `muxHTTP` reach the upstream, response changes reach the client; a head
+/// nobody touched goes through as decoded.
+#[test]
+fn heads_changed_by_scripts_are_the_heads_sent() {
+    let script = r#"
+pipy()
+.listen($PORT0)
+  .demuxHTTP().to($=>$
+    .handleMessageStart(msg => { if (msg.head.path === '/touch') msg.head.headers['x-added'] = 'yes' })
+    .muxHTTP().to($=>$.connect('127.0.0.1:$PORT1'))
+    .handleMessageStart(msg => { msg.head.headers['x-reply'] = String(msg.head.status) })
+  )
+.listen($PORT1)
+  .serveHTTP(msg => new Message({ headers: { 'x-seen': msg.head.headers['x-added'] || 'none' } }, msg.head.path))
+"#;
+    let s = Server::start("heads-changed", script, 2);
+    let get = |path: &str| {
+        let req = format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        String::from_utf8_lossy(&exchange(s.port(0), req.as_bytes())).into_owned()
+    };
+    let touched = get("/touch");
+    assert!(touched.contains("\r\nx-seen: yes\r\n"), "{touched}");
+    assert!(touched.contains("\r\nx-reply: 200\r\n"), "{touched}");
+    assert!(touched.ends_with("\r\n\r\n/touch"), "{touched}");
+    let plain = get("/plain");
+    assert!(plain.contains("\r\nx-seen: none\r\n"), "{plain}");
+    assert!(plain.ends_with("/plain"), "{plain}");
+}
