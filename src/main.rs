@@ -292,7 +292,11 @@ fn main() -> Result<ExitCode> {
     }
     // Panics are caught where scripts and input can cause them (helpers, the compiler) and turn
     // into errors; keep the report to one line instead of a backtrace.
+    // The parser's own assertions on malformed input are reported as a syntax error instead.
     std::panic::set_hook(Box::new(|info| {
+        if info.location().is_some_and(|l| l.file().contains("swc_ecma_parser")) {
+            return;
+        }
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("pipy: internal error{place} (recovered)");
     }));

@@ -308,3 +308,18 @@ fn arguments_reach_pipy_argv_and_help_has_examples() {
     assert!(help.contains("Examples:\n  pipy run hello.js"), "{help}");
     assert!(help.contains("check") && help.contains("repl") && help.contains("--list-filters"), "{help}");
 }
+
+/// Input that trips the parser's own assertions is a syntax error, for `run` and `check` alike,
+/// with no internal-error noise.
+#[test]
+fn parser_assertions_are_plain_syntax_errors() {
+    let d = temp_dir("parser-assert");
+    std::fs::write(d.join("bad.js"), "(p,>c=>\n").expect("write");
+    for args in [&["check", "bad.js"][..], &["run", "bad.js"][..]] {
+        let out = pipy(args, &d);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("error[E0001]"), "{err}");
+        assert!(!err.contains("internal error"), "{err}");
+    }
+}
