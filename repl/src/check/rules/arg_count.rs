@@ -49,22 +49,9 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen()\n  .connect()\n  .dump('a', 'b')\n  .pipeline('x', 'y')\n  .branch(() => true)\n",
-            "E0102"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080)\n  .demuxHTTP('req', { maxMessages: 1 })\n\
+super::rule_tests! {
+    fails: "pipy()\n  .listen()\n  .connect()\n  .dump('a', 'b')\n  .pipeline('x', 'y')\n  .branch(() => true)\n",
+    passes: "pipy()\n  .listen(8080)\n  .demuxHTTP('req', { maxMessages: 1 })\n\
                    .pipeline('req')\n  .branch(() => true, 'a', () => false, 'b', 'c')\n\
-                   .pipeline('a').dump().pipeline('b').dump('b').pipeline('c').connect('localhost:1', {})\n";
-        assert_eq!(lint(src, "E0102"), "");
-    }
+                   .pipeline('a').dump().pipeline('b').dump('b').pipeline('c').connect('localhost:1', {})\n",
 }

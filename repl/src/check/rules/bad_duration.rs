@@ -69,20 +69,7 @@ fn check(keys: &[KeyFact], module: usize, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080, { idleTimeout: '1 minute' })\n  .demuxHTTP({ bufferSize: 'huge' }).to($=>$\n    .connect('localhost:8081', { connectTimeout: '5sec' })\n  )\n.task('every 5s')\n  .dummy()\n",
-            "E0113"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080, { idleTimeout: '1m', readTimeout: 5 })\n  .demuxHTTP({ bufferSize: '64k' }).to($=>$\n    .connect('localhost:8081', { connectTimeout: '500ms' })\n  )\n.task('5s').dummy()\n.task('SIGHUP').dummy()\n";
-        assert_eq!(lint(src, "E0113"), "");
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080, { idleTimeout: '1 minute' })\n  .demuxHTTP({ bufferSize: 'huge' }).to($=>$\n    .connect('localhost:8081', { connectTimeout: '5sec' })\n  )\n.task('every 5s')\n  .dummy()\n",
+    passes: "pipy()\n  .listen(8080, { idleTimeout: '1m', readTimeout: 5 })\n  .demuxHTTP({ bufferSize: '64k' }).to($=>$\n    .connect('localhost:8081', { connectTimeout: '500ms' })\n  )\n.task('5s').dummy()\n.task('SIGHUP').dummy()\n",
 }

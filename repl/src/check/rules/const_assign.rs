@@ -42,25 +42,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "const count = 0\npipy()\n  .listen(8080)\n  .handleStreamStart(() => { count++ })\n  .handleStreamEnd(() => count = 0)\n",
-            "E0109"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        assert_eq!(
-            lint(
-                "let count = 0\nconst limit = 10\npipy()\n  .listen(8080)\n  .handleStreamStart(() => { if (count < limit) count++ })\n",
-                "E0109"
-            ),
-            ""
-        );
-    }
+super::rule_tests! {
+    fails: "const count = 0\npipy()\n  .listen(8080)\n  .handleStreamStart(() => { count++ })\n  .handleStreamEnd(() => count = 0)\n",
+    passes: "let count = 0\nconst limit = 10\npipy()\n  .listen(8080)\n  .handleStreamStart(() => { if (count < limit) count++ })\n",
 }

@@ -25,25 +25,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080)\n  .link('a')\n.pipeline('a')\n  .dump()\n.pipeline('a')\n  .dummy()\n",
-            "E0114"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        assert_eq!(
-            lint(
-                "pipy()\n  .listen(8080)\n  .link('a')\n.pipeline('a')\n  .link('b')\n.pipeline('b')\n  .dummy()\n",
-                "E0114"
-            ),
-            ""
-        );
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080)\n  .link('a')\n.pipeline('a')\n  .dump()\n.pipeline('a')\n  .dummy()\n",
+    passes: "pipy()\n  .listen(8080)\n  .link('a')\n.pipeline('a')\n  .link('b')\n.pipeline('b')\n  .dummy()\n",
 }

@@ -158,26 +158,13 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080)\n  .demuxHTTP().to($=>$.link('hello'))\n\
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080)\n  .demuxHTTP().to($=>$.link('hello'))\n\
              .pipeline('hello')\n  .serveHTTP(new Message('hi'))\n\
              .listen(8081)\n  .muxHTTP().to($=>$.connect('localhost:8080'))\n",
-            "E0116"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080)\n  .demuxHTTP().to($=>$.link('hello'))\n\
+    passes: "pipy()\n  .listen(8080)\n  .demuxHTTP().to($=>$.link('hello'))\n\
                    .pipeline('hello')\n  .replaceMessage(new Message('hi'))\n\
                    .listen(8081)\n  .serveHTTP(new Message('ok'))\n\
                    .listen(8082)\n  .decodeHTTPRequest()\n  .muxHTTP().to($=>$.connect('localhost:8080'))\n  .encodeHTTPResponse()\n\
-                   .listen(8083)\n  .demuxHTTP('req')\n.pipeline('req')\n  .muxHTTP().to($=>$.connect('localhost:8080'))\n";
-        assert_eq!(lint(src, "E0116"), "");
-    }
+                   .listen(8083)\n  .demuxHTTP('req')\n.pipeline('req')\n  .muxHTTP().to($=>$.connect('localhost:8080'))\n",
 }

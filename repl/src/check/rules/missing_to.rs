@@ -38,23 +38,10 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080)\n  .demuxHTTP()\n  .dump()\n\npipy.listen(8081, $=>$.fork().dummy())\n",
-            "E0104"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080)\n  .demuxHTTP('req')\n\
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080)\n  .demuxHTTP()\n  .dump()\n\npipy.listen(8081, $=>$.fork().dummy())\n",
+    passes: "pipy()\n  .listen(8080)\n  .demuxHTTP('req')\n\
                    .pipeline('req')\n  .link('up')\n\
                    .pipeline('up')\n  .muxHTTP().to($=>$.connect('localhost:1'))\n\
-                   .listen(8081).fork().to('up').dummy()\n";
-        assert_eq!(lint(src, "E0104"), "");
-    }
+                   .listen(8081).fork().to('up').dummy()\n",
 }

@@ -32,6 +32,27 @@ mod unused_variable;
 
 pub type Found = Vec<(usize, Diagnostic)>;
 
+/// The two tests of a rule on one script: one with the mistakes it finds (its findings
+/// snapshotted) and one without (no finding of the rule).
+#[cfg(test)]
+macro_rules! rule_tests {
+    (fails: $fail:expr, passes: $pass:expr $(,)?) => {
+        mod tests {
+            #[test]
+            fn fails() {
+                insta::assert_snapshot!(crate::check::testing::lint($fail, super::RULE.code));
+            }
+
+            #[test]
+            fn passes() {
+                assert_eq!(crate::check::testing::lint($pass, super::RULE.code), "");
+            }
+        }
+    };
+}
+#[cfg(test)]
+use rule_tests;
+
 pub struct Rule {
     pub name: &'static str,
     pub code: &'static str,

@@ -19,16 +19,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint("pipy({ _n: 0 })\n  .dump()\n  .listen(8080)\n  .dummy()\n", "E0112"));
-    }
-
-    #[test]
-    fn passes() {
-        assert_eq!(lint("pipy({ _n: 0 })\n  .export('x', { __a: 1 })\n  .listen(8080)\n  .dump()\n", "E0112"), "");
-    }
+super::rule_tests! {
+    fails: "pipy({ _n: 0 })\n  .dump()\n  .listen(8080)\n  .dummy()\n",
+    passes: "pipy({ _n: 0 })\n  .export('x', { __a: 1 })\n  .listen(8080)\n  .dump()\n",
 }

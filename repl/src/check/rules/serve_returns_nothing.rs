@@ -27,25 +27,12 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy.listen(8080, $=>$.serveHTTP(req => {\n  if (req.head.path === '/') return new Message('home')\n}))\n\
+super::rule_tests! {
+    fails: "pipy.listen(8080, $=>$.serveHTTP(req => {\n  if (req.head.path === '/') return new Message('home')\n}))\n\
              pipy.listen(8081, $=>$.serveHTTP(req => req.head.path === '/' ? new Message('home') : undefined))\n\
              pipy.listen(8082, $=>$.serveHTTP(req => {\n  if (!req.body) return\n  return new Message(req.body)\n}))\n",
-            "E0111"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy.listen(8080, $=>$.serveHTTP(req => {\n  if (req.head.path === '/') return new Message('home')\n  else return new Message({ status: 404 })\n}))\n\
+    passes: "pipy.listen(8080, $=>$.serveHTTP(req => {\n  if (req.head.path === '/') return new Message('home')\n  else return new Message({ status: 404 })\n}))\n\
                    pipy.listen(8081, $=>$.serveHTTP(req => new Message(req.body)))\n\
                    pipy.listen(8082, $=>$.serveHTTP(new Message('static')))\n\
-                   pipy.listen(8083, $=>$.serveHTTP(req => {\n  switch (req.head.method) {\n    case 'GET': return new Message('get')\n    default: throw new Error('no')\n  }\n}))\n";
-        assert_eq!(lint(src, "E0111"), "");
-    }
+                   pipy.listen(8083, $=>$.serveHTTP(req => {\n  switch (req.head.method) {\n    case 'GET': return new Message('get')\n    default: throw new Error('no')\n  }\n}))\n",
 }

@@ -32,20 +32,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080)\n  .dump().to('x')\n  .demuxHTTP('x').to('x')\n.pipeline('x')\n  .fork().to('x').to('x')\n",
-            "E0105"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080)\n  .demuxHTTP().to('x')\n.pipeline('x')\n  .fork().to($=>$.dummy())\n  .replaceMessage(new Message('ok'))\n";
-        assert_eq!(lint(src, "E0105"), "");
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080)\n  .dump().to('x')\n  .demuxHTTP('x').to('x')\n.pipeline('x')\n  .fork().to('x').to('x')\n",
+    passes: "pipy()\n  .listen(8080)\n  .demuxHTTP().to('x')\n.pipeline('x')\n  .fork().to($=>$.dummy())\n  .replaceMessage(new Message('ok'))\n",
 }

@@ -12,16 +12,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint("pipy()\n  .listen(8080\n  .dump()\n", "E0001"));
-    }
-
-    #[test]
-    fn passes() {
-        assert_eq!(lint("pipy()\n  .listen(8080)\n  .dump()\n", "E0001"), "");
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080\n  .dump()\n",
+    passes: "pipy()\n  .listen(8080)\n  .dump()\n",
 }

@@ -50,22 +50,9 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy({ _target: '' })\n  .listen(8080)\n  .handleMessageStart(msg => _targte = msg.head.path)\n  .connect(() => _target + __upstream + $tag)\n",
-            "E0115"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "var $tag\npipy({ _target: '' })\n  .import({ __route: 'main' })\n  .listen(8080)\n\
+super::rule_tests! {
+    fails: "pipy({ _target: '' })\n  .listen(8080)\n  .handleMessageStart(msg => _targte = msg.head.path)\n  .connect(() => _target + __upstream + $tag)\n",
+    passes: "var $tag\npipy({ _target: '' })\n  .import({ __route: 'main' })\n  .listen(8080)\n\
                    .handleMessageStart(msg => { _target = msg.head.path; $tag = __inbound.remoteAddress + __filename })\n\
-                   .connect(() => _target + __route + $tag)\n";
-        assert_eq!(lint(src, "E0115"), "");
-    }
+                   .connect(() => _target + __route + $tag)\n",
 }

@@ -25,21 +25,8 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .lisen(8080)\n  .demuxHttp()\n  .to($=>$.serveHTTP(new Message('hi')).frobnicate())\n",
-            "E0101"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080)\n  .demuxHTTP().to($=>$.serveHTTP(new Message('hi')))\n\
-                   pipy.listen(8081, $=>$.dump().dummy())\n";
-        assert_eq!(lint(src, "E0101"), "");
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .lisen(8080)\n  .demuxHttp()\n  .to($=>$.serveHTTP(new Message('hi')).frobnicate())\n",
+    passes: "pipy()\n  .listen(8080)\n  .demuxHTTP().to($=>$.serveHTTP(new Message('hi')))\n\
+                   pipy.listen(8081, $=>$.dump().dummy())\n",
 }

@@ -43,20 +43,7 @@ fn check(what: &str, keys: &[KeyFact], known: &[&str], module: usize, out: &mut 
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080, { readTimout: 5 })\n  .demuxHTTP().to($=>$\n    .muxHTTP(() => 'x', { maxIdel: 10, colour: 'red' })\n    .to($=>$.connect('localhost:8081', { retries: 3 }))\n  )\n",
-            "E0103"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy.listen(8080, { readTimeout: 5 }, $=>$\n  .demuxHTTP().to($=>$\n    .muxHTTP(() => 'x', { maxIdle: 10 })\n    .to($=>$.connect('localhost:8081', { retryCount: 3 }))\n  )\n)\n";
-        assert_eq!(lint(src, "E0103"), "");
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080, { readTimout: 5 })\n  .demuxHTTP().to($=>$\n    .muxHTTP(() => 'x', { maxIdel: 10, colour: 'red' })\n    .to($=>$.connect('localhost:8081', { retries: 3 }))\n  )\n",
+    passes: "pipy.listen(8080, { readTimeout: 5 }, $=>$\n  .demuxHTTP().to($=>$\n    .muxHTTP(() => 'x', { maxIdle: 10 })\n    .to($=>$.connect('localhost:8081', { retryCount: 3 }))\n  )\n)\n",
 }

@@ -17,20 +17,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy()\n  .listen(8080)\n  .replaceMessage(msg => {\n    return new Message('ok')\n    console.log('sent')\n  })\n",
-            "W0204"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy()\n  .listen(8080)\n  .replaceMessage(msg => {\n    if (!msg.body) return new Message('empty')\n    return helper(msg)\n    function helper(m) { return m }\n  })\n";
-        assert_eq!(lint(src, "W0204"), "");
-    }
+super::rule_tests! {
+    fails: "pipy()\n  .listen(8080)\n  .replaceMessage(msg => {\n    return new Message('ok')\n    console.log('sent')\n  })\n",
+    passes: "pipy()\n  .listen(8080)\n  .replaceMessage(msg => {\n    if (!msg.body) return new Message('empty')\n    return helper(msg)\n    function helper(m) { return m }\n  })\n",
 }

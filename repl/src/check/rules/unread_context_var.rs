@@ -35,20 +35,7 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "pipy({\n  _target: '',\n  _count: 0,\n})\n  .listen(8080)\n  .handleMessageStart(msg => _target = msg.head.path)\n  .dump()\n",
-            "W0202"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "pipy({ _target: '' })\n  .listen(8080)\n  .handleMessageStart(msg => _target = msg.head.path)\n  .connect(() => _target)\n";
-        assert_eq!(lint(src, "W0202"), "");
-    }
+super::rule_tests! {
+    fails: "pipy({\n  _target: '',\n  _count: 0,\n})\n  .listen(8080)\n  .handleMessageStart(msg => _target = msg.head.path)\n  .dump()\n",
+    passes: "pipy({ _target: '' })\n  .listen(8080)\n  .handleMessageStart(msg => _target = msg.head.path)\n  .connect(() => _target)\n",
 }

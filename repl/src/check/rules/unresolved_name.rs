@@ -25,22 +25,9 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "const upstream = 'localhost:8080'\npipy().listen(8000).connect(upstrem)\nconsole.log(JSON.strigify({}), Mesage)\n",
-            "E0100"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "const upstream = 'localhost:8080'\n\
+super::rule_tests! {
+    fails: "const upstream = 'localhost:8080'\npipy().listen(8000).connect(upstrem)\nconsole.log(JSON.strigify({}), Mesage)\n",
+    passes: "const upstream = 'localhost:8080'\n\
                    pipy().listen(8000).connect(upstream)\n\
-                   if (typeof maybeGlobal === 'undefined') console.log(new Message(), algo.hash('x'), os.env)\n";
-        assert_eq!(lint(src, "E0100"), "");
-    }
+                   if (typeof maybeGlobal === 'undefined') console.log(new Message(), algo.hash('x'), os.env)\n",
 }

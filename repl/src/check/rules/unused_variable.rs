@@ -22,21 +22,8 @@ fn run(p: &Project, out: &mut Found) {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::testing::lint;
-
-    #[test]
-    fn fails() {
-        insta::assert_snapshot!(lint(
-            "const upstream = 'localhost:8081'\nfunction helper() { return 1 }\nlet [a, b] = [1, 2]\npipy()\n  .listen(8080)\n  .connect('localhost:8082')\n  .handleData(d => { const size = d.size; console.log(a) })\n",
-            "W0203"
-        ));
-    }
-
-    #[test]
-    fn passes() {
-        let src = "const upstream = 'localhost:8081'\nfunction helper() { return upstream }\nexport const shared = 1\n\
-                   pipy()\n  .listen(8080)\n  .connect(helper)\n  .handleData((d, unusedParam) => console.log(d.size))\n";
-        assert_eq!(lint(src, "W0203"), "");
-    }
+super::rule_tests! {
+    fails: "const upstream = 'localhost:8081'\nfunction helper() { return 1 }\nlet [a, b] = [1, 2]\npipy()\n  .listen(8080)\n  .connect('localhost:8082')\n  .handleData(d => { const size = d.size; console.log(a) })\n",
+    passes: "const upstream = 'localhost:8081'\nfunction helper() { return upstream }\nexport const shared = 1\n\
+                   pipy()\n  .listen(8080)\n  .connect(helper)\n  .handleData((d, unusedParam) => console.log(d.size))\n",
 }
