@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod realm;
 pub mod shape;
 pub mod string;
+pub mod tls;
 pub mod value;
 
 pub use error::{ErrorKind, JsResult};

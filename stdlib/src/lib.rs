@@ -12,6 +12,7 @@ pub mod util;
 pub mod algo;
 pub mod array;
 pub mod console;
+pub mod crypto;
 pub mod date;
 pub mod error;
 pub mod function;
@@ -55,6 +56,7 @@ pub fn install_all() {
     url::install();
     os::install();
     http_api::install();
+    crypto::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);

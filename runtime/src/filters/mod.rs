@@ -36,6 +36,7 @@ pub mod split;
 pub mod task;
 pub mod tee;
 pub mod throttle;
+pub mod tls;
 pub mod r#use;
 pub mod wait;
 
@@ -114,6 +115,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(tee::SPECS);
     v.extend(exec::SPECS);
     v.extend(throttle::SPECS);
+    v.extend(tls::SPECS);
     v.sort_by_key(|s| s.name);
     v
 }

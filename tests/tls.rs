@@ -1,0 +1,60 @@
+//! TLS over real sockets: `acceptTLS` serving HTTP, `connectTLS` in front of it checking the
+//! server against a trusted CA (and refusing an unrelated one), SNI-chosen certificates, ALPN,
+//! and plaintext refused by a TLS port. Certificates: `tests/fixtures/tls/` (test-only).
+
+mod common;
+
+use common::{Server, exchange};
+use std::time::Duration;
+
+const SCRIPT: &str = r#"
+var cert = new crypto.Certificate(pipy.load('server.crt'))
+var key = new crypto.PrivateKey(pipy.load('server.key'))
+var ca = new crypto.Certificate(pipy.load('ca.crt'))
+var other = new crypto.Certificate(pipy.load('other.crt'))
+pipy()
+.listen($PORT0)
+  .acceptTLS({
+    certificate: name => { console.log('certificate for', name); return { cert, key } },
+    alpn: ['h2', 'http/1.1'],
+    handshake: p => console.log('server handshake', p),
+  })
+  .to($=>$.serveHTTP(msg => new Message('secure ' + msg.head.path)))
+.listen($PORT1)
+  .connectTLS({ sni: 'localhost', trusted: [ca], alpn: 'http/1.1', handshake: p => console.log('client handshake', p) })
+  .to($=>$.connect('127.0.0.1:$PORT0'))
+.listen($PORT2)
+  .connectTLS({ sni: 'localhost', trusted: [other] })
+  .to($=>$.connect('127.0.0.1:$PORT0'))
+"#;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls").join(name))
+        .expect("fixture")
+}
+
+#[test]
+fn tls_client_and_server_talk_and_check_certificates() {
+    let files = ["server.crt", "server.key", "ca.crt", "other.crt"].map(|n| (n, fixture(n)));
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    let mut s = Server::start_with("tls", SCRIPT, 3, &files, &[]);
+    let request = b"GET /abc HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
+
+    // Plaintext in, TLS between the two listeners, plaintext out.
+    let r = String::from_utf8_lossy(&exchange(s.port(1), request)).into_owned();
+    assert!(r.starts_with("HTTP/1.1 200 OK\r\n") && r.ends_with("\r\n\r\nsecure /abc"), "{r}");
+    s.wait_for("certificate for localhost", Duration::from_secs(5));
+    s.wait_for("server handshake http/1.1", Duration::from_secs(5));
+    s.wait_for("client handshake http/1.1", Duration::from_secs(5));
+
+    // A server whose chain does not lead to the trusted CA: no answer, the stream is cut.
+    assert_eq!(exchange(s.port(2), request), b"");
+
+    // Plaintext sent to the TLS port is not a handshake: no HTTP answer.
+    let r = exchange(s.port(0), request);
+    assert!(!String::from_utf8_lossy(&r).contains("secure"), "{r:?}");
+
+    // The server keeps serving.
+    let r = String::from_utf8_lossy(&exchange(s.port(1), request)).into_owned();
+    assert!(r.ends_with("secure /abc"), "{r}");
+}
