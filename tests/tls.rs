@@ -1,6 +1,6 @@
 //! TLS over real sockets: `acceptTLS` serving HTTP, `connectTLS` in front of it checking the
 //! server against a trusted CA (and refusing an unrelated one), SNI-chosen certificates, ALPN,
-//! and plaintext refused by a TLS port. Certificates: `tests/fixtures/tls/` (test-only).
+//! mutual TLS, and plaintext refused by a TLS port. Certificates: `tests/fixtures/tls/` (test-only).
 
 mod common;
 
@@ -12,6 +12,8 @@ var cert = new crypto.Certificate(pipy.load('server.crt'))
 var key = new crypto.PrivateKey(pipy.load('server.key'))
 var ca = new crypto.Certificate(pipy.load('ca.crt'))
 var other = new crypto.Certificate(pipy.load('other.crt'))
+var clientCert = new crypto.Certificate(pipy.load('client.crt'))
+var clientKey = new crypto.PrivateKey(pipy.load('client.key'))
 pipy()
 .listen($PORT0)
   .acceptTLS({
@@ -26,6 +28,15 @@ pipy()
 .listen($PORT2)
   .connectTLS({ sni: 'localhost', trusted: [other] })
   .to($=>$.connect('127.0.0.1:$PORT0'))
+.listen($PORT3)
+  .acceptTLS({ certificate: { cert, key }, trusted: [ca] })
+  .to($=>$.serveHTTP(msg => new Message('mutual ' + msg.head.path)))
+.listen($PORT4)
+  .connectTLS({ sni: 'localhost', trusted: [ca], certificate: { cert: clientCert, key: clientKey } })
+  .to($=>$.connect('127.0.0.1:$PORT3'))
+.listen($PORT5)
+  .connectTLS({ sni: 'localhost', trusted: [ca] })
+  .to($=>$.connect('127.0.0.1:$PORT3'))
 "#;
 
 fn fixture(name: &str) -> String {
@@ -35,9 +46,10 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn tls_client_and_server_talk_and_check_certificates() {
-    let files = ["server.crt", "server.key", "ca.crt", "other.crt"].map(|n| (n, fixture(n)));
+    let files =
+        ["server.crt", "server.key", "ca.crt", "other.crt", "client.crt", "client.key"].map(|n| (n, fixture(n)));
     let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
-    let mut s = Server::start_with("tls", SCRIPT, 3, &files, &[]);
+    let mut s = Server::start_with("tls", SCRIPT, 6, &files, &[]);
     let request = b"GET /abc HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
 
     // Plaintext in, TLS between the two listeners, plaintext out.
@@ -53,6 +65,12 @@ fn tls_client_and_server_talk_and_check_certificates() {
     // Plaintext sent to the TLS port is not a handshake: no HTTP answer.
     let r = exchange(s.port(0), request);
     assert!(!String::from_utf8_lossy(&r).contains("secure"), "{r:?}");
+
+    // Mutual TLS: a client with a certificate from the trusted CA gets in, one without does not.
+    let r = String::from_utf8_lossy(&exchange(s.port(4), request)).into_owned();
+    assert!(r.ends_with("\r\n\r\nmutual /abc"), "{r}");
+    let r = exchange(s.port(5), request);
+    assert!(!String::from_utf8_lossy(&r).contains("mutual"), "{r:?}");
 
     // The server keeps serving.
     let r = String::from_utf8_lossy(&exchange(s.port(1), request)).into_owned();
