@@ -319,6 +319,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn modules_reached_by_import_and_solve_are_checked() {
+        let p = testing::project(&[
+            (
+                "main.js",
+                "import { port } from './lib/ports.js'\nvar conf = pipy.solve('conf.js')\npipy().listen(port).dumpp()\n",
+            ),
+            ("lib/ports.js", "export const port = 8080\nexport const unused = Mesage\n"),
+            ("conf.js", "pipy().pipeline('x').lisen(1)\n"),
+        ]);
+        let names: Vec<&str> = p.modules.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        let found: Vec<(String, &str)> =
+            p.check().iter().map(|f| (p.modules[f.module].name.clone(), f.diag.code)).collect();
+        assert!(found.contains(&("main.js".into(), "E0101")), "{found:?}");
+        assert!(found.contains(&("lib/ports.js".into(), "E0100")), "{found:?}");
+        assert!(found.contains(&("conf.js".into(), "E0101")), "{found:?}");
+    }
+
+    #[test]
     fn suggestions_are_close_names_only() {
         assert_eq!(did_you_mean("lisen", ["listen", "link"]), Some("listen"));
         assert_eq!(did_you_mean("demuxHttp", ["demuxHTTP", "demux"]), Some("demuxHTTP"));
