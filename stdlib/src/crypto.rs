@@ -1,7 +1,9 @@
 //! `crypto`: the key material TLS filters take. `new crypto.Certificate(pem)`,
 //! `new crypto.CertificateChain(pem)` (several certificates, leaf first) and
-//! `new crypto.PrivateKey(pem)`, from a string or Data of PEM text. (The original's hashing,
-//! signing, ciphers and JWT classes are not here yet.)
+//! `new crypto.PrivateKey(pem)`, from a string or Data of PEM text; and digests:
+//! `new crypto.Hash(algorithm)` and `new crypto.Hmac(algorithm, key)` with `update(data |
+//! string, encoding?)` and `digest(encoding?)` (Data, or a string in `hex`/`base64`/…), for
+//! `sha1`, `sha256`, `sha384`, `sha512` (ring). (Signing, ciphers and JWT are not here yet.)
 
 use crate::util::{self, arg};
 use pipy_runtime::pipeline::event;
@@ -41,8 +43,91 @@ fn class(crypto: &Obj, name: &'static str, make: MakeHost) {
     crypto.define_hidden(name, Value::Object(ctor));
 }
 
+/// A running digest: `None` once `digest()` was called.
+enum Digest {
+    Hash(Option<ring::digest::Context>),
+    Hmac(Option<ring::hmac::Context>),
+}
+
+fn digest_algorithm(name: &str) -> Option<(&'static ring::digest::Algorithm, ring::hmac::Algorithm)> {
+    Some(match name.to_ascii_lowercase().replace('-', "").as_str() {
+        "sha1" => (&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY),
+        "sha256" => (&ring::digest::SHA256, ring::hmac::HMAC_SHA256),
+        "sha384" => (&ring::digest::SHA384, ring::hmac::HMAC_SHA384),
+        "sha512" => (&ring::digest::SHA512, ring::hmac::HMAC_SHA512),
+        _ => return None,
+    })
+}
+
+/// `update(data | string, encoding?)`.
+fn update(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let enc = crate::pipy::data::encoding(&arg(args, 1))?;
+    let bytes = crate::pipy::data::data_of(&arg(args, 0), enc)?.to_vec();
+    let ok = match this {
+        Value::Object(o) => o.with_host(|d: &mut Digest| match d {
+            Digest::Hash(Some(c)) => c.update(&bytes),
+            Digest::Hmac(Some(c)) => c.update(&bytes),
+            _ => {}
+        }),
+        _ => None,
+    };
+    ok.ok_or_else(|| error::type_error("update(): not a crypto.Hash or crypto.Hmac"))?;
+    Ok(Value::Undefined)
+}
+
+/// `digest(encoding?)`: Data, or a string in the encoding.
+fn digest(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let out = match this {
+        Value::Object(o) => o.with_host(|d: &mut Digest| match d {
+            Digest::Hash(c) => c.take().map(|c| c.finish().as_ref().to_vec()),
+            Digest::Hmac(c) => c.take().map(|c| c.sign().as_ref().to_vec()),
+        }),
+        _ => None,
+    };
+    let bytes = out
+        .ok_or_else(|| error::type_error("digest(): not a crypto.Hash or crypto.Hmac"))?
+        .ok_or_else(|| error::type_error("digest(): already called"))?;
+    match arg(args, 0) {
+        Value::Undefined => Ok(event::data_value(bytes.into())),
+        v => Ok(crate::pipy::data::decode_bytes(&bytes, crate::pipy::data::encoding(&v)?)),
+    }
+}
+
+fn digest_class(crypto: &Obj, name: &'static str, hmac: bool) {
+    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
+    proto.mark_prototype();
+    util::method(&proto, "update", 2, update);
+    util::method(&proto, "digest", 1, digest);
+    let p2 = proto.clone();
+    let ctor = function::native_function(
+        name,
+        if hmac { 2 } else { 1 },
+        Rc::new(move |_, args, _| {
+            let algo = ops::to_rust_string(&arg(args, 0))?;
+            let Some((d, h)) = digest_algorithm(&algo) else {
+                return Err(error::type_error(&format!(
+                    "new crypto.{name}(): unsupported algorithm '{algo}' (sha1, sha256, sha384, sha512)"
+                )));
+            };
+            let state = if hmac {
+                let key = crate::pipy::data::data_of(&arg(args, 1), pipy_runtime::pipeline::data::Encoding::Utf8)?;
+                Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key.to_vec()))))
+            } else {
+                Digest::Hash(Some(ring::digest::Context::new(d)))
+            };
+            Ok(Value::Object(Obj::new(Some(p2.clone()), ObjectKind::Host(Box::new(state)))))
+        }),
+        true,
+    );
+    ctor.define_value("prototype", Value::Object(proto.clone()), 0);
+    proto.define_hidden("constructor", Value::Object(ctor.clone()));
+    crypto.define_hidden(name, Value::Object(ctor));
+}
+
 pub fn install() {
     let crypto = Obj::ordinary();
+    digest_class(&crypto, "Hash", false);
+    digest_class(&crypto, "Hmac", true);
     class(&crypto, "Certificate", |pem| {
         let mut certs = tls::certificates_from_pem(pem)?;
         certs.truncate(1);

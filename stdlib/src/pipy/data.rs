@@ -22,7 +22,7 @@ fn with<R: Default>(o: &Obj, f: impl FnOnce(&mut Data) -> R) -> R {
     o.with_host(|d: &mut DataHost| f(&mut d.0)).unwrap_or_default()
 }
 
-fn encoding(v: &Value) -> JsResult<Encoding> {
+pub fn encoding(v: &Value) -> JsResult<Encoding> {
     match v {
         Value::Undefined => Ok(Encoding::Utf8),
         v => {
