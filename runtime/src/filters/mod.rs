@@ -39,6 +39,7 @@ pub mod throttle;
 pub mod tls;
 pub mod r#use;
 pub mod wait;
+pub mod websocket;
 
 use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
@@ -116,6 +117,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(exec::SPECS);
     v.extend(throttle::SPECS);
     v.extend(tls::SPECS);
+    v.extend(websocket::SPECS);
     v.sort_by_key(|s| s.name);
     v
 }
