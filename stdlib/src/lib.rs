@@ -20,6 +20,7 @@ pub mod global;
 pub mod http_agent;
 pub mod http_api;
 pub mod json;
+pub mod logging;
 pub mod map;
 pub mod math;
 pub mod number;
@@ -57,6 +58,7 @@ pub fn install_all() {
     os::install();
     http_api::install();
     crypto::install();
+    logging::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);

@@ -1,0 +1,10 @@
+// logging.TextLogger and logging.JSONLogger: one line per log(), to stdout and to a file.
+var text = new logging.TextLogger('access').toStdout()
+var file = 'logging-test.log'
+var json = new logging.JSONLogger('events').toStdout().toFile(file)
+text.log('GET', '/path', 200, { ms: 3 })
+json.log({ method: 'GET', status: 200 })
+json.log('a', [1, 2])
+println('file:', JSON.stringify(os.readFile(file).toString()))
+os.unlink(file)
+try { text.toHTTP('http://localhost/') } catch (e) { println(e.message) }
