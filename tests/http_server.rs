@@ -166,3 +166,63 @@ pipy()
     assert!(plain.contains("\r\nx-seen: none\r\n"), "{plain}");
     assert!(plain.ends_with("/plain"), "{plain}");
 }
+
+/// A WebSocket server on `demuxHTTP` + `acceptHTTPTunnel` + the WebSocket codec: the upgrade is
+/// answered with 101 and the accept key, frames then go both ways on the same connection; a
+/// refused upgrade gets its answer and a close.
+#[test]
+fn websocket_upgrade_through_accept_http_tunnel() {
+    use std::io::{Read, Write};
+    let script = r#"
+var accept = key => {
+  var h = new crypto.Hash('sha1')
+  h.update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+  return h.digest('base64')
+}
+pipy()
+.listen($PORT0)
+  .demuxHTTP().to($=>$
+    .acceptHTTPTunnel(msg => msg.head.path === '/ws'
+      ? new Message({ status: 101, headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-accept': accept(msg.head.headers['sec-websocket-key']) } })
+      : new Message({ status: 403 }, 'no')
+    ).to($=>$
+      .decodeWebSocket()
+      .replaceMessage(m => new Message({ opcode: 1 }, 'echo: ' + m.body.toString()))
+      .encodeWebSocket()
+    )
+  )
+"#;
+    let s = Server::start("websocket", script, 1);
+    let mut c = connect(s.port(0));
+    let upgrade = "GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\
+                   sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n";
+    // The first frame rides in the same packet as the upgrade: it must wait for the answer.
+    let mut first = upgrade.as_bytes().to_vec();
+    first.extend_from_slice(&[0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]); // masked "Hello"
+    c.write_all(&first).expect("write");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(c.read(&mut byte).expect("read"), 1);
+        head.push(byte[0]);
+    }
+    let head = text(&head);
+    assert!(head.starts_with("HTTP/1.1 101 Switching Protocols\r\n"), "{head}");
+    assert!(head.contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), "{head}");
+    assert!(!head.contains("content-length"), "{head}");
+    let mut frame = [0u8; 13];
+    c.read_exact(&mut frame).expect("frame");
+    assert_eq!(&frame[..2], &[0x81, 11]);
+    assert_eq!(&frame[2..], b"echo: Hello");
+    // A second frame on the open tunnel.
+    c.write_all(&[0x81, 0x82, 1, 2, 3, 4, b'h' ^ 1, b'i' ^ 2]).expect("write");
+    let mut frame = [0u8; 10];
+    c.read_exact(&mut frame).expect("frame");
+    assert_eq!(&frame[2..], b"echo: hi");
+
+    let refused = text(&exchange(
+        s.port(0),
+        b"GET /other HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\nxx",
+    ));
+    assert!(refused.starts_with("HTTP/1.1 403 Forbidden\r\n") && refused.ends_with("no"), "{refused}");
+}

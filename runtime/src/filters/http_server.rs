@@ -98,7 +98,9 @@ fn build_demux(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactor
 
 fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
     let mut decoder = RequestDecoder::with_limits(cfg.limits);
-    decoder.set_hold_tunnel(false);
+    // demuxHTTP can tunnel (a CONNECT or Upgrade its sub-pipeline accepts): the bytes after such
+    // a request wait for the answer.
+    decoder.set_hold_tunnel(cfg.handler.is_none());
     Box::new(Server {
         cfg: cfg.clone(),
         sub: sub.cloned(),
@@ -112,6 +114,7 @@ fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
         reading_body: false,
         heads_seen: 0,
         header_timer: None,
+        tunnel: None,
     })
 }
 
@@ -145,6 +148,9 @@ struct Server {
     heads_seen: u64,
     /// The header timer: its task and the `heads_seen` it was armed at.
     header_timer: Option<(tokio::task::AbortHandle, u64)>,
+    /// An accepted tunnel: the request id and its sub-pipeline, which now gets the connection's
+    /// raw bytes and whose output goes out raw.
+    tunnel: Option<(u32, Rc<Pipeline>)>,
 }
 
 impl Drop for Server {
@@ -254,8 +260,14 @@ impl Server {
                     p.input(Event::MessageEnd { tail, payload: Value::Undefined });
                 }
             }
+            http::Event::Tunnel(b) if self.tunnel.is_some() => {
+                if let Some((_, p)) = &self.tunnel {
+                    p.input(Event::Data(Data::from(b)));
+                }
+            }
             http::Event::Tunnel(_) | http::Event::Http2Preface => {
-                // Tunnels and HTTP/2 arrive with later work; close rather than misparse.
+                // HTTP/2 arrives with later work (and serveHTTP has no tunnels): close rather
+                // than misparse.
                 self.fail_with(cx, 501, "Not Implemented");
             }
         }
@@ -347,7 +359,24 @@ impl Server {
             if !d.is_empty() {
                 cx.output(Event::Data(d));
             }
-            if outcome.close {
+            if let (Some(_), Some(p)) = (outcome.tunnel, slot.pipeline.clone()) {
+                // Accepted: what the client sent after the request, and all it sends from now
+                // on, goes to the request's sub-pipeline as it is.
+                let mut held = Vec::new();
+                self.decoder.set_tunnel(&mut held);
+                self.tunnel = Some((slot.id, p.clone()));
+                for ev in held {
+                    if let http::Event::Tunnel(b) = ev {
+                        p.input(Event::Data(Data::from(b)));
+                    }
+                }
+                if self.input_ended {
+                    p.input(Event::end());
+                }
+                return;
+            }
+            if outcome.close || slot.info.tunnel.is_some() {
+                // A tunnel request that was refused leaves the stream unparseable: close.
                 self.close(cx);
             }
         }
@@ -407,6 +436,12 @@ impl Filter for Server {
                     self.arm_header_timer(cx);
                 }
             }
+            Event::StreamEnd(_) if self.tunnel.is_some() => {
+                self.input_ended = true;
+                if let Some((_, p)) = &self.tunnel {
+                    p.input(e);
+                }
+            }
             Event::StreamEnd(_) => {
                 self.input_ended = true;
                 // A request cut short is dropped; answered ones still go out.
@@ -442,6 +477,18 @@ impl Filter for Server {
     }
 
     fn sub_output(&mut self, cx: &mut Cx<'_>, id: u32, e: Event) {
+        if self.tunnel.as_ref().is_some_and(|(t, _)| *t == id) {
+            // Tunnel bytes back to the client, as they are.
+            match e {
+                Event::Data(_) => cx.output(e),
+                Event::StreamEnd(_) => {
+                    self.tunnel = None;
+                    self.close(cx);
+                }
+                _ => {}
+            }
+            return;
+        }
         let Some(slot) = self.slot(id) else { return };
         if slot.complete {
             return;

@@ -19,6 +19,7 @@ pub mod fork;
 pub mod handle;
 pub mod http_codec;
 pub mod http_server;
+pub mod http_tunnel;
 pub mod insert;
 pub mod link;
 pub mod r#loop;
@@ -95,6 +96,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(handle::SPECS);
     v.extend(http_codec::SPECS);
     v.extend(http_server::SPECS);
+    v.extend(http_tunnel::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
