@@ -168,11 +168,11 @@ pipy()
 }
 
 /// A WebSocket server on `demuxHTTP` + `acceptHTTPTunnel` + the WebSocket codec: the upgrade is
-/// answered with 101 and the accept key, frames then go both ways on the same connection; a
-/// refused upgrade gets its answer and a close.
+/// answered with 101 and the accept key, frames then go both ways on the same connection, also
+/// through a `demuxHTTP → muxHTTP → connect` proxy in front; a refused upgrade gets its answer
+/// and a close.
 #[test]
 fn websocket_upgrade_through_accept_http_tunnel() {
-    use std::io::{Read, Write};
     let script = r#"
 var accept = key => {
   var h = new crypto.Hash('sha1')
@@ -191,9 +191,24 @@ pipy()
       .encodeWebSocket()
     )
   )
+.listen($PORT1)
+  .demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT0')))
 "#;
-    let s = Server::start("websocket", script, 1);
-    let mut c = connect(s.port(0));
+    let s = Server::start("websocket", script, 2);
+    // Straight to the WebSocket server, then through a plain HTTP proxy in front of it.
+    for port in [s.port(0), s.port(1)] {
+        websocket_echo(port);
+    }
+    let refused = text(&exchange(
+        s.port(0),
+        b"GET /other HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\nxx",
+    ));
+    assert!(refused.starts_with("HTTP/1.1 403 Forbidden\r\n") && refused.ends_with("no"), "{refused}");
+}
+
+fn websocket_echo(port: u16) {
+    use std::io::{Read, Write};
+    let mut c = connect(port);
     let upgrade = "GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\
                    sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n";
     // The first frame rides in the same packet as the upgrade: it must wait for the answer.
@@ -219,10 +234,4 @@ pipy()
     let mut frame = [0u8; 10];
     c.read_exact(&mut frame).expect("frame");
     assert_eq!(&frame[2..], b"echo: hi");
-
-    let refused = text(&exchange(
-        s.port(0),
-        b"GET /other HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\nxx",
-    ));
-    assert!(refused.starts_with("HTTP/1.1 403 Forbidden\r\n") && refused.ends_with("no"), "{refused}");
 }

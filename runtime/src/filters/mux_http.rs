@@ -109,9 +109,20 @@ struct Session {
     timer_armed: Cell<bool>,
     key: (usize, Key),
     key_object: Option<Weak<RefCell<JsObject>>>,
+    /// The requester whose CONNECT or Upgrade the upstream accepted: the session is its raw
+    /// tunnel from then on (and out of the pool).
+    tunnel: RefCell<Option<StageHandle>>,
 }
 
 impl Session {
+    fn leave_pool(&self) {
+        POOLS.with(|p| {
+            if let Some(list) = p.borrow_mut().get_mut(&self.key) {
+                list.retain(|s| !std::ptr::eq(&**s, self));
+            }
+        });
+    }
+
     fn send(&self, bytes: Vec<Bytes>) {
         let p = self.pipeline.borrow().clone();
         if let Some(p) = p {
@@ -155,12 +166,22 @@ impl Session {
     }
 
     fn deliver(&self, ev: http::Event<http::ResponseHead>) {
+        if let http::Event::Tunnel(b) = &ev {
+            if let Some(h) = self.tunnel.borrow().as_ref() {
+                h.emit(Event::Data(Data::from(b.clone())));
+            }
+            return;
+        }
         let front = self.waiters.borrow().front().map(|(h, _)| h.clone());
         let Some(handle) = front else { return };
         match ev {
-            http::Event::Head { head, .. } => {
+            http::Event::Head { head, info } => {
                 if let Some(w) = self.waiters.borrow_mut().front_mut() {
                     w.1 = true;
+                }
+                if info.tunnel.is_some() {
+                    *self.tunnel.borrow_mut() = Some(handle.clone());
+                    self.leave_pool();
                 }
                 handle.emit(Event::MessageStart(response_head_value(head)));
             }
@@ -169,7 +190,7 @@ impl Session {
                 self.waiters.borrow_mut().pop_front();
                 handle.emit(Event::MessageEnd { tail: tail_value(tail), payload: Value::Undefined });
             }
-            http::Event::Tunnel(b) => handle.emit(Event::Data(Data::from(b))),
+            http::Event::Tunnel(_) => {}
             http::Event::Http2Preface => {}
         }
     }
@@ -177,11 +198,10 @@ impl Session {
     /// The upstream ended: every requester still waiting gets an answer or an end.
     fn fail(&self, err: Option<StreamError>) {
         self.closed.set(true);
-        POOLS.with(|p| {
-            if let Some(list) = p.borrow_mut().get_mut(&self.key) {
-                list.retain(|s| !std::ptr::eq(&**s, self));
-            }
-        });
+        self.leave_pool();
+        if let Some(h) = self.tunnel.borrow_mut().take() {
+            h.emit(Event::StreamEnd(err.clone()));
+        }
         let waiters: Vec<_> = self.waiters.borrow_mut().drain(..).collect();
         let code = match &err {
             Some(StreamError::Code(c)) => c.name(),
@@ -230,6 +250,7 @@ fn open_session(
         timer_armed: Cell::new(false),
         key: key.clone(),
         key_object,
+        tunnel: RefCell::new(None),
     });
     let weak = Rc::downgrade(&s);
     // The session keeps the context of the stream that opened it, as the original does.
@@ -376,6 +397,9 @@ impl Filter for MuxHttp {
             Event::Data(d) => {
                 if let Some((_, body)) = &mut self.pending {
                     body.push(&d);
+                } else if let Some(s) = self.session.as_ref().filter(|s| s.tunnel.borrow().is_some()) {
+                    // Our tunnel: the client's bytes go upstream as they are.
+                    s.send(d.chunks().cloned().collect());
                 }
             }
             Event::MessageEnd { .. } => {
@@ -402,7 +426,14 @@ impl Filter for MuxHttp {
                 s.waiters.borrow_mut().push_back((cx.handle(), false));
                 s.send(out);
             }
-            Event::StreamEnd(_) => {}
+            Event::StreamEnd(_) => {
+                if let Some(s) = self.session.as_ref().filter(|s| s.tunnel.borrow().is_some()) {
+                    let p = s.pipeline.borrow().clone();
+                    if let Some(p) = p {
+                        p.input(Event::end());
+                    }
+                }
+            }
         }
     }
 }
