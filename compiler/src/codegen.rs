@@ -33,6 +33,13 @@ pub enum CodegenError {
     Verify(#[from] ir::VerifyError),
 }
 
+/// A named property access `emit_prop` compiles: a load into a register or a store from one.
+#[derive(Clone, Copy)]
+enum PropAccess {
+    Load(Reg),
+    Store(Reg),
+}
+
 /// Everything compiled code refers to by address. It lives as long as any of its functions
 /// (templates keep it alive; it keeps the templates: a module is never freed, see ARCHITECTURE.md).
 pub struct ModuleData {
@@ -625,22 +632,9 @@ impl Gen<'_, '_> {
                 };
                 self.call_checked(Helper::rt_declare_global, &[n, s, has]);
             }
-            Inst::GetProp { dst, obj, key, ic } => {
-                let d = self.reg(*dst);
-                let o = self.reg(*obj);
-                let k = self.const_ptr(*key);
-                let icp = self.ic_ptr(*ic);
-                self.call_checked(Helper::rt_get_prop, &[d, o, k, icp]);
-            }
-            Inst::SetProp { obj, key, src, ic } => {
-                let fr = self.frame();
-                let o = self.reg(*obj);
-                let k = self.const_ptr(*key);
-                let s = self.reg(*src);
-                let icp = self.ic_ptr(*ic);
-                self.call_checked(Helper::rt_set_prop, &[fr, o, k, s, icp]);
-            }
-            Inst::GetElem { dst, obj, key } => self.call_regs(Helper::rt_get_elem, &[*dst, *obj, *key]),
+            Inst::GetProp { dst, obj, key, ic } => self.emit_prop(*obj, *key, *ic, PropAccess::Load(*dst)),
+            Inst::SetProp { obj, key, src, ic } => self.emit_prop(*obj, *key, *ic, PropAccess::Store(*src)),
+            Inst::GetElem { dst, obj, key } => self.emit_get_elem(*dst, *obj, *key),
             Inst::SetElem { obj, key, src } => self.call_frame_regs(Helper::rt_set_elem, &[*obj, *key, *src]),
             Inst::Delete { dst, obj, key } => self.call_frame_regs(Helper::rt_delete, &[*dst, *obj, *key]),
             Inst::Call { dst, callee, this, args, argc } => {
@@ -807,6 +801,155 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// The inline half of a cached property access: branches to `hit` with the slot's address when
+    /// `o` holds an object whose cell is unborrowed and mirrors the shape at `shape_off` of the IC
+    /// (see `objcell.rs` and `ic.rs`), to `miss` otherwise. Returns the slot index (i64).
+    fn emit_shape_check(
+        &mut self,
+        o: CValue,
+        icp: CValue,
+        shape_off: i32,
+        slot_off: i32,
+        miss: Block,
+    ) -> (CValue, CValue) {
+        let flags = MemFlagsData::trusted();
+        let t = self.tag_of(o);
+        let is_obj = self.b.ins().icmp_imm_u(IntCC::Equal, t, tag::OBJECT as i64);
+        let chk = self.b.create_block();
+        self.b.ins().brif(is_obj, chk, &[], miss, &[]);
+        self.b.switch_to_block(chk);
+        let cell = self.b.ins().load(types::I64, flags, o, abi::VALUE_PAYLOAD);
+        let borrow = self.b.ins().load(types::I64, flags, cell, abi::CELL_BORROW);
+        let shape = self.b.ins().load(types::I64, flags, cell, abi::CELL_SHAPE);
+        let want = self.b.ins().load(types::I64, flags, icp, shape_off);
+        let same = self.b.ins().icmp(IntCC::Equal, shape, want);
+        let free = self.b.ins().icmp_imm_u(IntCC::Equal, borrow, 0);
+        let ok = self.b.ins().band(same, free);
+        let hit = self.b.create_block();
+        self.b.ins().brif(ok, hit, &[], miss, &[]);
+        self.b.switch_to_block(hit);
+        let slot = self.b.ins().load(types::I64, flags, icp, slot_off);
+        let base = self.b.ins().load(types::I64, flags, cell, abi::CELL_SLOTS);
+        let off = self.b.ins().ishl_imm_u(slot, 4);
+        let addr = self.b.ins().iadd(base, off);
+        (addr, slot)
+    }
+
+    /// When neither the value at `to` nor the one at `from` is counted, copies it and jumps to
+    /// `done`; otherwise continues in a new block, where the caller moves it by a helper.
+    fn copy_if_plain(&mut self, to: CValue, from: CValue, done: Block) {
+        let t_to = self.tag_of(to);
+        let t_from = self.tag_of(from);
+        let either = self.b.ins().bor(t_to, t_from);
+        let plain = self.is_not_heap(either);
+        let copy = self.b.create_block();
+        let counted = self.b.create_block();
+        self.b.ins().brif(plain, copy, &[], counted, &[]);
+        self.b.switch_to_block(copy);
+        self.copy_value(to, from);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(counted);
+    }
+
+    /// Copies 16 bytes of value from `src` to `dst` (both addresses).
+    fn copy_value(&mut self, dst: CValue, src: CValue) {
+        let w0 = self.b.ins().load(types::I64, MemFlagsData::trusted(), src, 0);
+        let w1 = self.b.ins().load(types::I64, MemFlagsData::trusted(), src, 8);
+        self.b.ins().store(MemFlagsData::trusted(), w0, dst, 0);
+        self.b.ins().store(MemFlagsData::trusted(), w1, dst, 8);
+    }
+
+    /// `dst = obj.key` (`Some(dst)`) or `obj.key = src`: inline when the site's cache knows the
+    /// receiver's shape and neither the slot's old value nor the new one is counted; one small
+    /// helper moves the value through the same slot when one is; the generic helper on a miss.
+    fn emit_prop(&mut self, obj: Reg, key: ir::ConstId, ic: ir::IcId, access: PropAccess) {
+        self.store_pos();
+        let o = self.reg(obj);
+        let icp = self.ic_ptr(ic);
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        let (shape_off, slot_off) = match access {
+            PropAccess::Load(_) => (abi::IC_GET_SHAPE, abi::IC_GET_SLOT),
+            PropAccess::Store(_) => (abi::IC_SET_SHAPE, abi::IC_SET_SLOT),
+        };
+        let other = match access {
+            PropAccess::Load(r) | PropAccess::Store(r) => self.reg(r),
+        };
+        let (addr, slot) = self.emit_shape_check(o, icp, shape_off, slot_off, slow);
+        let (to, from) = match access {
+            PropAccess::Load(_) => (other, addr),
+            PropAccess::Store(_) => (addr, other),
+        };
+        self.copy_if_plain(to, from, done);
+        let slot32 = self.b.ins().ireduce(types::I32, slot);
+        match access {
+            PropAccess::Load(_) => self.call(Helper::rt_load_slot, &[other, o, slot32]),
+            PropAccess::Store(_) => self.call(Helper::rt_store_slot, &[o, slot32, other]),
+        };
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(slow);
+        let k = self.const_ptr(key);
+        match access {
+            PropAccess::Load(_) => self.call_checked(Helper::rt_get_prop, &[other, o, k, icp]),
+            PropAccess::Store(_) => {
+                let fr = self.frame();
+                self.call_checked(Helper::rt_set_prop, &[fr, o, k, other, icp])
+            }
+        }
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+
+    /// `dst = obj[key]`: inline when `obj` is an unborrowed array, `key` a number that is an
+    /// in-bounds index and the element is not a hole; the generic helper otherwise.
+    fn emit_get_elem(&mut self, dst: Reg, obj: Reg, key: Reg) {
+        let flags = MemFlagsData::trusted();
+        self.store_pos();
+        let d = self.reg(dst);
+        let o = self.reg(obj);
+        let k = self.reg(key);
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        let to = self.tag_of(o);
+        let tk = self.tag_of(k);
+        let is_obj = self.b.ins().icmp_imm_u(IntCC::Equal, to, tag::OBJECT as i64);
+        let is_num = self.b.ins().icmp_imm_u(IntCC::Equal, tk, tag::NUMBER as i64);
+        let both = self.b.ins().band(is_obj, is_num);
+        let chk = self.b.create_block();
+        self.b.ins().brif(both, chk, &[], slow, &[]);
+        self.b.switch_to_block(chk);
+        let cell = self.b.ins().load(types::I64, flags, o, abi::VALUE_PAYLOAD);
+        let borrow = self.b.ins().load(types::I64, flags, cell, abi::CELL_BORROW);
+        let len = self.b.ins().load(types::I64, flags, cell, abi::CELL_ELEMS_LEN);
+        let n = self.number_of(k);
+        let i = self.b.ins().fcvt_to_sint_sat(types::I64, n);
+        let back = self.b.ins().fcvt_from_sint(types::F64, i);
+        let exact = self.b.ins().fcmp(FloatCC::Equal, back, n);
+        let inb = self.b.ins().icmp(IntCC::UnsignedLessThan, i, len);
+        let free = self.b.ins().icmp_imm_u(IntCC::Equal, borrow, 0);
+        let ok = self.b.ins().band(exact, inb);
+        let ok = self.b.ins().band(ok, free);
+        let hit = self.b.create_block();
+        self.b.ins().brif(ok, hit, &[], slow, &[]);
+        self.b.switch_to_block(hit);
+        let base = self.b.ins().load(types::I64, flags, cell, abi::CELL_ELEMS);
+        let off = self.b.ins().ishl_imm_u(i, 4);
+        let addr = self.b.ins().iadd(base, off);
+        let tv = self.tag_of(addr);
+        let hole = self.b.ins().icmp_imm_u(IntCC::Equal, tv, tag::HOLE as i64);
+        let present = self.b.create_block();
+        self.b.ins().brif(hole, slow, &[], present, &[]);
+        self.b.switch_to_block(present);
+        self.copy_if_plain(d, addr, done);
+        let i32v = self.b.ins().ireduce(types::I32, i);
+        self.call(Helper::rt_load_elem, &[d, o, i32v]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(slow);
+        self.call_regs(Helper::rt_get_elem, &[dst, obj, key]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+
     fn emit_move(&mut self, dst: Reg, src: Reg) {
         let d = self.reg(dst);
         let s = self.reg(src);
@@ -917,11 +1060,20 @@ impl Gen<'_, '_> {
         let nb = self.b.ins().icmp_imm_u(IntCC::Equal, tb, tag::NUMBER as i64);
         let nd = self.is_not_heap(td);
         let both = self.b.ins().band(na, nb);
-        let ok = self.b.ins().band(both, nd);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         let done = self.b.create_block();
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        let clear = self.b.create_block();
+        let numbers = self.b.create_block();
+        self.b.ins().brif(both, numbers, &[], slow, &[]);
+        // Both operands are numbers; a counted value left in `dst` (a reused temporary, never
+        // `a` or `b` here) is released first so the result can be stored inline.
+        self.b.switch_to_block(numbers);
+        self.b.ins().brif(nd, fast, &[], clear, &[]);
+        self.b.switch_to_block(clear);
+        let undef = self.u32c(Simple::Undefined as u32);
+        self.call(Helper::rt_set_simple, &[d, undef]);
+        self.b.ins().jump(fast, &[]);
         self.b.switch_to_block(fast);
         let x = self.number_of(ar);
         let y = self.number_of(br);

@@ -23,8 +23,9 @@
 pub use crate::calls::*;
 use crate::error::{self, JsResult};
 use crate::function::{self, Frame, FuncTemplate, VarCell};
-pub use crate::ic::{IcEntry, PropIc, SiteCache};
+pub use crate::ic::{IC_GET_SHAPE, IC_GET_SLOT, IC_SET_SHAPE, IC_SET_SLOT, IcEntry, NO_SHAPE, PropIc, SiteCache};
 use crate::ic::{ic_fill, ic_fill_primitive, ic_fill_set, ic_get, ic_get_primitive, ic_set};
+pub use crate::objcell::{CELL_BORROW, CELL_ELEMS, CELL_ELEMS_LEN, CELL_SHAPE, CELL_SLOTS};
 use crate::object::{Obj, ObjectKind, PropertyDescriptor};
 use crate::ops::{self, BinOp, CmpOp};
 use crate::realm;
@@ -555,6 +556,37 @@ helpers! {
         }
         let strict = frame_mut(frame).template.strict;
         status(ops::set(o, &const_key(key), v, strict))
+    }
+    /// `dst = obj.slots[slot]` for compiled code that found `obj` an unborrowed object of the shape
+    /// its inline cache learned (so `slot` exists) and the copy needs counting.
+    fn rt_load_slot(dst: *mut Value, obj: *const Value, slot: u32) {
+        if let Value::Object(o) = read_ref(obj) {
+            let v = o.borrow().slots.get(slot as usize).cloned().unwrap_or_default();
+            write(dst, v);
+        }
+        STATUS_OK
+    }
+    /// `obj.slots[slot] = src`, the counted counterpart of the inline store (as `rt_load_slot`).
+    /// The old value is dropped after the slot holds the new one and the borrow has ended.
+    fn rt_store_slot(obj: *const Value, slot: u32, src: *const Value) {
+        if let Value::Object(o) = read_ref(obj) {
+            let v = read(src);
+            let old = o.borrow_mut().slots.get_mut(slot as usize).map(|s| std::mem::replace(s, v));
+            drop(old);
+        }
+        STATUS_OK
+    }
+    /// `dst = obj[index]` for compiled code that found `obj` an unborrowed array holding a
+    /// counted value (not a hole) at `index`.
+    fn rt_load_elem(dst: *mut Value, obj: *const Value, index: u32) {
+        if let Value::Object(o) = read_ref(obj) {
+            let v = match &o.borrow().kind {
+                ObjectKind::Array(e) => e.get(index as usize).cloned().unwrap_or_default(),
+                _ => Value::Undefined,
+            };
+            write(dst, v);
+        }
+        STATUS_OK
     }
     /// `dst = obj[key]`.
     fn rt_get_elem(dst: *mut Value, obj: *const Value, key: *const Value) {

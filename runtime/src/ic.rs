@@ -4,19 +4,64 @@
 use crate::object::{Obj, ObjectKind};
 use crate::shape::{PropKey, Shape, attr};
 use crate::value::Value;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// A per-site property cache: up to `IC_WAYS` entries (see `IcEntry`), so a site that sees a few
 /// shapes in turn (subclass instances) still hits.
-#[derive(Default)]
+///
+/// The first four words are read by compiled code (offsets `IC_GET_SHAPE`, …): the last own data
+/// slot this site learned, as a shape address and a slot index, once for loads and once for
+/// stores (a writable slot). A receiver whose `ObjCell` is unborrowed and mirrors that shape has
+/// the property in that slot, so the load or store runs inline without calling the runtime.
+/// `NO_SHAPE` never equals a shape address; the `Rc`s in `fast_shapes` keep the learned shapes
+/// alive, so their addresses cannot be reused by another shape while cached.
+#[repr(C)]
 pub struct PropIc {
+    get_shape: Cell<usize>,
+    get_slot: Cell<usize>,
+    set_shape: Cell<usize>,
+    set_slot: Cell<usize>,
+    fast_shapes: RefCell<[Option<Rc<Shape>>; 2]>,
     pub entries: RefCell<Vec<IcEntry>>,
+}
+
+/// The shape word of an empty fast entry (shapes are 8-aligned, so no shape lives at 1).
+pub const NO_SHAPE: usize = 1;
+pub const IC_GET_SHAPE: i32 = std::mem::offset_of!(PropIc, get_shape) as i32;
+pub const IC_GET_SLOT: i32 = std::mem::offset_of!(PropIc, get_slot) as i32;
+pub const IC_SET_SHAPE: i32 = std::mem::offset_of!(PropIc, set_shape) as i32;
+pub const IC_SET_SLOT: i32 = std::mem::offset_of!(PropIc, set_slot) as i32;
+
+impl Default for PropIc {
+    fn default() -> Self {
+        PropIc {
+            get_shape: Cell::new(NO_SHAPE),
+            get_slot: Cell::new(0),
+            set_shape: Cell::new(NO_SHAPE),
+            set_slot: Cell::new(0),
+            fast_shapes: RefCell::new([None, None]),
+            entries: RefCell::new(Vec::new()),
+        }
+    }
 }
 
 const IC_WAYS: usize = 4;
 
 impl PropIc {
+    /// Publishes `shape`/`slot` for inline loads.
+    fn learn_get(&self, shape: &Rc<Shape>, slot: u32) {
+        self.get_shape.set(Rc::as_ptr(shape) as usize);
+        self.get_slot.set(slot as usize);
+        self.fast_shapes.borrow_mut()[0] = Some(shape.clone());
+    }
+    /// Publishes `shape`/`slot` for inline stores (the slot must be a writable data property).
+    fn learn_set(&self, shape: &Rc<Shape>, slot: u32) {
+        self.set_shape.set(Rc::as_ptr(shape) as usize);
+        self.set_slot.set(slot as usize);
+        self.fast_shapes.borrow_mut()[1] = Some(shape.clone());
+    }
+
     fn remember(&self, e: IcEntry) {
         let mut v = self.entries.borrow_mut();
         if v.len() >= IC_WAYS {
@@ -41,6 +86,8 @@ pub enum IcEntry {
     Proto { shape: Rc<Shape>, proto: Obj, holder: Obj, slot: u32, epoch: u64 },
     /// The key is `length` and receivers are arrays.
     ArrayLength,
+    /// The key is `length` and receivers are strings.
+    StringLength,
     /// Primitive receivers with this value tag (strings, numbers, booleans) find the key as a data
     /// property in `holder`'s `slot` (their prototype chain), unless a prototype changed since `epoch`.
     Primitive { tag: u8, holder: Obj, slot: u32, epoch: u64 },
@@ -76,7 +123,7 @@ pub(crate) fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
                     return Some(Value::from(v.len()));
                 }
             }
-            IcEntry::Transition { .. } | IcEntry::Primitive { .. } => {}
+            IcEntry::Transition { .. } | IcEntry::Primitive { .. } | IcEntry::StringLength => {}
         }
     }
     None
@@ -87,13 +134,19 @@ pub(crate) fn ic_get_primitive(ic: &PropIc, v: &Value) -> Option<Value> {
     let entries = ic.entries.borrow();
     let t = v.tag();
     for e in entries.iter() {
-        if let IcEntry::Primitive { tag, holder, slot, epoch } = e {
-            if *tag == t {
+        match e {
+            IcEntry::Primitive { tag, holder, slot, epoch } if *tag == t => {
                 if *epoch != crate::object::proto_epoch() {
                     return None;
                 }
                 return holder.borrow().slots.get(*slot as usize).cloned();
             }
+            IcEntry::StringLength => {
+                if let Value::String(s) = v {
+                    return Some(Value::from(s.len()));
+                }
+            }
+            _ => {}
         }
     }
     None
@@ -104,7 +157,11 @@ pub(crate) fn ic_fill_primitive(ic: &PropIc, v: &Value, key: &PropKey) {
     let i = crate::realm::intrinsics();
     let proto = match v {
         Value::String(_) => {
-            if key.array_index().is_some() || matches!(key, PropKey::String(s) if s.as_ascii() == Some("length")) {
+            if matches!(key, PropKey::String(s) if s.as_ascii() == Some("length")) {
+                ic.remember(IcEntry::StringLength);
+                return;
+            }
+            if key.array_index().is_some() {
                 return;
             }
             i.string_prototype.clone()
@@ -140,7 +197,11 @@ pub(crate) fn ic_fill_primitive(ic: &PropIc, v: &Value, key: &PropKey) {
 /// Whether the object's kind has own properties that are not in its shape (array elements and
 /// `length`, string characters): such objects use only `Own` entries.
 fn has_virtual_props(o: &Obj) -> bool {
-    !matches!(o.borrow().kind, ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error | ObjectKind::Host(_))
+    has_virtual_props_kind(&o.borrow().kind)
+}
+
+fn has_virtual_props_kind(k: &ObjectKind) -> bool {
+    !matches!(k, ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error | ObjectKind::Host(_))
 }
 
 pub(crate) fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
@@ -152,6 +213,9 @@ pub(crate) fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
     if let Some((slot, flags)) = b.shape.lookup(key) {
         if flags & attr::ACCESSOR == 0 && !b.shape.dictionary {
             ic.remember(IcEntry::Own { shape: b.shape.clone(), slot });
+            if !has_virtual_props_kind(&b.kind) {
+                ic.learn_get(&b.shape, slot);
+            }
         }
         return;
     }
@@ -217,7 +281,7 @@ pub(crate) fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
                     return false;
                 }
             }
-            IcEntry::Proto { .. } | IcEntry::ArrayLength | IcEntry::Primitive { .. } => {}
+            IcEntry::Proto { .. } | IcEntry::ArrayLength | IcEntry::Primitive { .. } | IcEntry::StringLength => {}
         }
     }
     false
@@ -244,4 +308,11 @@ pub(crate) fn ic_fill_set(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape
     }
     drop(b);
     ic_fill(ic, o, key);
+    let b = o.borrow();
+    if let Some((slot, flags)) = b.shape.lookup(key) {
+        let data_writable = flags & attr::ACCESSOR == 0 && flags & attr::WRITABLE != 0;
+        if data_writable && !b.shape.dictionary && !has_virtual_props_kind(&b.kind) {
+            ic.learn_set(&b.shape, slot);
+        }
+    }
 }

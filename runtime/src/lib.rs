@@ -15,6 +15,7 @@ pub mod ic;
 pub mod log;
 pub mod net;
 pub mod number;
+pub mod objcell;
 pub mod object;
 pub mod ops;
 pub mod pipeline;

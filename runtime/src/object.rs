@@ -1,8 +1,9 @@
 //! Objects: a prototype, shaped own properties, and a kind with the internal state of exotic and
 //! built-in objects (arrays, functions, wrappers, host data).
 //!
-//! `Obj` is a reference-counted handle. The object itself sits in a `RefCell`; every borrow in this
-//! crate is short and never held across a call into JS, so re-entrant scripts cannot trip it.
+//! `Obj` is a reference-counted handle to an `ObjCell` (see `objcell.rs`), which guards the object
+//! like a `RefCell`; every borrow in this crate is short and never held across a call into JS, so
+//! re-entrant scripts cannot trip it.
 
 use crate::function::FunctionData;
 use crate::realm;
@@ -10,7 +11,7 @@ use crate::shape::{PropKey, Shape, attr};
 use crate::string::JsString;
 use crate::value::{Symbol, Value};
 use std::any::Any;
-use std::cell::{Cell, Ref, RefCell, RefMut};
+use std::cell::Cell;
 use std::rc::Rc;
 
 thread_local! {
@@ -93,19 +94,17 @@ impl Drop for JsObject {
     }
 }
 
-/// A reference-counted handle to an object.
-#[derive(Clone)]
-pub struct Obj(pub Rc<RefCell<JsObject>>);
+pub use crate::objcell::{Obj, ObjRef, ObjRefMut, WeakObj};
 
 impl PartialEq for Obj {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        self.ptr_eq(other)
     }
 }
 impl Eq for Obj {}
 impl std::hash::Hash for Obj {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Rc::as_ptr(&self.0) as usize).hash(state)
+        self.addr().hash(state)
     }
 }
 
@@ -155,7 +154,7 @@ impl Obj {
         if let Some(p) = &proto {
             p.mark_prototype();
         }
-        Obj(Rc::new(RefCell::new(JsObject {
+        Obj::from_object(JsObject {
             proto,
             shape: realm::root_shape(),
             slots: Vec::new(),
@@ -164,7 +163,7 @@ impl Obj {
             elements_frozen: false,
             elements_sealed: false,
             is_prototype: false,
-        })))
+        })
     }
 
     /// Notes that this object serves as a prototype (its key changes then bump the epoch).
@@ -179,18 +178,6 @@ impl Obj {
     }
     pub fn array(elems: Vec<Value>) -> Obj {
         Obj::new(Some(realm::intrinsics().array_prototype.clone()), ObjectKind::Array(elems))
-    }
-    pub fn borrow(&self) -> Ref<'_, JsObject> {
-        self.0.borrow()
-    }
-    pub fn borrow_mut(&self) -> RefMut<'_, JsObject> {
-        self.0.borrow_mut()
-    }
-    pub fn ptr_eq(&self, other: &Obj) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-    pub fn addr(&self) -> usize {
-        Rc::as_ptr(&self.0) as usize
     }
     pub fn proto(&self) -> Option<Obj> {
         self.borrow().proto.clone()

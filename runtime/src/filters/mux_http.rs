@@ -10,7 +10,6 @@
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, parse_duration, parse_size};
 use crate::http::js::{request_head_of, response_head_value, tail_value};
 use crate::http::{self, RequestEncoder, ResponseDecoder};
-use crate::object::JsObject;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{Event, StreamError};
 use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Output, Pipeline, StageHandle, SubSlot};
@@ -18,7 +17,7 @@ use crate::{JsResult, Value, ops};
 use bytes::Bytes;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::time::Duration;
 
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
@@ -108,7 +107,7 @@ struct Session {
     /// One idle timer per session at most (not one per request).
     timer_armed: Cell<bool>,
     key: (usize, Key),
-    key_object: Option<Weak<RefCell<JsObject>>>,
+    key_object: Option<crate::object::WeakObj>,
     /// The requester whose CONNECT or Upgrade the upstream accepted: the session is its raw
     /// tunnel from then on (and out of the pool).
     tunnel: RefCell<Option<StageHandle>>,
@@ -222,9 +221,9 @@ impl Session {
     }
 }
 
-fn key_of(v: &Value) -> (Key, Option<Weak<RefCell<JsObject>>>) {
+fn key_of(v: &Value) -> (Key, Option<crate::object::WeakObj>) {
     match v {
-        Value::Object(o) => (Key::Object(o.addr()), Some(Rc::downgrade(&o.0))),
+        Value::Object(o) => (Key::Object(o.addr()), Some(o.downgrade())),
         Value::Undefined | Value::Null => (Key::None, None),
         other => (Key::Text(ops::to_rust_string(other).unwrap_or_default()), None),
     }
@@ -235,7 +234,7 @@ fn open_session(
     layout: &Rc<Layout>,
     ctx: &Rc<crate::pipeline::context::Context>,
     key: (usize, Key),
-    key_object: Option<Weak<RefCell<JsObject>>>,
+    key_object: Option<crate::object::WeakObj>,
 ) -> Rc<Session> {
     let s = Rc::new(Session {
         pipeline: RefCell::new(None),
@@ -273,7 +272,7 @@ fn alloc(cfg: &Config, key: (usize, Key)) -> Option<Rc<Session>> {
     POOLS.with(|p| {
         let mut pools = p.borrow_mut();
         let list = pools.get_mut(&key)?;
-        list.retain(|s| !s.closed.get() && s.key_object.as_ref().is_none_or(|w| w.strong_count() > 0));
+        list.retain(|s| !s.closed.get() && s.key_object.as_ref().is_none_or(|w| w.is_alive()));
         list.iter()
             .find(|s| {
                 (cfg.max_queue == 0 || s.share.get() < cfg.max_queue)

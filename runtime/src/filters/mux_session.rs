@@ -13,7 +13,6 @@
 //! The pipeline of a session is made by the filter (`Session::open`), which gets the reply sink to
 //! give as (or to wrap into) the pipeline's output: muxHTTP can put a response decoder in between.
 
-use crate::object::JsObject;
 use crate::pipeline::event::Event;
 use crate::pipeline::{Pipeline, StageHandle};
 use crate::{JsResult, Value};
@@ -66,7 +65,7 @@ pub enum SessionKey {
     Bool(bool),
     Number(u64),
     String(String),
-    Object(usize, Option<Weak<RefCell<JsObject>>>),
+    Object(usize, Option<crate::object::WeakObj>),
 }
 
 impl SessionKey {
@@ -76,7 +75,7 @@ impl SessionKey {
             Value::Bool(b) => SessionKey::Bool(*b),
             Value::Number(n) => SessionKey::Number(if *n == 0.0 { 0 } else { n.to_bits() }),
             Value::String(s) => SessionKey::String(s.to_rust_string()),
-            Value::Object(o) => SessionKey::Object(o.addr(), Some(Rc::downgrade(&o.0))),
+            Value::Object(o) => SessionKey::Object(o.addr(), Some(o.downgrade())),
             Value::Symbol(s) => SessionKey::Object(Rc::as_ptr(&s.0) as usize, None),
         }
     }
@@ -88,14 +87,12 @@ impl SessionKey {
             SessionKey::Bool(b) => Value::Bool(*b),
             SessionKey::Number(n) => Value::Number(f64::from_bits(*n)),
             SessionKey::String(s) => Value::str(s),
-            SessionKey::Object(_, w) => {
-                w.as_ref().and_then(|w| w.upgrade()).map(|o| Value::Object(crate::Obj(o))).unwrap_or_default()
-            }
+            SessionKey::Object(_, w) => w.as_ref().and_then(|w| w.upgrade()).map(Value::Object).unwrap_or_default(),
         }
     }
 
     fn gone(&self) -> bool {
-        matches!(self, SessionKey::Object(_, Some(w)) if w.strong_count() == 0)
+        matches!(self, SessionKey::Object(_, Some(w)) if !w.is_alive())
     }
 }
 

@@ -15,7 +15,6 @@ use super::round_robin::RoundRobin;
 use super::{ValueKey, cache, default_borrower, instance_proto, key_of, with_this};
 use crate::util::{self, arg};
 use pipy_runtime::function::NativeFn;
-use pipy_runtime::object::JsObject;
 use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -47,7 +46,7 @@ impl Algo {
 }
 
 enum Borrower {
-    Object(Weak<RefCell<JsObject>>),
+    Object(pipy_runtime::object::WeakObj),
     Value,
 }
 
@@ -58,7 +57,7 @@ struct Session {
 
 impl Session {
     fn is_dead(&self) -> bool {
-        matches!(&self.borrower, Borrower::Object(w) if w.strong_count() == 0)
+        matches!(&self.borrower, Borrower::Object(w) if !w.is_alive())
     }
 }
 
@@ -150,7 +149,7 @@ fn borrow(this: &Rc<RefCell<Balancer>>, borrower: &Value, key: &Value, unhealthy
         lb.close_session(&k);
     }
     let borrower_ref = match borrower {
-        Value::Object(o) => Borrower::Object(Rc::downgrade(&o.0)),
+        Value::Object(o) => Borrower::Object(o.downgrade()),
         _ => Borrower::Value,
     };
     let session = lb.sessions.entry(k.clone()).or_insert(Session { borrower: borrower_ref, resource: None });

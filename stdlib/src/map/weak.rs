@@ -10,23 +10,22 @@ use super::registered_obj;
 use crate::util;
 use pipy_runtime::error::{self, JsResult};
 use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::object::{JsObject, ObjectKind};
+use pipy_runtime::object::ObjectKind;
 use pipy_runtime::shape::attr;
 use pipy_runtime::value::SymbolData;
 use pipy_runtime::{Obj, PropKey, Value, ops, realm};
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 enum WeakKey {
-    Object(Weak<RefCell<JsObject>>),
+    Object(pipy_runtime::object::WeakObj),
     Symbol(Weak<SymbolData>),
 }
 
 impl WeakKey {
     fn alive(&self) -> bool {
         match self {
-            WeakKey::Object(w) => w.strong_count() > 0,
+            WeakKey::Object(w) => w.is_alive(),
             WeakKey::Symbol(w) => w.strong_count() > 0,
         }
     }
@@ -35,7 +34,7 @@ impl WeakKey {
 /// The address and weak handle of a value that can be held weakly.
 fn weak_key(v: &Value) -> Option<(usize, WeakKey)> {
     match v {
-        Value::Object(o) => Some((o.addr(), WeakKey::Object(Rc::downgrade(&o.0)))),
+        Value::Object(o) => Some((o.addr(), WeakKey::Object(o.downgrade()))),
         Value::Symbol(s) => Some((Rc::as_ptr(&s.0) as usize, WeakKey::Symbol(Rc::downgrade(&s.0)))),
         _ => None,
     }

@@ -1,0 +1,221 @@
+//! The object cell: where an object lives, laid out for JIT-compiled code.
+//!
+//! This module is part of the JIT/ABI boundary. An `Obj` is one pointer, the one a `Value` carries
+//! at `VALUE_PAYLOAD`, and it points at an `ObjCell`: a `#[repr(C)]` header compiled code reads at
+//! fixed offsets (`CELL_BORROW`, `CELL_SHAPE`, `CELL_SLOTS`, `CELL_ELEMS`, `CELL_ELEMS_LEN`), followed by the `JsObject` itself.
+//!
+//! * The cell is allocated by `std::rc::Rc` and `Obj` holds the pointer `Rc::into_raw` returns,
+//!   so counting references, weak references and freeing are `Rc`'s (its documented raw-pointer
+//!   API: `into_raw`, `from_raw`, `increment_strong_count`, `decrement_strong_count`).
+//! * The object is guarded like a `RefCell` (`borrow`/`borrow_mut` panic on a conflicting borrow),
+//!   but the borrow counter is ours and sits at a known offset, so compiled code can see that no
+//!   Rust code holds the object.
+//! * `shape` and `slots` mirror `JsObject::shape` and `JsObject::slots` (and `elems`/`elems_len`
+//!   an array's elements) whenever the counter is zero: they are refreshed when a mutable borrow
+//!   ends, and only a mutable borrow can change any of them. Compiled code that finds the counter at zero and the mirrored shape equal to the one
+//!   its inline cache learned may read or overwrite that slot in place (see `codegen.rs`).
+
+use crate::object::{JsObject, ObjectKind};
+use crate::shape::Shape;
+use crate::value::Value;
+use std::cell::{Cell, UnsafeCell};
+use std::mem::ManuallyDrop;
+use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
+use std::rc::{Rc, Weak};
+
+/// An object and the header compiled code reads. Only ever behind an `Obj`.
+#[repr(C)]
+pub struct ObjCell {
+    /// 0: free; n > 0: n shared borrows; -1: one mutable borrow.
+    borrow: Cell<isize>,
+    /// `Rc::as_ptr(&object.shape)` while `borrow` is 0.
+    shape: Cell<*const Shape>,
+    /// `object.slots.as_mut_ptr()` while `borrow` is 0.
+    slots: Cell<*mut Value>,
+    /// For an array, its elements' address and count while `borrow` is 0; null and 0 otherwise.
+    elems: Cell<*mut Value>,
+    elems_len: Cell<usize>,
+    object: UnsafeCell<JsObject>,
+}
+
+/// Byte offsets of the header fields, for compiled code.
+pub const CELL_BORROW: i32 = std::mem::offset_of!(ObjCell, borrow) as i32;
+pub const CELL_SHAPE: i32 = std::mem::offset_of!(ObjCell, shape) as i32;
+pub const CELL_SLOTS: i32 = std::mem::offset_of!(ObjCell, slots) as i32;
+pub const CELL_ELEMS: i32 = std::mem::offset_of!(ObjCell, elems) as i32;
+pub const CELL_ELEMS_LEN: i32 = std::mem::offset_of!(ObjCell, elems_len) as i32;
+
+impl ObjCell {
+    fn refresh(&self, o: &mut JsObject) {
+        self.shape.set(Rc::as_ptr(&o.shape));
+        self.slots.set(o.slots.as_mut_ptr());
+        match &mut o.kind {
+            ObjectKind::Array(v) => {
+                self.elems.set(v.as_mut_ptr());
+                self.elems_len.set(v.len());
+            }
+            _ => {
+                self.elems.set(std::ptr::null_mut());
+                self.elems_len.set(0);
+            }
+        }
+    }
+}
+
+/// A counted reference to an object (`Clone` counts one more, `Drop` releases one).
+pub struct Obj(NonNull<ObjCell>);
+
+impl Obj {
+    /// Puts a new object in a cell of its own.
+    pub(crate) fn from_object(object: JsObject) -> Obj {
+        let cell = Rc::new(ObjCell {
+            borrow: Cell::new(0),
+            shape: Cell::new(std::ptr::null()),
+            slots: Cell::new(std::ptr::null_mut()),
+            elems: Cell::new(std::ptr::null_mut()),
+            elems_len: Cell::new(0),
+            object: UnsafeCell::new(object),
+        });
+        {
+            let mut o = ObjRefMut::new(&cell);
+            // Nothing to change: dropping the guard fills the mirrors.
+            let _ = &mut *o;
+        }
+        // `into_raw` hands over the one reference this `Obj` now owns.
+        Obj::from_rc(cell)
+    }
+
+    fn from_rc(rc: Rc<ObjCell>) -> Obj {
+        // SAFETY: `Rc::into_raw` never returns null.
+        Obj(unsafe { NonNull::new_unchecked(Rc::into_raw(rc).cast_mut()) })
+    }
+
+    fn cell(&self) -> &ObjCell {
+        // SAFETY: the pointer came from `Rc::into_raw` and this `Obj` owns one strong count, so the
+        // cell is alive for as long as `self` is borrowed.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Shared access; panics if the object is mutably borrowed (as `RefCell::borrow`).
+    pub fn borrow(&self) -> ObjRef<'_> {
+        let cell = self.cell();
+        let n = cell.borrow.get();
+        if n < 0 {
+            panic!("already mutably borrowed: object");
+        }
+        cell.borrow.set(n + 1);
+        ObjRef { cell }
+    }
+
+    /// Exclusive access; panics if the object is borrowed (as `RefCell::borrow_mut`).
+    pub fn borrow_mut(&self) -> ObjRefMut<'_> {
+        ObjRefMut::new(self.cell())
+    }
+
+    /// Whether both handles name the same object.
+    pub fn ptr_eq(&self, other: &Obj) -> bool {
+        self.0 == other.0
+    }
+
+    /// The cell's address: an identity for hashing, and the word compiled code sees.
+    pub fn addr(&self) -> usize {
+        self.0.as_ptr() as usize
+    }
+
+    /// A weak reference, which does not keep the object alive.
+    pub fn downgrade(&self) -> WeakObj {
+        // SAFETY: as in `cell`; `ManuallyDrop` keeps the count this `Obj` owns untouched.
+        let rc = ManuallyDrop::new(unsafe { Rc::from_raw(self.0.as_ptr()) });
+        WeakObj(Rc::downgrade(&rc))
+    }
+}
+
+impl Clone for Obj {
+    fn clone(&self) -> Obj {
+        // SAFETY: the pointer came from `Rc::into_raw` and its count is at least one (ours).
+        unsafe { Rc::increment_strong_count(self.0.as_ptr()) };
+        Obj(self.0)
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        // SAFETY: releases exactly the one count this `Obj` owns; no guard outlives the `Obj` it
+        // borrowed from, so nothing refers into the cell if this was the last count.
+        unsafe { Rc::decrement_strong_count(self.0.as_ptr()) };
+    }
+}
+
+/// A weak reference to an object.
+#[derive(Clone)]
+pub struct WeakObj(Weak<ObjCell>);
+
+impl WeakObj {
+    pub fn upgrade(&self) -> Option<Obj> {
+        self.0.upgrade().map(Obj::from_rc)
+    }
+    /// Whether the object is still alive.
+    pub fn is_alive(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+}
+
+/// A shared borrow of an object.
+pub struct ObjRef<'a> {
+    cell: &'a ObjCell,
+}
+
+impl Deref for ObjRef<'_> {
+    type Target = JsObject;
+    fn deref(&self) -> &JsObject {
+        // SAFETY: the counter is positive while this guard lives, so no `ObjRefMut` exists and
+        // compiled code does not write to the object.
+        unsafe { &*self.cell.object.get() }
+    }
+}
+
+impl Drop for ObjRef<'_> {
+    fn drop(&mut self) {
+        self.cell.borrow.set(self.cell.borrow.get() - 1);
+    }
+}
+
+/// A mutable borrow of an object; when it ends, the header mirrors are refreshed.
+pub struct ObjRefMut<'a> {
+    cell: &'a ObjCell,
+}
+
+impl<'a> ObjRefMut<'a> {
+    fn new(cell: &'a ObjCell) -> ObjRefMut<'a> {
+        if cell.borrow.get() != 0 {
+            panic!("already borrowed: object");
+        }
+        cell.borrow.set(-1);
+        ObjRefMut { cell }
+    }
+}
+
+impl Deref for ObjRefMut<'_> {
+    type Target = JsObject;
+    fn deref(&self) -> &JsObject {
+        // SAFETY: the counter is -1 while this guard lives: it is the only access.
+        unsafe { &*self.cell.object.get() }
+    }
+}
+
+impl DerefMut for ObjRefMut<'_> {
+    fn deref_mut(&mut self) -> &mut JsObject {
+        // SAFETY: as in `deref`; `&mut self` makes the returned reference unique.
+        unsafe { &mut *self.cell.object.get() }
+    }
+}
+
+impl Drop for ObjRefMut<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the counter is still -1, so this is the only access to the object.
+        let o = unsafe { &mut *self.cell.object.get() };
+        self.cell.refresh(o);
+        self.cell.borrow.set(0);
+    }
+}
