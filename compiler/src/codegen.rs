@@ -810,29 +810,79 @@ impl Gen<'_, '_> {
         icp: CValue,
         shape_off: i32,
         slot_off: i32,
+        not_obj: Block,
         miss: Block,
-    ) -> (CValue, CValue) {
+    ) -> (CValue, CValue, CValue) {
         let flags = MemFlagsData::trusted();
         let t = self.tag_of(o);
         let is_obj = self.b.ins().icmp_imm_u(IntCC::Equal, t, tag::OBJECT as i64);
         let chk = self.b.create_block();
-        self.b.ins().brif(is_obj, chk, &[], miss, &[]);
+        self.b.ins().brif(is_obj, chk, &[], not_obj, &[]);
         self.b.switch_to_block(chk);
         let cell = self.b.ins().load(types::I64, flags, o, abi::VALUE_PAYLOAD);
+        let ok = self.cell_matches(cell, icp, shape_off);
+        let hit = self.b.create_block();
+        self.b.ins().brif(ok, hit, &[], miss, &[]);
+        self.b.switch_to_block(hit);
+        let slot = self.b.ins().load(types::I64, flags, icp, slot_off);
+        let addr = self.slot_addr(cell, slot);
+        (addr, slot, cell)
+    }
+
+    /// Whether the object cell `cell` is unborrowed and mirrors the shape the IC keeps at
+    /// `shape_off` (an i8 truth value).
+    fn cell_matches(&mut self, cell: CValue, icp: CValue, shape_off: i32) -> CValue {
+        let flags = MemFlagsData::trusted();
         let borrow = self.b.ins().load(types::I64, flags, cell, abi::CELL_BORROW);
         let shape = self.b.ins().load(types::I64, flags, cell, abi::CELL_SHAPE);
         let want = self.b.ins().load(types::I64, flags, icp, shape_off);
         let same = self.b.ins().icmp(IntCC::Equal, shape, want);
         let free = self.b.ins().icmp_imm_u(IntCC::Equal, borrow, 0);
-        let ok = self.b.ins().band(same, free);
-        let hit = self.b.create_block();
-        self.b.ins().brif(ok, hit, &[], miss, &[]);
-        self.b.switch_to_block(hit);
-        let slot = self.b.ins().load(types::I64, flags, icp, slot_off);
-        let base = self.b.ins().load(types::I64, flags, cell, abi::CELL_SLOTS);
+        self.b.ins().band(same, free)
+    }
+
+    /// The address of slot `slot` (i64) of the object in `cell`.
+    fn slot_addr(&mut self, cell: CValue, slot: CValue) -> CValue {
+        let base = self.b.ins().load(types::I64, MemFlagsData::trusted(), cell, abi::CELL_SLOTS);
         let off = self.b.ins().ishl_imm_u(slot, 4);
-        let addr = self.b.ins().iadd(base, off);
-        (addr, slot)
+        self.b.ins().iadd(base, off)
+    }
+
+    /// The prototype half of an inline load, entered when the own-slot check missed on the object
+    /// in `cell`: the IC's prototype entry matches when the receiver has its shape and prototype,
+    /// no prototype changed since (the epoch) and the holder is unborrowed. Copies into `d` and
+    /// jumps to `done`, or jumps to `slow`.
+    fn emit_proto_load(&mut self, d: CValue, cell: CValue, icp: CValue, ic: ir::IcId, slow: Block, done: Block) {
+        let flags = MemFlagsData::trusted();
+        let ok = self.cell_matches(cell, icp, abi::IC_PROTO_SHAPE);
+        let proto = self.b.ins().load(types::I64, flags, cell, abi::CELL_PROTO);
+        let want = self.b.ins().load(types::I64, flags, icp, abi::IC_PROTO_CELL);
+        let same_proto = self.b.ins().icmp(IntCC::Equal, proto, want);
+        let ok = self.b.ins().band(ok, same_proto);
+        let epoch_blk = self.b.create_block();
+        self.b.ins().brif(ok, epoch_blk, &[], slow, &[]);
+        self.b.switch_to_block(epoch_blk);
+        let at = self.b.ins().load(types::I64, flags, icp, abi::IC_PROTO_EPOCH_AT);
+        let now = self.b.ins().load(types::I64, flags, at, 0);
+        let then = self.b.ins().load(types::I64, flags, icp, abi::IC_PROTO_EPOCH);
+        let same_epoch = self.b.ins().icmp(IntCC::Equal, now, then);
+        let holder_blk = self.b.create_block();
+        self.b.ins().brif(same_epoch, holder_blk, &[], slow, &[]);
+        self.b.switch_to_block(holder_blk);
+        let holder_ptr = self.data.ics[ic.0 as usize].proto_holder();
+        let hv = self.ptr_const(holder_ptr as *const u8);
+        let hcell = self.b.ins().load(types::I64, flags, hv, abi::VALUE_PAYLOAD);
+        let hborrow = self.b.ins().load(types::I64, flags, hcell, abi::CELL_BORROW);
+        let hfree = self.b.ins().icmp_imm_u(IntCC::Equal, hborrow, 0);
+        let read_blk = self.b.create_block();
+        self.b.ins().brif(hfree, read_blk, &[], slow, &[]);
+        self.b.switch_to_block(read_blk);
+        let slot = self.b.ins().load(types::I64, flags, icp, abi::IC_PROTO_SLOT);
+        let addr = self.slot_addr(hcell, slot);
+        self.copy_if_plain(d, addr, done);
+        let slot32 = self.b.ins().ireduce(types::I32, slot);
+        self.call(Helper::rt_load_slot, &[d, hv, slot32]);
+        self.b.ins().jump(done, &[]);
     }
 
     /// When neither the value at `to` nor the one at `from` is counted, copies it and jumps to
@@ -875,7 +925,12 @@ impl Gen<'_, '_> {
         let other = match access {
             PropAccess::Load(r) | PropAccess::Store(r) => self.reg(r),
         };
-        let (addr, slot) = self.emit_shape_check(o, icp, shape_off, slot_off, slow);
+        let proto_blk = self.b.create_block();
+        let miss = match access {
+            PropAccess::Load(_) => proto_blk,
+            PropAccess::Store(_) => slow,
+        };
+        let (addr, slot, cell) = self.emit_shape_check(o, icp, shape_off, slot_off, slow, miss);
         let (to, from) = match access {
             PropAccess::Load(_) => (other, addr),
             PropAccess::Store(_) => (addr, other),
@@ -887,6 +942,14 @@ impl Gen<'_, '_> {
             PropAccess::Store(_) => self.call(Helper::rt_store_slot, &[o, slot32, other]),
         };
         self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(proto_blk);
+        match access {
+            PropAccess::Load(_) => self.emit_proto_load(other, cell, icp, ic, slow, done),
+            // Unused for stores: it only returns to the slow path.
+            PropAccess::Store(_) => {
+                self.b.ins().jump(slow, &[]);
+            }
+        }
         self.b.switch_to_block(slow);
         let k = self.const_ptr(key);
         match access {

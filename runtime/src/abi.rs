@@ -23,9 +23,12 @@
 pub use crate::calls::*;
 use crate::error::{self, JsResult};
 use crate::function::{self, Frame, FuncTemplate, VarCell};
-pub use crate::ic::{IC_GET_SHAPE, IC_GET_SLOT, IC_SET_SHAPE, IC_SET_SLOT, IcEntry, NO_SHAPE, PropIc, SiteCache};
+pub use crate::ic::{
+    IC_GET_SHAPE, IC_GET_SLOT, IC_PROTO_CELL, IC_PROTO_EPOCH, IC_PROTO_EPOCH_AT, IC_PROTO_SHAPE, IC_PROTO_SLOT,
+    IC_SET_SHAPE, IC_SET_SLOT, IcEntry, NO_SHAPE, PropIc, SiteCache,
+};
 use crate::ic::{ic_fill, ic_fill_primitive, ic_fill_set, ic_get, ic_get_primitive, ic_set};
-pub use crate::objcell::{CELL_BORROW, CELL_ELEMS, CELL_ELEMS_LEN, CELL_SHAPE, CELL_SLOTS};
+pub use crate::objcell::{CELL_BORROW, CELL_ELEMS, CELL_ELEMS_LEN, CELL_PROTO, CELL_SHAPE, CELL_SLOTS};
 use crate::object::{Obj, ObjectKind, PropertyDescriptor};
 use crate::ops::{self, BinOp, CmpOp};
 use crate::realm;

@@ -22,7 +22,16 @@ pub struct PropIc {
     get_slot: Cell<usize>,
     set_shape: Cell<usize>,
     set_slot: Cell<usize>,
-    fast_shapes: RefCell<[Option<Rc<Shape>>; 2]>,
+    /// A load found on a prototype: receivers of `proto_shape` whose prototype cell is
+    /// `proto_cell` find it in `proto_holder`'s slot `proto_slot` while `*proto_epoch_at` still
+    /// equals `proto_epoch` (no prototype changed its keys or links since).
+    proto_shape: Cell<usize>,
+    proto_cell: Cell<usize>,
+    proto_epoch_at: Cell<*const u64>,
+    proto_epoch: Cell<u64>,
+    proto_holder: RefCell<Value>,
+    proto_slot: Cell<usize>,
+    fast_shapes: RefCell<[Option<Rc<Shape>>; 3]>,
     pub entries: RefCell<Vec<IcEntry>>,
 }
 
@@ -32,6 +41,11 @@ pub const IC_GET_SHAPE: i32 = std::mem::offset_of!(PropIc, get_shape) as i32;
 pub const IC_GET_SLOT: i32 = std::mem::offset_of!(PropIc, get_slot) as i32;
 pub const IC_SET_SHAPE: i32 = std::mem::offset_of!(PropIc, set_shape) as i32;
 pub const IC_SET_SLOT: i32 = std::mem::offset_of!(PropIc, set_slot) as i32;
+pub const IC_PROTO_SHAPE: i32 = std::mem::offset_of!(PropIc, proto_shape) as i32;
+pub const IC_PROTO_CELL: i32 = std::mem::offset_of!(PropIc, proto_cell) as i32;
+pub const IC_PROTO_EPOCH_AT: i32 = std::mem::offset_of!(PropIc, proto_epoch_at) as i32;
+pub const IC_PROTO_EPOCH: i32 = std::mem::offset_of!(PropIc, proto_epoch) as i32;
+pub const IC_PROTO_SLOT: i32 = std::mem::offset_of!(PropIc, proto_slot) as i32;
 
 impl Default for PropIc {
     fn default() -> Self {
@@ -40,7 +54,13 @@ impl Default for PropIc {
             get_slot: Cell::new(0),
             set_shape: Cell::new(NO_SHAPE),
             set_slot: Cell::new(0),
-            fast_shapes: RefCell::new([None, None]),
+            proto_shape: Cell::new(NO_SHAPE),
+            proto_cell: Cell::new(0),
+            proto_epoch_at: Cell::new(std::ptr::null()),
+            proto_epoch: Cell::new(0),
+            proto_holder: RefCell::new(Value::Undefined),
+            proto_slot: Cell::new(0),
+            fast_shapes: RefCell::new([None, None, None]),
             entries: RefCell::new(Vec::new()),
         }
     }
@@ -54,6 +74,20 @@ impl PropIc {
         self.get_shape.set(Rc::as_ptr(shape) as usize);
         self.get_slot.set(slot as usize);
         self.fast_shapes.borrow_mut()[0] = Some(shape.clone());
+    }
+    /// Publishes a prototype hit for inline loads.
+    fn learn_proto(&self, shape: &Rc<Shape>, proto: &Obj, holder: &Obj, slot: u32, epoch: u64) {
+        self.proto_shape.set(Rc::as_ptr(shape) as usize);
+        self.proto_cell.set(proto.addr());
+        self.proto_epoch_at.set(crate::object::proto_epoch_addr());
+        self.proto_epoch.set(epoch);
+        *self.proto_holder.borrow_mut() = Value::Object(holder.clone());
+        self.proto_slot.set(slot as usize);
+        self.fast_shapes.borrow_mut()[2] = Some(shape.clone());
+    }
+    /// The holder of the published prototype hit, as a value compiled code can point at.
+    pub fn proto_holder(&self) -> *const Value {
+        self.proto_holder.as_ptr()
     }
     /// Publishes `shape`/`slot` for inline stores (the slot must be a writable data property).
     fn learn_set(&self, shape: &Rc<Shape>, slot: u32) {
@@ -236,6 +270,7 @@ pub(crate) fn ic_fill(ic: &PropIc, o: &Obj, key: &PropKey) {
             if let Some((slot, flags)) = h.shape.lookup(key) {
                 if flags & attr::ACCESSOR == 0 {
                     drop(h);
+                    ic.learn_proto(&shape, &proto, &cur, slot, epoch);
                     ic.remember(IcEntry::Proto { shape, proto, holder: cur.clone(), slot, epoch });
                 }
                 return;

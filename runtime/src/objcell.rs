@@ -2,7 +2,8 @@
 //!
 //! This module is part of the JIT/ABI boundary. An `Obj` is one pointer, the one a `Value` carries
 //! at `VALUE_PAYLOAD`, and it points at an `ObjCell`: a `#[repr(C)]` header compiled code reads at
-//! fixed offsets (`CELL_BORROW`, `CELL_SHAPE`, `CELL_SLOTS`, `CELL_ELEMS`, `CELL_ELEMS_LEN`), followed by the `JsObject` itself.
+//! fixed offsets (`CELL_BORROW`, `CELL_SHAPE`, `CELL_SLOTS`, `CELL_PROTO`, `CELL_ELEMS`,
+//! `CELL_ELEMS_LEN`), followed by the `JsObject` itself.
 //!
 //! * The cell is allocated by `std::rc::Rc` and `Obj` holds the pointer `Rc::into_raw` returns,
 //!   so counting references, weak references and freeing are `Rc`'s (its documented raw-pointer
@@ -10,8 +11,8 @@
 //! * The object is guarded like a `RefCell` (`borrow`/`borrow_mut` panic on a conflicting borrow),
 //!   but the borrow counter is ours and sits at a known offset, so compiled code can see that no
 //!   Rust code holds the object.
-//! * `shape` and `slots` mirror `JsObject::shape` and `JsObject::slots` (and `elems`/`elems_len`
-//!   an array's elements) whenever the counter is zero: they are refreshed when a mutable borrow
+//! * `shape`, `slots` and `proto` mirror `JsObject::shape`, `JsObject::slots` and
+//!   `JsObject::proto` (and `elems`/`elems_len` an array's elements) whenever the counter is zero: they are refreshed when a mutable borrow
 //!   ends, and only a mutable borrow can change any of them. Compiled code that finds the counter at zero and the mirrored shape equal to the one
 //!   its inline cache learned may read or overwrite that slot in place (see `codegen.rs`).
 
@@ -33,6 +34,8 @@ pub struct ObjCell {
     shape: Cell<*const Shape>,
     /// `object.slots.as_mut_ptr()` while `borrow` is 0.
     slots: Cell<*mut Value>,
+    /// The prototype's cell (null for none) while `borrow` is 0.
+    proto: Cell<*const ObjCell>,
     /// For an array, its elements' address and count while `borrow` is 0; null and 0 otherwise.
     elems: Cell<*mut Value>,
     elems_len: Cell<usize>,
@@ -43,6 +46,7 @@ pub struct ObjCell {
 pub const CELL_BORROW: i32 = std::mem::offset_of!(ObjCell, borrow) as i32;
 pub const CELL_SHAPE: i32 = std::mem::offset_of!(ObjCell, shape) as i32;
 pub const CELL_SLOTS: i32 = std::mem::offset_of!(ObjCell, slots) as i32;
+pub const CELL_PROTO: i32 = std::mem::offset_of!(ObjCell, proto) as i32;
 pub const CELL_ELEMS: i32 = std::mem::offset_of!(ObjCell, elems) as i32;
 pub const CELL_ELEMS_LEN: i32 = std::mem::offset_of!(ObjCell, elems_len) as i32;
 
@@ -50,6 +54,7 @@ impl ObjCell {
     fn refresh(&self, o: &mut JsObject) {
         self.shape.set(Rc::as_ptr(&o.shape));
         self.slots.set(o.slots.as_mut_ptr());
+        self.proto.set(o.proto.as_ref().map_or(std::ptr::null(), |p| p.0.as_ptr() as *const ObjCell));
         match &mut o.kind {
             ObjectKind::Array(v) => {
                 self.elems.set(v.as_mut_ptr());
@@ -73,6 +78,7 @@ impl Obj {
             borrow: Cell::new(0),
             shape: Cell::new(std::ptr::null()),
             slots: Cell::new(std::ptr::null_mut()),
+            proto: Cell::new(std::ptr::null()),
             elems: Cell::new(std::ptr::null_mut()),
             elems_len: Cell::new(0),
             object: UnsafeCell::new(object),

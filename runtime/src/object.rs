@@ -26,6 +26,12 @@ pub fn proto_epoch() -> u64 {
     PROTO_EPOCH.with(|c| c.get())
 }
 
+/// Where this thread's prototype epoch lives (a thread-local: stable while the thread runs), for
+/// compiled code that checks a cached prototype lookup (see `ic::PropIc`).
+pub fn proto_epoch_addr() -> *const u64 {
+    PROTO_EPOCH.with(|c| c.as_ptr() as *const u64)
+}
+
 fn bump_proto_epoch() {
     PROTO_EPOCH.with(|c| c.set(c.get() + 1));
 }

@@ -87,3 +87,41 @@ for (let i = 0; i < 20; i++) {
   t += s.length + box.x;
 }
 println('mixed', t);
+
+// Loads that find the key on a prototype: the site stays right while prototypes change.
+function m(o) { return o.m; }
+const base = { m: 'base' };
+const mid = Object.create(base);
+const recv = Object.create(mid);
+let r = '';
+for (let i = 0; i < 50; i++) r = m(recv);
+println('proto', r);
+base.m = 'base changed';
+println('holder value changed', m(recv));
+mid.m = 'mid';
+println('key added in between', m(recv));
+delete mid.m;
+println('and removed', m(recv));
+Object.setPrototypeOf(recv, { m: 'other proto' });
+println('receiver relinked', m(recv));
+Object.setPrototypeOf(recv, mid);
+println('back', m(recv));
+Object.defineProperty(base, 'm', { get() { return 'getter on proto'; }, configurable: true });
+println('holder now a getter', m(recv));
+delete base.m;
+println('holder lost it', m(recv));
+recv.m = 'own';
+println('own shadows', m(recv));
+class Animal { speak() { return 'generic'; } }
+class Dog extends Animal { speak() { return 'woof'; } }
+const pets = [new Animal(), new Dog(), new Animal(), new Dog()];
+let said = [];
+for (let i = 0; i < 40; i++) said.push(pets[i & 3].speak());
+println('methods', said.slice(0, 4).join(), said.length);
+Animal.prototype.speak = function () { return 'changed'; };
+println('method replaced', pets[0].speak(), pets[1].speak());
+let strs = 0;
+for (let i = 0; i < 30; i++) strs += m('x') === undefined ? 1 : 0;
+String.prototype.m = 'string proto';
+println('primitives', strs, m('x'));
+delete String.prototype.m;
