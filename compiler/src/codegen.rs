@@ -10,7 +10,7 @@
 use crate::ir::{self, BinOp, Capture, FuncIr, Inst, Label, Reg, Simple, UnOp};
 use crate::lower::ModuleIr;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Value as CValue, types};
+use cranelift_codegen::ir::{AbiParam, Block, BlockArg, FuncRef, InstBuilder, MemFlagsData, Value as CValue, types};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -634,6 +634,13 @@ impl Gen<'_, '_> {
             }
             Inst::GetProp { dst, obj, key, ic } => self.emit_prop(*obj, *key, *ic, PropAccess::Load(*dst)),
             Inst::SetProp { obj, key, src, ic } => self.emit_prop(*obj, *key, *ic, PropAccess::Store(*src)),
+            Inst::InitProp { obj, key, src, ic } => {
+                let o = self.reg(*obj);
+                let k = self.const_ptr(*key);
+                let s = self.reg(*src);
+                let icp = self.ic_ptr(*ic);
+                self.call_checked(Helper::rt_init_prop, &[o, k, s, icp]);
+            }
             Inst::GetElem { dst, obj, key } => self.emit_get_elem(*dst, *obj, *key),
             Inst::SetElem { obj, key, src } => self.call_frame_regs(Helper::rt_set_elem, &[*obj, *key, *src]),
             Inst::Delete { dst, obj, key } => self.call_frame_regs(Helper::rt_delete, &[*dst, *obj, *key]),
@@ -804,12 +811,15 @@ impl Gen<'_, '_> {
     /// The inline half of a cached property access: branches to `hit` with the slot's address when
     /// `o` holds an object whose cell is unborrowed and mirrors the shape at `shape_off` of the IC
     /// (see `objcell.rs` and `ic.rs`), to `miss` otherwise. Returns the slot index (i64).
+    /// The own-slot half of a cached access: when `o` holds an object whose cell is unborrowed and
+    /// mirrors one of the shapes the IC keeps (`ways`: offsets of shape and slot words), continues
+    /// with that slot's address; jumps to `not_obj` for a non-object and to `miss` otherwise.
+    /// Returns the slot address, the slot index (i64) and the cell.
     fn emit_shape_check(
         &mut self,
         o: CValue,
         icp: CValue,
-        shape_off: i32,
-        slot_off: i32,
+        ways: &[(i32, i32)],
         not_obj: Block,
         miss: Block,
     ) -> (CValue, CValue, CValue) {
@@ -820,11 +830,20 @@ impl Gen<'_, '_> {
         self.b.ins().brif(is_obj, chk, &[], not_obj, &[]);
         self.b.switch_to_block(chk);
         let cell = self.b.ins().load(types::I64, flags, o, abi::VALUE_PAYLOAD);
-        let ok = self.cell_matches(cell, icp, shape_off);
         let hit = self.b.create_block();
-        self.b.ins().brif(ok, hit, &[], miss, &[]);
+        let slot = self.b.append_block_param(hit, types::I64);
+        for &(shape_off, slot_off) in ways {
+            let ok = self.cell_matches(cell, icp, shape_off);
+            let this_way = self.b.create_block();
+            let next = self.b.create_block();
+            self.b.ins().brif(ok, this_way, &[], next, &[]);
+            self.b.switch_to_block(this_way);
+            let s = self.b.ins().load(types::I64, flags, icp, slot_off);
+            self.b.ins().jump(hit, &[BlockArg::Value(s)]);
+            self.b.switch_to_block(next);
+        }
+        self.b.ins().jump(miss, &[]);
         self.b.switch_to_block(hit);
-        let slot = self.b.ins().load(types::I64, flags, icp, slot_off);
         let addr = self.slot_addr(cell, slot);
         (addr, slot, cell)
     }
@@ -918,9 +937,9 @@ impl Gen<'_, '_> {
         let icp = self.ic_ptr(ic);
         let slow = self.b.create_block();
         let done = self.b.create_block();
-        let (shape_off, slot_off) = match access {
-            PropAccess::Load(_) => (abi::IC_GET_SHAPE, abi::IC_GET_SLOT),
-            PropAccess::Store(_) => (abi::IC_SET_SHAPE, abi::IC_SET_SLOT),
+        let ways: &[(i32, i32)] = match access {
+            PropAccess::Load(_) => &[(abi::IC_GET_SHAPE, abi::IC_GET_SLOT), (abi::IC_GET_SHAPE2, abi::IC_GET_SLOT2)],
+            PropAccess::Store(_) => &[(abi::IC_SET_SHAPE, abi::IC_SET_SLOT)],
         };
         let other = match access {
             PropAccess::Load(r) | PropAccess::Store(r) => self.reg(r),
@@ -930,7 +949,7 @@ impl Gen<'_, '_> {
             PropAccess::Load(_) => proto_blk,
             PropAccess::Store(_) => slow,
         };
-        let (addr, slot, cell) = self.emit_shape_check(o, icp, shape_off, slot_off, slow, miss);
+        let (addr, slot, cell) = self.emit_shape_check(o, icp, ways, slow, miss);
         let (to, from) = match access {
             PropAccess::Load(_) => (other, addr),
             PropAccess::Store(_) => (addr, other),

@@ -212,6 +212,13 @@ pub enum Inst {
         src: Reg,
         ic: IcId,
     },
+    /// Defines an own data property of a fresh object literal (no setters, no prototype checks).
+    InitProp {
+        obj: Reg,
+        key: ConstId,
+        src: Reg,
+        ic: IcId,
+    },
     GetElem {
         dst: Reg,
         obj: Reg,
@@ -535,7 +542,7 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
                     return Err(err(i, "ic out of range".into()));
                 }
             }
-            Inst::SetProp { obj, key, src, ic } => {
+            Inst::SetProp { obj, key, src, ic } | Inst::InitProp { obj, key, src, ic } => {
                 regs.extend([*obj, *src]);
                 consts.push(*key);
                 if ic.0 as usize >= nics {

@@ -24,10 +24,10 @@ pub use crate::calls::*;
 use crate::error::{self, JsResult};
 use crate::function::{self, Frame, FuncTemplate, VarCell};
 pub use crate::ic::{
-    IC_GET_SHAPE, IC_GET_SLOT, IC_PROTO_CELL, IC_PROTO_EPOCH, IC_PROTO_EPOCH_AT, IC_PROTO_SHAPE, IC_PROTO_SLOT,
-    IC_SET_SHAPE, IC_SET_SLOT, IcEntry, NO_SHAPE, PropIc, SiteCache,
+    IC_GET_SHAPE, IC_GET_SHAPE2, IC_GET_SLOT, IC_GET_SLOT2, IC_PROTO_CELL, IC_PROTO_EPOCH, IC_PROTO_EPOCH_AT,
+    IC_PROTO_SHAPE, IC_PROTO_SLOT, IC_SET_SHAPE, IC_SET_SLOT, IcEntry, NO_SHAPE, PropIc, SiteCache,
 };
-use crate::ic::{ic_fill, ic_fill_primitive, ic_fill_set, ic_get, ic_get_primitive, ic_set};
+use crate::ic::{ic_fill, ic_fill_init, ic_fill_primitive, ic_fill_set, ic_get, ic_get_primitive, ic_init, ic_set};
 pub use crate::objcell::{CELL_BORROW, CELL_ELEMS, CELL_ELEMS_LEN, CELL_PROTO, CELL_SHAPE, CELL_SLOTS};
 use crate::object::{Obj, ObjectKind, PropertyDescriptor};
 use crate::ops::{self, BinOp, CmpOp};
@@ -588,6 +588,21 @@ helpers! {
                 _ => Value::Undefined,
             };
             write(dst, v);
+        }
+        STATUS_OK
+    }
+    /// Defines `obj.key = val` as an own, writable, enumerable, configurable data property (an
+    /// object literal's `key: val`), through the site's cache of shape transitions.
+    fn rt_init_prop(obj: *const Value, key: *const Value, val: *const Value, ic: *const PropIc) {
+        // SAFETY: `ic` points into the module's IC table (module contract).
+        let ic = unsafe { &*ic };
+        let Value::Object(ob) = read_ref(obj) else { return internal_error() };
+        let v = read(val);
+        if let Some(v) = ic_init(ic, ob, v) {
+            let k = const_key(key);
+            let before = ob.borrow().shape.clone();
+            ob.define_value(k.clone(), v, attr::DEFAULT);
+            ic_fill_init(ic, ob, &k, &before);
         }
         STATUS_OK
     }

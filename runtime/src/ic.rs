@@ -20,6 +20,11 @@ use std::rc::Rc;
 pub struct PropIc {
     get_shape: Cell<usize>,
     get_slot: Cell<usize>,
+    /// A second own slot for loads, so a site that sees two shapes in turn (a class and its
+    /// subclass) stays inline; loads learn into the two ways in turn.
+    get_shape2: Cell<usize>,
+    get_slot2: Cell<usize>,
+    get_next: Cell<u8>,
     set_shape: Cell<usize>,
     set_slot: Cell<usize>,
     /// A load found on a prototype: receivers of `proto_shape` whose prototype cell is
@@ -31,7 +36,7 @@ pub struct PropIc {
     proto_epoch: Cell<u64>,
     proto_holder: RefCell<Value>,
     proto_slot: Cell<usize>,
-    fast_shapes: RefCell<[Option<Rc<Shape>>; 3]>,
+    fast_shapes: RefCell<[Option<Rc<Shape>>; 4]>,
     pub entries: RefCell<Vec<IcEntry>>,
 }
 
@@ -39,6 +44,8 @@ pub struct PropIc {
 pub const NO_SHAPE: usize = 1;
 pub const IC_GET_SHAPE: i32 = std::mem::offset_of!(PropIc, get_shape) as i32;
 pub const IC_GET_SLOT: i32 = std::mem::offset_of!(PropIc, get_slot) as i32;
+pub const IC_GET_SHAPE2: i32 = std::mem::offset_of!(PropIc, get_shape2) as i32;
+pub const IC_GET_SLOT2: i32 = std::mem::offset_of!(PropIc, get_slot2) as i32;
 pub const IC_SET_SHAPE: i32 = std::mem::offset_of!(PropIc, set_shape) as i32;
 pub const IC_SET_SLOT: i32 = std::mem::offset_of!(PropIc, set_slot) as i32;
 pub const IC_PROTO_SHAPE: i32 = std::mem::offset_of!(PropIc, proto_shape) as i32;
@@ -52,6 +59,9 @@ impl Default for PropIc {
         PropIc {
             get_shape: Cell::new(NO_SHAPE),
             get_slot: Cell::new(0),
+            get_shape2: Cell::new(NO_SHAPE),
+            get_slot2: Cell::new(0),
+            get_next: Cell::new(0),
             set_shape: Cell::new(NO_SHAPE),
             set_slot: Cell::new(0),
             proto_shape: Cell::new(NO_SHAPE),
@@ -60,7 +70,7 @@ impl Default for PropIc {
             proto_epoch: Cell::new(0),
             proto_holder: RefCell::new(Value::Undefined),
             proto_slot: Cell::new(0),
-            fast_shapes: RefCell::new([None, None, None]),
+            fast_shapes: RefCell::new([None, None, None, None]),
             entries: RefCell::new(Vec::new()),
         }
     }
@@ -71,9 +81,13 @@ const IC_WAYS: usize = 4;
 impl PropIc {
     /// Publishes `shape`/`slot` for inline loads.
     fn learn_get(&self, shape: &Rc<Shape>, slot: u32) {
-        self.get_shape.set(Rc::as_ptr(shape) as usize);
-        self.get_slot.set(slot as usize);
-        self.fast_shapes.borrow_mut()[0] = Some(shape.clone());
+        let way = self.get_next.get();
+        self.get_next.set(way ^ 1);
+        let (s, i, keep) =
+            if way == 0 { (&self.get_shape, &self.get_slot, 0) } else { (&self.get_shape2, &self.get_slot2, 3) };
+        s.set(Rc::as_ptr(shape) as usize);
+        i.set(slot as usize);
+        self.fast_shapes.borrow_mut()[keep] = Some(shape.clone());
     }
     /// Publishes a prototype hit for inline loads.
     fn learn_proto(&self, shape: &Rc<Shape>, proto: &Obj, holder: &Obj, slot: u32, epoch: u64) {
@@ -125,6 +139,9 @@ pub enum IcEntry {
     /// Primitive receivers with this value tag (strings, numbers, booleans) find the key as a data
     /// property in `holder`'s `slot` (their prototype chain), unless a prototype changed since `epoch`.
     Primitive { tag: u8, holder: Obj, slot: u32, epoch: u64 },
+    /// Defining the key (an object literal's) on an object of shape `from` adds it as the next
+    /// slot, giving shape `to`.
+    Init { from: Rc<Shape>, to: Rc<Shape> },
     /// Assigning the key to a receiver of shape `from` (and this prototype) adds it as the next
     /// slot, giving shape `to`.
     Transition { from: Rc<Shape>, to: Rc<Shape>, proto: Option<Obj>, epoch: u64 },
@@ -157,7 +174,7 @@ pub(crate) fn ic_get(ic: &PropIc, o: &Obj) -> Option<Value> {
                     return Some(Value::from(v.len()));
                 }
             }
-            IcEntry::Transition { .. } | IcEntry::Primitive { .. } | IcEntry::StringLength => {}
+            IcEntry::Transition { .. } | IcEntry::Primitive { .. } | IcEntry::StringLength | IcEntry::Init { .. } => {}
         }
     }
     None
@@ -316,7 +333,11 @@ pub(crate) fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
                     return false;
                 }
             }
-            IcEntry::Proto { .. } | IcEntry::ArrayLength | IcEntry::Primitive { .. } | IcEntry::StringLength => {}
+            IcEntry::Proto { .. }
+            | IcEntry::ArrayLength
+            | IcEntry::Primitive { .. }
+            | IcEntry::StringLength
+            | IcEntry::Init { .. } => {}
         }
     }
     false
@@ -349,5 +370,39 @@ pub(crate) fn ic_fill_set(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape
         if data_writable && !b.shape.dictionary && !has_virtual_props_kind(&b.kind) {
             ic.learn_set(&b.shape, slot);
         }
+    }
+}
+
+/// An object literal's `key: v` on `o` through the cache: `None` when done, else `v` back for the
+/// generic definition.
+pub(crate) fn ic_init(ic: &PropIc, o: &Obj, v: Value) -> Option<Value> {
+    let entries = ic.entries.borrow();
+    let mut b = o.borrow_mut();
+    if !b.extensible || b.is_prototype {
+        return Some(v);
+    }
+    for e in entries.iter() {
+        if let IcEntry::Init { from, to } = e {
+            if Rc::ptr_eq(&b.shape, from) {
+                b.shape = to.clone();
+                b.slots.push(v);
+                return None;
+            }
+        }
+    }
+    Some(v)
+}
+
+/// After a generic definition moved `o` from shape `before` by adding `key`, remembers the step.
+pub(crate) fn ic_fill_init(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape>) {
+    let b = o.borrow();
+    if !before.dictionary
+        && !b.shape.dictionary
+        && b.shape.len() == before.len() + 1
+        && b.shape.keys.last() == Some(key)
+        && b.shape.flags.last() == Some(&attr::DEFAULT)
+        && !has_virtual_props_kind(&b.kind)
+    {
+        ic.remember(IcEntry::Init { from: before.clone(), to: b.shape.clone() });
     }
 }

@@ -392,7 +392,7 @@ impl<'a> Lowerer<'a> {
                     self.expr_into(v, r);
                     let key = self.konst_units(k);
                     let ic = self.ic();
-                    self.emit(Inst::SetProp { obj, key, src: r, ic });
+                    self.emit(Inst::InitProp { obj, key, src: r, ic });
                 }
                 ObjProp::KeyValue(k, v, _) => {
                     // `__proto__: v` (not computed) sets the prototype.
@@ -409,7 +409,7 @@ impl<'a> Lowerer<'a> {
                     self.load_ident(id, r, false);
                     let key = self.konst(&id.name);
                     let ic = self.ic();
-                    self.emit(Inst::SetProp { obj, key, src: r, ic });
+                    self.emit(Inst::InitProp { obj, key, src: r, ic });
                 }
                 ObjProp::Method { key, func, kind } => {
                     let kr = self.alloc();

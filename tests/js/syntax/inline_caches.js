@@ -125,3 +125,14 @@ for (let i = 0; i < 30; i++) strs += m('x') === undefined ? 1 : 0;
 String.prototype.m = 'string proto';
 println('primitives', strs, m('x'));
 delete String.prototype.m;
+
+// One load site alternating between two and then three shapes.
+function area(s) { return s.w * s.h; }
+const shapes = [{ w: 2, h: 3 }, { h: 5, w: 7 }, { w: 1, h: 1, d: 9 }];
+let total = 0;
+for (let i = 0; i < 60; i++) total += area(shapes[i % 2]);
+println('two shapes', total);
+for (let i = 0; i < 60; i++) total += area(shapes[i % 3]);
+println('three shapes', total);
+shapes[1].w = 'w';
+println('after a write', area(shapes[1]));
