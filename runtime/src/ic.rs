@@ -1,7 +1,7 @@
 //! Inline caches for property access sites (one `PropIc` per site, in the compiled module's
 //! table) and the per-site value cache of tagged templates.
 
-use crate::object::{Obj, ObjectKind};
+use crate::object::{JsObject, Obj, ObjectKind};
 use crate::shape::{PropKey, Shape, attr};
 use crate::value::Value;
 use std::cell::{Cell, RefCell};
@@ -347,13 +347,7 @@ pub(crate) fn ic_set(ic: &PropIc, o: &Obj, v: &Value) -> bool {
 /// remembers the transition; otherwise caches an own slot.
 pub(crate) fn ic_fill_set(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape>) {
     let b = o.borrow();
-    if !before.dictionary
-        && !b.shape.dictionary
-        && b.shape.len() == before.len() + 1
-        && b.shape.keys.last() == Some(key)
-        && b.shape.flags.last() == Some(&attr::DEFAULT)
-        && !has_virtual_props(o)
-    {
+    if added_default_key(before, &b, key) {
         ic.remember(IcEntry::Transition {
             from: before.clone(),
             to: b.shape.clone(),
@@ -396,13 +390,18 @@ pub(crate) fn ic_init(ic: &PropIc, o: &Obj, v: Value) -> Option<Value> {
 /// After a generic definition moved `o` from shape `before` by adding `key`, remembers the step.
 pub(crate) fn ic_fill_init(ic: &PropIc, o: &Obj, key: &PropKey, before: &Rc<Shape>) {
     let b = o.borrow();
-    if !before.dictionary
-        && !b.shape.dictionary
-        && b.shape.len() == before.len() + 1
-        && b.shape.keys.last() == Some(key)
-        && b.shape.flags.last() == Some(&attr::DEFAULT)
-        && !has_virtual_props_kind(&b.kind)
-    {
+    if added_default_key(before, &b, key) {
         ic.remember(IcEntry::Init { from: before.clone(), to: b.shape.clone() });
     }
+}
+
+/// Whether `o` went from the shared shape `before` to a shared shape by appending `key` as a plain
+/// data property (a step a cache can replay), on an object with no virtual properties.
+fn added_default_key(before: &Rc<Shape>, o: &JsObject, key: &PropKey) -> bool {
+    !before.dictionary
+        && !o.shape.dictionary
+        && o.shape.len() == before.len() + 1
+        && o.shape.keys.last() == Some(key)
+        && o.shape.flags.last() == Some(&attr::DEFAULT)
+        && !has_virtual_props_kind(&o.kind)
 }
