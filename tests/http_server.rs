@@ -235,3 +235,66 @@ fn websocket_echo(port: u16) {
     c.read_exact(&mut frame).expect("frame");
     assert_eq!(&frame[2..], b"echo: hi");
 }
+
+/// The original's `test/curl/003-http-tunnel`: an HTTP proxy that accepts only CONNECT (405
+/// otherwise), used directly as a CONNECT proxy, and used by a `connectHTTPTunnel` front that
+/// turns plain connections into tunnels through it. `onState` reports the tunnel's states.
+#[test]
+fn http_tunnels_connect_through_a_connect_only_proxy() {
+    use std::io::Write;
+    let script = r#"
+var states = []
+pipy({ _target: undefined })
+.listen($PORT0)
+  .serveHTTP(new Message('Hello!\n'))
+.listen($PORT1)
+  .demuxHTTP().to($=>$
+    .acceptHTTPTunnel(
+      msg => msg.head.method === 'CONNECT' ? (
+        void (_target = msg.head.path)
+      ) : (
+        new Message({ status: 405 }, 'method not allowed\n')
+      )
+    ).to($=>$.connect(() => _target))
+  )
+.listen($PORT2)
+  .connectHTTPTunnel(
+    () => new Message({ method: 'CONNECT', path: '127.0.0.1:$PORT0' }),
+    { onState: s => states.push(s) }
+  ).to($=>$
+    .muxHTTP().to($=>$.connect('127.0.0.1:$PORT1'))
+  )
+.listen($PORT3)
+  .connectHTTPTunnel('127.0.0.1:$DEAD').to($=>$
+    .muxHTTP().to($=>$.connect('127.0.0.1:$PORT1'))
+  )
+.listen($PORT4)
+  .serveHTTP(() => new Message(states.join(',') + '\n'))
+"#;
+    let script = script.replace("$DEAD", &common::free_port().to_string());
+    let s = Server::start("http-tunnel", &script, 5);
+    let get = b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
+    // A plain request to the CONNECT-only proxy.
+    let refused = text(&exchange(s.port(1), get));
+    assert!(refused.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"), "{refused}");
+    assert!(refused.ends_with("method not allowed\n"), "{refused}");
+    // CONNECT, then HTTP inside the tunnel (the request rides in the same packet).
+    let mut c = connect(s.port(1));
+    let connect_req = format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\nhost: x\r\n\r\n", s.port(0));
+    let mut both = connect_req.into_bytes();
+    both.extend_from_slice(get);
+    c.write_all(&both).expect("write");
+    let got = text(&read_all(&mut c));
+    assert!(got.starts_with("HTTP/1.1 200 OK\r\n"), "{got}");
+    assert!(got.contains("\r\n\r\nHTTP/1.1 200 OK\r\n") && got.ends_with("Hello!\n"), "{got}");
+    // connectHTTPTunnel: plain connections become tunnels to the hello server, several times.
+    for _ in 0..3 {
+        let got = text(&exchange(s.port(2), get));
+        assert!(got.starts_with("HTTP/1.1 200 OK\r\n") && got.ends_with("Hello!\n"), "{got}");
+    }
+    let states = text(&exchange(s.port(4), get));
+    assert!(states.ends_with("\r\n\r\nconnecting,connected,connecting,connected,connecting,connected\n"), "{states}");
+    // A tunnel the proxy cannot open (nothing listens on the target): the stream just ends.
+    let got = exchange(s.port(3), get);
+    assert!(got.is_empty(), "{}", text(&got));
+}

@@ -1,10 +1,21 @@
+//! HTTP tunnels, both ends.
+//!
 //! `acceptHTTPTunnel(handler).to(sub)`, inside a `demuxHTTP` sub-pipeline: answers a CONNECT or
 //! Upgrade (WebSocket) request with the handler's Message (or the Message itself). When the
 //! answer accepts the tunnel (2xx for CONNECT, 101 for an upgrade) `demuxHTTP` stops parsing
 //! HTTP on that connection and everything the client sends streams into `sub`; what `sub`
 //! outputs goes back to the client as it is.
+//!
+//! `connectHTTPTunnel(target, {onState}).to(sub)`: sends the handshake request (a Message, or
+//! `CONNECT host:port` for a string) into `sub` (typically `muxHTTP` → `connect` to a proxy),
+//! holds its own input until the answer, and then streams the input through `sub` and what
+//! comes back out, without the answer's head. A refused tunnel ends the stream. `onState` hears
+//! `connecting`, `connected` and `closed`.
 
 use super::{BuildCx, FilterSpec, arg, joint_factory};
+use crate::http::js::{request_head_of, request_head_value, response_head_of};
+use crate::http::{RequestHead, TunnelKind};
+use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message};
 use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, SubContext, SubSlot};
 use crate::{JsResult, Value, error};
@@ -54,7 +65,12 @@ impl AcceptTunnel {
         } else {
             handler
         };
-        let Some(m) = event::as_message(&reply) else {
+        // Nothing returned accepts with an empty answer (status 200), as in Pipy.
+        let m = if reply.is_nullish() {
+            Message::default()
+        } else if let Some(m) = event::as_message(&reply) {
+            m
+        } else {
             return cx.throw(error::type_error("acceptHTTPTunnel(): the handler did not return a Message"));
         };
         let mut out = Vec::new();
@@ -117,6 +133,207 @@ impl Filter for AcceptTunnel {
     fn sub_output(&mut self, cx: &mut Cx<'_>, _tag: u32, e: Event) {
         if matches!(e, Event::Data(_) | Event::StreamEnd(_)) {
             cx.output(e);
+        }
+    }
+}
+
+pub static CLIENT_SPECS: &[FilterSpec] = &[FilterSpec {
+    name: "connectHTTPTunnel",
+    params: "(target, options?)",
+    help: "Opens an HTTP tunnel (CONNECT, or an Upgrade request) through a sub-pipeline and streams the input through it",
+    joint: true,
+    options: &["onState"],
+    build: build_client,
+}];
+
+/// What `connectHTTPTunnel` is configured with: the handshake (a `Message`, a `host:port`
+/// string, or a function giving either) and the `onState` callback.
+struct ClientConfig {
+    handshake: Value,
+    on_state: Value,
+}
+
+fn build_client(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
+    let handshake = arg(args, 0);
+    if handshake.is_nullish() {
+        return Err(error::type_error(
+            "connectHTTPTunnel(): a target is required (a CONNECT Message, 'host:port', or a function giving one)",
+        ));
+    }
+    let on_state = super::option(&arg(args, 1), "onState")?;
+    if !on_state.is_nullish() && !on_state.is_callable() {
+        return Err(error::type_error("connectHTTPTunnel(): options.onState must be a function"));
+    }
+    Ok(joint_factory("connectHTTPTunnel", ClientConfig { handshake, on_state }, SubSlot::new(None), make_client))
+}
+
+fn make_client(config: &Rc<ClientConfig>, slot: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
+    Box::new(ConnectTunnel {
+        config: config.clone(),
+        slot: slot.cloned(),
+        sub: None,
+        kind: None,
+        response: None,
+        open: false,
+        closed: false,
+        held: Data::new(),
+        held_end: None,
+    })
+}
+
+/// The client end of an HTTP tunnel: sends the handshake request into the sub-pipeline, holds the
+/// input until the answer comes, then streams both ways; a refused tunnel ends the stream.
+struct ConnectTunnel {
+    config: Rc<ClientConfig>,
+    slot: Option<Rc<SubSlot>>,
+    sub: Option<Rc<Pipeline>>,
+    /// The tunnel the handshake asks for (CONNECT or an upgrade).
+    kind: Option<TunnelKind>,
+    /// The answer's status, once its head came.
+    response: Option<u16>,
+    open: bool,
+    closed: bool,
+    held: Data,
+    held_end: Option<Event>,
+}
+
+const WAKE_FLUSH: u32 = 1;
+
+impl ConnectTunnel {
+    fn state(&mut self, cx: &mut Cx<'_>, state: &str) {
+        let f = self.config.on_state.clone();
+        if f.is_callable() {
+            cx.call(&f, &[Value::str(state)]);
+        }
+    }
+
+    /// Starts the sub-pipeline with the handshake request; false after reporting an error.
+    fn open(&mut self, cx: &mut Cx<'_>) -> bool {
+        let mut h = self.config.handshake.clone();
+        if h.is_callable() {
+            match cx.call(&h, &[]) {
+                Some(v) => h = v,
+                None => return false,
+            }
+        }
+        let msg = if let Some(m) = event::as_message(&h) {
+            m
+        } else if let Value::String(target) = &h {
+            let head = RequestHead {
+                method: "CONNECT".into(),
+                path: target.to_rust_string(),
+                protocol: "HTTP/1.1".into(),
+                headers: Vec::new(),
+            };
+            Message { head: request_head_value(head), ..Message::default() }
+        } else {
+            cx.throw(error::type_error(
+                "connectHTTPTunnel(): the target is not (and did not give) a Message or a 'host:port' string",
+            ));
+            return false;
+        };
+        match request_head_of(&msg.head) {
+            Ok(head) => self.kind = head.tunnel_kind(),
+            Err(e) => {
+                cx.throw(e);
+                return false;
+            }
+        }
+        let layout = match self.slot.as_ref().map(|s| s.layout()) {
+            Some(Ok(l)) => l,
+            Some(Err(e)) => {
+                cx.throw(e);
+                return false;
+            }
+            None => {
+                cx.throw(error::type_error("connectHTTPTunnel(): missing .to(...)"));
+                return false;
+            }
+        };
+        let p = cx.sub(&layout, SubContext::Clone, 0);
+        p.start(&[]);
+        self.sub = Some(p.clone());
+        let mut evs = Vec::new();
+        msg.into_events(&mut evs);
+        p.input_all(evs);
+        self.state(cx, "connecting");
+        true
+    }
+}
+
+impl Filter for ConnectTunnel {
+    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        if self.closed {
+            return;
+        }
+        if self.sub.is_none() && !self.open(cx) {
+            self.closed = true;
+            return cx.output(Event::end());
+        }
+        if self.open {
+            if let Some(p) = &self.sub {
+                p.input(e);
+            }
+            return;
+        }
+        match e {
+            Event::Data(d) => self.held.push_data(d),
+            Event::StreamEnd(_) => self.held_end = Some(e),
+            Event::MessageStart(_) | Event::MessageEnd { .. } => {}
+        }
+    }
+
+    fn wake(&mut self, _cx: &mut Cx<'_>, token: u32) {
+        if token != WAKE_FLUSH {
+            return;
+        }
+        let Some(p) = self.sub.clone() else { return };
+        let mut evs = Vec::new();
+        if !self.held.is_empty() {
+            evs.push(Event::Data(std::mem::take(&mut self.held)));
+        }
+        if let Some(end) = self.held_end.take() {
+            evs.push(end);
+        }
+        if !evs.is_empty() {
+            p.input_all(evs);
+        }
+    }
+
+    fn sub_output(&mut self, cx: &mut Cx<'_>, _tag: u32, e: Event) {
+        if self.closed {
+            return;
+        }
+        if self.open {
+            return cx.output(e);
+        }
+        match e {
+            Event::StreamEnd(_) => {
+                self.closed = true;
+                self.state(cx, "closed");
+                cx.output(e);
+            }
+            Event::MessageStart(head) => {
+                if self.response.is_none() {
+                    match response_head_of(&head) {
+                        Ok(h) => self.response = Some(h.status),
+                        Err(err) => cx.throw(err),
+                    }
+                }
+            }
+            Event::MessageEnd { .. } => {
+                let status = self.response.take().unwrap_or(0);
+                if self.kind.is_some_and(|k| k.accepted_by(status)) {
+                    self.open = true;
+                    self.state(cx, "connected");
+                    cx.handle().wake(WAKE_FLUSH);
+                } else {
+                    self.closed = true;
+                    self.state(cx, "closed");
+                    cx.output(Event::end());
+                }
+            }
+            Event::Data(_) => {}
         }
     }
 }

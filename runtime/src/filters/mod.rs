@@ -97,6 +97,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(http_codec::SPECS);
     v.extend(http_server::SPECS);
     v.extend(http_tunnel::SPECS);
+    v.extend(http_tunnel::CLIENT_SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
