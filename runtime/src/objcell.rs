@@ -92,11 +92,13 @@ impl Obj {
         Obj::from_rc(cell)
     }
 
+    #[inline]
     fn from_rc(rc: Rc<ObjCell>) -> Obj {
         // SAFETY: `Rc::into_raw` never returns null.
         Obj(unsafe { NonNull::new_unchecked(Rc::into_raw(rc).cast_mut()) })
     }
 
+    #[inline]
     fn cell(&self) -> &ObjCell {
         // SAFETY: the pointer came from `Rc::into_raw` and this `Obj` owns one strong count, so the
         // cell is alive for as long as `self` is borrowed.
@@ -104,6 +106,7 @@ impl Obj {
     }
 
     /// Shared access; panics if the object is mutably borrowed (as `RefCell::borrow`).
+    #[inline]
     pub fn borrow(&self) -> ObjRef<'_> {
         let cell = self.cell();
         let n = cell.borrow.get();
@@ -115,16 +118,19 @@ impl Obj {
     }
 
     /// Exclusive access; panics if the object is borrowed (as `RefCell::borrow_mut`).
+    #[inline]
     pub fn borrow_mut(&self) -> ObjRefMut<'_> {
         ObjRefMut::new(self.cell())
     }
 
     /// Whether both handles name the same object.
+    #[inline]
     pub fn ptr_eq(&self, other: &Obj) -> bool {
         self.0 == other.0
     }
 
     /// The cell's address: an identity for hashing, and the word compiled code sees.
+    #[inline]
     pub fn addr(&self) -> usize {
         self.0.as_ptr() as usize
     }
@@ -138,6 +144,7 @@ impl Obj {
 }
 
 impl Clone for Obj {
+    #[inline]
     fn clone(&self) -> Obj {
         // SAFETY: the pointer came from `Rc::into_raw` and its count is at least one (ours).
         unsafe { Rc::increment_strong_count(self.0.as_ptr()) };
@@ -146,6 +153,7 @@ impl Clone for Obj {
 }
 
 impl Drop for Obj {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: releases exactly the one count this `Obj` owns; no guard outlives the `Obj` it
         // borrowed from, so nothing refers into the cell if this was the last count.
@@ -174,6 +182,7 @@ pub struct ObjRef<'a> {
 
 impl Deref for ObjRef<'_> {
     type Target = JsObject;
+    #[inline]
     fn deref(&self) -> &JsObject {
         // SAFETY: the counter is positive while this guard lives, so no `ObjRefMut` exists and
         // compiled code does not write to the object.
@@ -182,6 +191,7 @@ impl Deref for ObjRef<'_> {
 }
 
 impl Drop for ObjRef<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.cell.borrow.set(self.cell.borrow.get() - 1);
     }
@@ -193,6 +203,7 @@ pub struct ObjRefMut<'a> {
 }
 
 impl<'a> ObjRefMut<'a> {
+    #[inline]
     fn new(cell: &'a ObjCell) -> ObjRefMut<'a> {
         if cell.borrow.get() != 0 {
             panic!("already borrowed: object");
@@ -204,6 +215,7 @@ impl<'a> ObjRefMut<'a> {
 
 impl Deref for ObjRefMut<'_> {
     type Target = JsObject;
+    #[inline]
     fn deref(&self) -> &JsObject {
         // SAFETY: the counter is -1 while this guard lives: it is the only access.
         unsafe { &*self.cell.object.get() }
@@ -211,6 +223,7 @@ impl Deref for ObjRefMut<'_> {
 }
 
 impl DerefMut for ObjRefMut<'_> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut JsObject {
         // SAFETY: as in `deref`; `&mut self` makes the returned reference unique.
         unsafe { &mut *self.cell.object.get() }
@@ -218,6 +231,7 @@ impl DerefMut for ObjRefMut<'_> {
 }
 
 impl Drop for ObjRefMut<'_> {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: the counter is still -1, so this is the only access to the object.
         let o = unsafe { &mut *self.cell.object.get() };

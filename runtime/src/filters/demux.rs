@@ -122,17 +122,7 @@ impl Demux {
     }
 
     fn open(&mut self, cx: &mut Cx<'_>, count: i32) -> Option<(u32, Rc<Pipeline>)> {
-        let layout = match self.slot.as_ref().map(|s| s.layout()) {
-            Some(Ok(l)) => l,
-            Some(Err(e)) => {
-                cx.throw(e);
-                return None;
-            }
-            None => {
-                cx.throw(error::type_error("demux(): missing .to(...)"));
-                return None;
-            }
-        };
+        let layout = super::sub_layout(cx, self.slot.as_ref(), "demux")?;
         self.next_tag = self.next_tag.wrapping_add(1);
         let tag = self.next_tag;
         let p = cx.sub(&layout, SubContext::Clone, tag);

@@ -80,17 +80,7 @@ impl AcceptTunnel {
 
     fn tunnel(&mut self, cx: &mut Cx<'_>) -> Option<Rc<Pipeline>> {
         if self.sub.is_none() {
-            let layout = match self.slot.as_ref().map(|s| s.layout()) {
-                Some(Ok(l)) => l,
-                Some(Err(e)) => {
-                    cx.throw(e);
-                    return None;
-                }
-                None => {
-                    cx.throw(error::type_error("acceptHTTPTunnel(): missing .to(...)"));
-                    return None;
-                }
-            };
+            let layout = super::sub_layout(cx, self.slot.as_ref(), "acceptHTTPTunnel")?;
             let p = cx.sub(&layout, SubContext::Share, 0);
             p.start(&[]);
             self.sub = Some(p);
@@ -239,16 +229,8 @@ impl ConnectTunnel {
                 return false;
             }
         }
-        let layout = match self.slot.as_ref().map(|s| s.layout()) {
-            Some(Ok(l)) => l,
-            Some(Err(e)) => {
-                cx.throw(e);
-                return false;
-            }
-            None => {
-                cx.throw(error::type_error("connectHTTPTunnel(): missing .to(...)"));
-                return false;
-            }
+        let Some(layout) = super::sub_layout(cx, self.slot.as_ref(), "connectHTTPTunnel") else {
+            return false;
         };
         let p = cx.sub(&layout, SubContext::Clone, 0);
         p.start(&[]);

@@ -42,7 +42,7 @@ pub mod r#use;
 pub mod wait;
 pub mod websocket;
 
-use crate::pipeline::{Filter, FilterFactory, Layout, SubSlot, SubTarget};
+use crate::pipeline::{Cx, Filter, FilterFactory, Layout, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
 use std::rc::Rc;
 
@@ -163,6 +163,21 @@ pub fn joint_factory<C: 'static>(
     make: MakeFilter<C>,
 ) -> Rc<dyn FilterFactory> {
     Rc::new(Factory { name, config: Rc::new(config), sub: Some(Rc::new(sub)), make })
+}
+
+/// The layout a joint filter's `.to(...)` names, or `None` after throwing why there is none.
+pub fn sub_layout(cx: &mut Cx<'_>, slot: Option<&Rc<SubSlot>>, filter: &str) -> Option<Rc<Layout>> {
+    match slot.map(|s| s.layout()) {
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => {
+            cx.throw(e);
+            None
+        }
+        None => {
+            cx.throw(error::type_error(&format!("{filter}(): missing .to(...)")));
+            None
+        }
+    }
 }
 
 // ---- argument helpers ----

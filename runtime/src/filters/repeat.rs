@@ -61,16 +61,8 @@ struct Repeat {
 
 impl Repeat {
     fn start_round(&mut self, cx: &mut Cx<'_>) -> bool {
-        let layout = match self.slot.as_ref().map(|s| s.layout()) {
-            Some(Ok(l)) => l,
-            Some(Err(err)) => {
-                cx.throw(err);
-                return false;
-            }
-            None => {
-                cx.throw(error::type_error("repeat(): missing .to(...)"));
-                return false;
-            }
+        let Some(layout) = super::sub_layout(cx, self.slot.as_ref(), "repeat") else {
+            return false;
         };
         self.round += 1;
         let p = cx.sub(&layout, SubContext::Share, self.round);

@@ -8,7 +8,7 @@ use super::wait::{Timer, after};
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, parse_duration};
 use crate::pipeline::event::{ErrorCode, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, SubContext, SubSlot};
-use crate::{JsResult, Value, error};
+use crate::{JsResult, Value};
 use std::rc::Rc;
 
 const OPTIONS: &[&str] = &["delay"];
@@ -56,16 +56,8 @@ struct Replay {
 
 impl Replay {
     fn start_round(&mut self, cx: &mut Cx<'_>) -> bool {
-        let layout = match self.slot.as_ref().map(|s| s.layout()) {
-            Some(Ok(l)) => l,
-            Some(Err(err)) => {
-                cx.throw(err);
-                return false;
-            }
-            None => {
-                cx.throw(error::type_error("replay(): missing .to(...)"));
-                return false;
-            }
+        let Some(layout) = super::sub_layout(cx, self.slot.as_ref(), "replay") else {
+            return false;
         };
         self.round += 1;
         let p = cx.sub(&layout, SubContext::Share, self.round);

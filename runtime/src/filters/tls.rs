@@ -422,16 +422,8 @@ impl ConnectTls {
         };
         let conn = name
             .and_then(|n| ClientConnection::new(self.cfg.config.clone(), n).map_err(|e| tls_error("connectTLS()", e)));
-        let layout = match self.slot.as_ref().map(|s| s.layout()) {
-            Some(Ok(l)) => l,
-            Some(Err(e)) => {
-                cx.throw(e);
-                return false;
-            }
-            None => {
-                cx.throw(error::type_error("connectTLS(): missing .to(...)"));
-                return false;
-            }
+        let Some(layout) = super::sub_layout(cx, self.slot.as_ref(), "connectTLS") else {
+            return false;
         };
         match conn {
             Ok(c) => self.conn = Some(Box::new(c)),
