@@ -288,3 +288,80 @@ fn a_second_sigint_stops_at_once() {
     // ...the second one ends the process.
     assert_eq!(s.signal_and_wait("INT", Duration::from_secs(5)), Some(0));
 }
+
+/// The original's `test/curl/007-socks`: a SOCKS server (`acceptSOCKS`) reached with SOCKS4,
+/// SOCKS4a and SOCKS5 requests written byte by byte, a refused request, and `connectSOCKS`
+/// turning plain connections into SOCKS5 tunnels through it.
+#[test]
+fn socks_server_and_client_carry_http() {
+    let script = r#"
+var seen = []
+pipy({ _target: undefined })
+.listen($PORT0)
+  .serveHTTP(new Message('Hello!\n'))
+.listen($PORT1)
+  .acceptSOCKS(
+    ({ id, ip, domain, port }) => (
+      seen.push(`${id}|${ip}|${domain}|${port}`),
+      _target = `${domain||ip}:${port}`,
+      port !== 9
+    )
+  ).to($=>$.connect(() => _target))
+.listen($PORT2)
+  .connectSOCKS('localhost:$PORT0').to($=>$.connect('127.0.0.1:$PORT1'))
+.listen($PORT3)
+  .serveHTTP(() => new Message(seen.join(',') + '\n'))
+"#;
+    let s = Server::start("socks", script, 4);
+    let get = b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
+    let hello = |got: &[u8], skip: usize| {
+        let text = String::from_utf8_lossy(&got[skip..]).into_owned();
+        assert!(text.starts_with("HTTP/1.1 200 OK\r\n") && text.ends_with("Hello!\n"), "{text}");
+    };
+    let port = s.port(0).to_be_bytes();
+    // SOCKS4 to 127.0.0.1, with a user id; the HTTP request follows at once.
+    let mut v4 = vec![4, 1, port[0], port[1], 127, 0, 0, 1];
+    v4.extend_from_slice(b"alice\0");
+    v4.extend_from_slice(get);
+    let got = exchange(s.port(1), &v4);
+    assert_eq!(got[..8], [0, 0x5a, 0, 0, 0, 0, 0, 0]);
+    hello(&got, 8);
+    // SOCKS4a to a domain name.
+    let mut v4a = vec![4, 1, port[0], port[1], 0, 0, 0, 1, 0];
+    v4a.extend_from_slice(b"localhost\0");
+    v4a.extend_from_slice(get);
+    let got = exchange(s.port(1), &v4a);
+    assert_eq!(got[..2], [0, 0x5a]);
+    hello(&got, 8);
+    // SOCKS5: greeting, then the request, each waiting for its answer.
+    let mut c = connect(s.port(1));
+    send(&mut c, &[5, 2, 2, 0]);
+    let mut answer = [0u8; 2];
+    c.read_exact(&mut answer).expect("method");
+    assert_eq!(answer, [5, 0]);
+    let mut req = vec![5, 1, 0, 3, 9];
+    req.extend_from_slice(b"localhost");
+    req.extend_from_slice(&port);
+    send(&mut c, &req);
+    let mut answer = [0u8; 10];
+    c.read_exact(&mut answer).expect("reply");
+    assert_eq!(answer[..2], [5, 0]);
+    send(&mut c, get);
+    hello(&read_all(&mut c), 0);
+    // onConnect says no (port 9): the refusal, then the end.
+    let got = exchange(s.port(1), &[5, 1, 0, 5, 1, 0, 1, 127, 0, 0, 1, 0, 9]);
+    assert_eq!(got, [5, 0, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let got = exchange(s.port(1), &[4, 1, 0, 9, 127, 0, 0, 1, 0]);
+    assert_eq!(got, [0, 0x5b, 0, 0, 0, 0, 0, 0]);
+    // connectSOCKS in front: plain HTTP in, tunnelled through the SOCKS server.
+    for _ in 0..3 {
+        hello(&exchange(s.port(2), get), 0);
+    }
+    let seen = String::from_utf8_lossy(&exchange(s.port(3), get)).into_owned();
+    let p = s.port(0);
+    let want = format!(
+        "alice|127.0.0.1|undefined|{p},undefined|undefined|localhost|{p},undefined|undefined|localhost|{p},\
+         undefined|127.0.0.1|undefined|9,undefined|127.0.0.1|undefined|9,undefined|undefined|localhost|{p}"
+    );
+    assert!(seen.contains(&want), "{seen}");
+}

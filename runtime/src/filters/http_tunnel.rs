@@ -15,7 +15,6 @@
 use super::{BuildCx, FilterSpec, arg, joint_factory};
 use crate::http::js::{request_head_of, request_head_value, response_head_of};
 use crate::http::{RequestHead, TunnelKind};
-use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message};
 use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, SubContext, SubSlot};
 use crate::{JsResult, Value, error};
@@ -166,8 +165,7 @@ fn make_client(config: &Rc<ClientConfig>, slot: Option<&Rc<SubSlot>>) -> Box<dyn
         response: None,
         open: false,
         closed: false,
-        held: Data::new(),
-        held_end: None,
+        held: super::HeldInput::default(),
     })
 }
 
@@ -183,8 +181,7 @@ struct ConnectTunnel {
     response: Option<u16>,
     open: bool,
     closed: bool,
-    held: Data,
-    held_end: Option<Event>,
+    held: super::HeldInput,
 }
 
 const WAKE_FLUSH: u32 = 1;
@@ -258,27 +255,15 @@ impl Filter for ConnectTunnel {
             }
             return;
         }
-        match e {
-            Event::Data(d) => self.held.push_data(d),
-            Event::StreamEnd(_) => self.held_end = Some(e),
-            Event::MessageStart(_) | Event::MessageEnd { .. } => {}
-        }
+        self.held.hold(e)
     }
 
     fn wake(&mut self, _cx: &mut Cx<'_>, token: u32) {
         if token != WAKE_FLUSH {
             return;
         }
-        let Some(p) = self.sub.clone() else { return };
-        let mut evs = Vec::new();
-        if !self.held.is_empty() {
-            evs.push(Event::Data(std::mem::take(&mut self.held)));
-        }
-        if let Some(end) = self.held_end.take() {
-            evs.push(end);
-        }
-        if !evs.is_empty() {
-            p.input_all(evs);
+        if let Some(p) = &self.sub {
+            self.held.release_into(p);
         }
     }
 

@@ -33,6 +33,7 @@ pub mod read;
 pub mod repeat;
 pub mod replace;
 pub mod replay;
+pub mod socks;
 pub mod split;
 pub mod task;
 pub mod tee;
@@ -42,7 +43,9 @@ pub mod r#use;
 pub mod wait;
 pub mod websocket;
 
-use crate::pipeline::{Cx, Filter, FilterFactory, Layout, SubSlot, SubTarget};
+use crate::pipeline::data::Data;
+use crate::pipeline::event::Event;
+use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Pipeline, SubSlot, SubTarget};
 use crate::{JsResult, Value, error, ops};
 use std::rc::Rc;
 
@@ -98,6 +101,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(http_server::SPECS);
     v.extend(http_tunnel::SPECS);
     v.extend(http_tunnel::CLIENT_SPECS);
+    v.extend(socks::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
@@ -176,6 +180,36 @@ pub fn sub_layout(cx: &mut Cx<'_>, slot: Option<&Rc<SubSlot>>, filter: &str) -> 
         None => {
             cx.throw(error::type_error(&format!("{filter}(): missing .to(...)")));
             None
+        }
+    }
+}
+
+/// Input a tunnel filter holds while its handshake runs: the bytes and the end, given to the
+/// tunnel in one go once it is open.
+#[derive(Default)]
+pub struct HeldInput {
+    data: Data,
+    end: Option<Event>,
+}
+
+impl HeldInput {
+    /// Keeps `e` (Data and StreamEnd; messages mean nothing to a byte stream).
+    pub fn hold(&mut self, e: Event) {
+        match e {
+            Event::Data(d) => self.data.push_data(d),
+            Event::StreamEnd(_) => self.end = Some(e),
+            Event::MessageStart(_) | Event::MessageEnd { .. } => {}
+        }
+    }
+    /// Sends what is held into `p`.
+    pub fn release_into(&mut self, p: &Rc<Pipeline>) {
+        let mut evs = Vec::new();
+        if !self.data.is_empty() {
+            evs.push(Event::Data(std::mem::take(&mut self.data)));
+        }
+        evs.extend(self.end.take());
+        if !evs.is_empty() {
+            p.input_all(evs);
         }
     }
 }
