@@ -365,3 +365,56 @@ pipy({ _target: undefined })
     );
     assert!(seen.contains(&want), "{seen}");
 }
+
+/// PROXY protocol: `connectProxyProtocol` fronts write version 1 and version 2 headers (with
+/// addresses a script chose) before the bytes they forward; `acceptProxyProtocol` reads either,
+/// shows the header to its callback, which lets the rest through or ends the stream.
+#[test]
+fn proxy_protocol_headers_both_ways() {
+    let script = r#"
+pipy()
+.listen($PORT0)
+  .acceptProxyProtocol(h => (
+    _h = h,
+    h.sourcePort !== 9
+  )).to($=>$
+    .handleData(d => _h.body = (_h.body || '') + d.toString())
+    .handleStreamEnd(() => _h.end = true)
+    .replaceData(() => new Data(JSON.stringify(_h) + '\n'))
+  )
+.listen($PORT1)
+  .connectProxyProtocol({ sourceAddress: '10.0.0.1', sourcePort: 1234, targetAddress: '10.0.0.2', targetPort: 80 })
+  .to($=>$.connect('127.0.0.1:$PORT0'))
+.listen($PORT2)
+  .connectProxyProtocol(() => ({ version: 2, protocol: 'TCP6', sourceAddress: '2001:db8::1', sourcePort: 4321, targetAddress: '::1', targetPort: 443 }))
+  .to($=>$.connect('127.0.0.1:$PORT0'))
+"#;
+    let script = format!("var _h\n{script}");
+    let s = Server::start("proxy-protocol", &script, 3);
+    let read_line = |port: u16, input: &[u8]| {
+        let mut c = connect(port);
+        send(&mut c, input);
+        let mut line = Vec::new();
+        let mut b = [0u8; 1];
+        while c.read(&mut b).unwrap_or(0) == 1 && b[0] != b'\n' {
+            line.push(b[0]);
+        }
+        String::from_utf8_lossy(&line).into_owned()
+    };
+    let v1 = read_line(s.port(1), b"hi");
+    assert_eq!(
+        v1,
+        r#"{"version":1,"protocol":"TCP4","sourceAddress":"10.0.0.1","sourcePort":1234,"targetAddress":"10.0.0.2","targetPort":80,"body":"hi"}"#
+    );
+    let v2 = read_line(s.port(2), b"there");
+    assert_eq!(
+        v2,
+        r#"{"version":2,"command":"PROXY","protocol":"TCP6","sourceAddress":"2001:db8::1","sourcePort":4321,"targetAddress":"::1","targetPort":443,"body":"there"}"#
+    );
+    // A header typed by hand, the data right behind it.
+    let direct = read_line(s.port(0), b"PROXY TCP4 1.1.1.1 2.2.2.2 5 6\r\nx");
+    assert!(direct.contains(r#""sourcePort":5"#) && direct.ends_with(r#""body":"x"}"#), "{direct}");
+    // Refused by the callback, and not a PROXY header at all: the stream just ends.
+    assert!(exchange(s.port(0), b"PROXY TCP4 1.1.1.1 2.2.2.2 9 6\r\nx").is_empty());
+    assert!(exchange(s.port(0), b"GET / HTTP/1.1\r\n\r\n").is_empty());
+}

@@ -29,6 +29,7 @@ pub mod mux_http;
 pub mod mux_session;
 pub mod pack;
 pub mod pipe;
+pub mod proxy_protocol;
 pub mod read;
 pub mod repeat;
 pub mod replace;
@@ -102,6 +103,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(http_tunnel::SPECS);
     v.extend(http_tunnel::CLIENT_SPECS);
     v.extend(socks::SPECS);
+    v.extend(proxy_protocol::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
