@@ -34,6 +34,7 @@ pub mod read;
 pub mod repeat;
 pub mod replace;
 pub mod replay;
+pub mod resp;
 pub mod socks;
 pub mod split;
 pub mod task;
@@ -104,6 +105,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(http_tunnel::CLIENT_SPECS);
     v.extend(socks::SPECS);
     v.extend(proxy_protocol::SPECS);
+    v.extend(resp::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
