@@ -76,3 +76,35 @@ fn tls_client_and_server_talk_and_check_certificates() {
     let r = String::from_utf8_lossy(&exchange(s.port(1), request)).into_owned();
     assert!(r.ends_with("secure /abc"), "{r}");
 }
+
+/// TLS passthrough routed by SNI: `handleTLSClientHello` reads the client's server name and ALPN
+/// list without decrypting, the stream goes on unchanged to the TLS server the name picks.
+#[test]
+fn client_hello_routes_tls_passthrough_by_server_name() {
+    let script = r#"
+var cert = new crypto.Certificate(pipy.load('server.crt'))
+var key = new crypto.PrivateKey(pipy.load('server.key'))
+var ca = new crypto.Certificate(pipy.load('ca.crt'))
+var backends = { localhost: '127.0.0.1:$PORT1' }
+pipy({ _target: undefined })
+.listen($PORT0)
+  .handleTLSClientHello(h => (
+    console.log('hello', JSON.stringify(h)),
+    _target = backends[h.serverNames[0]]
+  ))
+  .connect(() => _target)
+.listen($PORT1)
+  .acceptTLS({ certificate: { cert, key }, alpn: ['http/1.1'] })
+  .to($=>$.serveHTTP(msg => new Message('passed through ' + msg.head.path)))
+.listen($PORT2)
+  .connectTLS({ sni: 'localhost', trusted: [ca], alpn: ['h2', 'http/1.1'] })
+  .to($=>$.connect('127.0.0.1:$PORT0'))
+"#;
+    let files = ["server.crt", "server.key", "ca.crt"].map(|n| (n, fixture(n)));
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    let mut s = Server::start_with("tls-hello", script, 3, &files, &[]);
+    let r = String::from_utf8_lossy(&exchange(s.port(2), b"GET /x HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"))
+        .into_owned();
+    assert!(r.starts_with("HTTP/1.1 200 OK\r\n") && r.ends_with("passed through /x"), "{r}");
+    s.wait_for(r#"hello {"serverNames":["localhost"],"protocolNames":["h2","http/1.1"]}"#, Duration::from_secs(5));
+}

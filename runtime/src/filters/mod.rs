@@ -41,6 +41,7 @@ pub mod task;
 pub mod tee;
 pub mod throttle;
 pub mod tls;
+pub mod tls_hello;
 pub mod r#use;
 pub mod wait;
 pub mod websocket;
@@ -106,6 +107,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(socks::SPECS);
     v.extend(proxy_protocol::SPECS);
     v.extend(resp::SPECS);
+    v.extend(tls_hello::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
