@@ -24,6 +24,7 @@ pub mod insert;
 pub mod link;
 pub mod r#loop;
 pub mod misc;
+pub mod multipart;
 pub mod mux;
 pub mod mux_http;
 pub mod mux_session;
@@ -108,6 +109,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(proxy_protocol::SPECS);
     v.extend(resp::SPECS);
     v.extend(tls_hello::SPECS);
+    v.extend(multipart::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
