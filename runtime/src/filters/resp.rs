@@ -8,11 +8,12 @@
 //! simple strings, `Data` as bulk strings, `null`/`undefined` as the null bulk string, anything
 //! else as the simple string of its text), so a request decoded and encoded again is the request.
 
+use super::packet::{Cut, PacketCodec, PacketDecoder};
 use super::{BuildCx, FilterSpec, factory};
 use crate::error::{ErrorKind, make_error};
 use crate::object::Obj;
 use crate::pipeline::data::Data;
-use crate::pipeline::event::{self, ErrorCode, Event};
+use crate::pipeline::event::{self, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory};
 use crate::{JsResult, Value, ops};
 use std::rc::Rc;
@@ -171,53 +172,35 @@ pub fn encode(v: &Value, out: &mut Vec<u8>) -> JsResult<()> {
 // ---- the filters ----
 
 fn build_decoder(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
-    Ok(factory("decodeRESP", (), |_, _| Box::new(Decoder { buf: Vec::new(), need: 1, failed: false })))
+    Ok(factory("decodeRESP", (), |_, _| Box::new(PacketDecoder::new(RespCodec { need: 1 }))))
 }
 
-struct Decoder {
-    buf: Vec<u8>,
+struct RespCodec {
     /// Bytes needed before parsing again (so a large bulk string is not re-read per chunk).
     need: usize,
-    failed: bool,
 }
 
-impl Filter for Decoder {
-    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
-        match e {
-            Event::Data(d) if !self.failed => {
-                self.buf.extend_from_slice(&d.to_vec());
-                let mut pos = 0;
-                while self.buf.len() - pos >= self.need {
-                    match parse(&self.buf, pos) {
-                        Parsed::Done(v, next) => {
-                            cx.output(Event::MessageStart(Value::Undefined));
-                            cx.output(Event::MessageEnd { tail: Value::Undefined, payload: to_value(v) });
-                            pos = next;
-                            self.need = 1;
-                        }
-                        Parsed::More(n) => {
-                            self.need = n - pos;
-                            break;
-                        }
-                        Parsed::Invalid => {
-                            self.failed = true;
-                            self.buf.clear();
-                            return cx.output(Event::error(ErrorCode::ProtocolError));
-                        }
-                    }
-                }
-                self.buf.drain(..pos);
-            }
-            Event::StreamEnd(_) => {
-                self.buf.clear();
-                self.need = 1;
-                if !self.failed {
-                    cx.output(e);
-                }
-                self.failed = false;
-            }
-            _ => {}
+impl PacketCodec for RespCodec {
+    fn cut(&mut self, _cx: &mut Cx<'_>, b: &[u8], out: &mut Vec<Event>) -> Cut {
+        if b.len() < self.need {
+            return Cut::More;
         }
+        match parse(b, 0) {
+            Parsed::Done(v, n) => {
+                self.need = 1;
+                out.push(Event::MessageStart(Value::Undefined));
+                out.push(Event::MessageEnd { tail: Value::Undefined, payload: to_value(v) });
+                Cut::Packet(n)
+            }
+            Parsed::More(n) => {
+                self.need = n;
+                Cut::More
+            }
+            Parsed::Invalid => Cut::Invalid,
+        }
+    }
+    fn reset(&mut self) {
+        self.need = 1;
     }
 }
 

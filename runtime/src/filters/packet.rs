@@ -1,0 +1,70 @@
+//! The shared frame of decoders for binary protocols (`decodeRESP`, `decodeMQTT`): buffer the
+//! bytes, cut whole packets off the front, turn each into events, and end the stream with a
+//! `ProtocolError` when the bytes are not the protocol (dropping what follows until the end).
+
+use crate::pipeline::event::{ErrorCode, Event};
+use crate::pipeline::{Cx, Filter};
+
+/// What a codec makes of the bytes at the front of the buffer.
+pub enum Cut {
+    /// Not a whole packet yet.
+    More,
+    /// A packet of this many bytes; its events were pushed.
+    Packet(usize),
+    /// Not the protocol.
+    Invalid,
+}
+
+pub trait PacketCodec {
+    /// Reads the packet at the start of `b`, pushing its events to `out`.
+    fn cut(&mut self, cx: &mut Cx<'_>, b: &[u8], out: &mut Vec<Event>) -> Cut;
+    /// The stream ended: forget per-stream state.
+    fn reset(&mut self) {}
+}
+
+pub struct PacketDecoder<C> {
+    codec: C,
+    buf: Vec<u8>,
+    failed: bool,
+}
+
+impl<C: PacketCodec> PacketDecoder<C> {
+    pub fn new(codec: C) -> PacketDecoder<C> {
+        PacketDecoder { codec, buf: Vec::new(), failed: false }
+    }
+}
+
+impl<C: PacketCodec> Filter for PacketDecoder<C> {
+    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        match e {
+            Event::Data(d) if !self.failed => {
+                self.buf.extend_from_slice(&d.to_vec());
+                let mut pos = 0;
+                let mut out = Vec::new();
+                loop {
+                    match self.codec.cut(cx, &self.buf[pos..], &mut out) {
+                        Cut::More => break,
+                        Cut::Packet(n) => pos += n,
+                        Cut::Invalid => {
+                            self.failed = true;
+                            self.buf.clear();
+                            out.push(Event::error(ErrorCode::ProtocolError));
+                            return cx.output_all(out);
+                        }
+                    }
+                }
+                self.buf.drain(..pos);
+                cx.output_all(out);
+            }
+            Event::StreamEnd(_) => {
+                self.buf.clear();
+                self.codec.reset();
+                if !self.failed {
+                    cx.output(e);
+                }
+                self.failed = false;
+            }
+            _ => {}
+        }
+    }
+}
