@@ -3,7 +3,8 @@
 //! `new crypto.PrivateKey(pem)`, from a string or Data of PEM text; and digests:
 //! `new crypto.Hash(algorithm)` and `new crypto.Hmac(algorithm, key)` with `update(data |
 //! string, encoding?)` and `digest(encoding?)` (Data, or a string in `hex`/`base64`/…), for
-//! `sha1`, `sha256`, `sha384`, `sha512` (ring). (Signing, ciphers and JWT are not here yet.)
+//! `sha1`, `sha256`, `sha384`, `sha512` (ring). `PublicKey`, `JWK` and `JWT` are in `jwt.rs`.
+//! (Signing and ciphers are not here yet.)
 
 use crate::util::{self, arg};
 use pipy_runtime::pipeline::event;
@@ -135,5 +136,6 @@ pub fn install() {
     });
     class(&crypto, "CertificateChain", |pem| Ok(Box::new(CertificateHost(tls::certificates_from_pem(pem)?))));
     class(&crypto, "PrivateKey", |pem| Ok(Box::new(PrivateKeyHost(tls::private_key_from_pem(pem)?))));
+    crate::jwt::install(&crypto);
     util::global("crypto", Value::Object(crypto));
 }

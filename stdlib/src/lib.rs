@@ -20,6 +20,7 @@ pub mod global;
 pub mod http_agent;
 pub mod http_api;
 pub mod json;
+pub mod jwt;
 pub mod logging;
 pub mod map;
 pub mod math;
