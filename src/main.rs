@@ -1,6 +1,8 @@
 //! `pipy`: the command line. Runs a script (`pipy run FILE`, or `pipy FILE` as the original),
 //! evaluates an expression (`-e`), checks scripts (`check`), or starts the shell (`repl`).
 
+mod admin;
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use pipy_repl::engine::{self, RunError};
@@ -13,7 +15,7 @@ const LONG_VERSION: &str = concat!(
     env!("PIPY_COMMIT"),
     "\nCommit date: ",
     env!("PIPY_COMMIT_DATE"),
-    "\nJIT: Cranelift 0.135\nTLS: not yet\nHTTP: HTTP/1.1 (HTTP/2 not yet)"
+    "\nJIT: Cranelift 0.135\nTLS: rustls 0.23 (ring)\nHTTP: HTTP/1.1 (HTTP/2 not yet)"
 );
 
 #[derive(Parser)]
@@ -91,6 +93,9 @@ struct WorkerArgs {
     /// Do not print the pipeline graph at start-up.
     #[arg(long, global = true)]
     no_graph: bool,
+    /// Serve the admin service (GET /metrics: the stats metrics) on [ip:]port.
+    #[arg(long, global = true, value_name = "[IP:]PORT")]
+    admin_port: Option<String>,
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {
@@ -173,6 +178,12 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(spec) = &worker.admin_port {
+        if let Err(e) = admin::start(spec) {
+            eprintln!("error: cannot serve the admin port {}: {e}", admin::address(spec));
+            return ExitCode::from(1);
+        }
+    }
     let threads = worker.threads.unwrap_or(1);
     let mut handles = Vec::new();
     for id in 1..threads {

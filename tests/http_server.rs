@@ -298,3 +298,50 @@ pipy({ _target: undefined })
     let got = exchange(s.port(3), get);
     assert!(got.is_empty(), "{}", text(&got));
 }
+
+/// `stats` metrics a script keeps while it serves, read as Prometheus text from the admin
+/// service (`--admin-port`), with two worker threads adding to the same metrics.
+#[test]
+fn stats_metrics_are_served_on_the_admin_port() {
+    let script = r#"
+var requests = new stats.Counter('http_requests_total', ['method'])
+var size = new stats.Histogram('http_request_size_bytes', [10, 100])
+var up = new stats.Gauge('up')
+up.set(1)
+pipy()
+.listen($PORT0)
+  .serveHTTP(msg => (
+    requests.withLabels(msg.head.method).increase(),
+    size.observe(msg.body.size),
+    new Message('ok')
+  ))
+"#;
+    let admin = common::free_port();
+    let admin_arg = format!("--admin-port=127.0.0.1:{admin}");
+    let s = Server::start_with("stats", script, 1, &[], &["--threads", "2", &admin_arg]);
+    let get = b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
+    let post = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 50\r\nconnection: close\r\n\r\n\
+                 01234567890123456789012345678901234567890123456789";
+    for _ in 0..3 {
+        assert!(text(&exchange(s.port(0), get)).ends_with("ok"));
+    }
+    assert!(text(&exchange(s.port(0), post)).ends_with("ok"));
+    let metrics = text(&exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n"));
+    assert!(metrics.starts_with("HTTP/1.1 200 OK\r\n"), "{metrics}");
+    for line in [
+        "# TYPE http_requests_total counter\n",
+        "http_requests_total{method=\"GET\"} 3\n",
+        "http_requests_total{method=\"POST\"} 1\n",
+        "http_request_size_bytes_bucket{le=\"10\"} 3\n",
+        "http_request_size_bytes_bucket{le=\"100\"} 4\n",
+        "http_request_size_bytes_bucket{le=\"+Inf\"} 4\n",
+        "http_request_size_bytes_sum 50\n",
+        "http_request_size_bytes_count 4\n",
+        // Both workers set it: one metric, set twice to 1.
+        "# TYPE up gauge\nup 1\n",
+    ] {
+        assert!(metrics.contains(line), "missing {line:?} in\n{metrics}");
+    }
+    let other = text(&exchange(admin, b"GET /other HTTP/1.1\r\nhost: x\r\n\r\n"));
+    assert!(other.starts_with("HTTP/1.1 404 Not Found\r\n"), "{other}");
+}

@@ -9,8 +9,7 @@
 use crate::util::{self, arg};
 use pipy_runtime::pipeline::event;
 use pipy_runtime::tls::{self, CertificateHost, PrivateKeyHost};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
-use std::rc::Rc;
+use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
 
 /// The PEM text of a constructor argument (a string or Data).
 fn pem_of(v: &Value, what: &str) -> JsResult<Vec<u8>> {
@@ -25,23 +24,13 @@ fn pem_of(v: &Value, what: &str) -> JsResult<Vec<u8>> {
 type MakeHost = fn(&[u8]) -> Result<Box<dyn std::any::Any>, String>;
 
 fn class(crypto: &Obj, name: &'static str, make: MakeHost) {
-    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
-    proto.mark_prototype();
-    let p2 = proto.clone();
-    let ctor = function::native_function(
-        name,
-        1,
-        Rc::new(move |_, args, _| {
-            let what = format!("new crypto.{name}()");
-            let pem = pem_of(&arg(args, 0), &what)?;
-            let host = make(&pem).map_err(|e| error::type_error(&format!("{what}: {e}")))?;
-            Ok(Value::Object(Obj::new(Some(p2.clone()), ObjectKind::Host(host))))
-        }),
-        true,
-    );
-    ctor.define_value("prototype", Value::Object(proto.clone()), 0);
-    proto.define_hidden("constructor", Value::Object(ctor.clone()));
-    crypto.define_hidden(name, Value::Object(ctor));
+    let proto = util::class_prototype();
+    util::namespace_class(crypto, name, 1, &proto, move |proto, args| {
+        let what = format!("new crypto.{name}()");
+        let pem = pem_of(&arg(args, 0), &what)?;
+        let host = make(&pem).map_err(|e| error::type_error(&format!("{what}: {e}")))?;
+        Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(host))))
+    });
 }
 
 /// A running digest: `None` once `digest()` was called.
@@ -95,34 +84,24 @@ fn digest(this: &Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn digest_class(crypto: &Obj, name: &'static str, hmac: bool) {
-    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
-    proto.mark_prototype();
+    let proto = util::class_prototype();
     util::method(&proto, "update", 2, update);
     util::method(&proto, "digest", 1, digest);
-    let p2 = proto.clone();
-    let ctor = function::native_function(
-        name,
-        if hmac { 2 } else { 1 },
-        Rc::new(move |_, args, _| {
-            let algo = ops::to_rust_string(&arg(args, 0))?;
-            let Some((d, h)) = digest_algorithm(&algo) else {
-                return Err(error::type_error(&format!(
-                    "new crypto.{name}(): unsupported algorithm '{algo}' (sha1, sha256, sha384, sha512)"
-                )));
-            };
-            let state = if hmac {
-                let key = crate::pipy::data::data_of(&arg(args, 1), pipy_runtime::pipeline::data::Encoding::Utf8)?;
-                Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key.to_vec()))))
-            } else {
-                Digest::Hash(Some(ring::digest::Context::new(d)))
-            };
-            Ok(Value::Object(Obj::new(Some(p2.clone()), ObjectKind::Host(Box::new(state)))))
-        }),
-        true,
-    );
-    ctor.define_value("prototype", Value::Object(proto.clone()), 0);
-    proto.define_hidden("constructor", Value::Object(ctor.clone()));
-    crypto.define_hidden(name, Value::Object(ctor));
+    util::namespace_class(crypto, name, if hmac { 2 } else { 1 }, &proto, move |proto, args| {
+        let algo = ops::to_rust_string(&arg(args, 0))?;
+        let Some((d, h)) = digest_algorithm(&algo) else {
+            return Err(error::type_error(&format!(
+                "new crypto.{name}(): unsupported algorithm '{algo}' (sha1, sha256, sha384, sha512)"
+            )));
+        };
+        let state = if hmac {
+            let key = crate::pipy::data::data_of(&arg(args, 1), pipy_runtime::pipeline::data::Encoding::Utf8)?;
+            Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key.to_vec()))))
+        } else {
+            Digest::Hash(Some(ring::digest::Context::new(d)))
+        };
+        Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(state)))))
+    });
 }
 
 pub fn install() {

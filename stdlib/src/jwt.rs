@@ -10,7 +10,7 @@
 use crate::util::{self, arg};
 use pipy_runtime::pipeline::data::decode_base64;
 use pipy_runtime::pipeline::event;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, attr, error, function, ops, realm};
+use pipy_runtime::{JsResult, Obj, ObjectKind, Value, attr, error, ops};
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 use std::rc::Rc;
 
@@ -278,25 +278,15 @@ fn class(
     methods: &[(&'static str, util::Builtin)],
     make: fn(&Obj, &Value) -> JsResult<()>,
 ) {
-    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
-    proto.mark_prototype();
+    let proto = util::class_prototype();
     for (m, f) in methods {
         util::method(&proto, m, 1, *f);
     }
-    let p2 = proto.clone();
-    let ctor = function::native_function(
-        name,
-        1,
-        Rc::new(move |_, args, _| {
-            let o = Obj::new(Some(p2.clone()), ObjectKind::Ordinary);
-            make(&o, &arg(args, 0))?;
-            Ok(Value::Object(o))
-        }),
-        true,
-    );
-    ctor.define_value("prototype", Value::Object(proto.clone()), 0);
-    proto.define_hidden("constructor", Value::Object(ctor.clone()));
-    crypto.define_hidden(name, Value::Object(ctor));
+    util::namespace_class(crypto, name, 1, &proto, move |proto, args| {
+        let o = Obj::new(Some(proto.clone()), ObjectKind::Ordinary);
+        make(&o, &arg(args, 0))?;
+        Ok(Value::Object(o))
+    });
 }
 
 fn set_host(o: &Obj, host: Box<dyn std::any::Any>) {

@@ -31,6 +31,7 @@ pub mod pipy;
 pub mod pipy_extras;
 pub mod promise;
 pub mod regexp;
+pub mod stats;
 pub mod string;
 pub mod symbol;
 pub mod url;
@@ -60,6 +61,7 @@ pub fn install_all() {
     http_api::install();
     crypto::install();
     logging::install();
+    stats::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);

@@ -5,9 +5,8 @@
 //! return the logger. Each `log(...)` is one line. (`toHTTP` and `toSyslog` are not here yet.)
 
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops, realm};
 use std::io::Write;
-use std::rc::Rc;
 
 enum Target {
     Stdout,
@@ -86,19 +85,10 @@ fn class(logging: &Obj, name: &'static str, json: bool) {
     for m in ["toHTTP", "toSyslog"] {
         util::method(&proto, m, 1, |_, _| Err(error::type_error("this logging target is not supported yet")));
     }
-    let p2 = proto.clone();
-    let ctor = function::native_function(
-        name,
-        1,
-        Rc::new(move |_, _, _| {
-            let logger = Logger { json, targets: Vec::new() };
-            Ok(Value::Object(Obj::new(Some(p2.clone()), ObjectKind::Host(Box::new(logger)))))
-        }),
-        true,
-    );
-    ctor.define_value("prototype", Value::Object(proto.clone()), 0);
-    proto.define_hidden("constructor", Value::Object(ctor.clone()));
-    logging.define_hidden(name, Value::Object(ctor));
+    util::namespace_class(logging, name, 1, &proto, move |proto, _| {
+        let logger = Logger { json, targets: Vec::new() };
+        Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(logger)))))
+    });
 }
 
 pub fn install() {

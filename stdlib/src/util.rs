@@ -85,3 +85,26 @@ pub mod testing {
         ops::to_rust_string(v).unwrap_or_else(|_| "<error>".into())
     }
 }
+
+/// A prototype for the instances of a built-in class (`Object.prototype` as its prototype).
+pub fn class_prototype() -> Obj {
+    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), pipy_runtime::ObjectKind::Ordinary);
+    proto.mark_prototype();
+    proto
+}
+
+/// Installs the constructor `name` on `target` (a namespace such as `crypto`): `C.prototype =
+/// proto`, `proto.constructor = C`. `make(proto, args)` builds an instance.
+pub fn namespace_class(
+    target: &Obj,
+    name: &str,
+    length: u32,
+    proto: &Obj,
+    make: impl Fn(&Obj, &[Value]) -> JsResult<Value> + 'static,
+) {
+    let p2 = proto.clone();
+    let ctor = function::native_function(name, length, Rc::new(move |_, args, _| make(&p2, args)), true);
+    ctor.define_value("prototype", Value::Object(proto.clone()), 0);
+    proto.define_hidden("constructor", Value::Object(ctor.clone()));
+    target.define_hidden(name, Value::Object(ctor));
+}
