@@ -24,6 +24,7 @@ pub mod jwt;
 pub mod logging;
 pub mod map;
 pub mod math;
+pub mod netmask;
 pub mod number;
 pub mod object;
 pub mod os;
@@ -62,6 +63,7 @@ pub fn install_all() {
     crypto::install();
     logging::install();
     stats::install();
+    netmask::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);
