@@ -3,7 +3,7 @@
 //! `new crypto.PrivateKey(pem)`, from a string or Data of PEM text; and digests:
 //! `new crypto.Hash(algorithm)` and `new crypto.Hmac(algorithm, key)` with `update(data |
 //! string, encoding?)` and `digest(encoding?)` (Data, or a string in `hex`/`base64`/…), for
-//! `sha1`, `sha256`, `sha384`, `sha512` (ring). `PublicKey`, `JWK` and `JWT` are in `jwt.rs`.
+//! `sha1`, `sha256`, `sha384`, `sha512` (ring) and `md5` (ours, `md5.rs`). `PublicKey`, `JWK` and `JWT` are in `jwt.rs`.
 //! (Signing and ciphers are not here yet.)
 
 use crate::util::{self, arg};
@@ -37,16 +37,21 @@ fn class(crypto: &Obj, name: &'static str, make: MakeHost) {
 enum Digest {
     Hash(Option<ring::digest::Context>),
     Hmac(Option<ring::hmac::Context>),
+    Md5(Option<crate::md5::Md5>),
+    HmacMd5(Option<crate::md5::HmacMd5>),
 }
 
-fn digest_algorithm(name: &str) -> Option<(&'static ring::digest::Algorithm, ring::hmac::Algorithm)> {
-    Some(match name.to_ascii_lowercase().replace('-', "").as_str() {
+/// `None` for an unknown name; `Some(None)` for MD5 (not in ring).
+#[allow(clippy::type_complexity)]
+fn digest_algorithm(name: &str) -> Option<Option<(&'static ring::digest::Algorithm, ring::hmac::Algorithm)>> {
+    Some(Some(match name.to_ascii_lowercase().replace('-', "").as_str() {
+        "md5" => return Some(None),
         "sha1" => (&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY),
         "sha256" => (&ring::digest::SHA256, ring::hmac::HMAC_SHA256),
         "sha384" => (&ring::digest::SHA384, ring::hmac::HMAC_SHA384),
         "sha512" => (&ring::digest::SHA512, ring::hmac::HMAC_SHA512),
         _ => return None,
-    })
+    }))
 }
 
 /// `update(data | string, encoding?)`.
@@ -57,6 +62,8 @@ fn update(this: &Value, args: &[Value]) -> JsResult<Value> {
         Value::Object(o) => o.with_host(|d: &mut Digest| match d {
             Digest::Hash(Some(c)) => c.update(&bytes),
             Digest::Hmac(Some(c)) => c.update(&bytes),
+            Digest::Md5(Some(c)) => c.update(&bytes),
+            Digest::HmacMd5(Some(c)) => c.update(&bytes),
             _ => {}
         }),
         _ => None,
@@ -71,6 +78,8 @@ fn digest(this: &Value, args: &[Value]) -> JsResult<Value> {
         Value::Object(o) => o.with_host(|d: &mut Digest| match d {
             Digest::Hash(c) => c.take().map(|c| c.finish().as_ref().to_vec()),
             Digest::Hmac(c) => c.take().map(|c| c.sign().as_ref().to_vec()),
+            Digest::Md5(c) => c.take().map(|c| c.finish().to_vec()),
+            Digest::HmacMd5(c) => c.take().map(|c| c.finish().to_vec()),
         }),
         _ => None,
     };
@@ -89,16 +98,19 @@ fn digest_class(crypto: &Obj, name: &'static str, hmac: bool) {
     util::method(&proto, "digest", 1, digest);
     util::namespace_class(crypto, name, if hmac { 2 } else { 1 }, &proto, move |proto, args| {
         let algo = ops::to_rust_string(&arg(args, 0))?;
-        let Some((d, h)) = digest_algorithm(&algo) else {
+        let Some(algorithm) = digest_algorithm(&algo) else {
             return Err(error::type_error(&format!(
-                "new crypto.{name}(): unsupported algorithm '{algo}' (sha1, sha256, sha384, sha512)"
+                "new crypto.{name}(): unsupported algorithm '{algo}' (md5, sha1, sha256, sha384, sha512)"
             )));
         };
-        let state = if hmac {
-            let key = crate::pipy::data::data_of(&arg(args, 1), pipy_runtime::pipeline::data::Encoding::Utf8)?;
-            Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key.to_vec()))))
-        } else {
-            Digest::Hash(Some(ring::digest::Context::new(d)))
+        let key = || crate::pipy::data::data_of(&arg(args, 1), pipy_runtime::pipeline::data::Encoding::Utf8);
+        let state = match (algorithm, hmac) {
+            (Some((_, h)), true) => {
+                Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key()?.to_vec()))))
+            }
+            (Some((d, _)), false) => Digest::Hash(Some(ring::digest::Context::new(d))),
+            (None, true) => Digest::HmacMd5(Some(crate::md5::HmacMd5::new(&key()?.to_vec()))),
+            (None, false) => Digest::Md5(Some(crate::md5::Md5::default())),
         };
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(state)))))
     });

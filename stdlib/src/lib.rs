@@ -24,6 +24,7 @@ pub mod jwt;
 pub mod logging;
 pub mod map;
 pub mod math;
+pub mod md5;
 pub mod netmask;
 pub mod number;
 pub mod object;

@@ -344,6 +344,22 @@ fn frame(b: &[u8]) -> Framed {
     Framed::Invalid
 }
 
+/// Decodes every whole packet at the start of `b` (for tests and fuzzing): how many, or None at
+/// the first malformed one.
+pub fn decode_all(b: &[u8], mut level: u32) -> Option<usize> {
+    let mut pos = 0;
+    let mut n = 0;
+    while let Framed::Packet { kind, flags, start, end } = frame(&b[pos..]) {
+        if b.len() - pos < end {
+            break;
+        }
+        decode_packet(kind, flags, &b[pos + start..pos + end], &mut level)?;
+        pos += end;
+        n += 1;
+    }
+    if matches!(frame(&b[pos..]), Framed::Invalid) { None } else { Some(n) }
+}
+
 // ---- writing ----
 
 fn put_varint(out: &mut Vec<u8>, mut v: usize) {

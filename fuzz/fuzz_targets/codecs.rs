@@ -1,0 +1,54 @@
+//! The byte parsers of the protocol filters on arbitrary input (the first byte picks one and, for
+//! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
+//! protocol and the TLS ClientHello. None may panic or loop.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pipy_runtime::filters::{mqtt, multipart, proxy_protocol, resp, socks, tls_hello};
+use std::sync::Once;
+
+static REALM: Once = Once::new();
+
+fuzz_target!(|data: &[u8]| {
+    REALM.call_once(pipy_stdlib::new_realm);
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let step = usize::from(pick >> 3) + 1;
+    match pick % 8 {
+        0 => {
+            let mut at = 0;
+            while let resp::Parsed::Done(_, next) = resp::parse(rest, at) {
+                assert!(next > at);
+                at = next;
+            }
+        }
+        1 => {
+            let _ = mqtt::decode_all(rest, 4);
+        }
+        2 => {
+            let _ = mqtt::decode_all(rest, 5);
+        }
+        3 => {
+            let mut s = multipart::Splitter::new("b");
+            let mut out = Vec::new();
+            for chunk in rest.chunks(step) {
+                s.input(chunk, &mut out);
+            }
+            s.end(&mut out);
+        }
+        4 => {
+            let _ = socks::parse_v4(rest);
+            let _ = socks::parse_v5_greeting(rest);
+            let _ = socks::parse_v5_request(rest);
+            let _ = socks::v5_reply_len(rest);
+            let _ = socks::v5_connect_request(&String::from_utf8_lossy(rest));
+        }
+        5 => {
+            if let proxy_protocol::Parsed::Done(h, _) = proxy_protocol::parse(rest) {
+                let _ = proxy_protocol::build(&h);
+            }
+        }
+        _ => {
+            let _ = tls_hello::client_hello(rest);
+        }
+    }
+});
