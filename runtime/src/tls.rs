@@ -3,8 +3,9 @@
 //! and `connectTLS` filters share. rustls runs on the `ring` provider.
 
 use crate::{JsResult, Value, error};
+use rustls::pki_types::CertificateDer;
+pub use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::sync::Arc;
 
 /// A certificate, or a chain of them (leaf first).

@@ -128,5 +128,6 @@ pub fn install() {
     class(&crypto, "CertificateChain", |pem| Ok(Box::new(CertificateHost(tls::certificates_from_pem(pem)?))));
     class(&crypto, "PrivateKey", |pem| Ok(Box::new(PrivateKeyHost(tls::private_key_from_pem(pem)?))));
     crate::jwt::install(&crypto);
+    crate::sign::install(&crypto);
     util::global("crypto", Value::Object(crypto));
 }

@@ -33,6 +33,7 @@ pub mod pipy;
 pub mod pipy_extras;
 pub mod promise;
 pub mod regexp;
+pub mod sign;
 pub mod stats;
 pub mod string;
 pub mod symbol;

@@ -1,0 +1,159 @@
+//! `crypto.Sign(algorithm)` and `crypto.Verify(algorithm)`: `update(data | string, encoding?)`
+//! collects the message; `sign(privateKey, encoding?)` gives the signature (Data, or a string in
+//! the encoding); `verify(publicKey, signature, encoding?)` says whether it holds. RSA keys sign
+//! PKCS#1 v1.5; EC keys (P-256, P-384) sign ECDSA with DER-encoded signatures, as OpenSSL does.
+//! Algorithms: `sha256`, `sha384`, `sha512` (RSA); ECDSA signs P-256 with `sha256` and P-384
+//! with `sha384` (what ring offers) and verifies either curve with either hash. Private keys
+//! are PKCS#8 or PKCS#1 (`RSA PRIVATE KEY`); SEC1 EC keys are not read by ring.
+
+use crate::jwt::{Curve, Key};
+use crate::util::{self, arg};
+use pipy_runtime::pipeline::data::Encoding;
+use pipy_runtime::pipeline::event;
+use pipy_runtime::tls::PrivateKeyDer;
+use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use ring::rand::SystemRandom;
+use ring::signature::{self, EcdsaKeyPair, RsaKeyPair, UnparsedPublicKey};
+use std::rc::Rc;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+fn hash_of(name: &str) -> Option<Hash> {
+    match name.to_ascii_lowercase().replace('-', "").as_str() {
+        "sha256" => Some(Hash::Sha256),
+        "sha384" => Some(Hash::Sha384),
+        "sha512" => Some(Hash::Sha512),
+        _ => None,
+    }
+}
+
+/// The message being collected.
+struct Signer {
+    hash: Hash,
+    message: Vec<u8>,
+}
+
+fn sign_with(hash: Hash, key: &PrivateKeyDer<'_>, msg: &[u8]) -> Result<Vec<u8>, String> {
+    let rng = SystemRandom::new();
+    let rsa_pair = match key {
+        PrivateKeyDer::Pkcs1(k) => Some(RsaKeyPair::from_der(k.secret_pkcs1_der()).map_err(|e| e.to_string())?),
+        PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()).ok(),
+        _ => return Err("only PKCS#8 and PKCS#1 private keys can sign".into()),
+    };
+    if let Some(pair) = rsa_pair {
+        let pad: &'static dyn signature::RsaEncoding = match hash {
+            Hash::Sha256 => &signature::RSA_PKCS1_SHA256,
+            Hash::Sha384 => &signature::RSA_PKCS1_SHA384,
+            Hash::Sha512 => &signature::RSA_PKCS1_SHA512,
+        };
+        let mut sig = vec![0u8; pair.public().modulus_len()];
+        pair.sign(pad, &rng, msg, &mut sig).map_err(|e| e.to_string())?;
+        return Ok(sig);
+    }
+    let PrivateKeyDer::Pkcs8(k) = key else { return Err("not an RSA or EC key".into()) };
+    let algs: &[&'static signature::EcdsaSigningAlgorithm] = match hash {
+        Hash::Sha256 => &[&signature::ECDSA_P256_SHA256_ASN1_SIGNING],
+        Hash::Sha384 => &[&signature::ECDSA_P384_SHA384_ASN1_SIGNING],
+        Hash::Sha512 => return Err("ECDSA with sha512 is not supported".into()),
+    };
+    for alg in algs {
+        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, k.secret_pkcs8_der(), &rng) {
+            return pair.sign(&rng, msg).map(|s| s.as_ref().to_vec()).map_err(|e| e.to_string());
+        }
+    }
+    Err("not an RSA key, or an EC key of the curve this hash signs with (P-256: sha256, P-384: sha384)".into())
+}
+
+fn verify_with(hash: Hash, key: &Key, msg: &[u8], sig: &[u8]) -> bool {
+    let rsa: &signature::RsaParameters = match hash {
+        Hash::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        Hash::Sha384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        Hash::Sha512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+    };
+    match key {
+        Key::RsaDer(der) => UnparsedPublicKey::new(rsa, der).verify(msg, sig).is_ok(),
+        Key::RsaParts { n, e } => signature::RsaPublicKeyComponents { n, e }.verify(rsa, msg, sig).is_ok(),
+        Key::Ec(curve, point) => {
+            let alg: &'static signature::EcdsaVerificationAlgorithm = match (curve, hash) {
+                (Curve::P256, Hash::Sha256) => &signature::ECDSA_P256_SHA256_ASN1,
+                (Curve::P256, Hash::Sha384) => &signature::ECDSA_P256_SHA384_ASN1,
+                (Curve::P384, Hash::Sha256) => &signature::ECDSA_P384_SHA256_ASN1,
+                (Curve::P384, Hash::Sha384) => &signature::ECDSA_P384_SHA384_ASN1,
+                _ => return false,
+            };
+            UnparsedPublicKey::new(alg, point).verify(msg, sig).is_ok()
+        }
+        Key::Secret(_) => false,
+    }
+}
+
+fn update(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let enc = crate::pipy::data::encoding(&arg(args, 1))?;
+    let bytes = crate::pipy::data::data_of(&arg(args, 0), enc)?.to_vec();
+    let ok = match this {
+        Value::Object(o) => o.with_host(|s: &mut Signer| s.message.extend_from_slice(&bytes)),
+        _ => None,
+    };
+    ok.ok_or_else(|| error::type_error("update(): not a crypto.Sign or crypto.Verify"))?;
+    Ok(Value::Undefined)
+}
+
+fn collected(this: &Value, what: &str) -> JsResult<(Hash, Vec<u8>)> {
+    let r = match this {
+        Value::Object(o) => o.with_host(|s: &mut Signer| (s.hash, s.message.clone())),
+        _ => None,
+    };
+    r.ok_or_else(|| {
+        error::type_error(&format!("{what}(): not a crypto.{}", if what == "sign" { "Sign" } else { "Verify" }))
+    })
+}
+
+fn sign(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let (hash, msg) = collected(this, "sign")?;
+    let key = pipy_runtime::tls::private_key_of(&arg(args, 0))?;
+    let sig = sign_with(hash, &key, &msg).map_err(|e| error::type_error(&format!("sign(): {e}")))?;
+    match arg(args, 1) {
+        Value::Undefined => Ok(event::data_value(sig.into())),
+        v => Ok(crate::pipy::data::decode_bytes(&sig, crate::pipy::data::encoding(&v)?)),
+    }
+}
+
+fn verify(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let (hash, msg) = collected(this, "verify")?;
+    let key = match arg(args, 0) {
+        Value::Object(o) => o.with_host(|k: &mut Rc<Key>| k.clone()),
+        _ => None,
+    };
+    let Some(key) = key else {
+        return Err(error::type_error("verify(): the key must be a crypto.PublicKey or crypto.JWK"));
+    };
+    let enc = match arg(args, 2) {
+        Value::Undefined => Encoding::Utf8,
+        v => crate::pipy::data::encoding(&v)?,
+    };
+    let sig = crate::pipy::data::data_of(&arg(args, 1), enc)?.to_vec();
+    Ok(Value::Bool(verify_with(hash, &key, &msg, &sig)))
+}
+
+pub fn install(crypto: &Obj) {
+    for (name, last) in [("Sign", sign as util::Builtin), ("Verify", verify)] {
+        let proto = util::class_prototype();
+        util::method(&proto, "update", 2, update);
+        util::method(&proto, &name.to_ascii_lowercase(), 2, last);
+        util::namespace_class(crypto, name, 1, &proto, move |proto, args| {
+            let alg = ops::to_rust_string(&arg(args, 0))?;
+            let Some(hash) = hash_of(&alg) else {
+                return Err(error::type_error(&format!(
+                    "new crypto.{name}(): unsupported algorithm '{alg}' (sha256, sha384, sha512)"
+                )));
+            };
+            let s = Signer { hash, message: Vec::new() };
+            Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(s)))))
+        });
+    }
+}
