@@ -289,6 +289,31 @@ fn a_second_sigint_stops_at_once() {
     assert_eq!(s.signal_and_wait("INT", Duration::from_secs(5)), Some(0));
 }
 
+/// SIGTERM behaves as SIGINT: a second one stops at once.
+#[test]
+fn a_second_sigterm_stops_at_once() {
+    let mut s = Server::start("sigterm2", "pipy().listen($PORT0).handleData(() => {})", 1);
+    let mut c = connect(s.port(0));
+    send(&mut c, b"stay open");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(s.signal_and_wait("TERM", Duration::from_millis(700)), None);
+    assert_eq!(s.signal_and_wait("TERM", Duration::from_secs(5)), Some(0));
+}
+
+/// An idle pooled upstream connection (muxHTTP's keep-alive session) does not keep a draining
+/// worker alive: it is closed when the shutdown starts, not after its minute of idle time.
+#[test]
+fn shutdown_closes_idle_pooled_connections() {
+    let script = "pipy()
+        .listen($PORT0).serveHTTP(new Message('up'))
+        .listen($PORT1).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT0')))";
+    let mut s = Server::start("pool-shutdown", script, 2);
+    let got = String::from_utf8_lossy(&exchange(s.port(1), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"))
+        .into_owned();
+    assert!(got.ends_with("up"), "{got}");
+    assert_eq!(s.signal_and_wait("TERM", Duration::from_secs(5)), Some(0));
+}
+
 /// The original's `test/curl/007-socks`: a SOCKS server (`acceptSOCKS`) reached with SOCKS4,
 /// SOCKS4a and SOCKS5 requests written byte by byte, a refused request, and `connectSOCKS`
 /// turning plain connections into SOCKS5 tunnels through it.

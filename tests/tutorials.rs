@@ -40,6 +40,19 @@ fn get(port: u16, path: &str) -> String {
     request(&mut connect(port), "GET", port, path, "")
 }
 
+/// A GET with `authorization: Bearer <token>`; the exchange shows the token's first 20 characters.
+fn get_with_token(port: u16, path: &str, token: &str) -> String {
+    let mut s = connect(port);
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nhost: localhost:{port}\r\nauthorization: Bearer {token}\r\nconnection: close\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).expect("write");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).replace("\r\n", "\n");
+    format!("> GET {path} (token {}…)\n{text}\n", &token[..token.len().min(20)])
+}
+
 #[test]
 fn every_tutorial_answers_as_its_readme_shows() {
     let hello = start("01-hello", "main.js", &[8080]);
@@ -108,5 +121,22 @@ fn every_tutorial_answers_as_its_readme_shows() {
     let gateway = start("08-check-and-repl", "main.js", &[8080, 8082]);
     let text = [get(8080, "/hello"), get(8080, "/nope"), get(8080, "/api/x"), get(8082, "/health")].join("\n");
     insta::assert_snapshot!("08-check-and-repl", text);
+    drop(gateway);
+
+    // 09: the gateway with its allowlist, tokens and metrics (the README's requests).
+    let dir = common::copy_fixture("tutorial/09-gateway-security", "tutorial-09");
+    let gateway = Server::spawn_file(dir, "main.js", vec![8000, 8080], &["--admin-port=6060"]);
+    let alice = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.hmA-0c0Gt6QC0ZdaRcsuTOVBucvzOobJojy9PVT5oXA";
+    let root = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJyb290IiwiYWRtaW4iOnRydWV9.r4H3zctWwDMfEYSv8HuJ6bQwHl6L_gNKMFotcl7nZng";
+    let text = [
+        get(8000, "/hello"),
+        get_with_token(8000, "/hello", "nope"),
+        get_with_token(8000, "/hello", alice),
+        get_with_token(8000, "/admin/stats", alice),
+        get_with_token(8000, "/admin/stats", root),
+        get(6060, "/metrics"),
+    ]
+    .join("\n");
+    insta::assert_snapshot!("09-gateway-security", text);
     drop(gateway);
 }

@@ -263,7 +263,13 @@ fn open_session(
         })),
     );
     *s.pipeline.borrow_mut() = Some(p.clone());
-    POOLS.with(|pl| pl.borrow_mut().entry(key).or_default().insert(0, s.clone()));
+    POOLS.with(|pl| {
+        let mut pools = pl.borrow_mut();
+        if pools.is_empty() {
+            crate::net::on_shutdown(close_idle_sessions);
+        }
+        pools.entry(key).or_default().insert(0, s.clone())
+    });
     p.start(&[]);
     s
 }
@@ -286,6 +292,9 @@ fn release(s: &Rc<Session>, max_idle: Duration) {
     s.share.set(s.share.get().saturating_sub(1));
     if s.share.get() > 0 || s.closed.get() {
         return;
+    }
+    if crate::net::shutting_down() {
+        return close_idle(s);
     }
     s.free_since.set(std::time::Instant::now());
     if !s.timer_armed.get() {
@@ -312,19 +321,33 @@ fn arm_idle_timer(s: &Rc<Session>, delay: Duration, max_idle: Duration) {
             arm_idle_timer(&s, max_idle - idle, max_idle);
             return;
         }
-        {
-            s.closed.set(true);
-            POOLS.with(|p| {
-                if let Some(list) = p.borrow_mut().get_mut(&s.key) {
-                    list.retain(|x| !Rc::ptr_eq(x, &s));
-                }
-            });
-            let p = s.pipeline.borrow_mut().take();
-            if let Some(p) = p {
-                p.input(Event::end());
-            }
+        close_idle(&s);
+    });
+}
+
+/// Takes an unused session out of its pool and ends its upstream connection.
+fn close_idle(s: &Rc<Session>) {
+    s.closed.set(true);
+    POOLS.with(|p| {
+        if let Some(list) = p.borrow_mut().get_mut(&s.key) {
+            list.retain(|x| !Rc::ptr_eq(x, s));
         }
     });
+    let p = s.pipeline.borrow_mut().take();
+    if let Some(p) = p {
+        p.input(Event::end());
+    }
+}
+
+/// When the worker shuts down, idle pooled connections close at once instead of after their
+/// idle time, so they do not keep a draining worker alive (sessions still in use close when
+/// they are released).
+fn close_idle_sessions() {
+    let idle: Vec<Rc<Session>> = POOLS
+        .with(|p| p.borrow().values().flatten().filter(|s| s.share.get() == 0 && !s.closed.get()).cloned().collect());
+    for s in idle {
+        close_idle(&s);
+    }
 }
 
 struct MuxHttp {

@@ -101,6 +101,8 @@ thread_local! {
     static ACTIVE: Cell<usize> = const { Cell::new(0) };
     static WAKE: Rc<tokio::sync::Notify> = Rc::new(tokio::sync::Notify::new());
     static SHUTTING_DOWN: Cell<bool> = const { Cell::new(false) };
+    /// Run once when a graceful shutdown starts (`on_shutdown`).
+    static SHUTDOWN_HOOKS: RefCell<Vec<fn()>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Registers a listener; after start-up it binds at once (replacing a running one on the port).
@@ -221,6 +223,16 @@ pub fn active_count() -> usize {
     ACTIVE.with(|a| a.get())
 }
 
+/// Asks for `f` to run when this worker starts a graceful shutdown (each function once).
+pub fn on_shutdown(f: fn()) {
+    SHUTDOWN_HOOKS.with(|h| {
+        let mut h = h.borrow_mut();
+        if !h.iter().any(|g| std::ptr::fn_addr_eq(*g, f)) {
+            h.push(f);
+        }
+    });
+}
+
 pub fn shutting_down() -> bool {
     SHUTTING_DOWN.with(|s| s.get())
 }
@@ -282,11 +294,11 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
             tokio::select! {
                 _ = async { match &mut sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     log::info("Received SIGINT, shutting down...");
-                    return shutdown(&mut sigint).await;
+                    return shutdown(&mut sigint, &mut sigterm).await;
                 }
                 _ = async { match &mut sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     log::info("Received SIGTERM, shutting down...");
-                    return shutdown(&mut sigint).await;
+                    return shutdown(&mut sigint, &mut sigterm).await;
                 }
                 _ = async { match &mut sighup { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     reload();
@@ -299,13 +311,19 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
     })
 }
 
-/// Graceful stop: close listeners, let streams in flight finish, run `exit` pipelines. A second
-/// SIGINT stops at once.
-async fn shutdown(sigint: &mut Option<tokio::signal::unix::Signal>) -> i32 {
+/// Graceful stop: close listeners and idle pooled connections, let streams in flight finish, run
+/// `exit` pipelines. A second SIGINT or SIGTERM stops at once.
+async fn shutdown(
+    sigint: &mut Option<tokio::signal::unix::Signal>,
+    sigterm: &mut Option<tokio::signal::unix::Signal>,
+) -> i32 {
     SHUTTING_DOWN.with(|s| s.set(true));
     let running = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().running));
     for (_, abort, _) in running {
         abort.abort();
+    }
+    for hook in SHUTDOWN_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
+        hook();
     }
     let wake = WAKE.with(|w| w.clone());
     let drain = async {
@@ -317,6 +335,10 @@ async fn shutdown(sigint: &mut Option<tokio::signal::unix::Signal>) -> i32 {
         _ = drain => {}
         _ = async { match sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
             log::info("Received SIGINT again, stopping now");
+            return 0;
+        }
+        _ = async { match sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+            log::info("Received SIGTERM again, stopping now");
             return 0;
         }
     }
