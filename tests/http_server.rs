@@ -345,3 +345,40 @@ pipy()
     let other = text(&exchange(admin, b"GET /other HTTP/1.1\r\nhost: x\r\n\r\n"));
     assert!(other.starts_with("HTTP/1.1 404 Not Found\r\n"), "{other}");
 }
+
+/// `logging.JSONLogger(...).toHTTP(url, {batch})`: lines go to an HTTP collector in batches, by
+/// size (three lines) and by time (the fourth, after the interval), framed as configured.
+#[test]
+fn loggers_ship_batches_over_http() {
+    let script = r#"
+var received = []
+var logger = new logging.JSONLogger('access').toHTTP('http://127.0.0.1:$PORT0/logs', {
+  headers: { 'content-type': 'application/json' },
+  batch: { size: 3, interval: '200ms', prefix: '[', postfix: ']', separator: ',' },
+})
+pipy()
+.listen($PORT0)
+  .serveHTTP(msg => (received.push(`${msg.head.method} ${msg.head.path} ${msg.head.headers['content-type']} ${msg.body.toString()}`), new Message('')))
+.listen($PORT1)
+  .serveHTTP(msg => (logger.log({ path: msg.head.path }), new Message('logged')))
+.listen($PORT2)
+  .serveHTTP(() => new Message(received.join('\n') + '\n'))
+"#;
+    let s = Server::start("log-http", script, 3);
+    let get = |port: u16, path: &str| {
+        let req = format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        text(&exchange(port, req.as_bytes()))
+    };
+    for p in ["/a", "/b", "/c", "/d"] {
+        assert!(get(s.port(1), p).ends_with("logged"));
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    let got = get(s.port(2), "/");
+    let body = got.split("\r\n\r\n").nth(1).unwrap_or_default();
+    assert_eq!(
+        body,
+        "POST /logs application/json [{\"path\":\"/a\"},{\"path\":\"/b\"},{\"path\":\"/c\"}]\n\
+         POST /logs application/json [{\"path\":\"/d\"}]\n",
+        "{got}"
+    );
+}

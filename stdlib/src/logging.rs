@@ -1,17 +1,127 @@
 //! `logging`: loggers scripts write lines to. `new logging.TextLogger(name)` writes its
 //! arguments as text separated by spaces (objects as `String(v):JSON`), `new
 //! logging.JSONLogger(name)` writes each argument as JSON; `toStdout()`, `toStderr()` and
-//! `toFile(path)` (appended, like `os` paths relative to the working directory) add where lines go, and
-//! return the logger. Each `log(...)` is one line. (`toHTTP` and `toSyslog` are not here yet.)
+//! `toFile(path)` (appended, like `os` paths relative to the working directory) and `toHTTP(url,
+//! {method, headers, batch: {size, interval, prefix, postfix, separator}})` add where lines go, and
+//! return the logger. Each `log(...)` is one line. An HTTP target collects lines and sends them in
+//! one request (`POST` by default, through an `http.Agent`) when `size` lines (default 1000) are
+//! waiting or `interval` (default 1 s) after the first one; the body is `prefix`, the lines joined
+//! by `separator` (default a newline), then `postfix`. (`toSyslog` is not here yet.)
 
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops, realm};
+use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use std::cell::RefCell;
 use std::io::Write;
+use std::rc::Rc;
 
 enum Target {
     Stdout,
     Stderr,
     File(std::fs::File),
+    Http(Rc<RefCell<HttpSink>>),
+}
+
+/// Lines waiting to go to an HTTP collector.
+struct HttpSink {
+    agent: Value,
+    method: String,
+    path: String,
+    headers: Value,
+    size: usize,
+    interval: f64,
+    prefix: String,
+    postfix: String,
+    separator: String,
+    pending: Vec<String>,
+    timer: bool,
+}
+
+/// Sends what is waiting as one request (its answer is not awaited: logging never blocks).
+fn flush(sink: &Rc<RefCell<HttpSink>>) {
+    let (agent, args) = {
+        let mut s = sink.borrow_mut();
+        s.timer = false;
+        if s.pending.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(&mut s.pending);
+        let body = format!("{}{}{}", s.prefix, lines.join(&s.separator), s.postfix);
+        (s.agent.clone(), [Value::str(&s.method), Value::str(&s.path), s.headers.clone(), Value::str(&body)])
+    };
+    let sent = ops::get_str(&agent, "request").and_then(|f| function::call(&f, &agent, &args));
+    if let Err(e) = sent {
+        pipy_runtime::log::error(&format!("logging.toHTTP(): {}", ops::describe(&e)));
+    }
+}
+
+fn to_http_line(sink: &Rc<RefCell<HttpSink>>, text: &str) {
+    let (full, arm, interval) = {
+        let mut s = sink.borrow_mut();
+        s.pending.push(text.trim_end_matches('\n').to_string());
+        let full = s.pending.len() >= s.size;
+        let arm = !full && !s.timer;
+        if arm {
+            s.timer = true;
+        }
+        (full, arm, s.interval)
+    };
+    if full {
+        flush(sink);
+    } else if arm {
+        let sink = sink.clone();
+        pipy_runtime::net::spawn_local(async move {
+            tokio::time::sleep(std::time::Duration::from_secs_f64(interval.max(0.0))).await;
+            flush(&sink);
+        });
+    }
+}
+
+/// `http://host[:port][/path]` as (host:port, path).
+fn split_url(url: &str) -> JsResult<(String, String)> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        error::type_error(&format!("toHTTP(): '{url}' is not an http:// URL (https is not supported yet)"))
+    })?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() {
+        return Err(error::type_error(&format!("toHTTP(): no host in '{url}'")));
+    }
+    Ok((host.to_string(), path.to_string()))
+}
+
+fn http_sink(args: &[Value]) -> JsResult<HttpSink> {
+    let url = ops::to_rust_string(&arg(args, 0))?;
+    let (host, path) = split_url(&url)?;
+    let options = arg(args, 1);
+    let opt = |k: &str| if options.is_object() { ops::get_str(&options, k) } else { Ok(Value::Undefined) };
+    let batch = opt("batch")?;
+    let b = |k: &str| if batch.is_object() { ops::get_str(&batch, k) } else { Ok(Value::Undefined) };
+    let text = |v: Value, default: &str| -> JsResult<String> {
+        if v.is_nullish() { Ok(default.to_string()) } else { ops::to_rust_string(&v) }
+    };
+    let http = ops::get_str(&Value::Object(realm::intrinsics().global.clone()), "http")?;
+    let ctor = ops::get_str(&http, "Agent")?;
+    let Value::Object(ctor) = ctor else { return Err(error::type_error("toHTTP(): http.Agent is missing")) };
+    let agent = function::construct(&ctor, &[Value::str(&host)], &ctor)?;
+    let size = match b("size")? {
+        Value::Undefined | Value::Null => 1000,
+        v => ops::to_number(&v)?.max(1.0) as usize,
+    };
+    Ok(HttpSink {
+        agent,
+        method: text(opt("method")?, "POST")?,
+        path,
+        headers: opt("headers")?,
+        size,
+        interval: pipy_runtime::filters::parse_duration(&b("interval")?)?.unwrap_or(1.0),
+        prefix: text(b("prefix")?, "")?,
+        postfix: text(b("postfix")?, "")?,
+        separator: text(b("separator")?, "\n")?,
+        pending: Vec::new(),
+        timer: false,
+    })
 }
 
 struct Logger {
@@ -50,15 +160,24 @@ fn with_logger<R>(this: &Value, f: impl FnOnce(&mut Logger) -> R) -> JsResult<R>
 fn log(this: &Value, args: &[Value]) -> JsResult<Value> {
     let json = with_logger(this, |l| l.json)?;
     let text = line(json, args)?;
+    // HTTP targets may call into scripts (http.Agent): after the logger is no longer borrowed.
+    let mut sinks = Vec::new();
     with_logger(this, |l| {
         for t in &mut l.targets {
             let _ = match t {
                 Target::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
                 Target::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
                 Target::File(f) => f.write_all(text.as_bytes()),
+                Target::Http(sink) => {
+                    sinks.push(sink.clone());
+                    Ok(())
+                }
             };
         }
     })?;
+    for sink in sinks {
+        to_http_line(&sink, &text);
+    }
     Ok(Value::Undefined)
 }
 
@@ -82,9 +201,8 @@ fn class(logging: &Obj, name: &'static str, json: bool) {
             .map_err(|e| error::type_error(&format!("toFile(): cannot open {}: {e}", path.display())))?;
         add(this, Target::File(file))
     });
-    for m in ["toHTTP", "toSyslog"] {
-        util::method(&proto, m, 1, |_, _| Err(error::type_error("this logging target is not supported yet")));
-    }
+    util::method(&proto, "toHTTP", 2, |this, args| add(this, Target::Http(Rc::new(RefCell::new(http_sink(args)?)))));
+    util::method(&proto, "toSyslog", 1, |_, _| Err(error::type_error("toSyslog(): not supported yet")));
     util::namespace_class(logging, name, 1, &proto, move |proto, _| {
         let logger = Logger { json, targets: Vec::new() };
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(logger)))))

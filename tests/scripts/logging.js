@@ -7,4 +7,5 @@ json.log({ method: 'GET', status: 200 })
 json.log('a', [1, 2])
 println('file:', JSON.stringify(os.readFile(file).toString()))
 os.unlink(file)
-try { text.toHTTP('http://localhost/') } catch (e) { println(e.message) }
+try { text.toHTTP('https://localhost/') } catch (e) { println(e.message) }
+try { text.toSyslog() } catch (e) { println(e.message) }
