@@ -13,6 +13,7 @@ pub mod connect;
 pub mod deframe;
 pub mod demux;
 pub mod detect_protocol;
+pub mod dubbo;
 pub mod dump;
 pub mod exec;
 pub mod fork;
@@ -113,6 +114,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(tls_hello::SPECS);
     v.extend(multipart::SPECS);
     v.extend(mqtt::SPECS);
+    v.extend(dubbo::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);

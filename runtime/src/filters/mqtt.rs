@@ -10,7 +10,7 @@
 //! or given (a number or a function giving one) for the broker's side. `encodeMQTT()` writes
 //! such Messages back. Malformed or oversized packets end the stream with a `ProtocolError`.
 
-use super::packet::{Cut, PacketCodec, PacketDecoder};
+use super::packet::{Collect, Collected, Cut, PacketCodec, PacketDecoder};
 use super::{BuildCx, FilterSpec, arg, factory, option};
 use crate::object::Obj;
 use crate::pipeline::data::Data;
@@ -618,47 +618,35 @@ impl PacketCodec for MqttCodec {
 fn build_encoder(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     let level = level_option(args)?;
     Ok(factory("encodeMQTT", level, |l, _| {
-        Box::new(Encoder { level_option: l.clone(), level: None, head: None, body: Data::new() })
+        Box::new(Encoder { level_option: l.clone(), level: None, collect: Collect::default() })
     }))
 }
 
 struct Encoder {
     level_option: Rc<Value>,
     level: Option<u32>,
-    head: Option<Value>,
-    body: Data,
+    collect: Collect,
 }
 
 impl Filter for Encoder {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
-        match e {
-            Event::MessageStart(head) => {
-                self.head = Some(event::script_value(&head));
-                self.body = Data::new();
-            }
-            Event::Data(d) => {
-                if self.head.is_some() {
-                    self.body.push_data(d);
-                }
-            }
-            Event::MessageEnd { payload, .. } => {
-                let Some(head) = self.head.take() else { return };
+        match self.collect.push(e) {
+            Collected::Pending => {}
+            Collected::Message { head, body, payload, .. } => {
                 let mut level = match self.level {
                     Some(l) => l,
                     None => initial_level(cx, &self.level_option.clone()),
                 };
-                let body = std::mem::take(&mut self.body).to_vec();
-                let r = encode_packet(&head, &body, &payload, &mut level);
+                let r = encode_packet(&event::script_value(&head), &body.to_vec(), &payload, &mut level);
                 self.level = Some(level);
                 match r {
                     Ok(bytes) => cx.output(Event::Data(Data::from(bytes))),
                     Err(err) => cx.throw(err),
                 }
             }
-            Event::StreamEnd(_) => {
-                self.head = None;
+            Collected::End { end, .. } => {
                 self.level = None;
-                cx.output(e);
+                cx.output(end);
             }
         }
     }

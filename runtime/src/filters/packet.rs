@@ -1,7 +1,10 @@
 //! The shared frame of decoders for binary protocols (`decodeRESP`, `decodeMQTT`): buffer the
 //! bytes, cut whole packets off the front, turn each into events, and end the stream with a
 //! `ProtocolError` when the bytes are not the protocol (dropping what follows until the end).
+//! And `Collect`, which gathers whole Messages for encoders (`encodeMQTT`, `encodeDubbo`).
 
+use crate::Value;
+use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event};
 use crate::pipeline::{Cx, Filter};
 
@@ -65,6 +68,52 @@ impl<C: PacketCodec> Filter for PacketDecoder<C> {
                 self.failed = false;
             }
             _ => {}
+        }
+    }
+}
+
+/// What `Collect` makes of an event.
+pub enum Collected {
+    /// Nothing to write yet.
+    Pending,
+    /// A whole Message: its head, body and `MessageEnd` payload.
+    Message { head: Value, body: Data, payload: Value, end: Event },
+    /// The stream ended; a Message cut short by it comes along.
+    End { cut: Option<(Value, Data)>, end: Event },
+}
+
+/// Collects whole Messages for encoders that must see the body before writing the header.
+#[derive(Default)]
+pub struct Collect {
+    head: Option<Value>,
+    body: Data,
+}
+
+impl Collect {
+    pub fn push(&mut self, e: Event) -> Collected {
+        match e {
+            Event::MessageStart(head) => {
+                self.head = Some(head);
+                self.body = Data::new();
+                Collected::Pending
+            }
+            Event::Data(d) => {
+                if self.head.is_some() {
+                    self.body.push_data(d);
+                }
+                Collected::Pending
+            }
+            Event::MessageEnd { ref payload, .. } => match self.head.take() {
+                Some(head) => {
+                    let payload = payload.clone();
+                    Collected::Message { head, body: std::mem::take(&mut self.body), payload, end: e }
+                }
+                None => Collected::Pending,
+            },
+            Event::StreamEnd(_) => {
+                let cut = self.head.take().map(|h| (h, std::mem::take(&mut self.body)));
+                Collected::End { cut, end: e }
+            }
         }
     }
 }
