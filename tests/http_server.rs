@@ -270,9 +270,15 @@ pipy({ _target: undefined })
   )
 .listen($PORT4)
   .serveHTTP(() => new Message(states.join(',') + '\n'))
+.listen($PORT5)
+  .demuxHTTP().to($=>$
+    .acceptHTTPTunnel(
+      msg => new Timeout(0.05).wait().then(() => (_target = msg.head.path, new Message({ status: 200 })))
+    ).to($=>$.connect(() => _target))
+  )
 "#;
     let script = script.replace("$DEAD", &common::free_port().to_string());
-    let s = Server::start("http-tunnel", &script, 5);
+    let s = Server::start("http-tunnel", &script, 6);
     let get = b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
     // A plain request to the CONNECT-only proxy.
     let refused = text(&exchange(s.port(1), get));
@@ -294,6 +300,14 @@ pipy({ _target: undefined })
     }
     let states = text(&exchange(s.port(4), get));
     assert!(states.ends_with("\r\n\r\nconnecting,connected,connecting,connected,connecting,connected\n"), "{states}");
+    // A handler answering with a Promise: the bytes behind the CONNECT wait for it.
+    let mut c = connect(s.port(5));
+    let connect_req = format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\nhost: x\r\n\r\n", s.port(0));
+    let mut both = connect_req.into_bytes();
+    both.extend_from_slice(get);
+    c.write_all(&both).expect("write");
+    let got = text(&read_all(&mut c));
+    assert!(got.starts_with("HTTP/1.1 200 OK\r\n") && got.ends_with("Hello!\n"), "{got}");
     // A tunnel the proxy cannot open (nothing listens on the target): the stream just ends.
     let got = exchange(s.port(3), get);
     assert!(got.is_empty(), "{}", text(&got));

@@ -16,7 +16,7 @@ use super::{BuildCx, FilterSpec, arg, joint_factory};
 use crate::http::js::{request_head_of, request_head_value, response_head_of};
 use crate::http::{RequestHead, TunnelKind};
 use crate::pipeline::event::{self, Event, Message};
-use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, SubContext, SubSlot};
+use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, Settled, SubContext, SubSlot, await_value};
 use crate::{JsResult, Value, error};
 use std::rc::Rc;
 
@@ -40,7 +40,14 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
 }
 
 fn make(handler: &Rc<Value>, slot: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
-    Box::new(AcceptTunnel { handler: handler.clone(), slot: slot.cloned(), request: None, answered: false, sub: None })
+    Box::new(AcceptTunnel {
+        handler: handler.clone(),
+        slot: slot.cloned(),
+        request: None,
+        answered: false,
+        waiting: None,
+        sub: None,
+    })
 }
 
 struct AcceptTunnel {
@@ -49,6 +56,8 @@ struct AcceptTunnel {
     /// The request being collected.
     request: Option<Message>,
     answered: bool,
+    /// The handler's Promise, until it settles.
+    waiting: Option<Settled>,
     sub: Option<Rc<Pipeline>>,
 }
 
@@ -64,6 +73,15 @@ impl AcceptTunnel {
         } else {
             handler
         };
+        // A Promise answers when it settles (see `wake`).
+        if let Some(settled) = await_value(&reply, cx.handle(), 0) {
+            self.waiting = Some(settled);
+            return;
+        }
+        self.reply(cx, reply);
+    }
+
+    fn reply(&mut self, cx: &mut Cx<'_>, reply: Value) {
         // Nothing returned accepts with an empty answer (status 200), as in Pipy.
         let m = if reply.is_nullish() {
             Message::default()
@@ -89,6 +107,16 @@ impl AcceptTunnel {
 }
 
 impl Filter for AcceptTunnel {
+    fn wake(&mut self, cx: &mut Cx<'_>, _token: u32) {
+        let Some(w) = self.waiting.take() else { return };
+        let settled = w.borrow_mut().take();
+        match settled {
+            Some(Ok(v)) => self.reply(cx, v),
+            Some(Err(e)) => cx.throw(e),
+            None => self.waiting = Some(w),
+        }
+    }
+
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
         if !self.answered {
             match e {
