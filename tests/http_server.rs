@@ -284,13 +284,15 @@ pipy({ _target: undefined })
     let refused = text(&exchange(s.port(1), get));
     assert!(refused.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"), "{refused}");
     assert!(refused.ends_with("method not allowed\n"), "{refused}");
-    // CONNECT, then HTTP inside the tunnel (the request rides in the same packet).
-    let mut c = connect(s.port(1));
-    let connect_req = format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\nhost: x\r\n\r\n", s.port(0));
-    let mut both = connect_req.into_bytes();
-    both.extend_from_slice(get);
-    c.write_all(&both).expect("write");
-    let got = text(&read_all(&mut c));
+    // CONNECT to the hello server, then HTTP inside the tunnel (in the same packet).
+    let through_tunnel = |proxy: u16| {
+        let mut c = connect(proxy);
+        let mut both = format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\nhost: x\r\n\r\n", s.port(0)).into_bytes();
+        both.extend_from_slice(get);
+        c.write_all(&both).expect("write");
+        text(&read_all(&mut c))
+    };
+    let got = through_tunnel(s.port(1));
     assert!(got.starts_with("HTTP/1.1 200 OK\r\n"), "{got}");
     assert!(got.contains("\r\n\r\nHTTP/1.1 200 OK\r\n") && got.ends_with("Hello!\n"), "{got}");
     // connectHTTPTunnel: plain connections become tunnels to the hello server, several times.
@@ -301,12 +303,7 @@ pipy({ _target: undefined })
     let states = text(&exchange(s.port(4), get));
     assert!(states.ends_with("\r\n\r\nconnecting,connected,connecting,connected,connecting,connected\n"), "{states}");
     // A handler answering with a Promise: the bytes behind the CONNECT wait for it.
-    let mut c = connect(s.port(5));
-    let connect_req = format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\nhost: x\r\n\r\n", s.port(0));
-    let mut both = connect_req.into_bytes();
-    both.extend_from_slice(get);
-    c.write_all(&both).expect("write");
-    let got = text(&read_all(&mut c));
+    let got = through_tunnel(s.port(5));
     assert!(got.starts_with("HTTP/1.1 200 OK\r\n") && got.ends_with("Hello!\n"), "{got}");
     // A tunnel the proxy cannot open (nothing listens on the target): the stream just ends.
     let got = exchange(s.port(3), get);
