@@ -443,3 +443,38 @@ pipy()
     assert!(exchange(s.port(0), b"PROXY TCP4 1.1.1.1 2.2.2.2 9 6\r\nx").is_empty());
     assert!(exchange(s.port(0), b"GET / HTTP/1.1\r\n\r\n").is_empty());
 }
+
+/// `swap(hub)`: two connections on one `pipeline.Hub` are wired to each other — what one sends
+/// the other receives — and a third joining makes it a broadcast; one leaving does not end the
+/// others, but the end of one side of a pair ends the other.
+#[test]
+fn swap_wires_streams_on_a_hub() {
+    let s = Server::start("swap", "var hub = new pipeline.Hub\npipy().listen($PORT0).swap(hub)", 1);
+    let read_some = |c: &mut std::net::TcpStream, n: usize| {
+        let mut buf = vec![0u8; n];
+        c.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        c.read_exact(&mut buf).expect("read");
+        String::from_utf8_lossy(&buf).into_owned()
+    };
+    let mut a = connect(s.port(0));
+    let mut b = connect(s.port(0));
+    // A stream joins at its first event: a's goes to nobody, b's already reaches a.
+    send(&mut a, b"x");
+    std::thread::sleep(Duration::from_millis(100));
+    send(&mut b, b"hello a");
+    assert_eq!(read_some(&mut a, 7), "hello a");
+    send(&mut a, b"hello b");
+    assert_eq!(read_some(&mut b, 7), "hello b");
+    let mut c = connect(s.port(0));
+    std::thread::sleep(Duration::from_millis(50));
+    send(&mut c, b"hi all");
+    assert_eq!(read_some(&mut a, 6), "hi all");
+    assert_eq!(read_some(&mut b, 6), "hi all");
+    drop(c);
+    std::thread::sleep(Duration::from_millis(100));
+    send(&mut a, b"still here");
+    assert_eq!(read_some(&mut b, 10), "still here");
+    // Down to a pair: one side hanging up ends the other.
+    drop(b);
+    assert_eq!(common::read_all(&mut a), b"");
+}

@@ -41,6 +41,7 @@ pub mod replay;
 pub mod resp;
 pub mod socks;
 pub mod split;
+pub mod swap;
 pub mod task;
 pub mod tee;
 pub mod throttle;
@@ -115,6 +116,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(multipart::SPECS);
     v.extend(mqtt::SPECS);
     v.extend(dubbo::SPECS);
+    v.extend(swap::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);

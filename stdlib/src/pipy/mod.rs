@@ -162,7 +162,14 @@ pub fn install() {
         run_with(&l, &[], evs)
     });
     realm::register("PipelineTemplate.prototype", Value::Object(tproto));
-    util::global("pipeline", Value::Object(function::native("pipeline", 1, pipeline_fn)));
+    let pipeline = function::native("pipeline", 1, pipeline_fn);
+    // `new pipeline.Hub()`: what `swap(hub)` filters join.
+    let hub_proto = util::class_prototype();
+    util::namespace_class(&pipeline, "Hub", 0, &hub_proto, |proto, _| {
+        let host = pipy_runtime::filters::swap::HubHost::default();
+        Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(host)))))
+    });
+    util::global("pipeline", Value::Object(pipeline));
 
     let pipy = function::native_function("pipy", 1, Rc::new(pipy_fn), false);
     util::method(&pipy, "listen", 2, |_, args| {
