@@ -393,3 +393,19 @@ pipy()
         "{got}"
     );
 }
+
+/// `algo.SharedMap` is one map for every worker thread: each of two workers counts itself in at
+/// start-up, and whichever answers sees both.
+#[test]
+fn shared_map_is_shared_by_worker_threads() {
+    let script = r#"
+var workers = new algo.SharedMap('workers')
+workers.add('started')
+workers.set('thread' + pipy.thread.id, true)
+pipy().listen($PORT0).serveHTTP(() => new Message(`${workers.get('started')} ${workers.has('thread0')} ${workers.has('thread1')}`))
+"#;
+    let s = Server::start_with("shared-map", script, 1, &[], &["--threads", "2"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let got = text(&exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
+    assert!(got.ends_with("2 true true"), "{got}");
+}

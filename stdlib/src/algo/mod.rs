@@ -14,6 +14,7 @@ mod least_work;
 mod load_balancer;
 mod quota;
 mod round_robin;
+mod shared_map;
 mod url_router;
 
 use crate::util;
@@ -30,6 +31,7 @@ pub fn install() {
     quota::install(&ns);
     balancer::install(&ns);
     load_balancer::install(&ns);
+    shared_map::install(&ns);
     util::method(&ns, "hash", 1, algo_hash);
     util::method(&ns, "uuid", 0, algo_uuid);
     util::global("algo", Value::Object(ns));

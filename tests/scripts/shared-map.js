@@ -1,0 +1,11 @@
+// algo.SharedMap: values kept as copies (objects through JSON), counters, the same map by name.
+var m = new algo.SharedMap('test')
+m.set('s', 'text').set('n', 42).set('o', { a: [1, 2], f: () => 1 }).set('u', undefined)
+println(m.get('s'), m.get('n'), JSON.stringify(m.get('o')), m.get('u'), m.get('missing'), m.size)
+var o = m.get('o'); o.a.push(3)
+println('a copy:', JSON.stringify(m.get('o')))
+println('counters', m.add('hits'), m.add('hits', 5), m.sub('hits', 2), m.get('hits'))
+println('same map by name', new algo.SharedMap('test').get('s'), new algo.SharedMap('other').get('s'))
+println('delete', m.delete('s'), m.delete('s'), m.has('s'), m.has('n'))
+m.clear()
+println('cleared', m.size)
