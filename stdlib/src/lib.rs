@@ -38,6 +38,7 @@ pub mod stats;
 pub mod string;
 pub mod symbol;
 pub mod url;
+pub mod xml;
 
 /// Installs every built-in into this thread's realm.
 pub fn install_all() {
@@ -66,6 +67,7 @@ pub fn install_all() {
     logging::install();
     stats::install();
     netmask::install();
+    xml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
     pipy_runtime::log::set_inspector(console::inspect::inspect);
