@@ -1,6 +1,7 @@
 //! `logging`: loggers scripts write lines to. `new logging.TextLogger(name)` writes its
 //! arguments as text separated by spaces (objects as `String(v):JSON`), `new
-//! logging.JSONLogger(name)` writes each argument as JSON; `toStdout()`, `toStderr()` and
+//! logging.JSONLogger(name)` writes each argument as JSON, `new logging.BinaryLogger(name)` writes
+//! Data arguments as raw bytes (others as text) with no separator or newline; `toStdout()`, `toStderr()` and
 //! `toFile(path)` (appended, like `os` paths relative to the working directory) and `toHTTP(url,
 //! {method, headers, batch: {size, interval, prefix, postfix, separator}})` add where lines go, and
 //! return the logger. Each `log(...)` is one line. An HTTP target collects lines and sends them in
@@ -9,6 +10,7 @@
 //! by `separator` (default a newline), then `postfix`. (`toSyslog` is not here yet.)
 
 use crate::util::{self, arg};
+use pipy_runtime::pipeline::event;
 use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
 use std::cell::RefCell;
 use std::io::Write;
@@ -124,9 +126,33 @@ fn http_sink(args: &[Value]) -> JsResult<HttpSink> {
     })
 }
 
+/// How a logger turns `log(...)` arguments into a record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    /// `BinaryLogger`: Data arguments as their bytes, anything else as its text; no separator
+    /// and no newline.
+    Binary,
+}
+
 struct Logger {
-    json: bool,
+    format: Format,
     targets: Vec<Target>,
+}
+
+fn record(format: Format, args: &[Value]) -> JsResult<Vec<u8>> {
+    if format == Format::Binary {
+        let mut out = Vec::new();
+        for v in args {
+            match event::as_data(v) {
+                Some(d) => out.extend_from_slice(&d.to_vec()),
+                None => out.extend_from_slice(ops::to_rust_string(v)?.as_bytes()),
+            }
+        }
+        return Ok(out);
+    }
+    Ok(line(format == Format::Json, args)?.into_bytes())
 }
 
 fn line(json: bool, args: &[Value]) -> JsResult<String> {
@@ -158,16 +184,16 @@ fn with_logger<R>(this: &Value, f: impl FnOnce(&mut Logger) -> R) -> JsResult<R>
 }
 
 fn log(this: &Value, args: &[Value]) -> JsResult<Value> {
-    let json = with_logger(this, |l| l.json)?;
-    let text = line(json, args)?;
+    let format = with_logger(this, |l| l.format)?;
+    let bytes = record(format, args)?;
     // HTTP targets may call into scripts (http.Agent): after the logger is no longer borrowed.
     let mut sinks = Vec::new();
     with_logger(this, |l| {
         for t in &mut l.targets {
             let _ = match t {
-                Target::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
-                Target::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
-                Target::File(f) => f.write_all(text.as_bytes()),
+                Target::Stdout => std::io::stdout().lock().write_all(&bytes),
+                Target::Stderr => std::io::stderr().lock().write_all(&bytes),
+                Target::File(f) => f.write_all(&bytes),
                 Target::Http(sink) => {
                     sinks.push(sink.clone());
                     Ok(())
@@ -176,7 +202,7 @@ fn log(this: &Value, args: &[Value]) -> JsResult<Value> {
         }
     })?;
     for sink in sinks {
-        to_http_line(&sink, &text);
+        to_http_line(&sink, &String::from_utf8_lossy(&bytes));
     }
     Ok(Value::Undefined)
 }
@@ -186,7 +212,7 @@ fn add(this: &Value, t: Target) -> JsResult<Value> {
     Ok(this.clone())
 }
 
-fn class(logging: &Obj, name: &'static str, json: bool) {
+fn class(logging: &Obj, name: &'static str, format: Format) {
     let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
     proto.mark_prototype();
     util::method(&proto, "log", 0, log);
@@ -204,14 +230,15 @@ fn class(logging: &Obj, name: &'static str, json: bool) {
     util::method(&proto, "toHTTP", 2, |this, args| add(this, Target::Http(Rc::new(RefCell::new(http_sink(args)?)))));
     util::method(&proto, "toSyslog", 1, |_, _| Err(error::type_error("toSyslog(): not supported yet")));
     util::namespace_class(logging, name, 1, &proto, move |proto, _| {
-        let logger = Logger { json, targets: Vec::new() };
+        let logger = Logger { format, targets: Vec::new() };
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(logger)))))
     });
 }
 
 pub fn install() {
     let logging = Obj::ordinary();
-    class(&logging, "TextLogger", false);
-    class(&logging, "JSONLogger", true);
+    class(&logging, "TextLogger", Format::Text);
+    class(&logging, "JSONLogger", Format::Json);
+    class(&logging, "BinaryLogger", Format::Binary);
     util::global("logging", Value::Object(logging));
 }

@@ -1,4 +1,4 @@
-// logging.TextLogger and logging.JSONLogger: one line per log(), to stdout and to a file.
+// logging.TextLogger, JSONLogger and BinaryLogger: one record per log(), to stdout and to files.
 var text = new logging.TextLogger('access').toStdout()
 var file = 'logging-test.log'
 var json = new logging.JSONLogger('events').toStdout().toFile(file)
@@ -9,3 +9,9 @@ println('file:', JSON.stringify(os.readFile(file).toString()))
 os.unlink(file)
 try { text.toHTTP('https://localhost/') } catch (e) { println(e.message) }
 try { text.toSyslog() } catch (e) { println(e.message) }
+var bin = 'logging-test.bin'
+var raw = new logging.BinaryLogger('frames').toFile(bin)
+raw.log(new Data([0, 1, 255]), 'ab')
+raw.log(new Data([7]))
+println('binary file:', os.readFile(bin).toString('hex'))
+os.unlink(bin)
