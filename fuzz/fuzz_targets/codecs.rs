@@ -1,10 +1,10 @@
 //! The byte parsers of the protocol filters on arbitrary input (the first byte picks one and, for
 //! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
-//! protocol and the TLS ClientHello. None may panic or loop.
+//! protocol, Thrift and the TLS ClientHello. None may panic or loop.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_runtime::filters::{mqtt, multipart, proxy_protocol, resp, socks, tls_hello};
+use pipy_runtime::filters::{mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello};
 use std::sync::Once;
 
 static REALM: Once = Once::new();
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     REALM.call_once(pipy_stdlib::new_realm);
     let Some((&pick, rest)) = data.split_first() else { return };
     let step = usize::from(pick >> 3) + 1;
-    match pick % 8 {
+    match pick % 9 {
         0 => {
             let mut at = 0;
             while let resp::Parsed::Done(_, next) = resp::parse(rest, at) {
@@ -46,6 +46,9 @@ fuzz_target!(|data: &[u8]| {
             if let proxy_protocol::Parsed::Done(h, _) = proxy_protocol::parse(rest) {
                 let _ = proxy_protocol::build(&h);
             }
+        }
+        6 => {
+            let _ = thrift::parse(rest);
         }
         _ => {
             let _ = tls_hello::client_hello(rest);

@@ -44,6 +44,7 @@ pub mod split;
 pub mod swap;
 pub mod task;
 pub mod tee;
+pub mod thrift;
 pub mod throttle;
 pub mod tls;
 pub mod tls_hello;
@@ -117,6 +118,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(mqtt::SPECS);
     v.extend(dubbo::SPECS);
     v.extend(swap::SPECS);
+    v.extend(thrift::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);

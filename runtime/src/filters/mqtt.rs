@@ -10,7 +10,7 @@
 //! or given (a number or a function giving one) for the broker's side. `encodeMQTT()` writes
 //! such Messages back. Malformed or oversized packets end the stream with a `ProtocolError`.
 
-use super::packet::{Collect, Collected, Cut, PacketCodec, PacketDecoder};
+use super::packet::{Collect, Collected, Cut, PacketCodec, PacketDecoder, put_varint};
 use super::{BuildCx, FilterSpec, arg, factory, option};
 use crate::object::Obj;
 use crate::pipeline::data::Data;
@@ -362,18 +362,6 @@ pub fn decode_all(b: &[u8], mut level: u32) -> Option<usize> {
 
 // ---- writing ----
 
-fn put_varint(out: &mut Vec<u8>, mut v: usize) {
-    loop {
-        let c = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(c);
-            return;
-        }
-        out.push(c | 0x80);
-    }
-}
-
 fn put_binary(out: &mut Vec<u8>, b: &[u8]) {
     let n = b.len().min(u16::MAX as usize);
     out.extend_from_slice(&(n as u16).to_be_bytes());
@@ -409,12 +397,12 @@ fn put_properties(out: &mut Vec<u8>, props: &Value) -> JsResult<()> {
         if v.is_nullish() {
             continue;
         }
-        put_varint(&mut p, id as usize);
+        put_varint(&mut p, u64::from(id));
         match kind {
             Kind::Byte => p.push(ops::to_number(&v)? as u8),
             Kind::Short => p.extend_from_slice(&(ops::to_number(&v)? as u16).to_be_bytes()),
             Kind::Int => p.extend_from_slice(&(ops::to_number(&v)? as u32).to_be_bytes()),
-            Kind::VarInt => put_varint(&mut p, ops::to_number(&v)? as usize),
+            Kind::VarInt => put_varint(&mut p, ops::to_number(&v)? as u64),
             Kind::Text => put_binary(&mut p, ops::to_rust_string(&v)?.as_bytes()),
             Kind::Binary => put_binary(&mut p, &bytes(&v)?),
         }
@@ -424,12 +412,12 @@ fn put_properties(out: &mut Vec<u8>, props: &Value) -> JsResult<()> {
         for k in ops::own_enumerable_keys(u) {
             let key = k.to_rust_string();
             let v = ops::to_rust_string(&ops::get_str(&user, &key)?)?;
-            put_varint(&mut p, USER_PROPERTY as usize);
+            put_varint(&mut p, u64::from(USER_PROPERTY));
             put_binary(&mut p, key.as_bytes());
             put_binary(&mut p, v.as_bytes());
         }
     }
-    put_varint(out, p.len());
+    put_varint(out, p.len() as u64);
     out.extend_from_slice(&p);
     Ok(())
 }
@@ -549,7 +537,7 @@ fn encode_packet(head: &Value, body: &[u8], payload: &Value, level: &mut u32) ->
         }
     }
     let mut out = vec![(kind as u8) << 4 | flags];
-    put_varint(&mut out, v.len());
+    put_varint(&mut out, v.len() as u64);
     out.extend_from_slice(&v);
     Ok(out)
 }
