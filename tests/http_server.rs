@@ -319,6 +319,9 @@ var requests = new stats.Counter('http_requests_total', ['method'])
 var size = new stats.Histogram('http_request_size_bytes', [10, 100])
 var up = new stats.Gauge('up')
 up.set(1)
+var retried = new stats.Counter('retried_total')
+retried.increase(3)
+retried.decrease()
 pipy()
 .listen($PORT0)
   .serveHTTP(msg => (
@@ -350,6 +353,8 @@ pipy()
         "http_request_size_bytes_count 4\n",
         // Both workers set it: one metric, set twice to 1.
         "# TYPE up gauge\nup 1\n",
+        // Both workers add 3 and take 1 away.
+        "# TYPE retried_total counter\nretried_total 4\n",
     ] {
         assert!(metrics.contains(line), "missing {line:?} in\n{metrics}");
     }

@@ -1,5 +1,5 @@
 //! `stats`: Prometheus metrics. `new stats.Counter(name, labelNames?)` (`increase(n = 1)`,
-//! `zero()`), `new stats.Gauge(name, labelNames?)` (`set(v)`, `increase(n = 1)`, `decrease(n =
+//! `decrease(n = 1)` as the original has it, `zero()`), `new stats.Gauge(name, labelNames?)` (`set(v)`, `increase(n = 1)`, `decrease(n =
 //! 1)`, `zero()`) and `new stats.Histogram(name, buckets, labelNames?)` (`observe(v)`, `zero()`);
 //! each has `withLabels(...values)` (the series with those label values, with the same methods),
 //! `name`, `type` and `value` (a histogram's value is its count).
@@ -250,7 +250,10 @@ fn class(stats: &Obj, kind: Kind, cname: &'static str) {
     util::method(&proto, "withLabels", 0, with_labels);
     util::method(&proto, "zero", 0, zero);
     match kind {
-        Kind::Counter => util::method(&proto, "increase", 1, increase),
+        Kind::Counter => {
+            util::method(&proto, "increase", 1, increase);
+            util::method(&proto, "decrease", 1, decrease);
+        }
         Kind::Gauge => {
             util::method(&proto, "increase", 1, increase);
             util::method(&proto, "decrease", 1, decrease);
