@@ -340,7 +340,16 @@ pipy()
         assert!(text(&exchange(s.port(0), get)).ends_with("ok"));
     }
     assert!(text(&exchange(s.port(0), post)).ends_with("ok"));
-    let metrics = text(&exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n"));
+    // The second worker may still be starting: wait (bounded) until both have run the script.
+    let scrape = || text(&exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n"));
+    let mut metrics = scrape();
+    for _ in 0..50 {
+        if metrics.contains("retried_total 4\n") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        metrics = scrape();
+    }
     assert!(metrics.starts_with("HTTP/1.1 200 OK\r\n"), "{metrics}");
     for line in [
         "# TYPE http_requests_total counter\n",
