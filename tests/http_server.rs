@@ -419,7 +419,15 @@ workers.set('thread' + pipy.thread.id, true)
 pipy().listen($PORT0).serveHTTP(() => new Message(`${workers.get('started')} ${workers.has('thread0')} ${workers.has('thread1')}`))
 "#;
     let s = Server::start_with("shared-map", script, 1, &[], &["--threads", "2"]);
-    std::thread::sleep(Duration::from_millis(300));
-    let got = text(&exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
+    // Both workers must have started (bounded wait); any of them then answers with both.
+    let ask = || text(&exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
+    let mut got = ask();
+    for _ in 0..50 {
+        if got.ends_with("2 true true") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        got = ask();
+    }
     assert!(got.ends_with("2 true true"), "{got}");
 }
