@@ -12,6 +12,19 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Asks `ask` again (every 100 ms, 5 s at most) until `done` holds; the last answer either way.
+fn until(ask: impl Fn() -> String, done: impl Fn(&str) -> bool) -> String {
+    let mut got = ask();
+    for _ in 0..50 {
+        if done(&got) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        got = ask();
+    }
+    got
+}
+
 #[test]
 fn http_1_0_closes_and_1_1_keeps_alive() {
     let s = Server::start("http10", "pipy().listen($PORT0).serveHTTP(new Message('hi'))", 1);
@@ -341,15 +354,10 @@ pipy()
     }
     assert!(text(&exchange(s.port(0), post)).ends_with("ok"));
     // The second worker may still be starting: wait (bounded) until both have run the script.
-    let scrape = || text(&exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n"));
-    let mut metrics = scrape();
-    for _ in 0..50 {
-        if metrics.contains("retried_total 4\n") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        metrics = scrape();
-    }
+    let metrics = until(
+        || text(&exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")),
+        |m| m.contains("retried_total 4\n"),
+    );
     assert!(metrics.starts_with("HTTP/1.1 200 OK\r\n"), "{metrics}");
     for line in [
         "# TYPE http_requests_total counter\n",
@@ -420,14 +428,9 @@ pipy().listen($PORT0).serveHTTP(() => new Message(`${workers.get('started')} ${w
 "#;
     let s = Server::start_with("shared-map", script, 1, &[], &["--threads", "2"]);
     // Both workers must have started (bounded wait); any of them then answers with both.
-    let ask = || text(&exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
-    let mut got = ask();
-    for _ in 0..50 {
-        if got.ends_with("2 true true") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        got = ask();
-    }
+    let got = until(
+        || text(&exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")),
+        |g| g.ends_with("2 true true"),
+    );
     assert!(got.ends_with("2 true true"), "{got}");
 }

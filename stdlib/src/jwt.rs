@@ -22,7 +22,7 @@ pub enum Curve {
 }
 
 /// A public key (or, from a JWK, a symmetric one).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Key {
     /// PKCS#1 `RSAPublicKey` DER.
     RsaDer(Vec<u8>),
@@ -235,7 +235,7 @@ fn parse_token(token: &str) -> Option<(Value, Value, Jwt)> {
 fn key_of(v: &Value) -> JsResult<Option<Key>> {
     if let Value::Object(o) = v {
         if let Some(k) = o.with_host(|k: &mut Rc<Key>| k.clone()) {
-            return Ok(Some(clone_key(&k)));
+            return Ok(Some((*k).clone()));
         }
     }
     if let Some(d) = event::as_data(v) {
@@ -245,15 +245,6 @@ fn key_of(v: &Value) -> JsResult<Option<Key>> {
         return Ok(Some(Key::Secret(ops::to_rust_string(v)?.into_bytes())));
     }
     Ok(None)
-}
-
-fn clone_key(k: &Key) -> Key {
-    match k {
-        Key::RsaDer(d) => Key::RsaDer(d.clone()),
-        Key::RsaParts { n, e } => Key::RsaParts { n: n.clone(), e: e.clone() },
-        Key::Ec(c, p) => Key::Ec(*c, p.clone()),
-        Key::Secret(s) => Key::Secret(s.clone()),
-    }
 }
 
 fn jwt_verify(this: &Value, args: &[Value]) -> JsResult<Value> {

@@ -114,16 +114,14 @@ fn handle(this: &Value) -> JsResult<(String, Vec<String>)> {
     h.ok_or_else(|| error::type_error("not a stats metric"))
 }
 
-/// Runs `f` on this object's series (made on first use).
-fn with_series<R>(this: &Value, f: impl FnOnce(&mut Series, &Family) -> R) -> JsResult<R> {
+/// Runs `f` on this object's series (made on first use), with its family's kind and bounds.
+fn with_series<R>(this: &Value, f: impl FnOnce(&mut Series, Kind, &[f64]) -> R) -> JsResult<R> {
     let (name, labels) = handle(this)?;
     let mut reg = registry();
-    let fam = reg.get_mut(&name).ok_or_else(|| error::type_error("metric was not registered"))?;
-    let n = fam.bounds.len();
-    let mut s = fam.series.remove(&labels).unwrap_or_else(|| Series { buckets: vec![0; n], ..Series::default() });
-    let r = f(&mut s, fam);
-    fam.series.insert(labels, s);
-    Ok(r)
+    let Family { kind, bounds, series, .. } =
+        reg.get_mut(&name).ok_or_else(|| error::type_error("metric was not registered"))?;
+    let s = series.entry(labels).or_insert_with(|| Series { buckets: vec![0; bounds.len()], ..Series::default() });
+    Ok(f(s, *kind, bounds))
 }
 
 fn amount(args: &[Value]) -> JsResult<f64> {
@@ -135,33 +133,33 @@ fn amount(args: &[Value]) -> JsResult<f64> {
 
 fn increase(this: &Value, args: &[Value]) -> JsResult<Value> {
     let n = amount(args)?;
-    with_series(this, |s, _| s.value += n)?;
+    with_series(this, |s, _, _| s.value += n)?;
     Ok(Value::Undefined)
 }
 
 fn decrease(this: &Value, args: &[Value]) -> JsResult<Value> {
     let n = amount(args)?;
-    with_series(this, |s, _| s.value -= n)?;
+    with_series(this, |s, _, _| s.value -= n)?;
     Ok(Value::Undefined)
 }
 
 fn set(this: &Value, args: &[Value]) -> JsResult<Value> {
     let n = ops::to_number(&arg(args, 0))?;
-    with_series(this, |s, _| s.value = n)?;
+    with_series(this, |s, _, _| s.value = n)?;
     Ok(Value::Undefined)
 }
 
 fn zero(this: &Value, _: &[Value]) -> JsResult<Value> {
-    with_series(this, |s, f| {
-        *s = Series { buckets: vec![0; f.bounds.len()], ..Series::default() };
+    with_series(this, |s, _, bounds| {
+        *s = Series { buckets: vec![0; bounds.len()], ..Series::default() };
     })?;
     Ok(Value::Undefined)
 }
 
 fn observe(this: &Value, args: &[Value]) -> JsResult<Value> {
     let v = ops::to_number(&arg(args, 0))?;
-    with_series(this, |s, f| {
-        if let Some(i) = f.bounds.iter().position(|b| v <= *b) {
+    with_series(this, |s, _, bounds| {
+        if let Some(i) = bounds.iter().position(|b| v <= *b) {
             s.buckets[i] += 1;
         }
         s.count += 1;
@@ -171,7 +169,7 @@ fn observe(this: &Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn value(this: &Value, _: &[Value]) -> JsResult<Value> {
-    let v = with_series(this, |s, f| if f.kind == Kind::Histogram { s.count as f64 } else { s.value })?;
+    let v = with_series(this, |s, kind, _| if kind == Kind::Histogram { s.count as f64 } else { s.value })?;
     Ok(Value::Number(v))
 }
 

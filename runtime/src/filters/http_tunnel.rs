@@ -212,8 +212,6 @@ struct ConnectTunnel {
     held: super::HeldInput,
 }
 
-const WAKE_FLUSH: u32 = 1;
-
 impl ConnectTunnel {
     fn state(&mut self, cx: &mut Cx<'_>, state: &str) {
         let f = self.config.on_state.clone();
@@ -286,13 +284,9 @@ impl Filter for ConnectTunnel {
         self.held.hold(e)
     }
 
-    fn wake(&mut self, _cx: &mut Cx<'_>, token: u32) {
-        if token != WAKE_FLUSH {
-            return;
-        }
-        if let Some(p) = &self.sub {
-            self.held.release_into(p);
-        }
+    /// The tunnel opened (the only wake these filters ask for): in goes what was held.
+    fn wake(&mut self, _cx: &mut Cx<'_>, _token: u32) {
+        self.held.release_into(self.sub.as_ref());
     }
 
     fn sub_output(&mut self, cx: &mut Cx<'_>, _tag: u32, e: Event) {
@@ -321,7 +315,7 @@ impl Filter for ConnectTunnel {
                 if self.kind.is_some_and(|k| k.accepted_by(status)) {
                     self.open = true;
                     self.state(cx, "connected");
-                    cx.handle().wake(WAKE_FLUSH);
+                    cx.handle().wake(0);
                 } else {
                     self.closed = true;
                     self.state(cx, "closed");

@@ -218,8 +218,9 @@ impl HeldInput {
             Event::MessageStart(_) | Event::MessageEnd { .. } => {}
         }
     }
-    /// Sends what is held into `p`.
-    pub fn release_into(&mut self, p: &Rc<Pipeline>) {
+    /// Sends what is held into `p` (the tunnel, once it is open).
+    pub fn release_into(&mut self, p: Option<&Rc<Pipeline>>) {
+        let Some(p) = p else { return };
         let mut evs = Vec::new();
         if !self.data.is_empty() {
             evs.push(Event::Data(std::mem::take(&mut self.data)));

@@ -399,8 +399,6 @@ struct SocksClient {
     held: super::HeldInput,
 }
 
-const WAKE_FLUSH: u32 = 1;
-
 impl SocksClient {
     fn start(&mut self, cx: &mut Cx<'_>) -> bool {
         let mut t = (*self.target).clone();
@@ -459,13 +457,9 @@ impl Filter for SocksClient {
         }
     }
 
-    fn wake(&mut self, _cx: &mut Cx<'_>, token: u32) {
-        if token != WAKE_FLUSH {
-            return;
-        }
-        if let Some(p) = &self.sub {
-            self.held.release_into(p);
-        }
+    /// The tunnel opened (the only wake these filters ask for): in goes what was held.
+    fn wake(&mut self, _cx: &mut Cx<'_>, _token: u32) {
+        self.held.release_into(self.sub.as_ref());
     }
 
     fn sub_output(&mut self, cx: &mut Cx<'_>, _tag: u32, e: Event) {
@@ -507,7 +501,7 @@ impl Filter for SocksClient {
             if !rest.is_empty() {
                 cx.output(Event::Data(Data::from(rest)));
             }
-            cx.handle().wake(WAKE_FLUSH);
+            cx.handle().wake(0);
         }
     }
 }
