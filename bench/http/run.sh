@@ -3,16 +3,20 @@
 # of an upstream; pipy against nginx doing the same, one worker each, wrk over loopback with the
 # server and the client pinned to different cores. Prints requests/s, p99, RSS and the ratio.
 #
-#   bash bench/http/run.sh            (DURATION=10 CONNECTIONS=50 by default)
+#   bash bench/http/run.sh            (DURATION=10 CONNECTIONS=50 ROUNDS=1 by default)
+#   PIPY_BEFORE=/path/to/old/pipy bash bench/http/run.sh
+#                                     also runs an older build, interleaved, and prints after/before
+# With ROUNDS > 1 each row is the median of interleaved rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-50}
+ROUNDS=${ROUNDS:-1}
+PIPY_BEFORE=${PIPY_BEFORE:-}
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   apt-get install -y --no-install-recommends nginx-light wrk >/dev/null
 fi
-cargo build --release -q
-PIPY=target/release/pipy
+if [ -z "${PIPY:-}" ]; then cargo build --release -q; PIPY=target/release/pipy; fi
 WORK=$(mktemp -d)
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
@@ -20,7 +24,7 @@ cleanup() {
   rm -rf $WORK
 }
 trap cleanup EXIT
-UP=19200; NH=19201; NP=19202; PH=19203; PP=19204
+UP=19200; NH=19201; NP=19202; PH=19203; PP=19204; BH=19205; BP=19206
 
 cat > $WORK/up.conf <<CONF
 worker_processes 1; daemon on; pid $WORK/up.pid; error_log $WORK/up.err;
@@ -44,22 +48,46 @@ pipy().listen('127.0.0.1:$PH').serveHTTP(new Message('Hi, there!\n'))
 .listen('127.0.0.1:$PP').demuxHTTP().to(\$=>\$.muxHTTP().to(\$=>\$.connect('127.0.0.1:$UP')))
 JS
 taskset -c 0 $PIPY --no-graph --log-level=warn $WORK/hello.js & PIPY_PID=$!
+if [ -n "$PIPY_BEFORE" ]; then
+  sed -e "s/$PH/$BH/; s/$PP/$BP/" $WORK/hello.js > $WORK/before.js
+  taskset -c 0 $PIPY_BEFORE --no-graph --log-level=warn $WORK/before.js & BEFORE_PID=$!
+fi
 sleep 1
 NGX_WORKER=$(pgrep -P "$(cat $WORK/ng.pid)" | head -1)
 
 rss() { awk '/VmRSS/ {print $2}' /proc/$1/status; }
 run_wrk() { taskset -c 1 wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency "http://127.0.0.1:$1/"; }
 parse() { awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {print rps, p99}'; }
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-printf "\nHTTP/1.1, wrk -t1 -c%s -d%ss, one worker each\n" $CONNECTIONS $DURATION
+printf "\nHTTP/1.1, wrk -t1 -c%s -d%ss, one worker each, %s round(s) interleaved (medians)\n" $CONNECTIONS $DURATION $ROUNDS
 printf "%-22s %12s %10s %10s %8s\n" scenario "requests/s" p99 "RSS KiB" ratio
 for scenario in hello proxy; do
-  if [ $scenario = hello ]; then n=$NH; p=$PH; else n=$NP; p=$PP; fi
-  run_wrk $n >/dev/null; run_wrk $p >/dev/null
-  read NR NL < <(run_wrk $n | parse)
-  NRSS=$(rss $NGX_WORKER)
-  read PR PL < <(run_wrk $p | parse)
-  PRSS=$(rss $PIPY_PID)
-  printf "%-22s %12s %10s %10s\n" "nginx $scenario" $NR $NL $NRSS
-  printf "%-22s %12s %10s %10s %8s\n" "pipy $scenario" $PR $PL $PRSS "$(awk -v a=$PR -v b=$NR 'BEGIN{printf "%.2f", a/b}')"
+  if [ $scenario = hello ]; then ports="nginx:$NH pipy:$PH before:$BH"; else ports="nginx:$NP pipy:$PP before:$BP"; fi
+  for entry in $ports; do port=${entry#*:}; name=${entry%%:*}
+    [ $name = before ] && [ -z "$PIPY_BEFORE" ] && continue
+    run_wrk $port >/dev/null
+  done
+  : > $WORK/rows
+  for round in $(seq $ROUNDS); do
+    for entry in $ports; do port=${entry#*:}; name=${entry%%:*}
+      [ $name = before ] && [ -z "$PIPY_BEFORE" ] && continue
+      read R L < <(run_wrk $port | parse)
+      echo "$name $R $L" >> $WORK/rows
+    done
+  done
+  declare -A RPS LAT
+  for name in nginx pipy before; do
+    grep -q "^$name " $WORK/rows || continue
+    RPS[$name]=$(awk -v n=$name '$1 == n {print $2}' $WORK/rows | median)
+    LAT[$name]=$(awk -v n=$name '$1 == n {v=$3; u=1; if (v ~ /us$/) u=0.001; if (v ~ /ms$/) u=1; if (v ~ /[0-9]s$/) u=1000; sub(/[a-z]+$/, "", v); print v*u}' $WORK/rows | median)ms
+  done
+  printf "%-22s %12s %10s %10s\n" "nginx $scenario" ${RPS[nginx]} ${LAT[nginx]} $(rss $NGX_WORKER)
+  printf "%-22s %12s %10s %10s %8s\n" "pipy $scenario" ${RPS[pipy]} ${LAT[pipy]} $(rss $PIPY_PID) \
+    "$(awk -v a=${RPS[pipy]} -v b=${RPS[nginx]} 'BEGIN{printf "%.2f", a/b}')"
+  if [ -n "$PIPY_BEFORE" ]; then
+    printf "%-22s %12s %10s %10s %8s\n" "before $scenario" ${RPS[before]} ${LAT[before]} $(rss $BEFORE_PID) \
+      "$(awk -v a=${RPS[before]} -v b=${RPS[nginx]} 'BEGIN{printf "%.2f", a/b}')"
+    printf "%-22s %45s\n" "after/before" "$(awk -v a=${RPS[pipy]} -v b=${RPS[before]} 'BEGIN{printf "%.3f", a/b}')"
+  fi
 done
