@@ -5,7 +5,7 @@ mod admin;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use pipy_repl::engine::{self, RunError};
+use pipy_program::{self as program, RunError};
 use std::process::ExitCode;
 
 /// `pipy --version`: the version, the commit and what the build includes.
@@ -46,7 +46,7 @@ struct Cli {
 
 /// `--list-filters` and `--help-filters`, printed from the runtime's one filter registry.
 fn print_filters(only: Option<&str>) -> ExitCode {
-    let all = pipy_runtime::filters::all();
+    let all = pipy_engine::filters::all();
     match only {
         None => {
             let width = all.iter().map(|s| s.name.len() + s.params.len()).max().unwrap_or(0);
@@ -86,7 +86,7 @@ struct WorkerArgs {
     reuse_port: bool,
     /// Log level: debug, info, warn or error.
     #[arg(long, global = true, value_name = "LEVEL", value_parser = parse_level)]
-    log_level: Option<pipy_runtime::log::Level>,
+    log_level: Option<pipy_engine::log::Level>,
     /// Where log lines go: stderr, stdout or null.
     #[arg(long, global = true, value_name = "stderr|stdout|null", value_parser = ["stderr", "stdout", "null"])]
     log_local: Option<String>,
@@ -108,8 +108,8 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
-fn parse_level(s: &str) -> Result<pipy_runtime::log::Level, String> {
-    pipy_runtime::log::Level::parse(s).ok_or_else(|| format!("'{s}' is not a log level (debug, info, warn, error)"))
+fn parse_level(s: &str) -> Result<pipy_engine::log::Level, String> {
+    pipy_engine::log::Level::parse(s).ok_or_else(|| format!("'{s}' is not a log level (debug, info, warn, error)"))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -146,14 +146,14 @@ fn run_source(name: &str, source: &str, print_value: bool) -> ExitCode {
 }
 
 fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std::path::Path>) -> ExitCode {
-    engine::init();
+    program::init();
     if let Some(r) = root {
-        engine::set_codebase_root(r);
+        program::set_codebase_root(r);
     }
-    match engine::run(name, source, engine::options(false)) {
+    match program::run(name, source, program::options(false)) {
         Ok(v) => {
             if print_value {
-                println!("{}", engine::display(&v));
+                println!("{}", program::display(&v));
             }
             ExitCode::SUCCESS
         }
@@ -164,7 +164,7 @@ fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std:
             ExitCode::from(1)
         }
         Err(RunError::Uncaught(e)) => {
-            eprintln!("{}", engine::describe_exception(&e));
+            eprintln!("{}", program::describe_exception(&e));
             ExitCode::from(1)
         }
     }
@@ -209,22 +209,22 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
 
 /// One worker: its own realm, its own copy of every module, its own event loop.
 fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: usize, threads: usize) -> i32 {
-    use pipy_runtime::{log, net, pipeline::layout};
-    engine::init();
+    use pipy_engine::{log, net, pipeline::layout};
+    program::init();
     let root = std::path::Path::new(path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    engine::set_codebase_root(&root);
+    program::set_codebase_root(&root);
     pipy_stdlib::pipy::set_argv(args.to_vec());
     pipy_stdlib::pipy::set_thread(id, threads);
     let reload_path = path.to_string();
     net::set_reloader(std::rc::Rc::new(move || {
         let src = std::fs::read_to_string(&reload_path).map_err(|e| format!("cannot read {reload_path}: {e}"))?;
-        engine::clear_module_caches();
-        match engine::run(&reload_path, &src, engine::options(false)) {
+        program::clear_module_caches();
+        match program::run(&reload_path, &src, program::options(false)) {
             Ok(_) => {}
             Err(RunError::Compile(diags)) => {
                 return Err(diags.iter().map(|d| d.render(&reload_path, &src)).collect::<String>());
             }
-            Err(RunError::Uncaught(e)) => return Err(engine::describe_exception(&e)),
+            Err(RunError::Uncaught(e)) => return Err(program::describe_exception(&e)),
         }
         match layout::missing_subs().first() {
             Some((l, f)) => Err(format!("missing .to(...) for {f}() in pipeline '{l}'")),
@@ -232,7 +232,7 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
         }
     }));
     let setup = || -> Result<(), i32> {
-        match engine::run(path, src, engine::options(false)) {
+        match program::run(path, src, program::options(false)) {
             Ok(_) => {}
             Err(RunError::Compile(diags)) => {
                 if id == 0 {
@@ -244,7 +244,7 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
             }
             Err(RunError::Uncaught(e)) => {
                 if id == 0 {
-                    eprintln!("{}", engine::describe_exception(&e));
+                    eprintln!("{}", program::describe_exception(&e));
                 }
                 return Err(1);
             }
@@ -276,13 +276,13 @@ fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: u
 
 fn check(files: &[std::path::PathBuf], format: CheckFormat) -> ExitCode {
     let format = match format {
-        CheckFormat::Human => pipy_repl::check::Format::Human,
-        CheckFormat::Json => pipy_repl::check::Format::Json,
+        CheckFormat::Human => pipy_lint::Format::Human,
+        CheckFormat::Json => pipy_lint::Format::Json,
     };
-    let report = pipy_repl::check::check_files(files, format);
+    let report = pipy_lint::check_files(files, format);
     match format {
-        pipy_repl::check::Format::Human => eprint!("{}", report.text),
-        pipy_repl::check::Format::Json => print!("{}", report.text),
+        pipy_lint::Format::Human => eprint!("{}", report.text),
+        pipy_lint::Format::Json => print!("{}", report.text),
     }
     ExitCode::from(report.exit_code())
 }
@@ -296,10 +296,10 @@ fn main() -> Result<ExitCode> {
         return Ok(print_filters(Some(name)));
     }
     if let Some(l) = cli.worker.log_level {
-        pipy_runtime::log::set_level(l);
+        pipy_engine::log::set_level(l);
     }
     if let Some(s) = &cli.worker.log_local {
-        pipy_runtime::log::set_local(s);
+        pipy_engine::log::set_local(s);
     }
     // Panics are caught where scripts and input can cause them (helpers, the compiler) and turn
     // into errors; keep the report to one line instead of a backtrace.
@@ -319,7 +319,7 @@ fn main() -> Result<ExitCode> {
         match (&cli.command, &cli.file) {
             (Some(Command::Run { file, args }), _) => run_file(file, args, &cli.worker),
             (Some(Command::Check { list_rules: true, .. }), _) => {
-                for r in pipy_repl::check::rules::ALL {
+                for r in pipy_lint::rules::ALL {
                     println!("{}  {:<26}{}", r.code, r.name, r.summary);
                 }
                 ExitCode::SUCCESS

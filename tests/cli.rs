@@ -264,7 +264,7 @@ fn list_filters_is_the_registry_and_every_filter_is_exercised() {
     assert!(out.status.success());
     let listed: Vec<String> =
         text(&out.stdout).lines().filter_map(|l| l.split('(').next()).map(|s| s.trim().to_string()).collect();
-    let registry: Vec<String> = pipy_runtime::filters::all().iter().map(|s| s.name.to_string()).collect();
+    let registry: Vec<String> = pipy_engine::filters::all().iter().map(|s| s.name.to_string()).collect();
     assert_eq!(listed, registry);
 
     let mut sources = String::new();

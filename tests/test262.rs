@@ -277,25 +277,25 @@ fn one_line(s: &str) -> String {
     out
 }
 
-fn prop_string(v: &pipy_runtime::Value, key: &str) -> Option<String> {
-    match pipy_runtime::ops::get_str(v, key) {
-        Ok(pipy_runtime::Value::Undefined) | Err(_) => None,
-        Ok(x) => pipy_runtime::ops::to_rust_string(&x).ok(),
+fn prop_string(v: &pipy_value::Value, key: &str) -> Option<String> {
+    match pipy_value::ops::get_str(v, key) {
+        Ok(pipy_value::Value::Undefined) | Err(_) => None,
+        Ok(x) => pipy_value::ops::to_rust_string(&x).ok(),
     }
 }
 
-fn error_type_name(v: &pipy_runtime::Value) -> Option<String> {
-    let ctor = pipy_runtime::ops::get_str(v, "constructor").ok()?;
+fn error_type_name(v: &pipy_value::Value) -> Option<String> {
+    let ctor = pipy_value::ops::get_str(v, "constructor").ok()?;
     prop_string(&ctor, "name")
 }
 
-fn describe(v: &pipy_runtime::Value) -> String {
-    if let pipy_runtime::Value::Object(_) = v {
+fn describe(v: &pipy_value::Value) -> String {
+    if let pipy_value::Value::Object(_) = v {
         let name = error_type_name(v).unwrap_or_else(|| "Object".into());
         let msg = prop_string(v, "message").unwrap_or_default();
         return one_line(&format!("{name}: {msg}"));
     }
-    match pipy_runtime::ops::to_rust_string(v) {
+    match pipy_value::ops::to_rust_string(v) {
         Ok(s) => one_line(&format!("threw {s}")),
         Err(_) => "threw a value that cannot be converted to a string".into(),
     }
@@ -312,7 +312,11 @@ fn compile(name: &str, src: &str) -> Result<pipy_compiler::CompiledModule, Strin
     pipy_compiler::compile(
         name,
         src,
-        pipy_compiler::CompileOptions { top_level_globals: true, validate_regexp: Some(pipy_stdlib::regexp::validate) },
+        pipy_compiler::CompileOptions {
+            top_level_globals: true,
+            validate_regexp: Some(pipy_stdlib::regexp::validate),
+            ..Default::default()
+        },
     )
     .map_err(|d| {
         let first = d.first().map(|d| format!("{} {}", d.code, d.message)).unwrap_or_default();
@@ -349,13 +353,13 @@ fn run_test(h: &mut Harness, rel: &str, strict: bool) -> Result<(), String> {
         scripts.extend(names);
         for n in scripts {
             let m = h.compiled(&n)?;
-            if let Err(v) = pipy_runtime::function::run_script(m.main()) {
+            if let Err(v) = pipy_value::function::run_script(m.main()) {
                 return Err(format!("harness {n} threw {}", describe(&v)));
             }
         }
     }
-    let result = pipy_runtime::function::run_script(module.main());
-    pipy_runtime::realm::run_microtasks();
+    let result = pipy_value::function::run_script(module.main());
+    pipy_value::realm::run_microtasks();
     match (result, neg_runtime) {
         (Ok(_), None) => Ok(()),
         (Ok(_), Some(t)) => Err(format!("expected a {t} to be thrown, but the test completed")),

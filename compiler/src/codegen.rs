@@ -2,7 +2,7 @@
 //!
 //! Every IR instruction becomes either inline code (number arithmetic and comparison, moves of
 //! non-heap values, truthiness, nullish and TDZ tests) or a call to a runtime helper of the one
-//! declared ABI (`pipy_runtime::abi`). Helpers report exceptions by a non-zero status; the code
+//! declared ABI (`pipy_value::abi`). Helpers report exceptions by a non-zero status; the code
 //! branches on it to the active `try` handler or out of the function with status 1.
 //!
 //! Architecture invariant: Cranelift types never leave this module.
@@ -15,10 +15,10 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
-use pipy_runtime::abi::{self, AbiType, Helper, PropIc, SiteCache};
-use pipy_runtime::function::{CodeFn, Frame, FuncTemplate, SourceInfo};
-use pipy_runtime::string::JsString;
-use pipy_runtime::value::{Value, tag};
+use pipy_value::abi::{self, AbiType, Helper, PropIc, SiteCache};
+use pipy_value::function::{CodeFn, Frame, FuncTemplate, SourceInfo};
+use pipy_value::string::JsString;
+use pipy_value::value::{Value, tag};
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -63,7 +63,7 @@ impl CompiledModule {
 }
 
 extern "C" fn not_compiled(_frame: *mut Frame) -> u32 {
-    pipy_runtime::realm::set_exception(pipy_runtime::error::type_error("internal: function was not compiled"));
+    pipy_value::realm::set_exception(pipy_value::error::type_error("internal: function was not compiled"));
     abi::STATUS_THROW
 }
 

@@ -166,7 +166,7 @@ pub enum Inst {
         src: Reg,
     },
     /// `dst = ` the context variable `binding` of the running pipeline (see
-    /// `pipy_runtime::pipeline::context`).
+    /// `pipy_value::context`, implemented by the engine).
     GetContext {
         dst: Reg,
         binding: u32,
@@ -418,7 +418,7 @@ pub struct FuncIr {
     pub nlabels: u32,
     pub param_regs: u32,
     pub length: u32,
-    pub kind: pipy_runtime::function::FuncKind,
+    pub kind: pipy_value::function::FuncKind,
     pub strict: bool,
     pub uses_this: bool,
     pub pos: u32,

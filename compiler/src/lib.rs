@@ -13,7 +13,8 @@ pub mod parse;
 pub mod resolve;
 
 use diagnostics::Diagnostic;
-use pipy_runtime::function::SourceInfo;
+use pipy_value::context::ContextVariables;
+use pipy_value::function::SourceInfo;
 use std::rc::Rc;
 
 pub use codegen::CompiledModule;
@@ -22,14 +23,48 @@ pub use codegen::CompiledModule;
 pub type RegExpValidator = fn(&[u16], &[u16]) -> Result<(), String>;
 
 /// How a source text is compiled.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct CompileOptions {
+    /// Where context variables (`__x`, `$x`, `_x` of `pipy({...})`) get their binding ids: the
+    /// engine's store. Without one, the store installed for compiled code is asked; without
+    /// that, context variables fail when read.
+    pub contexts: Option<&'static dyn ContextVariables>,
     /// Top-level `var` and function declarations become properties of the global object (the
     /// REPL, test262 scripts); otherwise they are module-local, as in Pipy.
     pub top_level_globals: bool,
     /// Reports invalid regular-expression literals at compile time (the standard library's
     /// RegExp parser); without it they fail when evaluated.
     pub validate_regexp: Option<RegExpValidator>,
+}
+
+impl std::fmt::Debug for CompileOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompileOptions")
+            .field("contexts", &self.contexts.is_some())
+            .field("top_level_globals", &self.top_level_globals)
+            .field("validate_regexp", &self.validate_regexp.is_some())
+            .finish()
+    }
+}
+
+/// Compiling with no store of context variables: every name gets binding 0, and reading one
+/// fails at run time (`pipy_value::context::load` says why).
+struct NoContexts;
+
+static NO_CONTEXTS: NoContexts = NoContexts;
+
+impl ContextVariables for NoContexts {
+    fn binding(&self, _: &str, _: &str) -> u32 {
+        0
+    }
+    fn declare_fiber(&self, _: &str, _: &str) {}
+    fn declare(&self, _: &str, _: &str, _: pipy_value::Value) {}
+    fn load(&self, _: u32, _: bool) -> pipy_value::JsResult<pipy_value::Value> {
+        Err(pipy_value::error::reference_error("context variables need the pipeline engine"))
+    }
+    fn store(&self, _: u32, _: pipy_value::Value) -> pipy_value::JsResult<()> {
+        Err(pipy_value::error::reference_error("context variables need the pipeline engine"))
+    }
 }
 
 /// Parses and resolves `source` without generating code (for `pipy check`).
@@ -93,7 +128,8 @@ fn compile_inner(name: &str, source: &str, options: CompileOptions) -> Result<Co
     if !res.diagnostics.is_empty() {
         return Err(res.diagnostics);
     }
-    let module = lower::lower(&res, &script, options.top_level_globals, program.is_module, name);
+    let contexts = options.contexts.or_else(pipy_value::context::installed).unwrap_or(&NO_CONTEXTS);
+    let module = lower::lower(&res, &script, options.top_level_globals, program.is_module, name, contexts);
     if let Some(validate) = options.validate_regexp {
         let diags: Vec<Diagnostic> = module
             .regexps
@@ -119,7 +155,7 @@ pub fn dump_ir(name: &str, source: &str) -> Result<String, Vec<Diagnostic>> {
     let mut program = parse_guarded(name, source)?;
     let script = script_function(&mut program);
     let res = resolve::Resolver::resolve(&program, &script, false);
-    let module = lower::lower(&res, &script, false, program.is_module, name);
+    let module = lower::lower(&res, &script, false, program.is_module, name, &NO_CONTEXTS);
     Ok(module.functions.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"))
 }
 
@@ -148,7 +184,7 @@ mod tests {
             nlabels,
             param_regs: 0,
             length: 0,
-            kind: pipy_runtime::function::FuncKind::Normal,
+            kind: pipy_value::function::FuncKind::Normal,
             strict: true,
             uses_this: false,
             pos: 0,

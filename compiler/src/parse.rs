@@ -1077,7 +1077,7 @@ fn name_anonymous(e: &Expr, name: &str) {
 fn set_key_name(f: &Rc<Function>, key: &PropName) {
     let name: Option<Rc<str>> = match key {
         PropName::Str(s) => Some(String::from_utf16_lossy(s).into()),
-        PropName::Num(n) => Some(pipy_runtime::number::to_string(*n).into()),
+        PropName::Num(n) => Some(pipy_value::number::to_string(*n).into()),
         PropName::Private(p) => Some(format!("#{}", p.name).into()),
         PropName::Computed(_) => None,
     };

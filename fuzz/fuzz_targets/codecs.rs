@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_runtime::filters::{mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello};
+use pipy_engine::filters::{mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello};
 use std::sync::Once;
 
 static REALM: Once = Once::new();

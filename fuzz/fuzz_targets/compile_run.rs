@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     REALM.call_once(pipy_stdlib::new_realm);
     let src = String::from_utf8_lossy(data);
     if let Ok(module) = pipy_compiler::compile("fuzz.js", &src, pipy_compiler::CompileOptions::default()) {
-        let _ = pipy_runtime::function::run_script(module.main());
-        pipy_runtime::realm::run_microtasks();
+        let _ = pipy_value::function::run_script(module.main());
+        pipy_value::realm::run_microtasks();
     }
 });

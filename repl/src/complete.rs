@@ -2,7 +2,7 @@
 //! path of globals (`pipy.lo` → `pipy.load`, `JSON.st` → `JSON.stringify`). Paths are looked up
 //! property by property from the global object; nothing is evaluated.
 
-use pipy_runtime::{PropKey, Value, ops, realm};
+use pipy_value::{PropKey, Value, ops, realm};
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
@@ -12,31 +12,6 @@ use rustyline::{Context, Helper};
 pub struct Completions;
 
 const COMMANDS: &[&str] = &[".help", ".load", ".pipelines", ".send", ".leaks", ".exit"];
-
-/// Names an object and its prototypes have (string keys only), sorted, without repeats.
-pub(crate) fn keys_of(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = match v {
-        Value::Object(o) => Some(o.clone()),
-        _ => ops::to_object(v).ok(),
-    };
-    let mut depth = 0;
-    while let Some(o) = cur {
-        for k in o.own_keys() {
-            if let PropKey::String(s) = k {
-                out.push(s.to_rust_string());
-            }
-        }
-        cur = o.proto();
-        depth += 1;
-        if depth > 16 {
-            break;
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
 
 /// Candidates for the word ending at the cursor: `(start, candidates)`.
 pub fn candidates(line: &str, pos: usize) -> (usize, Vec<String>) {
@@ -68,7 +43,7 @@ pub fn candidates(line: &str, pos: usize) -> (usize, Vec<String>) {
         }
     }
     let prefix_len = start + if path.is_empty() { 0 } else { path.len() + 1 };
-    let list = keys_of(&v).into_iter().filter(|k| k.starts_with(partial) && !k.starts_with('%')).collect();
+    let list = ops::property_names(&v).into_iter().filter(|k| k.starts_with(partial) && !k.starts_with('%')).collect();
     (prefix_len, list)
 }
 
@@ -97,7 +72,7 @@ mod tests {
 
     #[test]
     fn completes_commands_globals_and_paths() {
-        crate::engine::init();
+        pipy_program::init();
         assert_eq!(candidates(".pi", 3), (0, vec![".pipelines".to_string()]));
         let (start, list) = candidates("x = JSON.st", 11);
         assert_eq!(start, 9);

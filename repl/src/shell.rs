@@ -3,7 +3,7 @@
 //! pipelines settle before the next prompt), print the value. Dot-commands load scripts, list
 //! their pipelines, push a request through one without sockets, and count live objects.
 
-use crate::engine::{self, RunError};
+use pipy_program::{self as program, RunError};
 use rustyline::error::ReadlineError;
 
 /// Whether `src` looks unfinished (open brackets or an unterminated string/template).
@@ -34,7 +34,7 @@ pub fn is_incomplete(src: &str) -> bool {
 
 /// Runs the interactive loop until `.exit` or end of input.
 pub fn run() -> i32 {
-    engine::init();
+    program::init();
     let Some(mut session) = Session::new() else {
         eprintln!("pipy repl: cannot start the event loop");
         return 1;
@@ -125,9 +125,9 @@ impl Session {
     fn turn<R>(&mut self, f: impl FnOnce() -> R) -> R {
         self.local.block_on(&self.rt, async {
             let r = f();
-            pipy_runtime::realm::run_microtasks();
+            pipy_value::realm::run_microtasks();
             let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
-            while pipy_runtime::net::active_count() > 0 && tokio::time::Instant::now() < deadline {
+            while pipy_engine::net::active_count() > 0 && tokio::time::Instant::now() < deadline {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
             r
@@ -136,15 +136,15 @@ impl Session {
 
     fn eval(&mut self, name: &str, src: &str) {
         self.evals += 1;
-        let result = self.turn(|| engine::run(name, src, engine::options(true)));
+        let result = self.turn(|| program::run(name, src, program::options(true)));
         match result {
-            Ok(v) => println!("{}", engine::inspect(&v)),
+            Ok(v) => println!("{}", program::inspect(&v)),
             Err(RunError::Compile(diags)) => {
                 for d in diags {
                     eprint!("{}", d.render(name, src));
                 }
             }
-            Err(RunError::Uncaught(e)) => eprintln!("{}", engine::describe_exception(&e)),
+            Err(RunError::Uncaught(e)) => eprintln!("{}", program::describe_exception(&e)),
         }
     }
 
@@ -154,7 +154,7 @@ impl Session {
         match word {
             ".load" => self.load(rest),
             ".pipelines" => {
-                for (i, l) in pipy_runtime::pipeline::layout::all_layouts().iter().enumerate() {
+                for (i, l) in pipy_engine::pipeline::layout::all_layouts().iter().enumerate() {
                     let mut lines = l.graph().into_iter();
                     if let Some(first) = lines.next() {
                         println!("[{i}] {first}");
@@ -167,8 +167,8 @@ impl Session {
             ".send" => self.send(rest),
             ".leaks" => println!(
                 "live objects: {}, pipeline instances: {}",
-                pipy_runtime::object::live_objects(),
-                pipy_runtime::pipeline::live_pipelines()
+                pipy_value::object::live_objects(),
+                pipy_engine::pipeline::live_pipelines()
             ),
             _ => eprintln!("unknown command {word} (see .help)"),
         }
@@ -180,9 +180,9 @@ impl Session {
             Err(e) => return eprintln!("cannot read {path}: {e}"),
         };
         if let Some(dir) = std::path::Path::new(path).parent() {
-            engine::set_codebase_root(dir);
+            program::set_codebase_root(dir);
         }
-        let result = self.turn(|| engine::run(path, &src, engine::options(false)));
+        let result = self.turn(|| program::run(path, &src, program::options(false)));
         match result {
             Ok(_) => println!("loaded {path}; .pipelines lists its pipelines"),
             Err(RunError::Compile(diags)) => {
@@ -190,14 +190,14 @@ impl Session {
                     eprint!("{}", d.render(path, &src));
                 }
             }
-            Err(RunError::Uncaught(e)) => eprintln!("{}", engine::describe_exception(&e)),
+            Err(RunError::Uncaught(e)) => eprintln!("{}", program::describe_exception(&e)),
         }
     }
 
     fn send(&mut self, args: &str) {
-        use pipy_runtime::pipeline::{Output, Pipeline, context, event};
+        use pipy_engine::pipeline::{Output, Pipeline, context, event};
         let (index, request) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-        let layouts = pipy_runtime::pipeline::layout::all_layouts();
+        let layouts = pipy_engine::pipeline::layout::all_layouts();
         let Some(layout) = index.parse::<usize>().ok().and_then(|i| layouts.get(i).cloned()) else {
             return eprintln!("usage: .send N REQUEST, with N from .pipelines");
         };
@@ -214,7 +214,7 @@ impl Session {
             } else {
                 self.evals += 1;
                 let expr = format!("new Message({{ method: '{method}', path: '{path}', headers: {{}} }})");
-                match self.turn(|| engine::run("send", &expr, engine::options(true))) {
+                match self.turn(|| program::run("send", &expr, program::options(true))) {
                     Ok(v) => {
                         event::events_of(&v).unwrap_or_default().into_iter().chain([event::Event::end()]).collect()
                     }
@@ -224,7 +224,7 @@ impl Session {
         } else {
             let name = format!("send:{}", self.evals);
             self.evals += 1;
-            match self.turn(|| engine::run(&name, request, engine::options(true))) {
+            match self.turn(|| program::run(&name, request, program::options(true))) {
                 Ok(v) => match event::events_of(&v) {
                     Ok(mut evs) => {
                         if !evs.last().is_some_and(|e| e.is_stream_end()) {
@@ -232,9 +232,9 @@ impl Session {
                         }
                         evs
                     }
-                    Err(e) => return eprintln!("{}", engine::describe_exception(&e)),
+                    Err(e) => return eprintln!("{}", program::describe_exception(&e)),
                 },
-                Err(RunError::Uncaught(e)) => return eprintln!("{}", engine::describe_exception(&e)),
+                Err(RunError::Uncaught(e)) => return eprintln!("{}", program::describe_exception(&e)),
                 Err(RunError::Compile(diags)) => {
                     for d in diags {
                         eprint!("{}", d.render(&name, request));
@@ -249,7 +249,7 @@ impl Session {
             // As if a client on the loopback had connected.
             let ctx = context::new_root_copy();
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-            *ctx.inbound.borrow_mut() = pipy_runtime::net::inbound::inbound_object(0, addr, addr);
+            *ctx.inbound.borrow_mut() = pipy_engine::net::inbound::inbound_object(0, addr, addr);
             let p = Pipeline::new(&layout, ctx, Output::Func(Box::new(move |e| o2.borrow_mut().push(e))));
             p.start(&[]);
             p.input_all(events);
@@ -269,7 +269,7 @@ impl Session {
         for e in out.borrow().iter() {
             match e {
                 event::Event::Data(d) => println!("Data {:?}", d.to_string_lossy()),
-                other => println!("{}", pipy_runtime::filters::dump::describe(other)),
+                other => println!("{}", pipy_engine::filters::dump::describe(other)),
             }
         }
         // Ended inside the loop: what it leaves behind (pooled sessions, timers) needs one.

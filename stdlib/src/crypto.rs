@@ -7,9 +7,9 @@
 //! (Signing and ciphers are not here yet.)
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::event;
-use pipy_runtime::tls::{self, CertificateHost, PrivateKeyHost};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_engine::pipeline::event;
+use pipy_engine::tls::{self, CertificateHost, PrivateKeyHost};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 
 /// The PEM text of a constructor argument (a string or Data).
 fn pem_of(v: &Value, what: &str) -> JsResult<Vec<u8>> {
@@ -103,7 +103,7 @@ fn digest_class(crypto: &Obj, name: &'static str, hmac: bool) {
                 "new crypto.{name}(): unsupported algorithm '{algo}' (md5, sha1, sha256, sha384, sha512)"
             )));
         };
-        let key = || crate::pipy::data::data_of(&arg(args, 1), pipy_runtime::pipeline::data::Encoding::Utf8);
+        let key = || crate::pipy::data::data_of(&arg(args, 1), pipy_engine::pipeline::data::Encoding::Utf8);
         let state = match (algorithm, hmac) {
             (Some((_, h)), true) => {
                 Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key()?.to_vec()))))

@@ -5,8 +5,8 @@
 //! `"AggregateError.prototype"`) for `Promise.any`.
 
 use crate::util::{self, arg, method};
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::rc::Rc;
 
 pub fn install() {
@@ -137,7 +137,7 @@ fn capture_stack_trace(_: &Value, args: &[Value]) -> JsResult<Value> {
 #[cfg(test)]
 mod tests {
     use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::{Obj, PropKey, Value, attr, function, ops};
+    use pipy_value::{Obj, PropKey, Value, attr, function, ops};
 
     fn construct(p: &str, args: &[Value]) -> Value {
         let Value::Object(c) = path(p) else { panic!("{p} missing") };
@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(s(&get(&tp, "message")), "");
         assert!(ops::strict_equals(&get(&tp, "constructor"), &te));
         // Runtime-created errors share these prototypes.
-        let re = pipy_runtime::error::range_error("r");
+        let re = pipy_value::error::range_error("r");
         assert!(ops::instance_of(&re, &path("RangeError")).ok().unwrap());
         assert_eq!(s(&call("Object.prototype.toString", &re, &[]).ok().unwrap()), "[object Error]");
     }
@@ -202,7 +202,7 @@ mod tests {
         setup();
         // Emulates `class MyErr extends Error {}` with MyErr.prototype.name = 'MyErr'.
         let my_proto =
-            Obj::new(Some(path("Error.prototype").as_object().unwrap().clone()), pipy_runtime::ObjectKind::Ordinary);
+            Obj::new(Some(path("Error.prototype").as_object().unwrap().clone()), pipy_value::ObjectKind::Ordinary);
         my_proto.define_hidden("name", Value::str("MyErr"));
         let nt = function::native("MyErr", 0, |_, _| Ok(Value::Undefined));
         nt.define_value("prototype", Value::Object(my_proto.clone()), 0);

@@ -3,9 +3,9 @@
 //! source text at run time.
 
 use crate::util::{self, arg, method};
-use pipy_runtime::function::{self, BoundFunction, FunctionData};
-use pipy_runtime::object::PropSlot;
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::function::{self, BoundFunction, FunctionData};
+use pipy_value::object::PropSlot;
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::rc::Rc;
 
 pub fn install() {
@@ -106,8 +106,8 @@ fn has_instance(this: &Value, args: &[Value]) -> JsResult<Value> {
 #[cfg(test)]
 mod tests {
     use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::function::{self, native};
-    use pipy_runtime::{Obj, ObjectKind, Value, ops};
+    use pipy_value::function::{self, native};
+    use pipy_value::{Obj, ObjectKind, Value, ops};
 
     /// A function returning `[this, ...args]` joined by commas.
     fn echo() -> Value {
@@ -136,8 +136,8 @@ mod tests {
         assert_eq!(s(&r.ok().unwrap()), "t,3,4");
         // array-like
         let al = Obj::ordinary();
-        al.define_value("length", Value::num(2.0), pipy_runtime::attr::DEFAULT);
-        al.define_value("0", Value::str("a"), pipy_runtime::attr::DEFAULT);
+        al.define_value("length", Value::num(2.0), pipy_value::attr::DEFAULT);
+        al.define_value("0", Value::str("a"), pipy_value::attr::DEFAULT);
         let r = call("Function.prototype.apply", &f, &[Value::str("t"), Value::Object(al)]);
         assert_eq!(s(&r.ok().unwrap()), "t,a,undefined");
         let r = call("Function.prototype.apply", &f, &[Value::str("t"), Value::Null]);
@@ -175,7 +175,7 @@ mod tests {
         let b = call("Function.prototype.bind", &ctor, &[Value::Null]).ok().unwrap();
         let o = Value::Object(Obj::ordinary());
         assert!(ops::instance_of(&o, &b).ok().unwrap());
-        let key = pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_has_instance.clone());
+        let key = pipy_value::PropKey::Symbol(pipy_value::realm::intrinsics().sym_has_instance.clone());
         let hi = ops::get(&path("Function.prototype"), &key).ok().unwrap();
         assert!(function::call(&hi, &ctor, std::slice::from_ref(&o)).ok().unwrap().truthy());
         assert!(!function::call(&hi, &ctor, &[Value::num(1.0)]).ok().unwrap().truthy());

@@ -3,8 +3,8 @@
 //! legacy `escape` / `unescape`.
 
 use crate::util::{arg, method};
-use pipy_runtime::number::is_whitespace_unit;
-use pipy_runtime::{JsResult, JsString, Value, error, ops, realm};
+use pipy_value::number::is_whitespace_unit;
+use pipy_value::{JsResult, JsString, Value, error, ops, realm};
 
 pub fn install() {
     let g = realm::intrinsics().global.clone();
@@ -332,7 +332,7 @@ fn unescape(_: &Value, args: &[Value]) -> JsResult<Value> {
 mod tests {
     use crate::object::tests_support::err_msg;
     use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::{JsString, PropKey, Value, ops};
+    use pipy_value::{JsString, PropKey, Value, ops};
 
     fn num(f: &str, args: &[Value]) -> f64 {
         call(f, &Value::Undefined, args).ok().unwrap().as_number().unwrap()

@@ -7,10 +7,10 @@
 //! `504 Gateway Timeout`, …) as the resolved Message; the original rejects with that Message.
 
 use crate::util::{self, arg};
-use pipy_runtime::filters::{self, BuildCx};
-use pipy_runtime::pipeline::event::{self, Event, Message};
-use pipy_runtime::pipeline::{Layout, Output, Pipeline, SubTarget, context};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use pipy_engine::filters::{self, BuildCx};
+use pipy_engine::pipeline::event::{self, Event, Message};
+use pipy_engine::pipeline::{Layout, Output, Pipeline, SubTarget, context};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -125,7 +125,7 @@ fn request(this: &Value, args: &[Value]) -> JsResult<Value> {
             let method = Value::str(&ops::to_rust_string(&first)?);
             let body = match arg(args, 3) {
                 Value::Undefined | Value::Null => Default::default(),
-                v => crate::pipy::data::data_of(&v, pipy_runtime::pipeline::data::Encoding::Utf8)?,
+                v => crate::pipy::data::data_of(&v, pipy_engine::pipeline::data::Encoding::Utf8)?,
             };
             (request_head(&host, method, arg(args, 1), arg(args, 2))?, body)
         }

@@ -6,9 +6,9 @@
 //! the directory.
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::data::Data;
-use pipy_runtime::pipeline::event::{self, Message};
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_engine::pipeline::data::Data;
+use pipy_engine::pipeline::event::{self, Message};
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
@@ -81,7 +81,7 @@ fn to_message(path: &Path, content_type: &str, accept: &str) -> JsResult<Value> 
     let bytes = match bytes {
         Some(b) => b,
         None => std::fs::read(path).map_err(|e| {
-            error::make_error(pipy_runtime::ErrorKind::Error, &format!("http.File: {}: {e}", path.display()))
+            error::make_error(pipy_value::ErrorKind::Error, &format!("http.File: {}: {e}", path.display()))
         })?,
     };
     let headers = Obj::ordinary();
@@ -182,7 +182,7 @@ pub fn install() {
         let p = ops::to_rust_string(&arg(args, 0))?;
         let full = crate::pipy::resolve_path(&p);
         if !full.is_file() {
-            return Err(error::make_error(pipy_runtime::ErrorKind::Error, &format!("http.File.from(): no file '{p}'")));
+            return Err(error::make_error(pipy_value::ErrorKind::Error, &format!("http.File.from(): no file '{p}'")));
         }
         let ct = content_type(&full, &default_types(), "application/octet-stream");
         Ok(file_value(full, ct))
@@ -193,7 +193,7 @@ pub fn install() {
     dproto.mark_prototype();
     util::method(&dproto, "serve", 1, serve);
     let d2 = dproto.clone();
-    let dir_ctor = pipy_runtime::function::native_function(
+    let dir_ctor = pipy_value::function::native_function(
         "Directory",
         2,
         Rc::new(move |_, args, _| {

@@ -8,9 +8,9 @@
 //! and never verifies). Like the original, `verify` checks the signature only, not `exp`/`nbf`.
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::data::decode_base64;
-use pipy_runtime::pipeline::event;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, attr, error, ops};
+use pipy_engine::pipeline::data::decode_base64;
+use pipy_engine::pipeline::event;
+use pipy_value::{JsResult, Obj, ObjectKind, Value, attr, error, ops};
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 use std::rc::Rc;
 

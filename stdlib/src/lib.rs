@@ -1,11 +1,11 @@
 //! Every JS-visible global: the ECMAScript built-ins and (later) the Pipy API.
 //!
 //! Each global class or namespace is one module whose `install()` fills this thread's realm
-//! (`pipy_runtime::realm`). `install_all()` runs them in dependency order; call it once per
+//! (`pipy_value::realm`). `install_all()` runs them in dependency order; call it once per
 //! thread after `realm::install()`.
 //!
 //! Architecture invariant: this crate knows nothing of Cranelift or SWC; it sees script functions
-//! only as callable objects (`pipy_runtime::function::call`).
+//! only as callable objects (`pipy_value::function::call`).
 
 pub mod util;
 
@@ -69,12 +69,12 @@ pub fn install_all() {
     netmask::install();
     xml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
-    algo::set_default_borrower_hook(|| pipy_runtime::pipeline::context::current().inbound.borrow().clone());
-    pipy_runtime::log::set_inspector(console::inspect::inspect);
+    algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound.borrow().clone());
+    pipy_engine::log::set_inspector(console::inspect::inspect);
 }
 
 /// A fresh realm with every built-in installed (for tests and the engine).
 pub fn new_realm() {
-    pipy_runtime::realm::install();
+    pipy_value::realm::install();
     install_all();
 }

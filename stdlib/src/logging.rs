@@ -10,8 +10,8 @@
 //! by `separator` (default a newline), then `postfix`. (`toSyslog` is not here yet.)
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::event;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use pipy_engine::pipeline::event;
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
 use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
@@ -52,7 +52,7 @@ fn flush(sink: &Rc<RefCell<HttpSink>>) {
     };
     let sent = ops::get_str(&agent, "request").and_then(|f| function::call(&f, &agent, &args));
     if let Err(e) = sent {
-        pipy_runtime::log::error(&format!("logging.toHTTP(): {}", ops::describe(&e)));
+        pipy_engine::log::error(&format!("logging.toHTTP(): {}", ops::describe(&e)));
     }
 }
 
@@ -71,7 +71,7 @@ fn to_http_line(sink: &Rc<RefCell<HttpSink>>, text: &str) {
         flush(sink);
     } else if arm {
         let sink = sink.clone();
-        pipy_runtime::net::spawn_local(async move {
+        pipy_engine::net::spawn_local(async move {
             tokio::time::sleep(std::time::Duration::from_secs_f64(interval.max(0.0))).await;
             flush(&sink);
         });
@@ -117,7 +117,7 @@ fn http_sink(args: &[Value]) -> JsResult<HttpSink> {
         path,
         headers: opt("headers")?,
         size,
-        interval: pipy_runtime::filters::parse_duration(&b("interval")?)?.unwrap_or(1.0),
+        interval: pipy_engine::filters::parse_duration(&b("interval")?)?.unwrap_or(1.0),
         prefix: text(b("prefix")?, "")?,
         postfix: text(b("postfix")?, "")?,
         separator: text(b("separator")?, "\n")?,

@@ -1,8 +1,8 @@
 //! The `Math` namespace object: every ES2022 function and constant.
 
 use crate::util::{self, arg};
-use pipy_runtime::number::pow;
-use pipy_runtime::{JsResult, Obj, PropKey, Value, attr, ops, realm};
+use pipy_value::number::pow;
+use pipy_value::{JsResult, Obj, PropKey, Value, attr, ops, realm};
 use std::cell::Cell;
 
 pub fn install() {
@@ -184,7 +184,7 @@ fn random() -> f64 {
 #[cfg(test)]
 mod tests {
     use crate::util::testing::{call, path, setup};
-    use pipy_runtime::Value;
+    use pipy_value::Value;
 
     fn m(name: &str, args: &[f64]) -> f64 {
         let args: Vec<Value> = args.iter().map(|&x| Value::Number(x)).collect();
@@ -252,9 +252,9 @@ mod tests {
         }
         assert_eq!(path("Math.PI").as_number(), Some(std::f64::consts::PI));
         let tag = crate::util::testing::s(
-            &pipy_runtime::ops::get(
+            &pipy_value::ops::get(
                 &path("Math"),
-                &pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_to_string_tag.clone()),
+                &pipy_value::PropKey::Symbol(pipy_value::realm::intrinsics().sym_to_string_tag.clone()),
             )
             .unwrap_or_default(),
         );

@@ -6,7 +6,7 @@
 //! (IPv6 compressed).
 
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// A parsed block; addresses are held as u128 (IPv4 in the low 32 bits).
@@ -147,7 +147,7 @@ pub fn install() {
         with_block(t, |b| numbers(b.bytes().iter().map(|&x| x as u64).collect()))
     });
     util::method(&proto, "toString", 0, |t, _| with_block(t, |b| Value::str(&b.cidr)));
-    let global = pipy_runtime::realm::intrinsics().global.clone();
+    let global = pipy_value::realm::intrinsics().global.clone();
     util::namespace_class(&global, "Netmask", 1, &proto, |proto, args| {
         let cidr = ops::to_rust_string(&arg(args, 0))?;
         let block = Block::parse(&cidr).map_err(|e| error::type_error(&format!("new Netmask(): {e}")))?;

@@ -2,9 +2,9 @@
 //! the `parseInt`/`parseFloat` functions it shares with the global object, and `Boolean`.
 
 use crate::util::{self, arg};
-use pipy_runtime::function::{self, prototype_from_ctor};
-use pipy_runtime::number::{is_whitespace_unit, to_string as num_to_string, to_string_radix};
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, Value, error, ops, realm};
+use pipy_value::function::{self, prototype_from_ctor};
+use pipy_value::number::{is_whitespace_unit, to_string as num_to_string, to_string_radix};
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, Value, error, ops, realm};
 use std::rc::Rc;
 
 pub fn install() {
@@ -458,7 +458,7 @@ pub fn parse_float(_: &Value, args: &[Value]) -> JsResult<Value> {
 #[cfg(test)]
 mod tests {
     use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::{Value, function, ops};
+    use pipy_value::{Value, function, ops};
 
     fn fmt(method: &str, x: f64, a: Value) -> String {
         match call(&format!("Number.prototype.{method}"), &Value::Number(x), &[a]) {
@@ -469,7 +469,7 @@ mod tests {
 
     /// "RangeError: msg" without relying on Error.prototype.toString (installed by another module).
     fn err(e: &Value) -> String {
-        let i = pipy_runtime::realm::intrinsics();
+        let i = pipy_value::realm::intrinsics();
         let name = match e.as_object().and_then(|o| o.proto()) {
             Some(p) if p.ptr_eq(&i.range_error_prototype) => "RangeError",
             Some(p) if p.ptr_eq(&i.type_error_prototype) => "TypeError",
@@ -567,7 +567,7 @@ mod tests {
         assert_eq!(num("Number.parseFloat", "-Infinityx"), f64::NEG_INFINITY);
         assert!(num("Number.parseFloat", ".").is_nan());
         assert!(num("Number.parseFloat", "0x10") == 0.0);
-        let registered = pipy_runtime::realm::registered("parseInt").unwrap_or_default();
+        let registered = pipy_value::realm::registered("parseInt").unwrap_or_default();
         assert!(ops::strict_equals(&path("Number.parseInt"), &registered));
     }
 
@@ -619,7 +619,7 @@ mod node_compare {
     #[ignore]
     fn dump() {
         use crate::util::testing::{call, s, setup};
-        use pipy_runtime::Value;
+        use pipy_value::Value;
         setup();
         let vals =
             [0.1, 1.005, 123.456, 5e-7, 1.5e-10, 98765.4321, 0.5, 1.25, 2.675, 1e15 + 0.3, 333.333, 7e22, 0.000123456];

@@ -2,9 +2,9 @@
 //! freeze, …) and `Object.prototype` (hasOwnProperty, toString, `__proto__`, …).
 
 use crate::util::{self, arg, method};
-use pipy_runtime::function;
-use pipy_runtime::object::{PropSlot, PropertyDescriptor};
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::function;
+use pipy_value::object::{PropSlot, PropertyDescriptor};
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::rc::Rc;
 
 pub fn install() {
@@ -541,7 +541,7 @@ fn proto_setter(this: &Value, args: &[Value]) -> JsResult<Value> {
 /// Test helpers shared with the other modules of this crate.
 #[cfg(test)]
 pub(crate) mod tests_support {
-    use pipy_runtime::{Obj, PropKey, Value, ops, realm};
+    use pipy_value::{Obj, PropKey, Value, ops, realm};
 
     /// Gives arrays an iterator when the array module has not installed one yet.
     pub(crate) fn ensure_array_iterator() {
@@ -550,10 +550,10 @@ pub(crate) mod tests_support {
         if i.array_prototype.has_own_property(&key) {
             return;
         }
-        let f = pipy_runtime::function::native("values", 0, |this, _| {
+        let f = pipy_value::function::native("values", 0, |this, _| {
             let items = ops::list_from_array_like(this)?;
             let pos = std::rc::Rc::new(std::cell::Cell::new(0usize));
-            let next = pipy_runtime::function::native_function(
+            let next = pipy_value::function::native_function(
                 "next",
                 0,
                 std::rc::Rc::new(move |_, _, _| {
@@ -587,7 +587,7 @@ pub(crate) mod tests_support {
 mod tests {
     use super::tests_support::err_msg;
     use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::{JsString, Obj, ObjectKind, PropKey, Value, attr, ops, realm};
+    use pipy_value::{JsString, Obj, ObjectKind, PropKey, Value, attr, ops, realm};
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
         let o = Obj::ordinary();
@@ -621,7 +621,7 @@ mod tests {
         // new Object(null) is a fresh object too
         let ctor = path("Object");
         let Value::Object(c) = &ctor else { panic!() };
-        let r = pipy_runtime::function::construct(c, &[Value::Null], c).ok().unwrap();
+        let r = pipy_value::function::construct(c, &[Value::Null], c).ok().unwrap();
         assert!(r.is_object());
     }
 
@@ -785,14 +785,14 @@ mod tests {
         assert_eq!(ts(Value::num(1.0)), "[object Number]");
         assert_eq!(ts(Value::str("")), "[object String]");
         assert_eq!(ts(Value::Bool(true)), "[object Boolean]");
-        assert_eq!(ts(pipy_runtime::error::type_error("x")), "[object Error]");
+        assert_eq!(ts(pipy_value::error::type_error("x")), "[object Error]");
         let tagged = Obj::ordinary();
         let tag = realm::intrinsics().sym_to_string_tag.clone();
         tagged.define_value(PropKey::Symbol(tag), Value::str("Custom"), attr::HIDDEN);
         assert_eq!(ts(Value::Object(tagged)), "[object Custom]");
         // A host object whose prototype's constructor is named Date.
         let dp = Obj::ordinary();
-        let dc = pipy_runtime::function::native("Date", 0, |_, _| Ok(Value::Undefined));
+        let dc = pipy_value::function::native("Date", 0, |_, _| Ok(Value::Undefined));
         dp.define_hidden("constructor", Value::Object(dc));
         let d = Obj::new(Some(dp), ObjectKind::Host(Box::new(1u8)));
         assert_eq!(ts(Value::Object(d)), "[object Date]");
@@ -811,7 +811,7 @@ mod tests {
         assert!(ops::strict_equals(&ops::get_str(&o, "__proto__").ok().unwrap(), &p));
         assert_eq!(s(&ops::get_str(&o, "x").ok().unwrap()), "1");
         let items = arr(vec![Value::num(1.0), Value::num(2.0), Value::num(3.0)]);
-        let cb = Value::Object(pipy_runtime::function::native("f", 1, |_, a| {
+        let cb = Value::Object(pipy_value::function::native("f", 1, |_, a| {
             Ok(Value::str(if ops::to_number(&a[0])? % 2.0 == 0.0 { "even" } else { "odd" }))
         }));
         let g = call("Object.groupBy", &Value::Undefined, &[items, cb]).ok().unwrap();

@@ -6,8 +6,8 @@
 //! exceptions carrying the operating system's message.
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::event;
-use pipy_runtime::{JsResult, Obj, Value, attr, error, ops};
+use pipy_engine::pipeline::event;
+use pipy_value::{JsResult, Obj, Value, attr, error, ops};
 use std::path::{Component, Path, PathBuf};
 
 fn path_arg(args: &[Value], i: usize, what: &str) -> JsResult<String> {
@@ -18,7 +18,7 @@ fn path_arg(args: &[Value], i: usize, what: &str) -> JsResult<String> {
 }
 
 fn io_error(what: &str, path: &str, e: std::io::Error) -> Value {
-    error::make_error(pipy_runtime::ErrorKind::Error, &format!("os.{what}('{path}'): {e}"))
+    error::make_error(pipy_value::ErrorKind::Error, &format!("os.{what}('{path}'): {e}"))
 }
 
 fn secs(t: std::io::Result<std::time::SystemTime>) -> Value {
@@ -61,7 +61,7 @@ fn stat(_: &Value, args: &[Value]) -> JsResult<Value> {
         ("isBlockDevice", std::os::unix::fs::FileTypeExt::is_block_device(&ft)),
     ];
     for (name, yes) in flags {
-        let f = pipy_runtime::function::native_function(
+        let f = pipy_value::function::native_function(
             name,
             0,
             std::rc::Rc::new(move |_, _, _| Ok(Value::Bool(yes))),

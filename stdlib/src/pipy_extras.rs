@@ -2,8 +2,8 @@
 //! in place of statements inside expression-only configuration code.
 
 use crate::util::{self, arg};
-use pipy_runtime::function;
-use pipy_runtime::{JsResult, ObjectKind, PropKey, Value, error, ops};
+use pipy_value::function;
+use pipy_value::{JsResult, ObjectKind, PropKey, Value, error, ops};
 
 pub fn install() {
     for (name, len, f) in
@@ -107,7 +107,7 @@ fn invoke(_: &Value, args: &[Value]) -> JsResult<Value> {
 mod tests {
     use super::*;
     use crate::util::testing::*;
-    use pipy_runtime::Obj;
+    use pipy_value::Obj;
     use std::cell::RefCell;
     use std::rc::Rc;
 

@@ -4,9 +4,9 @@
 //! `then_native`) plus unhandled-rejection tracking for the host.
 
 use crate::util::{self, arg};
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::pipeline::context;
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_engine::pipeline::context;
+use pipy_value::function::{self, NativeFn};
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -414,11 +414,11 @@ fn aggregate_error(errors: Vec<Value>) -> Value {
             }
         }
     }
-    let e = error::make_error(pipy_runtime::ErrorKind::Error, msg);
+    let e = error::make_error(pipy_value::ErrorKind::Error, msg);
     if let Value::Object(o) = &e {
         o.define_hidden("name", Value::str("AggregateError"));
         o.define_hidden("errors", ops::new_array(errors));
-        pipy_runtime::error::attach_stack(o, "AggregateError", msg);
+        pipy_value::error::attach_stack(o, "AggregateError", msg);
     }
     e
 }

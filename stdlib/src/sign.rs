@@ -8,10 +8,10 @@
 
 use crate::jwt::{Curve, Key};
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::data::Encoding;
-use pipy_runtime::pipeline::event;
-use pipy_runtime::tls::PrivateKeyDer;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_engine::pipeline::data::Encoding;
+use pipy_engine::pipeline::event;
+use pipy_engine::tls::PrivateKeyDer;
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, RsaKeyPair, UnparsedPublicKey};
 use std::rc::Rc;
@@ -115,7 +115,7 @@ fn collected(this: &Value, what: &str) -> JsResult<(Hash, Vec<u8>)> {
 
 fn sign(this: &Value, args: &[Value]) -> JsResult<Value> {
     let (hash, msg) = collected(this, "sign")?;
-    let key = pipy_runtime::tls::private_key_of(&arg(args, 0))?;
+    let key = pipy_engine::tls::private_key_of(&arg(args, 0))?;
     let sig = sign_with(hash, &key, &msg).map_err(|e| error::type_error(&format!("sign(): {e}")))?;
     match arg(args, 1) {
         Value::Undefined => Ok(event::data_value(sig.into())),

@@ -9,7 +9,7 @@
 //! writes the registry in the Prometheus text format for the admin service's `GET /metrics`.
 
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 

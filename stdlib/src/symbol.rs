@@ -2,8 +2,8 @@
 //! `Symbol.keyFor`, the well-known symbols and `Symbol.prototype`.
 
 use crate::util::{self, arg, getter, method, symbol_method};
-use pipy_runtime::value::Symbol;
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::value::Symbol;
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -128,7 +128,7 @@ fn description(this: &Value, _: &[Value]) -> JsResult<Value> {
 #[cfg(test)]
 mod tests {
     use crate::util::testing::{call, path, s, setup};
-    use pipy_runtime::{Obj, ObjectKind, PropKey, Value, function, ops, realm};
+    use pipy_value::{Obj, ObjectKind, PropKey, Value, function, ops, realm};
 
     fn err_msg(r: Result<Value, Value>) -> String {
         match r {

@@ -6,7 +6,7 @@
 //! `decodeComponent` are the global URI functions.
 
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use std::rc::Rc;
 
 #[derive(Clone, Default, Debug, PartialEq)]
@@ -314,7 +314,7 @@ fn install_search_params() {
         for (k, v) in list {
             let key = PropKey::from(k.as_str());
             match o.get_own_property(&key).map(|p| p.slot) {
-                Some(pipy_runtime::object::PropSlot::Data(prev)) => {
+                Some(pipy_value::object::PropSlot::Data(prev)) => {
                     let mut items = match &prev {
                         Value::Object(a) if a.is_array() => a.array_elements().unwrap_or_default(),
                         other => vec![other.clone()],

@@ -1,8 +1,8 @@
 //! Small helpers every built-in module uses to define itself.
 
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::shape::attr;
-use pipy_runtime::{JsResult, Obj, PropKey, Value, realm};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::shape::attr;
+use pipy_value::{JsResult, Obj, PropKey, Value, realm};
 use std::rc::Rc;
 
 /// The signature of most built-ins: `(this, args) -> result`.
@@ -60,7 +60,7 @@ pub fn arg(args: &[Value], i: usize) -> Value {
 /// Test support: a fresh realm, then `f` evaluated with helpers to reach globals.
 pub mod testing {
     use super::*;
-    use pipy_runtime::ops;
+    use pipy_value::ops;
 
     pub fn setup() {
         crate::new_realm();
@@ -88,7 +88,7 @@ pub mod testing {
 
 /// A prototype for the instances of a built-in class (`Object.prototype` as its prototype).
 pub fn class_prototype() -> Obj {
-    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), pipy_runtime::ObjectKind::Ordinary);
+    let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), pipy_value::ObjectKind::Ordinary);
     proto.mark_prototype();
     proto
 }

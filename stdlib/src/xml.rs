@@ -8,8 +8,8 @@
 //! values are written with entities (`&lt;`, `&amp;`, …) rather than CDATA sections.
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::event;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, attr, error, ops};
+use pipy_engine::pipeline::event;
+use pipy_value::{JsResult, Obj, ObjectKind, Value, attr, error, ops};
 
 /// A parsed element.
 #[derive(Debug, PartialEq)]
@@ -325,14 +325,14 @@ pub fn install() {
         }
     };
     let (p1, p2) = (node_proto.clone(), node_proto);
-    let parse_fn = pipy_runtime::function::native_function(
+    let parse_fn = pipy_value::function::native_function(
         "parse",
         1,
         std::rc::Rc::new(move |_, args, _| Ok(document(&p1, &ops::to_rust_string(&arg(args, 0))?))),
         false,
     );
     xml.define_hidden("parse", Value::Object(parse_fn));
-    let decode_fn = pipy_runtime::function::native_function(
+    let decode_fn = pipy_value::function::native_function(
         "decode",
         1,
         std::rc::Rc::new(move |_, args, _| {

@@ -15,8 +15,9 @@ mod stmt;
 use crate::ast::*;
 use crate::ir::{self, BinOp, Capture, ConstId, FuncId, FuncIr, IcId, Inst, Label, Reg, Simple, UnOp};
 use crate::resolve::{DeclId, DeclKind, Resolution};
-use pipy_runtime::abi::method_kind;
-use pipy_runtime::function::FuncKind as RtKind;
+use pipy_value::abi::method_kind;
+use pipy_value::context::ContextVariables;
+use pipy_value::function::FuncKind as RtKind;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -85,6 +86,8 @@ struct FnState<'a> {
 
 pub struct Lowerer<'a> {
     res: &'a Resolution,
+    /// Where context variables get their binding ids (the engine's store).
+    contexts: &'a dyn ContextVariables,
     /// The file name context variables are keyed by.
     module_name: Rc<str>,
     functions: Vec<Option<FuncIr>>,
@@ -122,11 +125,13 @@ pub fn lower<'a>(
     top_level_globals: bool,
     is_module: bool,
     module_name: &str,
+    contexts: &'a dyn ContextVariables,
 ) -> ModuleIr {
     for name in &res.fiber_vars {
-        pipy_runtime::pipeline::context::declare_fiber(module_name, name);
+        contexts.declare_fiber(module_name, name);
     }
     let mut l = Lowerer {
+        contexts,
         module_name: module_name.into(),
         res,
         functions: Vec::new(),

@@ -181,7 +181,7 @@ impl<'a> Lowerer<'a> {
                 self.emit(Inst::Const { dst, c });
             }
             PropName::Num(n) => {
-                let c = self.konst(&pipy_runtime::number::to_string(*n));
+                let c = self.konst(&pipy_value::number::to_string(*n));
                 self.emit(Inst::Const { dst, c });
             }
             PropName::Computed(e) => {

@@ -186,10 +186,9 @@ impl Lowerer<'_> {
     /// The runtime binding id of context variable `name` in this module. `__filename` is
     /// declared here with the module's name as its value.
     pub(super) fn context_binding(&mut self, name: &str) -> u32 {
-        use pipy_runtime::pipeline::context;
         if name == "__filename" {
-            context::declare(&self.module_name, name, pipy_runtime::Value::str(&self.module_name));
+            self.contexts.declare(&self.module_name, name, pipy_value::Value::str(&self.module_name));
         }
-        context::binding(&self.module_name, name)
+        self.contexts.binding(&self.module_name, name)
     }
 }

@@ -14,8 +14,8 @@ use super::least_work::LeastWork;
 use super::round_robin::RoundRobin;
 use super::{ValueKey, cache, default_borrower, instance_proto, key_of, with_this};
 use crate::util::{self, arg};
-use pipy_runtime::function::NativeFn;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::function::NativeFn;
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
@@ -46,7 +46,7 @@ impl Algo {
 }
 
 enum Borrower {
-    Object(pipy_runtime::object::WeakObj),
+    Object(pipy_value::object::WeakObj),
     Value,
 }
 
@@ -292,7 +292,7 @@ fn free(this: &Value, _: &[Value]) -> JsResult<Value> {
 #[cfg(test)]
 pub(crate) mod tests {
     use crate::util::testing::*;
-    use pipy_runtime::{Obj, Value, attr, function, ops};
+    use pipy_value::{Obj, Value, attr, function, ops};
 
     pub(crate) fn new_lb(class: &str, args: &[Value]) -> Value {
         let Value::Object(c) = path(&format!("algo.{class}")) else { panic!("no {class}") };

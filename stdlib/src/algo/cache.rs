@@ -8,8 +8,8 @@
 
 use super::{ValueKey, define_class, get_seconds, instance_proto, key_of, now_ms, option, with_this};
 use crate::util::{self, arg};
-use pipy_runtime::function;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::function;
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -257,8 +257,8 @@ mod tests {
 
     fn opts(size: f64, ttl: Value) -> Value {
         let o = Obj::ordinary();
-        o.define_value("size", Value::Number(size), pipy_runtime::attr::ENUMERABLE);
-        o.define_value("ttl", ttl, pipy_runtime::attr::ENUMERABLE);
+        o.define_value("size", Value::Number(size), pipy_value::attr::ENUMERABLE);
+        o.define_value("ttl", ttl, pipy_value::attr::ENUMERABLE);
         Value::Object(o)
     }
 

@@ -4,7 +4,7 @@
 use super::balancer::{self, Algo, TargetSpec, balancer_of};
 use super::{define_class, hash_value};
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, Value, ops};
+use pipy_value::{JsResult, Obj, Value, ops};
 use std::rc::Rc;
 
 pub(crate) struct Hashing {
@@ -27,7 +27,7 @@ impl Hashing {
 }
 
 pub(super) fn install(ns: &Obj, base: &Obj, res_proto: &Obj) {
-    let proto = Obj::new(Some(base.clone()), pipy_runtime::ObjectKind::Ordinary);
+    let proto = Obj::new(Some(base.clone()), pipy_value::ObjectKind::Ordinary);
     util::method(&proto, "add", 1, add);
     let ctor = balancer::constructor(&proto, res_proto, |t| Algo::Hashing(Hashing::new(t)));
     define_class(ns, "HashingLoadBalancer", 1, &proto, ctor);

@@ -4,7 +4,7 @@
 
 use super::balancer::{self, Algo, TargetSpec};
 use super::define_class;
-use pipy_runtime::{Obj, Value};
+use pipy_value::{Obj, Value};
 use std::rc::Rc;
 
 pub(crate) struct LeastWork {
@@ -41,7 +41,7 @@ impl LeastWork {
 }
 
 pub(super) fn install(ns: &Obj, base: &Obj, res_proto: &Obj) {
-    let proto = Obj::new(Some(base.clone()), pipy_runtime::ObjectKind::Ordinary);
+    let proto = Obj::new(Some(base.clone()), pipy_value::ObjectKind::Ordinary);
     let ctor = balancer::constructor(&proto, res_proto, |t| Algo::LeastWork(LeastWork::new(t)));
     define_class(ns, "LeastWorkLoadBalancer", 1, &proto, ctor);
 }

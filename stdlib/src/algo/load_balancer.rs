@@ -7,7 +7,7 @@
 
 use super::{ValueKey, define_class, instance_proto, key_of, option, with_this};
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, attr, error, function, ops};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, attr, error, function, ops};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
@@ -174,7 +174,7 @@ pub(super) fn install(ns: &Obj) {
     });
     util::method(&proto, "schedule", 1, |_, _| Ok(Value::Undefined));
     let p2 = proto.clone();
-    let ctor: pipy_runtime::function::NativeFn = Rc::new(move |_, args, nt| {
+    let ctor: pipy_value::function::NativeFn = Rc::new(move |_, args, nt| {
         let opts = arg(args, 1);
         let least_load = match option(&opts, "algorithm")? {
             Value::Undefined => false,

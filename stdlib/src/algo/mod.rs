@@ -18,8 +18,8 @@ mod shared_map;
 mod url_router;
 
 use crate::util;
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::{JsResult, Obj, Value, error, ops};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::{JsResult, Obj, Value, error, ops};
 use std::cell::Cell;
 use std::hash::{Hash, Hasher};
 use std::time::Instant;

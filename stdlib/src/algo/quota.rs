@@ -9,7 +9,7 @@
 
 use super::{define_class, get_seconds, instance_proto, now_ms, option, with_this};
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::rc::Rc;
 
 pub(crate) struct QuotaState {
@@ -134,7 +134,7 @@ fn state<R>(this: &Value, f: impl FnOnce(&mut QuotaState) -> R) -> JsResult<R> {
 mod tests {
     use super::*;
     use crate::util::testing::*;
-    use pipy_runtime::function;
+    use pipy_value::function;
 
     #[test]
     fn consume_produce_reset() {

@@ -6,7 +6,7 @@
 use super::balancer::{self, Algo, TargetSpec, balancer_of};
 use super::define_class;
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, Value, ops};
+use pipy_value::{JsResult, Obj, Value, ops};
 use std::rc::Rc;
 
 pub(crate) struct RoundRobin {
@@ -47,7 +47,7 @@ impl RoundRobin {
 }
 
 pub(super) fn install(ns: &Obj, base: &Obj, res_proto: &Obj) {
-    let proto = Obj::new(Some(base.clone()), pipy_runtime::ObjectKind::Ordinary);
+    let proto = Obj::new(Some(base.clone()), pipy_value::ObjectKind::Ordinary);
     util::method(&proto, "set", 2, set);
     let ctor = balancer::constructor(&proto, res_proto, |t| Algo::RoundRobin(RoundRobin::new(t)));
     define_class(ns, "RoundRobinLoadBalancer", 1, &proto, ctor);
@@ -70,7 +70,7 @@ fn set(this: &Value, args: &[Value]) -> JsResult<Value> {
 mod tests {
     use super::super::balancer::tests::{id, m, new_lb, strs, weights};
     use crate::util::testing::*;
-    use pipy_runtime::{Obj, Value};
+    use pipy_value::{Obj, Value};
 
     #[test]
     fn rotates_in_order_without_a_borrower() {

@@ -8,7 +8,7 @@
 //! kept). Keys are strings.
 
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 

@@ -10,7 +10,7 @@
 
 use super::{define_class, instance_proto, string_arg, with_this};
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, ops};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, ops};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -181,12 +181,12 @@ fn find(this: &Value, args: &[Value]) -> JsResult<Value> {
 mod tests {
     use super::*;
     use crate::util::testing::*;
-    use pipy_runtime::function;
+    use pipy_value::function;
 
     fn router(rules: &[(&str, &str)]) -> Value {
         let o = Obj::ordinary();
         for (k, v) in rules {
-            o.define_value(*k, Value::str(v), pipy_runtime::attr::ENUMERABLE | pipy_runtime::attr::WRITABLE);
+            o.define_value(*k, Value::str(v), pipy_value::attr::ENUMERABLE | pipy_value::attr::WRITABLE);
         }
         let ctor = path("algo.URLRouter");
         let Value::Object(c) = ctor else { panic!("no URLRouter") };

@@ -8,7 +8,7 @@
 use super::methods::Sink;
 use super::{MAX_DENSE, callback, create_data_property, elem, get_at, this_obj};
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, Obj, Value, error, function, ops};
+use pipy_value::{JsResult, Obj, Value, error, function, ops};
 
 pub(super) fn install(proto: &Obj) {
     util::method(proto, "forEach", 1, for_each);

@@ -7,8 +7,8 @@
 
 use super::get_at;
 use crate::util;
-use pipy_runtime::shape::attr;
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, error, function, ops, realm};
+use pipy_value::shape::attr;
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, error, function, ops, realm};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {

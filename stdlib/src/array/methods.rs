@@ -6,7 +6,7 @@ use super::{
     set_at, set_length, species_create, species_ctor, this_obj,
 };
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, function, ops, realm};
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, function, ops, realm};
 use std::cell::RefCell;
 
 /// 2^53 - 1: the largest length a generic array-like may reach.
@@ -620,7 +620,7 @@ fn with(this: &Value, args: &[Value]) -> JsResult<Value> {
     let n = ops::to_integer(&arg(args, 0))?;
     let idx = if n >= 0.0 { n } else { len as f64 + n };
     if idx < 0.0 || idx >= len as f64 {
-        return Err(error::range_error(&format!("Invalid index : {}", pipy_runtime::number::to_string(n))));
+        return Err(error::range_error(&format!("Invalid index : {}", pipy_value::number::to_string(n))));
     }
     let value = arg(args, 1);
     super::checked_length(len as f64)?;

@@ -15,10 +15,10 @@ mod sort;
 mod tests;
 
 use crate::util;
-use pipy_runtime::function;
-use pipy_runtime::object::{PropSlot, PropertyDescriptor};
-use pipy_runtime::shape::attr;
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, error, ops, realm};
+use pipy_value::function;
+use pipy_value::object::{PropSlot, PropertyDescriptor};
+use pipy_value::shape::attr;
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, error, ops, realm};
 
 /// Arrays longer than this are refused (the runtime keeps elements dense: see `ops::write_own`).
 pub(crate) const MAX_DENSE: usize = 1 << 24;

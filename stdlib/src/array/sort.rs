@@ -7,7 +7,7 @@
 
 use super::{MAX_DENSE, delete_at, dense_range, elem, is_plain_array, set_at, this_obj};
 use crate::util::{self, arg};
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, Value, error, function, ops};
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, Value, error, function, ops};
 use std::cmp::Ordering;
 
 pub(super) fn install(proto: &Obj) {

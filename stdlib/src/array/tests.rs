@@ -3,7 +3,7 @@
 #![allow(clippy::cloned_ref_to_slice_refs)] // `&[f.clone()]` reads better in call-heavy tests
 
 use crate::util::testing::{call, path, s, setup};
-use pipy_runtime::{JsResult, Obj, ObjectKind, PropKey, Value, function, ops, realm};
+use pipy_value::{JsResult, Obj, ObjectKind, PropKey, Value, function, ops, realm};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -111,7 +111,7 @@ fn num(v: &Value) -> f64 {
 fn obj(props: &[(&str, Value)]) -> Value {
     let o = Obj::ordinary();
     for (k, v) in props {
-        o.define_value(*k, v.clone(), pipy_runtime::shape::attr::DEFAULT);
+        o.define_value(*k, v.clone(), pipy_value::shape::attr::DEFAULT);
     }
     Value::Object(o)
 }
@@ -227,7 +227,7 @@ fn holes() {
     assert_eq!(m("slice", &h, &[]), "[ 1, <1 empty item>, 3 ]");
     // A hole reads through the prototype chain.
     let proto = path("Array.prototype");
-    proto.as_object().u().define_value("1", st("P"), pipy_runtime::shape::attr::DEFAULT);
+    proto.as_object().u().define_value("1", st("P"), pipy_value::shape::attr::DEFAULT);
     assert_eq!(m("join", &h, &[]), "'1,P,3'");
     assert_eq!(m("slice", &h, &[]), "[ 1, 'P', 3 ]");
     assert_eq!(m("indexOf", &h, &[st("P")]), "1");

@@ -2,9 +2,9 @@
 //! compact 3, array grouping, `<ref *n>` cycles), used to format non-string values.
 
 use crate::util::arg;
-use pipy_runtime::function::{self, FuncKind, NativeFn};
-use pipy_runtime::object::{OwnProp, PropSlot};
-use pipy_runtime::{JsString, Obj, ObjectKind, PropKey, Value, attr, number, ops, realm};
+use pipy_value::function::{self, FuncKind, NativeFn};
+use pipy_value::object::{OwnProp, PropSlot};
+use pipy_value::{JsString, Obj, ObjectKind, PropKey, Value, attr, number, ops, realm};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -92,7 +92,7 @@ fn format_string(ctx: &Ctx, s: &JsString) -> String {
     quote(&units)
 }
 
-pub(super) fn symbol_string(s: &pipy_runtime::value::Symbol) -> String {
+pub(super) fn symbol_string(s: &pipy_value::value::Symbol) -> String {
     format!("Symbol({})", s.description().map(|d| d.to_rust_string()).unwrap_or_default())
 }
 
@@ -605,7 +605,7 @@ fn is_below_break_length(output: &[String], start: usize, base: &str) -> bool {
 mod tests {
     use super::*;
     use crate::util::testing::*;
-    use pipy_runtime::error;
+    use pipy_value::error;
 
     fn obj(props: &[(&str, Value)]) -> Value {
         let o = Obj::ordinary();
@@ -634,7 +634,7 @@ mod tests {
         assert_eq!(inspect(&Value::num(1.5)), "1.5");
         assert_eq!(inspect(&Value::Undefined), "undefined");
         assert_eq!(inspect(&Value::Null), "null");
-        let sym = pipy_runtime::value::Symbol::new(Some(JsString::new("x")));
+        let sym = pipy_value::value::Symbol::new(Some(JsString::new("x")));
         assert_eq!(inspect(&Value::Symbol(sym)), "Symbol(x)");
         assert_eq!(display(&Value::str("raw")), "raw");
     }

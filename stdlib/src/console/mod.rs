@@ -7,7 +7,7 @@ pub use inspect::{display, inspect};
 
 use crate::util;
 use inspect::{format_number, symbol_string};
-use pipy_runtime::{JsResult, JsString, Obj, Value, function, number, ops, realm};
+use pipy_value::{JsResult, JsString, Obj, Value, function, number, ops, realm};
 use std::io::Write;
 
 /// Node's `util.format`: `%s %d %i %f %j %o %O %c %%` in a leading string, the rest appended.
@@ -93,7 +93,7 @@ fn format_spec(spec: char, a: &Value) -> String {
 
 /// One log line through the runtime's logger, so `--log-level` and `--log-local` apply.
 fn log_line(level: &str, args: &[Value]) -> JsResult<Value> {
-    use pipy_runtime::log::{self, Level};
+    use pipy_engine::log::{self, Level};
     let l = match level {
         "DBG" => Level::Debug,
         "WRN" => Level::Warn,
@@ -137,7 +137,7 @@ pub fn install() {
 mod tests {
     use super::*;
     use crate::util::testing::*;
-    use pipy_runtime::attr;
+    use pipy_value::attr;
 
     fn obj(props: &[(&str, Value)]) -> Value {
         let o = Obj::ordinary();

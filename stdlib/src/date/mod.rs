@@ -9,11 +9,11 @@ mod parse;
 
 use crate::util;
 use calc::{Fields, fields, local_time, make_date, make_day, make_time, time_clip, utc};
-use pipy_runtime::error::{self, JsResult};
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::object::ObjectKind;
-use pipy_runtime::shape::attr;
-use pipy_runtime::{Obj, PropKey, Value, ops, realm};
+use pipy_value::error::{self, JsResult};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::object::ObjectKind;
+use pipy_value::shape::attr;
+use pipy_value::{Obj, PropKey, Value, ops, realm};
 use std::rc::Rc;
 
 /// The internal state of a Date object: its time value (NaN when invalid).

@@ -6,12 +6,12 @@
 //! (well-formed stringify escapes lone surrogates, so the output is always valid UTF-16).
 
 use crate::util;
-use pipy_runtime::error::{self, JsResult};
-use pipy_runtime::function;
-use pipy_runtime::object::{ObjectKind, PropertyDescriptor};
-use pipy_runtime::shape::attr;
-use pipy_runtime::string::JsString;
-use pipy_runtime::{Obj, PropKey, Value, number, ops, realm};
+use pipy_value::error::{self, JsResult};
+use pipy_value::function;
+use pipy_value::object::{ObjectKind, PropertyDescriptor};
+use pipy_value::shape::attr;
+use pipy_value::string::JsString;
+use pipy_value::{Obj, PropKey, Value, number, ops, realm};
 
 /// Nesting beyond this throws a RangeError instead of exhausting the native stack.
 const MAX_DEPTH: usize = 2000;

@@ -7,11 +7,11 @@ mod table;
 mod weak;
 
 use crate::util;
-use pipy_runtime::error::{self, JsResult};
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::object::{ObjectKind, PropSlot};
-use pipy_runtime::shape::attr;
-use pipy_runtime::{Obj, PropKey, Value, ops, realm};
+use pipy_value::error::{self, JsResult};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::object::{ObjectKind, PropSlot};
+use pipy_value::shape::attr;
+use pipy_value::{Obj, PropKey, Value, ops, realm};
 use std::rc::Rc;
 use table::{Cursor, Table};
 

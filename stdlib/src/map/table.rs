@@ -5,9 +5,9 @@
 //! tombstones outnumber live entries the vector is compacted and every registered cursor is
 //! moved to the same logical position (the number of live entries before it).
 
-use pipy_runtime::Value;
-use pipy_runtime::string::JsString;
-use pipy_runtime::value::Symbol;
+use pipy_value::Value;
+use pipy_value::string::JsString;
+use pipy_value::value::Symbol;
 use rustc_hash::FxHashMap;
 use std::cell::Cell;
 use std::rc::{Rc, Weak};

@@ -13,7 +13,7 @@ fn setup() {
         realm::register("Array.prototype.values", Value::Object(f));
     }
 }
-use pipy_runtime::string::JsString;
+use pipy_value::string::JsString;
 
 fn v<T>(r: JsResult<T>) -> T {
     match r {

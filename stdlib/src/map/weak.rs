@@ -8,17 +8,17 @@
 
 use super::registered_obj;
 use crate::util;
-use pipy_runtime::error::{self, JsResult};
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::object::ObjectKind;
-use pipy_runtime::shape::attr;
-use pipy_runtime::value::SymbolData;
-use pipy_runtime::{Obj, PropKey, Value, ops, realm};
+use pipy_value::error::{self, JsResult};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::object::ObjectKind;
+use pipy_value::shape::attr;
+use pipy_value::value::SymbolData;
+use pipy_value::{Obj, PropKey, Value, ops, realm};
 use rustc_hash::FxHashMap;
 use std::rc::{Rc, Weak};
 
 enum WeakKey {
-    Object(pipy_runtime::object::WeakObj),
+    Object(pipy_value::object::WeakObj),
     Symbol(Weak<SymbolData>),
 }
 

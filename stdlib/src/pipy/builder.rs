@@ -5,11 +5,11 @@
 //! filter its sub-pipeline.
 
 use crate::util::{self, arg};
-use pipy_runtime::filters::{self, BuildCx, FilterSpec};
-use pipy_runtime::net::{self, ListenOptions, ListenSpec, Protocol, TaskKind, TaskSpec};
-use pipy_runtime::pipeline::context;
-use pipy_runtime::pipeline::layout::{self, Layout, SubTarget};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use pipy_engine::filters::{self, BuildCx, FilterSpec};
+use pipy_engine::net::{self, ListenOptions, ListenSpec, Protocol, TaskKind, TaskSpec};
+use pipy_engine::pipeline::context;
+use pipy_engine::pipeline::layout::{self, Layout, SubTarget};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
 use std::net::{IpAddr, SocketAddr};
 use std::rc::Rc;
 use std::time::Duration;
@@ -22,7 +22,7 @@ pub struct Builder {
 
 /// A pipeline template (`pipeline($=>$…)` in the 1.x API); defined by the runtime so filters
 /// can recognise templates they get at run time (`pipe(() => template)`).
-pub use pipy_runtime::pipeline::layout::Template;
+pub use pipy_engine::pipeline::layout::Template;
 
 fn builder_proto() -> Obj {
     match realm::registered("PipelineBuilder.prototype") {
@@ -268,7 +268,7 @@ fn m_export(this: &Value, args: &[Value]) -> JsResult<Value> {
     let vars = arg(args, 1);
     let Value::Object(o) = &vars else { return Err(error::type_error("export(): the variables must be an object")) };
     for k in ops::own_enumerable_keys(o) {
-        let v = ops::get(&vars, &pipy_runtime::PropKey::from(k.clone()))?;
+        let v = ops::get(&vars, &pipy_value::PropKey::from(k.clone()))?;
         context::export(&module, &ns, &k.to_rust_string(), v);
     }
     Ok(this.clone())
@@ -279,7 +279,7 @@ fn m_import(this: &Value, args: &[Value]) -> JsResult<Value> {
     let vars = arg(args, 0);
     let Value::Object(o) = &vars else { return Err(error::type_error("import(): the variables must be an object")) };
     for k in ops::own_enumerable_keys(o) {
-        let ns = ops::to_rust_string(&ops::get(&vars, &pipy_runtime::PropKey::from(k.clone()))?)?;
+        let ns = ops::to_rust_string(&ops::get(&vars, &pipy_value::PropKey::from(k.clone()))?)?;
         context::import(&module, &ns, &k.to_rust_string())?;
     }
     Ok(this.clone())

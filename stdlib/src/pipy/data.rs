@@ -1,12 +1,12 @@
 //! The `Data` class: a byte buffer scripts read and build (`new Data('text', 'hex')`, `size`,
 //! `push`, `shift`, `shiftTo`, `shiftWhile`, `pop`, `toArray`, `toString(encoding)`).
-//! Its objects hold a `pipy_runtime::pipeline::data::Data` rope, so they pass through filters
+//! Its objects hold a `pipy_engine::pipeline::data::Data` rope, so they pass through filters
 //! without copying.
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::data::{self, Data, Encoding};
-use pipy_runtime::pipeline::event::{self, DataHost};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use pipy_engine::pipeline::data::{self, Data, Encoding};
+use pipy_engine::pipeline::event::{self, DataHost};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
 use std::rc::Rc;
 
 pub const NAME: &str = "Data";
@@ -33,7 +33,7 @@ pub fn encoding(v: &Value) -> JsResult<Encoding> {
 }
 
 /// Bytes of a string in an encoding.
-pub fn encode_string(s: &pipy_runtime::JsString, enc: Encoding) -> JsResult<Data> {
+pub fn encode_string(s: &pipy_value::JsString, enc: Encoding) -> JsResult<Data> {
     let text = s.to_rust_string();
     let bytes = match enc {
         Encoding::Utf8 => text.into_bytes(),
@@ -62,7 +62,7 @@ pub fn decode_bytes(bytes: &[u8], enc: Encoding) -> Value {
                     }
                 })
                 .collect();
-            Value::String(pipy_runtime::JsString::from_utf16(units))
+            Value::String(pipy_value::JsString::from_utf16(units))
         }
         Encoding::Hex => Value::string(data::encode_hex(bytes)),
         Encoding::Base64 => Value::string(data::encode_base64(bytes, false)),

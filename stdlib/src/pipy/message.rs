@@ -1,15 +1,15 @@
 //! The event classes `MessageStart`, `MessageEnd`, `StreamEnd`, and `Message`, the bundle of a
 //! head, a body and a tail. Their objects are host objects (see
-//! `pipy_runtime::pipeline::event`); the fields are accessors so filters read them without
+//! `pipy_engine::pipeline::event`); the fields are accessors so filters read them without
 //! property lookups.
 
 use super::data::data_of;
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::data::{Data, Encoding};
-use pipy_runtime::pipeline::event::{
+use pipy_engine::pipeline::data::{Data, Encoding};
+use pipy_engine::pipeline::event::{
     self, EventPrototypes, Message, MessageEndHost, MessageHost, MessageStartHost, StreamEndHost,
 };
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, realm};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, realm};
 use std::rc::Rc;
 
 fn new_proto() -> Obj {
@@ -53,7 +53,7 @@ fn field<T: 'static>(proto: &Obj, name: &'static str, get: fn(&T) -> Value, set:
         }),
         false,
     );
-    proto.define_accessor(name, Some(g), Some(s), pipy_runtime::attr::CONFIGURABLE);
+    proto.define_accessor(name, Some(g), Some(s), pipy_value::attr::CONFIGURABLE);
 }
 
 /// `msg.body`: the same Data object each time, so changes through it stay in the message.
@@ -80,7 +80,7 @@ fn body_accessor(proto: &Obj) {
         }),
         false,
     );
-    proto.define_accessor("body", Some(g), Some(s), pipy_runtime::attr::CONFIGURABLE);
+    proto.define_accessor("body", Some(g), Some(s), pipy_value::attr::CONFIGURABLE);
 }
 
 fn body_value(v: &Value) -> JsResult<Data> {
@@ -89,7 +89,7 @@ fn body_value(v: &Value) -> JsResult<Data> {
 
 fn type_getter(proto: &Obj, name: &'static str) {
     let g = function::native_function("get type", 0, Rc::new(move |_, _, _| Ok(Value::str(name))), false);
-    proto.define_accessor("type", Some(g), None, pipy_runtime::attr::CONFIGURABLE);
+    proto.define_accessor("type", Some(g), None, pipy_value::attr::CONFIGURABLE);
 }
 
 pub fn install(data_proto: Obj) {

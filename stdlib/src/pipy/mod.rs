@@ -1,5 +1,5 @@
 //! The Pipy API: `pipy()` and the `pipy` namespace, the 1.x `pipeline()` templates, and the
-//! event classes. Filters themselves live in `pipy_runtime::filters`; this module only turns
+//! event classes. Filters themselves live in `pipy_engine::filters`; this module only turns
 //! script calls into layouts.
 
 pub mod builder;
@@ -9,11 +9,11 @@ pub mod timeout;
 
 use crate::util::{self, arg};
 use builder::{Template, layout_from, new_builder};
-use pipy_runtime::net;
-use pipy_runtime::pipeline::event::{self, Event};
-use pipy_runtime::pipeline::layout::{self, Layout};
-use pipy_runtime::pipeline::{Output, Pipeline, context};
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
+use pipy_engine::net;
+use pipy_engine::pipeline::event::{self, Event};
+use pipy_engine::pipeline::layout::{self, Layout};
+use pipy_engine::pipeline::{Output, Pipeline, context};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, ops, realm};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -44,7 +44,7 @@ fn pipy_fn(_: &Value, args: &[Value], _: Option<&Obj>) -> JsResult<Value> {
     let vars = arg(args, 0);
     if let Value::Object(o) = &vars {
         for k in ops::own_enumerable_keys(o) {
-            let v = ops::get(&vars, &pipy_runtime::PropKey::from(k.clone()))?;
+            let v = ops::get(&vars, &pipy_value::PropKey::from(k.clone()))?;
             context::declare(&module, &k.to_rust_string(), v);
         }
     }
@@ -166,7 +166,7 @@ pub fn install() {
     // `new pipeline.Hub()`: what `swap(hub)` filters join.
     let hub_proto = util::class_prototype();
     util::namespace_class(&pipeline, "Hub", 0, &hub_proto, |proto, _| {
-        let host = pipy_runtime::filters::swap::HubHost::default();
+        let host = pipy_engine::filters::swap::HubHost::default();
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(host)))))
     });
     util::global("pipeline", Value::Object(pipeline));
@@ -235,12 +235,12 @@ pub fn install() {
     util::getter(&pipy, "thread", |_, _| {
         let (id, n) = THREAD.with(|t| *t.borrow());
         let o = Obj::ordinary();
-        o.define_value("id", Value::num(id as f64), pipy_runtime::attr::DEFAULT);
-        o.define_value("concurrency", Value::num(n as f64), pipy_runtime::attr::DEFAULT);
+        o.define_value("id", Value::num(id as f64), pipy_value::attr::DEFAULT);
+        o.define_value("concurrency", Value::num(n as f64), pipy_value::attr::DEFAULT);
         Ok(Value::Object(o))
     });
-    pipy.define_value("version", Value::str(env!("CARGO_PKG_VERSION")), pipy_runtime::attr::DEFAULT);
-    pipy.define_value("pid", Value::num(f64::from(std::process::id())), pipy_runtime::attr::DEFAULT);
+    pipy.define_value("version", Value::str(env!("CARGO_PKG_VERSION")), pipy_value::attr::DEFAULT);
+    pipy.define_value("pid", Value::num(f64::from(std::process::id())), pipy_value::attr::DEFAULT);
     util::global("pipy", Value::Object(pipy));
     install_json_data();
 }

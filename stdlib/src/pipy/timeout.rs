@@ -3,8 +3,9 @@
 //! this is its way to wait. Outside a running worker (a plain `pipy -e`), waiting is refused.
 
 use crate::util::{self, arg};
-use pipy_runtime::pipeline::context;
-use pipy_runtime::{JsResult, Obj, ObjectKind, Value, error, filters, function, net, realm};
+use pipy_engine::pipeline::context;
+use pipy_engine::{filters, net};
+use pipy_value::{JsResult, Obj, ObjectKind, Value, error, function, realm};
 use std::rc::Rc;
 use std::time::Duration;
 

@@ -6,8 +6,8 @@
 mod symbols;
 
 use crate::util::{self, arg};
-use pipy_runtime::function::{self, NativeFn};
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::function::{self, NativeFn};
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use regress::Regex;
 use std::rc::Rc;
 

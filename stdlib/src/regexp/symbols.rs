@@ -6,8 +6,8 @@
 use super::{advance_string_index, regexp_exec, set_last_index};
 pub use crate::string::get_substitution;
 use crate::util::{self, arg};
-use pipy_runtime::function;
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, ops, realm};
+use pipy_value::function;
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, ops, realm};
 
 pub(super) fn install(proto: &Obj) {
     let i = realm::intrinsics();
@@ -22,7 +22,7 @@ pub(super) fn install(proto: &Obj) {
     iter_proto.define_value(
         PropKey::Symbol(i.sym_to_string_tag.clone()),
         Value::str("RegExp String Iterator"),
-        pipy_runtime::attr::CONFIGURABLE,
+        pipy_value::attr::CONFIGURABLE,
     );
     realm::register("RegExpStringIterator.prototype", Value::Object(iter_proto));
 }

@@ -13,7 +13,7 @@ fn inv(o: &Value, name: &str, args: &[Value]) -> Value {
     ok(ops::invoke(o, name, args))
 }
 
-fn sym(o: &Value, key: &pipy_runtime::value::Symbol, args: &[Value]) -> Value {
+fn sym(o: &Value, key: &pipy_value::value::Symbol, args: &[Value]) -> Value {
     let f = ok(ops::get(o, &PropKey::Symbol(key.clone())));
     ok(function::call(&f, o, args))
 }

@@ -13,8 +13,8 @@ mod tests;
 pub use regex::get_substitution;
 
 use crate::util::{self, arg};
-use pipy_runtime::function::prototype_from_ctor;
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, ops, realm};
+use pipy_value::function::prototype_from_ctor;
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, ops, realm};
 use std::rc::Rc;
 
 /// V8's maximum string length; longer results throw "Invalid string length".

@@ -6,9 +6,9 @@
 
 use super::{check_len, is_regexp, this_str};
 use crate::util::{self, arg};
-use pipy_runtime::function;
-use pipy_runtime::value::Symbol;
-use pipy_runtime::{JsResult, JsString, Obj, PropKey, Value, error, ops, realm};
+use pipy_value::function;
+use pipy_value::value::Symbol;
+use pipy_value::{JsResult, JsString, Obj, PropKey, Value, error, ops, realm};
 
 pub(super) fn install(proto: &Obj) {
     util::method(proto, "match", 1, str_match);

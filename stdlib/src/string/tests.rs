@@ -1,7 +1,7 @@
 //! Unit tests for String (expected values are what Node 20 prints for the same calls).
 
 use crate::util::testing::{call, path, s, setup};
-use pipy_runtime::{Value, function, ops};
+use pipy_value::{Value, function, ops};
 
 fn m(name: &str, this: &str, args: &[Value]) -> String {
     match call(&format!("String.prototype.{name}"), &Value::str(this), args) {
@@ -11,7 +11,7 @@ fn m(name: &str, this: &str, args: &[Value]) -> String {
 }
 
 fn err(e: &Value) -> String {
-    let i = pipy_runtime::realm::intrinsics();
+    let i = pipy_value::realm::intrinsics();
     let name = match e.as_object().and_then(|o| o.proto()) {
         Some(p) if p.ptr_eq(&i.range_error_prototype) => "RangeError",
         Some(p) if p.ptr_eq(&i.type_error_prototype) => "TypeError",
@@ -35,7 +35,7 @@ fn constructor_and_statics() {
     assert_eq!(call_s(&[]), "");
     assert_eq!(call_s(&[n(12.5)]), "12.5");
     assert_eq!(call_s(&[Value::Null]), "null");
-    let sym = Value::Symbol(pipy_runtime::value::Symbol::new(Some(pipy_runtime::JsString::new("x"))));
+    let sym = Value::Symbol(pipy_value::value::Symbol::new(Some(pipy_value::JsString::new("x"))));
     assert_eq!(call_s(std::slice::from_ref(&sym)), "Symbol(x)");
     let Value::Object(co) = &c else { panic!("String missing") };
     assert!(function::construct(co, &[sym], co).is_err());
@@ -53,8 +53,8 @@ fn constructor_and_statics() {
     assert_eq!(fc("String.fromCodePoint", &[n(-1.0)]), "throws RangeError: Invalid code point -1");
     assert_eq!(fc("String.fromCodePoint", &[n(1.5)]), "throws RangeError: Invalid code point 1.5");
     let raw = ops::new_array(vec![st("a"), st("b"), st("c")]);
-    let tpl = pipy_runtime::Obj::ordinary();
-    tpl.define_value("raw", raw, pipy_runtime::attr::DEFAULT);
+    let tpl = pipy_value::Obj::ordinary();
+    tpl.define_value("raw", raw, pipy_value::attr::DEFAULT);
     assert_eq!(fc("String.raw", &[Value::Object(tpl), n(1.0), n(2.0), n(3.0)]), "a1b2c");
     assert!(call("String.prototype.toString", &n(1.0), &[]).is_err());
     assert!(call("String.prototype.trim", &Value::Undefined, &[]).is_err());
@@ -170,11 +170,11 @@ fn string_replace_and_split() {
 #[test]
 fn symbol_protocol_delegation() {
     setup();
-    let i = pipy_runtime::realm::intrinsics();
-    let obj = pipy_runtime::Obj::ordinary();
+    let i = pipy_value::realm::intrinsics();
+    let obj = pipy_value::Obj::ordinary();
     for sym in [&i.sym_replace, &i.sym_split, &i.sym_search, &i.sym_match] {
         let f = function::native("h", 2, |_, args| Ok(Value::string(format!("custom:{}", s(&args[0])))));
-        obj.define_value(pipy_runtime::PropKey::Symbol(sym.clone()), Value::Object(f), pipy_runtime::attr::DEFAULT);
+        obj.define_value(pipy_value::PropKey::Symbol(sym.clone()), Value::Object(f), pipy_value::attr::DEFAULT);
     }
     let o = Value::Object(obj);
     assert_eq!(m("replace", "abc", &[o.clone(), st("x")]), "custom:abc");
@@ -182,9 +182,9 @@ fn symbol_protocol_delegation() {
     assert_eq!(m("search", "abc", std::slice::from_ref(&o)), "custom:abc");
     assert_eq!(m("match", "abc", &[o]), "custom:abc");
     // Non-global "regexp-like" object for replaceAll / matchAll.
-    let re = pipy_runtime::Obj::ordinary();
-    re.define_value(pipy_runtime::PropKey::Symbol(i.sym_match.clone()), Value::Bool(true), pipy_runtime::attr::DEFAULT);
-    re.define_value("flags", st("i"), pipy_runtime::attr::DEFAULT);
+    let re = pipy_value::Obj::ordinary();
+    re.define_value(pipy_value::PropKey::Symbol(i.sym_match.clone()), Value::Bool(true), pipy_value::attr::DEFAULT);
+    re.define_value("flags", st("i"), pipy_value::attr::DEFAULT);
     let re = Value::Object(re);
     assert!(m("replaceAll", "abc", &[re.clone(), st("x")]).starts_with("throws TypeError"));
     assert!(m("matchAll", "abc", std::slice::from_ref(&re)).starts_with("throws TypeError"));
@@ -227,12 +227,12 @@ fn substitution() {
     setup();
     let sub = |tpl: &str, caps: &[Value], named: &Value| {
         crate::string::get_substitution(
-            &pipy_runtime::JsString::new("bc"),
-            &pipy_runtime::JsString::new("abcd"),
+            &pipy_value::JsString::new("bc"),
+            &pipy_value::JsString::new("abcd"),
             1,
             caps,
             named,
-            &pipy_runtime::JsString::new(tpl),
+            &pipy_value::JsString::new(tpl),
         )
         .map(|s| s.to_rust_string())
         .unwrap_or_default()
@@ -241,8 +241,8 @@ fn substitution() {
     assert_eq!(sub("[$1|$2|$3|$0|$01|$10]", &caps, &Value::Undefined), "[B||$3|$0|B|B0]");
     assert_eq!(sub("$`$'$&$$", &[], &Value::Undefined), "adbc$");
     assert_eq!(sub("$<x>", &[], &Value::Undefined), "$<x>");
-    let named = pipy_runtime::Obj::ordinary();
-    named.define_value("x", st("X"), pipy_runtime::attr::DEFAULT);
+    let named = pipy_value::Obj::ordinary();
+    named.define_value("x", st("X"), pipy_value::attr::DEFAULT);
     let named = Value::Object(named);
     assert_eq!(sub("[$<x>|$<y>|$<x]", &[], &named), "[X||$<x]");
     let many: Vec<Value> = (1..=12).map(|i| Value::string(format!("c{i}"))).collect();
@@ -252,7 +252,7 @@ fn substitution() {
 #[test]
 fn well_formed_and_html() {
     setup();
-    let lone = Value::String(pipy_runtime::JsString::from_utf16(vec![97, 0xd800]));
+    let lone = Value::String(pipy_value::JsString::from_utf16(vec![97, 0xd800]));
     let r = call("String.prototype.isWellFormed", &lone, &[]).unwrap_or_default();
     assert!(!r.truthy());
     let r = call("String.prototype.toWellFormed", &lone, &[]).unwrap_or_default();
@@ -266,7 +266,7 @@ fn well_formed_and_html() {
 #[test]
 fn iterator_by_code_points() {
     setup();
-    let sym = pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_iterator.clone());
+    let sym = pipy_value::PropKey::Symbol(pipy_value::realm::intrinsics().sym_iterator.clone());
     let it_fn = ops::get(&path("String.prototype"), &sym).unwrap_or_default();
     let it = function::call(&it_fn, &st("a😀b"), &[]).unwrap_or_default();
     let mut out = Vec::new();
@@ -278,11 +278,10 @@ fn iterator_by_code_points() {
         out.push(s(&ops::get_str(&r, "value").unwrap_or_default()));
     }
     assert_eq!(out, ["a", "😀", "b"]);
-    let all = ops::iterate_to_vec(&Value::String(pipy_runtime::JsString::from_utf16(vec![120, 0xd800, 121])))
+    let all = ops::iterate_to_vec(&Value::String(pipy_value::JsString::from_utf16(vec![120, 0xd800, 121])))
         .unwrap_or_default();
     assert_eq!(all.len(), 3);
-    let tag =
-        ops::get(&it, &pipy_runtime::PropKey::Symbol(pipy_runtime::realm::intrinsics().sym_to_string_tag.clone()));
+    let tag = ops::get(&it, &pipy_value::PropKey::Symbol(pipy_value::realm::intrinsics().sym_to_string_tag.clone()));
     assert_eq!(s(&tag.unwrap_or_default()), "String Iterator");
 }
 

@@ -3,8 +3,8 @@
 
 use super::{code_point_at_units, this_str};
 use crate::util::{self, arg};
-use pipy_runtime::number::is_whitespace_unit;
-use pipy_runtime::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
+use pipy_value::number::is_whitespace_unit;
+use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use unicode_normalization::UnicodeNormalization;
 
 pub(super) fn install(proto: &Obj) {
@@ -101,7 +101,7 @@ fn create_html(this: &Value, args: &[Value], method: &str, tag: &str, attribute:
 
 /// Defines `name` on `target` and returns the function object (to alias it under another name).
 fn function_value(target: &Obj, name: &str, f: util::Builtin) -> Value {
-    let func = Value::Object(pipy_runtime::function::native(name, 0, f));
+    let func = Value::Object(pipy_value::function::native(name, 0, f));
     target.define_hidden(name, func.clone());
     func
 }

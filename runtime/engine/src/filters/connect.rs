@@ -1,0 +1,138 @@
+//! `connect(target, options?)`: sends the stream's Data to a TCP or UDP upstream and outputs what
+//! comes back, ending with a StreamEnd that names the error, if any. The target (`'host:port'` or
+//! a function giving one) is evaluated once per stream, on the first event.
+
+use super::{BuildCx, FilterSpec, arg, check_options, factory, option, parse_duration};
+use crate::net::Protocol;
+use crate::net::outbound::{self, ConnectOptions, Outbound};
+use crate::pipeline::data::Data;
+use crate::pipeline::event::Event;
+use crate::pipeline::{Cx, Filter, FilterFactory};
+use pipy_value::{JsResult, Value, error, ops};
+use std::rc::Rc;
+use std::time::Duration;
+
+pub static SPECS: &[FilterSpec] = &[FilterSpec {
+    name: "connect",
+    params: "(target, options?)",
+    help: "Sends Data to a TCP/UDP upstream ('host:port' or a function) and outputs its response",
+    joint: false,
+    options: OPTIONS,
+    build,
+}];
+
+const OPTIONS: &[&str] = &[
+    "protocol",
+    "bind",
+    "onState",
+    "congestionLimit",
+    "bufferLimit",
+    "retryCount",
+    "retryDelay",
+    "connectTimeout",
+    "readTimeout",
+    "writeTimeout",
+    "idleTimeout",
+    "keepAlive",
+    "noDelay",
+];
+
+struct Config {
+    target: Value,
+    options: ConnectOptions,
+}
+
+fn secs(v: &Value) -> JsResult<Option<Duration>> {
+    Ok(parse_duration(v)?.filter(|s| *s > 0.0).map(Duration::from_secs_f64))
+}
+
+fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
+    let target = arg(args, 0);
+    if target.is_nullish() {
+        return Err(error::type_error("connect(): a target is required ('host:port' or a function)"));
+    }
+    let opts = arg(args, 1);
+    check_options("connect", &opts, OPTIONS)?;
+    let mut o = ConnectOptions::default();
+    match option(&opts, "protocol")? {
+        Value::Undefined => {}
+        v => match ops::to_rust_string(&v)?.as_str() {
+            "tcp" => o.protocol = Protocol::Tcp,
+            "udp" => o.protocol = Protocol::Udp,
+            other => return Err(error::type_error(&format!("connect(): unknown protocol '{other}'"))),
+        },
+    }
+    o.connect_timeout = secs(&option(&opts, "connectTimeout")?)?;
+    o.read_timeout = secs(&option(&opts, "readTimeout")?)?;
+    o.write_timeout = secs(&option(&opts, "writeTimeout")?)?;
+    let idle = option(&opts, "idleTimeout")?;
+    if !idle.is_undefined() {
+        o.idle_timeout = secs(&idle)?;
+    }
+    if let Value::Number(n) = option(&opts, "retryCount")? {
+        o.retry_count = n.max(0.0) as u32;
+    }
+    if let Some(d) = parse_duration(&option(&opts, "retryDelay")?)? {
+        o.retry_delay = Duration::from_secs_f64(d.max(0.0));
+    }
+    if let Value::Bool(b) = option(&opts, "keepAlive")? {
+        o.keep_alive = b;
+    }
+    if let Value::Bool(b) = option(&opts, "noDelay")? {
+        o.no_delay = b;
+    }
+    if let v @ Value::String(_) = option(&opts, "bind")? {
+        let s = ops::to_rust_string(&v)?;
+        o.bind = Some(s.parse().map_err(|_| error::type_error(&format!("connect(): invalid bind address '{s}'")))?);
+    }
+    Ok(factory("connect", Config { target, options: o }, |c, _| {
+        Box::new(Connect { cfg: c.clone(), outbound: None, ended: false, datagram: None })
+    }))
+}
+
+struct Connect {
+    cfg: Rc<Config>,
+    outbound: Option<Outbound>,
+    ended: bool,
+    /// UDP: the body of the message being collected into one datagram.
+    datagram: Option<Data>,
+}
+
+impl Filter for Connect {
+    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        if self.ended {
+            return;
+        }
+        if self.outbound.is_none() {
+            if e.is_stream_end() {
+                // Nothing was ever sent: end without connecting.
+                self.ended = true;
+                return cx.output(Event::end());
+            }
+            let target = self.cfg.target.clone();
+            let Some(t) = cx.eval(&target, &[]) else { return };
+            let t = match ops::to_rust_string(&t) {
+                Ok(t) => t,
+                Err(e) => return cx.throw(e),
+            };
+            let flow = cx.context().flow.clone();
+            self.outbound = Some(outbound::start(t, self.cfg.options.clone(), cx.handle(), flow));
+        }
+        let Some(out) = &self.outbound else { return };
+        let udp = self.cfg.options.protocol == Protocol::Udp;
+        match e {
+            Event::Data(d) => match &mut self.datagram {
+                Some(buf) if udp => buf.push(&d),
+                _ => out.send(&d),
+            },
+            Event::MessageStart(_) if udp => self.datagram = Some(Data::new()),
+            Event::MessageEnd { .. } if udp => {
+                if let Some(d) = self.datagram.take() {
+                    out.send(&Data::from(d.to_bytes()));
+                }
+            }
+            Event::StreamEnd(_) => out.end(),
+            _ => {}
+        }
+    }
+}

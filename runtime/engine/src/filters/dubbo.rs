@@ -1,0 +1,247 @@
+//! Dubbo's 16-byte frame header ↔ Messages.
+//!
+//! `decodeDubbo()` turns each frame into a Message whose head is `{requestID, isRequest,
+//! isTwoWay, isEvent, serializationType, status}` and whose body is the frame's payload, passed on
+//! as it arrives (the serialized call is left to the script). A frame without the `0xdabb` magic
+//! ends the stream with a `ProtocolError`. `encodeDubbo()` writes such Messages back, the header
+//! first (it needs the body's length, so each body is collected before it goes out).
+
+use super::packet::{Collect, Collected};
+use super::{BuildCx, FilterSpec, factory};
+use crate::pipeline::data::Data;
+use crate::pipeline::event::{self, ErrorCode, Event};
+use crate::pipeline::{Cx, Filter, FilterFactory};
+use pipy_value::object::Obj;
+use pipy_value::{JsResult, Value, attr, ops};
+use std::rc::Rc;
+
+pub static SPECS: &[FilterSpec] = &[
+    FilterSpec {
+        name: "decodeDubbo",
+        params: "()",
+        help: "Decodes Dubbo frames into Messages (head: requestID, isRequest, isTwoWay, isEvent, serializationType, status)",
+        joint: false,
+        options: &[],
+        build: build_decoder,
+    },
+    FilterSpec {
+        name: "encodeDubbo",
+        params: "()",
+        help: "Encodes Messages into Dubbo frames",
+        joint: false,
+        options: &[],
+        build: build_encoder,
+    },
+];
+
+const MAGIC: [u8; 2] = [0xda, 0xbb];
+const HEADER: usize = 16;
+
+/// The fields of a frame header.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub request_id: u64,
+    pub is_request: bool,
+    pub is_two_way: bool,
+    pub is_event: bool,
+    pub serialization: u8,
+    pub status: u8,
+    pub length: u32,
+}
+
+pub fn parse_header(h: &[u8; HEADER]) -> Option<Header> {
+    if h[..2] != MAGIC {
+        return None;
+    }
+    let mut id = [0u8; 8];
+    id.copy_from_slice(&h[4..12]);
+    Some(Header {
+        request_id: u64::from_be_bytes(id),
+        is_request: h[2] & 0x80 != 0,
+        is_two_way: h[2] & 0x40 != 0,
+        is_event: h[2] & 0x20 != 0,
+        serialization: h[2] & 0x1f,
+        status: h[3],
+        length: u32::from_be_bytes([h[12], h[13], h[14], h[15]]),
+    })
+}
+
+pub fn write_header(h: &Header) -> [u8; HEADER] {
+    let mut out = [0u8; HEADER];
+    out[..2].copy_from_slice(&MAGIC);
+    out[2] = (h.serialization & 0x1f)
+        | if h.is_request { 0x80 } else { 0 }
+        | if h.is_two_way { 0x40 } else { 0 }
+        | if h.is_event { 0x20 } else { 0 };
+    out[3] = h.status;
+    out[4..12].copy_from_slice(&h.request_id.to_be_bytes());
+    out[12..16].copy_from_slice(&h.length.to_be_bytes());
+    out
+}
+
+fn head_value(h: &Header) -> Value {
+    let o = Obj::ordinary();
+    let set = |k: &str, v: Value| o.define_value(k, v, attr::DEFAULT);
+    set("requestID", Value::Number(h.request_id as f64));
+    set("isRequest", Value::Bool(h.is_request));
+    set("isTwoWay", Value::Bool(h.is_two_way));
+    set("isEvent", Value::Bool(h.is_event));
+    set("serializationType", Value::from(h.serialization as usize));
+    set("status", Value::from(h.status as usize));
+    Value::Object(o)
+}
+
+fn header_of(head: &Value, length: u32) -> JsResult<Header> {
+    let head = event::script_value(head);
+    let get = |k: &str| if head.is_object() { ops::get_str(&head, k) } else { Ok(Value::Undefined) };
+    let num = |k: &str| -> JsResult<f64> {
+        let v = get(k)?;
+        if v.is_nullish() { Ok(0.0) } else { ops::to_number(&v) }
+    };
+    Ok(Header {
+        request_id: num("requestID")? as u64,
+        is_request: get("isRequest")?.truthy(),
+        is_two_way: get("isTwoWay")?.truthy(),
+        is_event: get("isEvent")?.truthy(),
+        serialization: num("serializationType")? as u8,
+        status: num("status")? as u8,
+        length,
+    })
+}
+
+fn build_decoder(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
+    Ok(factory("decodeDubbo", (), |_, _| Box::new(Decoder { head: Vec::new(), body_left: None, failed: false })))
+}
+
+struct Decoder {
+    /// Header bytes read so far.
+    head: Vec<u8>,
+    /// Payload bytes still to pass on for the current frame.
+    body_left: Option<usize>,
+    failed: bool,
+}
+
+impl Filter for Decoder {
+    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        match e {
+            Event::Data(d) if !self.failed => {
+                let mut rest = d;
+                while !rest.is_empty() {
+                    match self.body_left {
+                        Some(left) => {
+                            let n = left.min(rest.len());
+                            let part = rest.shift(n);
+                            cx.output(Event::Data(part));
+                            self.finish_body(cx, left - n);
+                        }
+                        None => {
+                            let n = (HEADER - self.head.len()).min(rest.len());
+                            self.head.extend_from_slice(&rest.shift(n).to_vec());
+                            if self.head.len() < HEADER {
+                                continue;
+                            }
+                            let mut h = [0u8; HEADER];
+                            h.copy_from_slice(&self.head);
+                            self.head.clear();
+                            let Some(header) = parse_header(&h) else {
+                                self.failed = true;
+                                return cx.output(Event::error(ErrorCode::ProtocolError));
+                            };
+                            cx.output(Event::MessageStart(head_value(&header)));
+                            self.finish_body(cx, header.length as usize);
+                        }
+                    }
+                }
+            }
+            Event::StreamEnd(_) => {
+                self.head.clear();
+                self.body_left = None;
+                if !self.failed {
+                    cx.output(e);
+                }
+                self.failed = false;
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Decoder {
+    /// `left` payload bytes remain: end the Message when there are none.
+    fn finish_body(&mut self, cx: &mut Cx<'_>, left: usize) {
+        if left == 0 {
+            self.body_left = None;
+            cx.output(Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
+        } else {
+            self.body_left = Some(left);
+        }
+    }
+}
+
+fn build_encoder(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
+    Ok(factory("encodeDubbo", (), |_, _| Box::new(Encoder(Collect::default()))))
+}
+
+struct Encoder(Collect);
+
+fn frame(cx: &mut Cx<'_>, head: Value, body: Data) -> bool {
+    let len = u32::try_from(body.len()).unwrap_or(u32::MAX);
+    match header_of(&head, len) {
+        Ok(h) => {
+            let mut frame = Data::from(&write_header(&h)[..]);
+            frame.push_data(body);
+            cx.output(Event::MessageStart(head));
+            cx.output(Event::Data(frame));
+            true
+        }
+        Err(err) => {
+            cx.throw(err);
+            false
+        }
+    }
+}
+
+impl Filter for Encoder {
+    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        match self.0.push(e) {
+            Collected::Pending => {}
+            Collected::Message { head, body, end, .. } => {
+                if frame(cx, head, body) {
+                    cx.output(end);
+                }
+            }
+            Collected::End { cut, end } => {
+                if let Some((head, body)) = cut {
+                    if !frame(cx, head, body) {
+                        return;
+                    }
+                }
+                cx.output(end);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_round_trip() {
+        let h = Header {
+            request_id: 0x0102_0304_0506_0708,
+            is_request: true,
+            is_two_way: true,
+            is_event: false,
+            serialization: 2,
+            status: 20,
+            length: 300,
+        };
+        let b = write_header(&h);
+        assert_eq!(b[..4], [0xda, 0xbb, 0xc2, 20]);
+        assert_eq!(parse_header(&b), Some(h));
+        let mut bad = b;
+        bad[0] = 0;
+        assert_eq!(parse_header(&bad), None);
+    }
+}

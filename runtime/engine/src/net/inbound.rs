@@ -1,0 +1,356 @@
+//! Inbound sockets: TCP listeners (a pipeline per connection) and UDP listeners (a pipeline per
+//! peer address). The socket's bytes go in as Data, its end as StreamEnd; what the pipeline
+//! outputs is written back, and its StreamEnd closes the connection.
+
+use super::{ListenOptions, active};
+use crate::log;
+use crate::pipeline::context::{self, Context, Flow};
+use crate::pipeline::data::Data;
+use crate::pipeline::event::{ErrorCode, Event, StreamError};
+use crate::pipeline::{Layout, Output, Pipeline};
+use bytes::{Bytes, BytesMut};
+use pipy_value::Value;
+use pipy_value::object::Obj;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+thread_local! {
+    static NEXT_INBOUND_ID: Cell<u64> = const { Cell::new(1) };
+    static INBOUND_COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Open inbound connections on this thread.
+pub fn inbound_count() -> usize {
+    INBOUND_COUNT.with(|c| c.get())
+}
+
+fn bind_socket(addr: SocketAddr, reuse_port: bool, udp: bool) -> std::io::Result<socket2::Socket> {
+    use socket2::{Domain, Socket, Type};
+    let domain = if addr.is_ipv4() { Domain::IPV4 } else { Domain::IPV6 };
+    let ty = if udp { Type::DGRAM } else { Type::STREAM };
+    let s = Socket::new(domain, ty, None)?;
+    s.set_reuse_address(true)?;
+    if reuse_port {
+        s.set_reuse_port(true)?;
+    }
+    s.set_nonblocking(true)?;
+    s.bind(&addr.into())?;
+    if !udp {
+        s.listen(1024)?;
+    }
+    Ok(s)
+}
+
+/// The `__inbound` object of a connection.
+pub fn inbound_object(id: u64, remote: SocketAddr, local: SocketAddr) -> Value {
+    let o = Obj::ordinary();
+    o.define_value("id", Value::num(id as f64), pipy_value::attr::DEFAULT);
+    o.define_value("remoteAddress", Value::string(ip_text(&remote)), pipy_value::attr::DEFAULT);
+    o.define_value("remotePort", Value::num(f64::from(remote.port())), pipy_value::attr::DEFAULT);
+    o.define_value("localAddress", Value::string(ip_text(&local)), pipy_value::attr::DEFAULT);
+    o.define_value("localPort", Value::num(f64::from(local.port())), pipy_value::attr::DEFAULT);
+    o.define_value("destinationAddress", Value::string(ip_text(&local)), pipy_value::attr::DEFAULT);
+    o.define_value("destinationPort", Value::num(f64::from(local.port())), pipy_value::attr::DEFAULT);
+    Value::Object(o)
+}
+
+fn ip_text(a: &SocketAddr) -> String {
+    match a {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => v6.ip().to_string(),
+        },
+        SocketAddr::V4(v4) => v4.ip().to_string(),
+    }
+}
+
+fn new_inbound_context(remote: SocketAddr, local: SocketAddr) -> Rc<Context> {
+    let id = NEXT_INBOUND_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    let ctx = context::new_root_copy();
+    *ctx.inbound.borrow_mut() = inbound_object(id, remote, local);
+    ctx
+}
+
+pub fn listen_tcp(
+    addr: SocketAddr,
+    layout: Rc<RefCell<Rc<Layout>>>,
+    options: ListenOptions,
+    reuse_port: bool,
+) -> std::io::Result<tokio::task::AbortHandle> {
+    let socket = bind_socket(addr, reuse_port, false)?;
+    let listener = tokio::net::TcpListener::from_std(socket.into())?;
+    let handle = tokio::task::spawn_local(async move {
+        let open = Rc::new(Cell::new(0usize));
+        loop {
+            let (stream, remote) = match listener.accept().await {
+                Ok(x) => x,
+                Err(e) => {
+                    log::warn(&format!("[listener] accept on port {}: {e}", addr.port()));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            if options.max_connections.is_some_and(|m| open.get() >= m) {
+                drop(stream);
+                continue;
+            }
+            let _ = stream.set_nodelay(options.no_delay);
+            if options.keep_alive {
+                let _ = socket2::SockRef::from(&stream).set_keepalive(true);
+            }
+            let local = stream.local_addr().unwrap_or(addr);
+            let layout = layout.borrow().clone();
+            let options = options.clone();
+            let open = open.clone();
+            open.set(open.get() + 1);
+            tokio::task::spawn_local(async move {
+                serve_tcp(stream, remote, local, layout, options).await;
+                open.set(open.get() - 1);
+            });
+        }
+    });
+    Ok(handle.abort_handle())
+}
+
+pub(super) enum WriteOp {
+    Data(Bytes),
+    /// Flush, then close the connection.
+    End,
+}
+
+/// Writes queued chunks; counts them in `flow` so readers can hold back. Returns when the
+/// pipeline ended the stream or the peer stopped reading.
+pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
+    mut w: W,
+    mut rx: mpsc::UnboundedReceiver<WriteOpPub>,
+    flow: Rc<Flow>,
+    upstream: bool,
+    activity: Rc<Cell<Instant>>,
+    write_timeout: Option<Duration>,
+) -> Result<(), ErrorCode> {
+    // Small chunks queued together (an HTTP head and its body) go out in one write.
+    const GATHER: usize = 64 * 1024;
+    let mut pending_end = false;
+    while let Some(op) = rx.recv().await {
+        let mut chunk = match op {
+            WriteOpPub::Data(b) => b,
+            WriteOpPub::End => {
+                let _ = w.flush().await;
+                let _ = w.shutdown().await;
+                return Ok(());
+            }
+        };
+        if chunk.len() < GATHER {
+            let mut gathered: Option<bytes::BytesMut> = None;
+            while let Ok(next) = rx.try_recv() {
+                match next {
+                    WriteOpPub::Data(b) => {
+                        let buf = gathered.get_or_insert_with(|| {
+                            let mut m = bytes::BytesMut::with_capacity(chunk.len() + b.len());
+                            m.extend_from_slice(&chunk);
+                            m
+                        });
+                        buf.extend_from_slice(&b);
+                        if buf.len() >= GATHER {
+                            break;
+                        }
+                    }
+                    WriteOpPub::End => {
+                        pending_end = true;
+                        break;
+                    }
+                }
+            }
+            if let Some(g) = gathered {
+                chunk = g.freeze();
+            }
+        }
+        let n = chunk.len();
+        let r = match write_timeout {
+            Some(t) => match tokio::time::timeout(t, w.write_all(&chunk)).await {
+                Ok(r) => r,
+                Err(_) => return Err(ErrorCode::WriteTimeout),
+            },
+            None => w.write_all(&chunk).await,
+        };
+        flow.sub(upstream, n);
+        activity.set(Instant::now());
+        if r.is_err() {
+            return Err(ErrorCode::WriteError);
+        }
+        if pending_end {
+            let _ = w.flush().await;
+            let _ = w.shutdown().await;
+            return Ok(());
+        }
+    }
+    let _ = w.shutdown().await;
+    Ok(())
+}
+
+pub(super) use WriteOp as WriteOpPub;
+
+/// The pipeline output function that queues writes.
+pub(super) fn writer_output(tx: mpsc::UnboundedSender<WriteOp>, flow: Rc<Flow>, upstream: bool) -> Output {
+    Output::Func(Box::new(move |e| match e {
+        Event::Data(d) => {
+            for c in d.chunks() {
+                flow.add(upstream, c.len());
+                let _ = tx.send(WriteOp::Data(c.clone()));
+            }
+        }
+        Event::StreamEnd(_) => {
+            let _ = tx.send(WriteOp::End);
+        }
+        _ => {}
+    }))
+}
+
+async fn serve_tcp(
+    stream: tokio::net::TcpStream,
+    remote: SocketAddr,
+    local: SocketAddr,
+    layout: Rc<Layout>,
+    options: ListenOptions,
+) {
+    let _active = active();
+    INBOUND_COUNT.with(|c| c.set(c.get() + 1));
+    let ctx = new_inbound_context(remote, local);
+    let flow = ctx.flow.clone();
+    let inbound = ctx.inbound.borrow().clone();
+    let (mut rd, wr) = stream.into_split();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let activity = Rc::new(Cell::new(Instant::now()));
+    let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
+    let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout));
+    pipeline.start(&[inbound]);
+    let mut buf = BytesMut::with_capacity(16 * 1024);
+    let mut reading = !pipeline.ended();
+    let mut writer_done = false;
+    let mut idle = super::IdleTimer::new(options.idle_timeout);
+    loop {
+        if !reading && writer_done {
+            break;
+        }
+        tokio::select! {
+            r = async {
+                // What this side reads goes upstream or straight back downstream: wait for both.
+                flow.writable(true).await;
+                flow.writable(false).await;
+                if buf.capacity() - buf.len() < 4096 {
+                    buf.reserve(16 * 1024);
+                }
+                match options.read_timeout {
+                    Some(t) => tokio::time::timeout(t, rd.read_buf(&mut buf)).await.unwrap_or(Err(std::io::ErrorKind::TimedOut.into())),
+                    None => rd.read_buf(&mut buf).await,
+                }
+            }, if reading => {
+                activity.set(Instant::now());
+                match r {
+                    Ok(0) => {
+                        reading = false;
+                        pipeline.input(Event::end());
+                    }
+                    Ok(_) => {
+                        let chunk = buf.split().freeze();
+                        pipeline.input(Event::Data(Data::from(chunk)));
+                    }
+                    Err(e) => {
+                        reading = false;
+                        let code = if e.kind() == std::io::ErrorKind::TimedOut { ErrorCode::ReadTimeout } else { ErrorCode::ConnectionReset };
+                        pipeline.input(Event::StreamEnd(Some(StreamError::Code(code))));
+                    }
+                }
+            }
+            _ = &mut writer, if !writer_done => {
+                writer_done = true;
+                // The pipeline closed the connection: stop reading too.
+                reading = false;
+            }
+            _ = idle.expired(&activity) => {
+                if reading {
+                    pipeline.input(Event::error(ErrorCode::IdleTimeout));
+                }
+                break;
+            }
+        }
+    }
+    drop(pipeline);
+    pipy_value::realm::run_microtasks();
+    INBOUND_COUNT.with(|c| c.set(c.get() - 1));
+}
+
+/// UDP: one pipeline per peer address; each datagram is one Message of Data.
+pub fn listen_udp(
+    addr: SocketAddr,
+    layout: Rc<RefCell<Rc<Layout>>>,
+    options: ListenOptions,
+    reuse_port: bool,
+) -> std::io::Result<tokio::task::AbortHandle> {
+    let socket = bind_socket(addr, reuse_port, true)?;
+    let sock = Rc::new(tokio::net::UdpSocket::from_std(socket.into())?);
+    type Peer = (Rc<Pipeline>, Rc<Cell<Instant>>);
+    let peers: Rc<RefCell<HashMap<SocketAddr, Peer>>> = Rc::new(RefCell::new(HashMap::new()));
+    let idle = options.idle_timeout.unwrap_or(Duration::from_secs(60));
+    let handle = tokio::task::spawn_local(async move {
+        let mut buf = vec![0u8; options.max_packet_size.max(1)];
+        let mut sweep = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                r = sock.recv_from(&mut buf) => {
+                    let Ok((n, remote)) = r else { continue };
+                    let existing = peers.borrow().get(&remote).cloned();
+                    let (p, act) = match existing {
+                        Some(x) => x,
+                        None => {
+                            let local = sock.local_addr().unwrap_or(addr);
+                            let ctx = new_inbound_context(remote, local);
+                            let inbound = ctx.inbound.borrow().clone();
+                            let s2 = sock.clone();
+                            let p = Pipeline::new(&layout.borrow(), ctx, Output::Func(Box::new(move |e| {
+                                if let Event::Data(d) = e {
+                                    let bytes = d.to_bytes();
+                                    let s3 = s2.clone();
+                                    tokio::task::spawn_local(async move { let _ = s3.send_to(&bytes, remote).await; });
+                                }
+                            })));
+                            p.start(&[inbound]);
+                            let act = Rc::new(Cell::new(Instant::now()));
+                            peers.borrow_mut().insert(remote, (p.clone(), act.clone()));
+                            (p, act)
+                        }
+                    };
+                    act.set(Instant::now());
+                    let data = Data::from(&buf[..n]);
+                    p.input_all(vec![
+                        Event::MessageStart(Value::Undefined),
+                        Event::Data(data),
+                        Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined },
+                    ]);
+                }
+                _ = sweep.tick() => {
+                    let now = Instant::now();
+                    let expired: Vec<SocketAddr> = peers.borrow().iter()
+                        .filter(|(_, (_, a))| now.duration_since(a.get()) >= idle)
+                        .map(|(k, _)| *k).collect();
+                    for k in expired {
+                        let p = peers.borrow_mut().remove(&k);
+                        if let Some((p, _)) = p {
+                            p.input(Event::end());
+                        }
+                    }
+                }
+            }
+        }
+    });
+    Ok(handle.abort_handle())
+}

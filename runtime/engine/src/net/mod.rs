@@ -1,0 +1,546 @@
+//! The network runtime of one worker thread: listeners, timers, signals and the event loop.
+//!
+//! Each worker runs a Tokio current-thread runtime with a `LocalSet`: every task it spawns is
+//! `!Send` and stays on the thread, next to the values it touches. Listeners set SO_REUSEPORT
+//! when asked so several workers (or processes) can serve one port.
+
+pub mod inbound;
+pub mod outbound;
+
+use crate::log;
+use crate::pipeline::context;
+use crate::pipeline::{Layout, Output, Pipeline};
+use pipy_value::Value;
+use std::cell::{Cell, RefCell};
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+}
+
+#[derive(Clone, Debug)]
+pub struct ListenOptions {
+    pub protocol: Protocol,
+    pub max_connections: Option<usize>,
+    pub read_timeout: Option<Duration>,
+    pub write_timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
+    pub keep_alive: bool,
+    pub no_delay: bool,
+    pub max_packet_size: usize,
+}
+
+impl Default for ListenOptions {
+    fn default() -> Self {
+        ListenOptions {
+            protocol: Protocol::Tcp,
+            max_connections: None,
+            read_timeout: None,
+            write_timeout: None,
+            idle_timeout: Some(Duration::from_secs(60)),
+            keep_alive: true,
+            no_delay: true,
+            max_packet_size: 16 * 1024,
+        }
+    }
+}
+
+pub struct ListenSpec {
+    pub addr: SocketAddr,
+    pub layout: Rc<Layout>,
+    pub options: ListenOptions,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskKind {
+    Once,
+    Every(Duration),
+    Signal(i32),
+    /// Whenever the file changes (polled once a second).
+    Watch(std::path::PathBuf),
+}
+
+pub struct TaskSpec {
+    pub kind: TaskKind,
+    pub layout: Rc<Layout>,
+}
+
+/// A bound listener: its address, its accept task, and the layout new connections get.
+type RunningListener = (SocketAddr, tokio::task::AbortHandle, Rc<RefCell<Rc<Layout>>>);
+
+#[derive(Default)]
+struct Worker {
+    listeners: Vec<ListenSpec>,
+    tasks: Vec<TaskSpec>,
+    exits: Vec<Rc<Layout>>,
+    started: bool,
+    /// Running listeners by address, so listening again on a port replaces its pipeline.
+    running: Vec<RunningListener>,
+}
+
+/// Options of the whole process that the worker reads.
+#[derive(Clone, Debug, Default)]
+pub struct WorkerOptions {
+    pub reuse_port: bool,
+    pub thread_id: usize,
+}
+
+/// Reloads the scripts (installed by the binary): runs them again in this worker.
+pub type Reloader = Rc<dyn Fn() -> Result<(), String>>;
+
+thread_local! {
+    static RELOADER: RefCell<Option<Reloader>> = const { RefCell::new(None) };
+    /// Listener addresses (re)declared since the last reload began.
+    static TOUCHED: RefCell<Vec<SocketAddr>> = const { RefCell::new(Vec::new()) };
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+    static OPTIONS: RefCell<WorkerOptions> = RefCell::new(WorkerOptions::default());
+    /// Things that keep the worker running: connections, outbound sockets, pending timers.
+    static ACTIVE: Cell<usize> = const { Cell::new(0) };
+    static WAKE: Rc<tokio::sync::Notify> = Rc::new(tokio::sync::Notify::new());
+    static SHUTTING_DOWN: Cell<bool> = const { Cell::new(false) };
+    /// Run once when a graceful shutdown starts (`on_shutdown`).
+    static SHUTDOWN_HOOKS: RefCell<Vec<fn()>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Registers a listener; after start-up it binds at once (replacing a running one on the port).
+pub fn add_listener(spec: ListenSpec) {
+    let started = WORKER.with(|w| w.borrow().started);
+    if started {
+        start_listener(spec);
+    } else {
+        WORKER.with(|w| w.borrow_mut().listeners.push(spec));
+    }
+}
+
+pub fn add_task(spec: TaskSpec) {
+    // A reload keeps the tasks already running rather than starting them twice.
+    if RELOADING.with(|r| r.get()) {
+        return;
+    }
+    let started = WORKER.with(|w| w.borrow().started);
+    if started {
+        start_task(spec);
+    } else {
+        WORKER.with(|w| w.borrow_mut().tasks.push(spec));
+    }
+}
+
+pub fn add_exit(layout: Rc<Layout>) {
+    WORKER.with(|w| w.borrow_mut().exits.push(layout));
+}
+
+pub fn set_reloader(r: Reloader) {
+    RELOADER.with(|s| *s.borrow_mut() = Some(r));
+}
+
+/// SIGHUP: run the scripts again. Connections already accepted keep their pipelines; listeners
+/// the new scripts declare get the new layouts; listeners they no longer declare close.
+fn reload() {
+    let Some(r) = RELOADER.with(|s| s.borrow().clone()) else { return };
+    TOUCHED.with(|t| t.borrow_mut().clear());
+    log::info("Reloading the scripts (SIGHUP)...");
+    RELOADING.with(|r| r.set(true));
+    WORKER.with(|w| w.borrow_mut().exits.clear());
+    let result = r();
+    RELOADING.with(|r| r.set(false));
+    match result {
+        Ok(()) => {
+            let touched = TOUCHED.with(|t| t.borrow().clone());
+            let gone: Vec<_> = WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                let (keep, gone): (Vec<_>, Vec<_>) =
+                    std::mem::take(&mut w.running).into_iter().partition(|r| touched.contains(&r.0));
+                w.running = keep;
+                gone
+            });
+            for (addr, abort, _) in gone {
+                abort.abort();
+                log::info(&format!("[listener] Stopped listening on port {} at {}", addr.port(), addr.ip()));
+            }
+            log::info("Reloaded");
+        }
+        Err(e) => log::error(&format!("Reload failed, keeping the running scripts: {e}")),
+    }
+}
+
+/// True if a `task('SIGHUP')` pipeline takes the signal over.
+fn sighup_taken() -> bool {
+    SIGHUP_TASK.with(|s| s.get())
+}
+
+thread_local! {
+    static SIGHUP_TASK: Cell<bool> = const { Cell::new(false) };
+    static RELOADING: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn reset() {
+    WORKER.with(|w| *w.borrow_mut() = Worker::default());
+    SHUTTING_DOWN.with(|s| s.set(false));
+}
+
+pub fn options() -> WorkerOptions {
+    OPTIONS.with(|o| o.borrow().clone())
+}
+
+type Deferred = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+thread_local! {
+    /// Tasks spawned before the event loop started (timers set by a script's top level).
+    static DEFERRED: RefCell<Vec<Deferred>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spawns a task on this worker's `LocalSet`, or, before the event loop runs (a script's top
+/// level), when it starts. Returns the task's abort handle when it could be spawned now.
+pub fn spawn_local(f: impl std::future::Future<Output = ()> + 'static) -> Option<tokio::task::AbortHandle> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        Some(tokio::task::spawn_local(f).abort_handle())
+    } else {
+        DEFERRED.with(|d| d.borrow_mut().push(Box::pin(f)));
+        None
+    }
+}
+
+/// Counts a piece of work that keeps the worker alive until the guard drops.
+pub fn active() -> ActiveGuard {
+    ACTIVE.with(|a| a.set(a.get() + 1));
+    ActiveGuard
+}
+
+pub struct ActiveGuard;
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| a.set(a.get().saturating_sub(1)));
+        WAKE.with(|w| w.notify_one());
+    }
+}
+
+/// How many things keep this worker busy (connections, timers, detached pipelines).
+pub fn active_count() -> usize {
+    ACTIVE.with(|a| a.get())
+}
+
+/// Asks for `f` to run when this worker starts a graceful shutdown (each function once).
+pub fn on_shutdown(f: fn()) {
+    SHUTDOWN_HOOKS.with(|h| {
+        let mut h = h.borrow_mut();
+        if !h.iter().any(|g| std::ptr::fn_addr_eq(*g, f)) {
+            h.push(f);
+        }
+    });
+}
+
+pub fn shutting_down() -> bool {
+    SHUTTING_DOWN.with(|s| s.get())
+}
+
+fn listener_count() -> usize {
+    WORKER.with(|w| w.borrow().running.len())
+}
+
+/// Runs the worker's event loop until there is nothing left to do or a signal stops it.
+/// `setup` runs first, inside the loop (it loads the script, so top-level code may start timers
+/// and pipelines); an `Err` is the exit code to stop with. Returns the process exit code.
+pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i32 {
+    OPTIONS.with(|o| *o.borrow_mut() = options);
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            log::error(&format!("cannot start the event loop: {e}"));
+            return 1;
+        }
+    };
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&rt, async {
+        if let Err(code) = setup() {
+            return code;
+        }
+        let (listeners, tasks) = WORKER.with(|w| {
+            let mut w = w.borrow_mut();
+            w.started = true;
+            (std::mem::take(&mut w.listeners), std::mem::take(&mut w.tasks))
+        });
+        let mut failed = false;
+        for l in listeners {
+            if !start_listener(l) {
+                failed = true;
+            }
+        }
+        if failed {
+            return 1;
+        }
+        for t in tasks {
+            start_task(t);
+        }
+        for f in DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut())) {
+            tokio::task::spawn_local(f);
+        }
+        pipy_value::realm::run_microtasks();
+        let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+        let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut sighup = if sighup_taken() {
+            None
+        } else {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok()
+        };
+        let wake = WAKE.with(|w| w.clone());
+        loop {
+            if ACTIVE.with(|a| a.get()) == 0 && listener_count() == 0 {
+                break;
+            }
+            tokio::select! {
+                _ = async { match &mut sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+                    log::info("Received SIGINT, shutting down...");
+                    return shutdown(&mut sigint, &mut sigterm).await;
+                }
+                _ = async { match &mut sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+                    log::info("Received SIGTERM, shutting down...");
+                    return shutdown(&mut sigint, &mut sigterm).await;
+                }
+                _ = async { match &mut sighup { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+                    reload();
+                }
+                _ = wake.notified() => {}
+            }
+        }
+        run_exits().await;
+        0
+    })
+}
+
+/// Graceful stop: close listeners and idle pooled connections, let streams in flight finish, run
+/// `exit` pipelines. A second SIGINT or SIGTERM stops at once.
+async fn shutdown(
+    sigint: &mut Option<tokio::signal::unix::Signal>,
+    sigterm: &mut Option<tokio::signal::unix::Signal>,
+) -> i32 {
+    SHUTTING_DOWN.with(|s| s.set(true));
+    let running = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().running));
+    for (_, abort, _) in running {
+        abort.abort();
+    }
+    for hook in SHUTDOWN_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
+        hook();
+    }
+    let wake = WAKE.with(|w| w.clone());
+    let drain = async {
+        while ACTIVE.with(|a| a.get()) > 0 {
+            wake.notified().await;
+        }
+    };
+    tokio::select! {
+        _ = drain => {}
+        _ = async { match sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+            log::info("Received SIGINT again, stopping now");
+            return 0;
+        }
+        _ = async { match sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
+            log::info("Received SIGTERM again, stopping now");
+            return 0;
+        }
+    }
+    run_exits().await;
+    0
+}
+
+async fn run_exits() {
+    let exits = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().exits));
+    for layout in exits {
+        let done = Rc::new(tokio::sync::Notify::new());
+        let d = done.clone();
+        let p = Pipeline::new(
+            &layout,
+            context::new_root_copy(),
+            Output::Func(Box::new(move |e| {
+                if e.is_stream_end() {
+                    d.notify_one();
+                }
+            })),
+        );
+        p.start(&[]);
+        if !p.ended() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), done.notified()).await;
+        }
+    }
+}
+
+fn start_listener(spec: ListenSpec) -> bool {
+    TOUCHED.with(|t| t.borrow_mut().push(spec.addr));
+    // Listening again on a running port swaps its layout for new connections.
+    let existing = WORKER.with(|w| w.borrow().running.iter().find(|r| r.0 == spec.addr).map(|r| r.2.clone()));
+    if let Some(slot) = existing {
+        *slot.borrow_mut() = spec.layout;
+        return true;
+    }
+    let reuse = options().reuse_port;
+    let slot = Rc::new(RefCell::new(spec.layout.clone()));
+    let result = match spec.options.protocol {
+        Protocol::Tcp => inbound::listen_tcp(spec.addr, slot.clone(), spec.options.clone(), reuse),
+        Protocol::Udp => inbound::listen_udp(spec.addr, slot.clone(), spec.options.clone(), reuse),
+    };
+    match result {
+        Ok(abort) => {
+            let proto = if spec.options.protocol == Protocol::Tcp { "TCP" } else { "UDP" };
+            log::info(&format!("[listener] Listening on {proto} port {} at {}", spec.addr.port(), spec.addr.ip()));
+            WORKER.with(|w| w.borrow_mut().running.push((spec.addr, abort, slot)));
+            true
+        }
+        Err(e) => {
+            log::error(&format!("[listener] Cannot listen on port {} at {}: {e}", spec.addr.port(), spec.addr.ip()));
+            false
+        }
+    }
+}
+
+/// Starts a pipeline whose output is discarded; keeps the worker alive until it ends.
+pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
+    let guard = Rc::new(RefCell::new(Some(active())));
+    let g = guard.clone();
+    let p = Pipeline::new(
+        layout,
+        context::new_root_copy(),
+        Output::Func(Box::new(move |e| {
+            if e.is_stream_end() {
+                g.borrow_mut().take();
+                // Let go of the ended instance once this dispatch is over (its onEnd runs then).
+                pipy_value::realm::enqueue_microtask(Box::new(|| {
+                    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()))
+                }));
+            }
+        })),
+    );
+    p.start(args);
+    if !p.ended() {
+        // Keep the instance alive until its stream ends.
+        HOLD.with(|h| h.borrow_mut().push((p, guard)));
+        tokio::task::spawn_local(async {
+            tokio::task::yield_now().await;
+        });
+    }
+    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()));
+}
+
+thread_local! {
+    static HOLD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A detached pipeline and the guard that keeps the worker alive while it runs.
+type Held = (Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>);
+
+fn start_task(spec: TaskSpec) {
+    match spec.kind {
+        TaskKind::Once => run_detached(&spec.layout, &[]),
+        TaskKind::Every(d) => {
+            let layout = spec.layout;
+            let guard = active();
+            tokio::task::spawn_local(async move {
+                let _g = guard;
+                let mut tick = tokio::time::interval(d.max(Duration::from_millis(1)));
+                loop {
+                    tick.tick().await;
+                    if shutting_down() {
+                        break;
+                    }
+                    run_detached(&layout, &[]);
+                }
+            });
+        }
+        TaskKind::Watch(path) => {
+            let layout = spec.layout;
+            tokio::task::spawn_local(async move {
+                let stamp = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+                let mut last = stamp(&path);
+                let mut tick = tokio::time::interval(Duration::from_secs(1));
+                loop {
+                    tick.tick().await;
+                    let now = stamp(&path);
+                    if now != last {
+                        last = now;
+                        run_detached(&layout, &[]);
+                    }
+                }
+            });
+        }
+        TaskKind::Signal(sig) => {
+            if sig == libc::SIGHUP {
+                SIGHUP_TASK.with(|s| s.set(true));
+            }
+            let layout = spec.layout;
+            let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(sig)) else {
+                log::error(&format!("cannot wait for signal {sig}"));
+                return;
+            };
+            tokio::task::spawn_local(async move {
+                while s.recv().await.is_some() {
+                    run_detached(&layout, &[]);
+                }
+            });
+        }
+    }
+}
+
+/// A signal number from its name (`SIGHUP`, `HUP`).
+pub fn signal_number(name: &str) -> Option<i32> {
+    let n = name.strip_prefix("SIG").unwrap_or(name);
+    Some(match n {
+        "HUP" => libc::SIGHUP,
+        "INT" => libc::SIGINT,
+        "QUIT" => libc::SIGQUIT,
+        "USR1" => libc::SIGUSR1,
+        "USR2" => libc::SIGUSR2,
+        "TERM" => libc::SIGTERM,
+        "ALRM" => libc::SIGALRM,
+        "CHLD" => libc::SIGCHLD,
+        "WINCH" => libc::SIGWINCH,
+        _ => return None,
+    })
+}
+
+/// A connection's idle timeout as one timer that lives as long as the connection: re-armed only
+/// when it fires early (there was activity since), never on each read or write.
+pub(crate) struct IdleTimer {
+    sleep: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+    idle: Duration,
+}
+
+impl IdleTimer {
+    pub(crate) fn new(idle: Option<Duration>) -> IdleTimer {
+        let d = idle.unwrap_or_default();
+        IdleTimer { sleep: idle.map(|d| Box::pin(tokio::time::sleep(d))), idle: d }
+    }
+
+    /// Completes once nothing happened for the whole timeout (`activity`: the last time
+    /// something did); never without a timeout.
+    pub(crate) async fn expired(&mut self, activity: &std::cell::Cell<std::time::Instant>) {
+        let Some(s) = self.sleep.as_mut() else { return std::future::pending().await };
+        loop {
+            s.as_mut().await;
+            let deadline = activity.get() + self.idle;
+            if std::time::Instant::now() >= deadline {
+                return;
+            }
+            s.as_mut().reset(deadline.into());
+        }
+    }
+}
+
+/// Calls `f` after `delay` on this worker (keeping it alive meanwhile); abort with the handle.
+pub fn timer(delay: Duration, f: Box<dyn FnOnce()>) -> tokio::task::AbortHandle {
+    let guard = active();
+    tokio::task::spawn_local(async move {
+        let _g = guard;
+        tokio::time::sleep(delay).await;
+        f();
+        pipy_value::realm::run_microtasks();
+    })
+    .abort_handle()
+}
+
+/// True when called inside a worker's event loop (timers and sockets can be used).
+pub fn in_event_loop() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
