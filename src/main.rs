@@ -98,6 +98,19 @@ struct WorkerArgs {
     admin_port: Option<String>,
 }
 
+impl WorkerArgs {
+    /// What worker `id` of `threads` runs with.
+    fn options(&self, id: usize, threads: usize, args: &[String]) -> program::WorkerOptions {
+        program::WorkerOptions {
+            id,
+            threads,
+            reuse_port: self.reuse_port,
+            no_graph: self.no_graph,
+            args: args.to_vec(),
+        }
+    }
+}
+
 fn parse_threads(s: &str) -> Result<usize, String> {
     if s == "max" {
         return Ok(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
@@ -191,7 +204,7 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
         let h = std::thread::Builder::new()
             .name(format!("pipy-worker-{id}"))
             .stack_size(64 << 20)
-            .spawn(move || run_worker(&path, &src, &args, &worker, id, threads));
+            .spawn(move || program::run_worker(&path, &src, &worker.options(id, threads, &args)));
         match h {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -200,78 +213,11 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
             }
         }
     }
-    let mut code = run_worker(path, &src, args, worker, 0, threads);
+    let mut code = program::run_worker(path, &src, &worker.options(0, threads, args));
     for h in handles {
         code = code.max(h.join().unwrap_or(70));
     }
     ExitCode::from(code.clamp(0, 255) as u8)
-}
-
-/// One worker: its own realm, its own copy of every module, its own event loop.
-fn run_worker(path: &str, src: &str, args: &[String], worker: &WorkerArgs, id: usize, threads: usize) -> i32 {
-    use pipy_engine::{log, net, pipeline::layout};
-    program::init();
-    let root = std::path::Path::new(path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    program::set_codebase_root(&root);
-    pipy_stdlib::pipy::set_argv(args.to_vec());
-    pipy_stdlib::pipy::set_thread(id, threads);
-    let reload_path = path.to_string();
-    net::set_reloader(std::rc::Rc::new(move || {
-        let src = std::fs::read_to_string(&reload_path).map_err(|e| format!("cannot read {reload_path}: {e}"))?;
-        program::clear_module_caches();
-        match program::run(&reload_path, &src, program::options(false)) {
-            Ok(_) => {}
-            Err(RunError::Compile(diags)) => {
-                return Err(diags.iter().map(|d| d.render(&reload_path, &src)).collect::<String>());
-            }
-            Err(RunError::Uncaught(e)) => return Err(program::describe_exception(&e)),
-        }
-        match layout::missing_subs().first() {
-            Some((l, f)) => Err(format!("missing .to(...) for {f}() in pipeline '{l}'")),
-            None => Ok(()),
-        }
-    }));
-    let setup = || -> Result<(), i32> {
-        match program::run(path, src, program::options(false)) {
-            Ok(_) => {}
-            Err(RunError::Compile(diags)) => {
-                if id == 0 {
-                    for d in diags {
-                        eprint!("{}", d.render(path, src));
-                    }
-                }
-                return Err(1);
-            }
-            Err(RunError::Uncaught(e)) => {
-                if id == 0 {
-                    eprintln!("{}", program::describe_exception(&e));
-                }
-                return Err(1);
-            }
-        }
-        let missing = layout::missing_subs();
-        if !missing.is_empty() {
-            if id == 0 {
-                for (l, f) in missing {
-                    log::error(&format!("[config] missing .to(...) for {f}() in pipeline '{l}'"));
-                }
-            }
-            return Err(1);
-        }
-        if id == 0 && !worker.no_graph {
-            for l in layout::all_layouts() {
-                if l.filters.borrow().is_empty() && l.name.borrow().starts_with('(') {
-                    continue;
-                }
-                for line in l.graph() {
-                    log::info(&format!("[config] {line}"));
-                }
-            }
-        }
-        log::debug(&format!("[thread] Thread {id} started"));
-        Ok(())
-    };
-    net::run(net::WorkerOptions { reuse_port: worker.reuse_port || threads > 1, thread_id: id }, setup)
 }
 
 fn check(files: &[std::path::PathBuf], format: CheckFormat) -> ExitCode {

@@ -20,7 +20,7 @@
 
 #![allow(clippy::not_unsafe_ptr_arg_deref)] // The helpers are `extern "C"` entry points for JIT code; see the contract above.
 
-pub use crate::calls::*;
+use crate::calls::frame_args;
 use crate::error::{self, JsResult};
 use crate::function::{self, Frame, FuncTemplate, VarCell};
 pub use crate::ic::{
@@ -739,7 +739,8 @@ helpers! {
         let fr = frame_mut(frame);
         let referrer = fr.template.source.name.clone();
         let s = ops::to_rust_string(read_ref(spec)).unwrap_or_default();
-        let r = realm::load_module(&s, &referrer);
+        let r = realm::load_module(&s, &referrer)
+            .unwrap_or_else(|| Err(error::type_error(&format!("cannot import '{s}': no module loader"))));
         set(dst, r, |v| v)
     }
     /// `dst = constant` (a string or other heap constant from the module's pool).

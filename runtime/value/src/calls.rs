@@ -5,14 +5,17 @@
 //! This is part of the JIT boundary: compiled code reads and writes the register windows handed
 //! out here through raw pointers, so the `unsafe` blocks below say why each access is sound.
 
-use crate::error::{self, JsResult};
-use crate::function::Frame;
+use crate::callable::Frame;
 use crate::value::Value;
 use std::cell::{Cell, RefCell};
 
 /// Per-thread call bookkeeping, kept in one thread-local so a call touches it once: the call
 /// depth, the innermost running compiled frame (frames link to callers through `parent`), and
 /// the register stack.
+/// Calls nested deeper than the limit.
+#[derive(Debug)]
+pub struct TooDeep;
+
 pub struct CallState {
     depth: Cell<usize>,
     current: Cell<*const Frame>,
@@ -35,10 +38,11 @@ pub fn with_calls<R>(f: impl FnOnce(&CallState) -> R) -> R {
 
 impl CallState {
     /// Counts one more active call, or refuses with the stack-overflow RangeError.
-    pub fn push_depth(&self) -> JsResult<()> {
+    /// Counts one more call; `Err(TooDeep)` past the limit (the caller throws the RangeError).
+    pub fn push_depth(&self) -> Result<(), TooDeep> {
         let d = self.depth.get();
         if d >= MAX_DEPTH {
-            return Err(error::range_error("Maximum call stack size exceeded"));
+            return Err(TooDeep);
         }
         self.depth.set(d + 1);
         Ok(())

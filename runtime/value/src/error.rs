@@ -9,7 +9,7 @@ use crate::shape::attr;
 use crate::value::Value;
 
 /// `Err` carries the thrown JS value.
-pub type JsResult<T> = Result<T, Value>;
+pub use crate::value::JsResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -55,7 +55,7 @@ pub fn kind_name(kind: ErrorKind) -> &'static str {
 /// Sets `stack` to "Name: message" followed by one `    at …` line per active script frame.
 pub fn attach_stack(e: &Obj, name: &str, message: &str) {
     let mut text = if message.is_empty() { name.to_string() } else { format!("{name}: {message}") };
-    for frame in crate::abi::capture_stack() {
+    for frame in crate::calls::capture_stack() {
         text.push_str("\n    at ");
         text.push_str(&frame.to_string());
     }

@@ -8,6 +8,7 @@
 //! `function::CodeFn` pointers handed to it in `FuncTemplate`s.
 
 pub mod abi;
+pub mod callable;
 pub mod calls;
 pub mod context;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod ops;
 pub mod realm;
 pub mod shape;
 pub mod string;
+pub mod symbol;
 pub mod value;
 
 pub use error::{ErrorKind, JsResult};

@@ -5,8 +5,7 @@
 //! like a `RefCell`; every borrow in this crate is short and never held across a call into JS, so
 //! re-entrant scripts cannot trip it.
 
-use crate::function::FunctionData;
-use crate::realm;
+use crate::callable::FunctionData;
 use crate::shape::{PropKey, Shape, attr};
 use crate::string::JsString;
 use crate::value::{Symbol, Value};
@@ -162,7 +161,7 @@ impl Obj {
         }
         Obj::from_object(JsObject {
             proto,
-            shape: realm::root_shape(),
+            shape: Shape::root_of_thread(),
             slots: Vec::new(),
             kind,
             extensible: true,
@@ -177,13 +176,6 @@ impl Obj {
         if !self.borrow().is_prototype {
             self.borrow_mut().is_prototype = true;
         }
-    }
-    /// A plain object with `Object.prototype`.
-    pub fn ordinary() -> Obj {
-        Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary)
-    }
-    pub fn array(elems: Vec<Value>) -> Obj {
-        Obj::new(Some(realm::intrinsics().array_prototype.clone()), ObjectKind::Array(elems))
     }
     pub fn proto(&self) -> Option<Obj> {
         self.borrow().proto.clone()

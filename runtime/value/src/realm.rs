@@ -48,7 +48,7 @@ pub struct Intrinsics {
 pub type Job = Box<dyn FnOnce()>;
 
 /// Loads an ES module: `(specifier, referrer file name)` → the module's exports object.
-pub type ModuleLoader = Rc<dyn Fn(&str, &str) -> crate::JsResult<Value>>;
+pub type ModuleLoader = Rc<dyn Fn(&str, &str) -> crate::value::JsResult<Value>>;
 
 pub struct Realm {
     pub intrinsics: Rc<Intrinsics>,
@@ -62,12 +62,12 @@ pub struct Realm {
 }
 
 thread_local! {
-    static ROOT_SHAPE: Rc<Shape> = Shape::root();
     static REALM: RefCell<Option<Rc<Realm>>> = const { RefCell::new(None) };
 }
 
+/// The shape of an object with no properties (one per thread).
 pub fn root_shape() -> Rc<Shape> {
-    ROOT_SHAPE.with(|s| s.clone())
+    Shape::root_of_thread()
 }
 
 /// Creates a fresh realm for this thread (replacing any earlier one) with empty intrinsics.
@@ -76,7 +76,7 @@ pub fn install() -> Rc<Realm> {
     let op = || Some(object_prototype.clone());
     let function_prototype = Obj::new(
         op(),
-        ObjectKind::Function(Box::new(crate::function::FunctionData::Native(crate::function::NativeFunction {
+        ObjectKind::Function(Box::new(crate::callable::FunctionData::Native(crate::callable::NativeFunction {
             f: Rc::new(|_, _, _| Ok(Value::Undefined)),
             ctor: false,
         }))),
@@ -199,10 +199,20 @@ pub fn set_module_loader(loader: ModuleLoader) {
 }
 
 /// Loads module `specifier` imported from the file `referrer`.
-pub fn load_module(specifier: &str, referrer: &str) -> crate::JsResult<Value> {
+/// Loads a module through the installed loader; `None` when no loader is installed.
+pub fn load_module(specifier: &str, referrer: &str) -> Option<crate::value::JsResult<Value>> {
     let loader = realm().module_loader.borrow().clone();
-    match loader {
-        Some(l) => l(specifier, referrer),
-        None => Err(crate::error::type_error(&format!("cannot import '{specifier}': no module loader"))),
+    loader.map(|l| l(specifier, referrer))
+}
+
+/// Objects made with this thread's intrinsic prototypes.
+impl Obj {
+    /// A plain object with `Object.prototype`.
+    pub fn ordinary() -> Obj {
+        Obj::new(Some(intrinsics().object_prototype.clone()), ObjectKind::Ordinary)
+    }
+    /// An array with `Array.prototype`.
+    pub fn array(elems: Vec<Value>) -> Obj {
+        Obj::new(Some(intrinsics().array_prototype.clone()), ObjectKind::Array(elems))
     }
 }

@@ -7,7 +7,7 @@
 //! gets a private "dictionary" shape that it edits in place.
 
 use crate::string::JsString;
-use crate::value::Symbol;
+use crate::symbol::Symbol;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -249,5 +249,16 @@ impl Shape {
         }
         // The shape was just made unique above when it was not already.
         Rc::get_mut(this).expect("a freshly created dictionary shape is uniquely owned")
+    }
+}
+
+thread_local! {
+    static ROOT_SHAPE: Rc<Shape> = Shape::root();
+}
+
+impl Shape {
+    /// This thread's root shape (what every new object starts from).
+    pub fn root_of_thread() -> Rc<Shape> {
+        ROOT_SHAPE.with(|s| s.clone())
     }
 }
