@@ -1,4 +1,5 @@
-//! Records the commit the binary was built from, for `pipy --version`.
+//! Records the commit the binary was built from, for `pipy --version`, and the target triple
+//! (the dependency test asks `cargo metadata` about this platform only).
 
 fn main() {
     let commit = std::process::Command::new("git")
@@ -17,6 +18,7 @@ fn main() {
         .unwrap_or_else(|| "unknown".to_string());
     println!("cargo:rustc-env=PIPY_COMMIT={commit}");
     println!("cargo:rustc-env=PIPY_COMMIT_DATE={date}");
+    println!("cargo:rustc-env=PIPY_TARGET={}", std::env::var("TARGET").unwrap_or_default());
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs");
 }

@@ -1,6 +1,8 @@
 //! `pipy`: the command line. Runs a script (`pipy run FILE`, or `pipy FILE` as the original),
 //! evaluates an expression (`-e`), checks scripts (`check`), or starts the shell (`repl`).
 
+#![forbid(unsafe_code)]
+
 mod admin;
 
 use anyhow::Result;

@@ -7,6 +7,8 @@
 //! Architecture invariant: this crate knows nothing of Cranelift or SWC; it sees script functions
 //! only as callable objects (`pipy_value::function::call`).
 
+#![forbid(unsafe_code)]
+
 pub mod util;
 
 pub mod algo;

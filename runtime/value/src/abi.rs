@@ -145,15 +145,19 @@ fn status(r: JsResult<()>) -> u32 {
     }
 }
 
-// SAFETY (for the three accessors below): see the module contract; callers pass register,
-// constant-pool or IC pointers that are valid for the duration of the helper call.
+// The three accessors below: callers pass register, constant-pool or IC pointers that are valid
+// for the duration of the helper call (the module contract).
 fn read(p: *const Value) -> Value {
+    // SAFETY: `p` points at a live, initialised `Value` (module contract); we clone, not move.
     unsafe { (*p).clone() }
 }
 fn read_ref<'a>(p: *const Value) -> &'a Value {
+    // SAFETY: as `read`; the reference does not outlive the helper call that received `p`.
     unsafe { &*p }
 }
 fn write(p: *mut Value, v: Value) {
+    // SAFETY: `p` points at a live, initialised register or slot that nothing else borrows during
+    // the helper call (module contract); assigning drops the old value, as a register move does.
     unsafe { *p = v }
 }
 fn frame_mut<'a>(f: *mut Frame) -> &'a mut Frame {
@@ -816,7 +820,12 @@ helpers! {
             Rc::increment_strong_count(template);
             Rc::from_raw(template)
         };
-        let caps: &[u32] = if ncaptures == 0 { &[] } else { unsafe { std::slice::from_raw_parts(captures, ncaptures as usize) } };
+        let caps: &[u32] = if ncaptures == 0 {
+            &[]
+        } else {
+            // SAFETY: `captures` points at `ncaptures` u32s in the module's keep-alive tables.
+            unsafe { std::slice::from_raw_parts(captures, ncaptures as usize) }
+        };
         let r = make_closure_from(fr, &template, caps);
         set(dst, r, Value::Object)
     }

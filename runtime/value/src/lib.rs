@@ -7,14 +7,22 @@
 //! only through the helpers declared in `abi`, and it runs compiled code only through
 //! `function::CodeFn` pointers handed to it in `FuncTemplate`s.
 
+// `unsafe` is denied everywhere but the three modules at the JIT/ABI boundary, where every block
+// says why it is sound: `abi` (raw pointers compiled code passes), `calls` (the register windows
+// compiled code works in), `objcell` (the object cell compiled code reads).
+#![deny(unsafe_code)]
+
+#[allow(unsafe_code)]
 pub mod abi;
 pub mod callable;
+#[allow(unsafe_code)]
 pub mod calls;
 pub mod context;
 pub mod error;
 pub mod function;
 pub mod ic;
 pub mod number;
+#[allow(unsafe_code)]
 pub mod objcell;
 pub mod object;
 pub mod ops;
