@@ -14,4 +14,5 @@ pub mod http;
 pub mod log;
 pub mod net;
 pub mod pipeline;
+pub mod pool;
 pub mod tls;

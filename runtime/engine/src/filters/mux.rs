@@ -11,13 +11,15 @@
 //! Options: `maxIdle` (default 60 s), `maxQueue` (streams per session at once, default unlimited
 //! as in pipy before 1.5.10, which changed it to 1 for HTTP servers without pipelining),
 //! `maxMessages` (streams per session over its life); the options may be a function giving them,
-//! called when a key's pool is created. The pool itself is `mux_session`, shared with muxHTTP.
+//! called when a key's group is created. Sessions live in the engine's one upstream pool
+//! (`crate::pool`, shared with muxHTTP); `mux_session` routes messages and replies.
 
-use super::mux_session::{Session, SessionKey, SessionMap, SessionOptions, eval_options, new_source_id};
+use super::mux_session::{MuxSession, eval_options, new_source_id};
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory, Output, Pipeline, SubSlot};
+use crate::pool::{Lease, Pool, PoolOptions, Pooled, SessionKey};
 use pipy_value::{JsResult, Value, error, ops};
 use std::rc::Rc;
 
@@ -45,9 +47,9 @@ const OPTIONS: &[&str] = &["maxIdle", "maxQueue", "maxMessages", "outputCount"];
 struct Config {
     name: &'static str,
     selector: Option<Value>,
-    /// Parsed constant options, or a function giving them per new pool.
-    options: Result<SessionOptions, Value>,
-    map: Rc<SessionMap>,
+    /// Parsed constant options, or a function giving them per new key.
+    options: Result<PoolOptions, Value>,
+    pool: Rc<Pool<MuxSession>>,
 }
 
 fn build_mux(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
@@ -85,9 +87,9 @@ fn build(cx: &BuildCx<'_>, args: &[Value], name: &'static str) -> JsResult<Rc<dy
     } else {
         check_options(name, &options, OPTIONS)?;
         check_output_count(name, &options)?;
-        Ok(SessionOptions::parse(&options)?)
+        Ok(PoolOptions::parse(&options, PoolOptions::with_max_queue(0))?)
     };
-    let cfg = Config { name, selector, options, map: SessionMap::new() };
+    let cfg = Config { name, selector, options, pool: Pool::new() };
     Ok(joint_factory(name, cfg, slot, |c, s| {
         Box::new(Mux {
             cfg: c.clone(),
@@ -118,7 +120,7 @@ struct Mux {
     slot: Option<Rc<SubSlot>>,
     id: u64,
     key: Option<SessionKey>,
-    session: Option<Rc<Session>>,
+    session: Option<Lease<MuxSession>>,
     head: Option<Value>,
     body: Data,
     /// This stream has output its StreamEnd: later input is ignored.
@@ -126,7 +128,7 @@ struct Mux {
 }
 
 impl Mux {
-    fn pool_options(&self, cx: &mut Cx<'_>) -> Option<SessionOptions> {
+    fn pool_options(&self, cx: &mut Cx<'_>) -> Option<PoolOptions> {
         match &self.cfg.options {
             Ok(o) => Some(o.clone()),
             Err(f) => {
@@ -146,7 +148,7 @@ impl Mux {
                 }
                 let r = check_options(self.cfg.name, &v, OPTIONS)
                     .and_then(|_| check_output_count(self.cfg.name, &v))
-                    .and_then(|_| SessionOptions::parse(&v));
+                    .and_then(|_| PoolOptions::parse(&v, PoolOptions::with_max_queue(0)));
                 match r {
                     Ok(o) => Some(o),
                     Err(e) => {
@@ -159,46 +161,50 @@ impl Mux {
     }
 
     /// The session to write to: the current one while it is open, else one from the pool.
-    fn session(&mut self, cx: &mut Cx<'_>) -> Option<Rc<Session>> {
-        if let Some(s) = &self.session {
-            if !s.is_closed() {
-                return Some(s.clone());
+    fn session(&mut self, cx: &mut Cx<'_>) -> Option<Rc<Pooled<MuxSession>>> {
+        if let Some(lease) = &self.session {
+            if !lease.is_retired() {
+                return Some(lease.pooled().clone());
             }
-            s.detach(self.id);
+            lease.session().detach(self.id);
             self.session = None;
         }
         let key = self.key.clone()?;
-        let map = self.cfg.map.clone();
-        let s = map.alloc(&key, || self.pool_options(cx))?;
-        s.attach(self.id, cx.handle());
-        self.session = Some(s.clone());
-        if !s.is_open() {
+        let pool = self.cfg.pool.clone();
+        let lease = pool.lease(&key, || self.pool_options(cx), MuxSession::default)?;
+        lease.count_use();
+        lease.session().attach(self.id, cx.handle());
+        let pooled = lease.pooled().clone();
+        self.session = Some(lease);
+        if !pooled.session().is_open() {
             let layout = match self.slot.as_ref().map(|s| s.layout()) {
                 Some(Ok(l)) => l,
                 Some(Err(e)) => {
+                    pooled.retire();
                     cx.throw(e);
                     return None;
                 }
                 None => {
+                    pooled.retire();
                     cx.throw(error::type_error(&format!("{}(): missing .to(...)", self.cfg.name)));
                     return None;
                 }
             };
             let ctx = cx.context().clone();
-            s.open(|sink| Pipeline::new(&layout, ctx, Output::Func(sink)));
-            if s.is_closed() {
+            MuxSession::open(&pooled, |sink| Pipeline::new(&layout, ctx, Output::Func(sink)));
+            if pooled.is_retired() {
                 // The session ended while starting: so does this stream.
-                s.detach(self.id);
+                pooled.session().detach(self.id);
                 self.session = None;
-                cx.output(s.end_event().unwrap_or_else(Event::end));
+                cx.output(pooled.session().end_event().unwrap_or_else(Event::end));
                 self.done = true;
                 return None;
             }
         }
-        Some(s)
+        Some(pooled)
     }
 
-    fn output_count(&self, cx: &mut Cx<'_>, session: &Session, head: &Value) -> Option<i32> {
+    fn output_count(&self, cx: &mut Cx<'_>, session: &Pooled<MuxSession>, head: &Value) -> Option<i32> {
         let v = option(&session.options().extra, "outputCount").unwrap_or_default();
         if v.is_callable() {
             let r = cx.call(&v, &[event::to_value(&Event::MessageStart(head.clone()))])?;
@@ -252,14 +258,14 @@ impl Filter for Mux {
                     evs.push(Event::Data(body));
                 }
                 evs.push(Event::MessageEnd { tail, payload });
-                s.send(self.id, evs, n as u32);
+                s.session().send(self.id, evs, n as u32);
             }
             Event::StreamEnd(_) => {
                 self.head = None;
                 self.done = true;
-                match self.session.clone() {
+                match self.session.as_ref().map(|l| l.pooled().clone()) {
                     Some(s) => {
-                        if s.end_source(self.id, e.clone()) {
+                        if s.session().end_source(self.id, e.clone()) {
                             cx.output(e);
                         }
                     }
@@ -272,8 +278,8 @@ impl Filter for Mux {
 
 impl Drop for Mux {
     fn drop(&mut self) {
-        if let Some(s) = self.session.take() {
-            s.detach(self.id);
+        if let Some(lease) = self.session.take() {
+            lease.session().detach(self.id);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `muxHTTP(selector?, options?).to(sub)`: the HTTP/1 client side. Requests from every stream
 //! whose selector gives the same key share upstream *sessions* — one sub-pipeline each (usually
-//! `connect`), kept in a per-thread pool. A session carries one stream's messages at a time
+//! `connect`), kept in the engine's one upstream pool (`crate::pool`). A session carries one stream's messages at a time
 //! (`maxQueue` streams may share it; the default, 1, gives concurrent streams their own), its
 //! responses are decoded and handed back in request order, and it closes after `maxIdle` seconds
 //! unused. The default key is the inbound connection, so one client connection maps to one
@@ -12,12 +12,13 @@ use crate::http::js::{request_head_of, response_head_value, tail_value};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{Event, StreamError};
 use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Output, Pipeline, StageHandle, SubSlot};
+use crate::pool::{Lease, Pool, PoolOptions, Pooled, Session, SessionKey};
 use bytes::Bytes;
 use pipy_protocols::http1::{self as http, RequestEncoder, ResponseDecoder};
-use pipy_value::{JsResult, Value, ops};
+use pipy_value::{JsResult, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
-use std::rc::Rc;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
@@ -33,28 +34,10 @@ const OPTIONS: &[&str] = &["version", "bufferSize", "maxHeaderSize", "maxIdle", 
 
 struct Config {
     selector: Value,
-    max_idle: Duration,
-    max_queue: usize,
-    max_messages: usize,
+    options: PoolOptions,
     buffer_size: usize,
-    /// Identifies this filter's pool (sessions are shared per filter, as in the original).
-    pool_id: usize,
-}
-
-/// (the filter's pool id, the selector's key).
-type PoolKey = (usize, Key);
-
-thread_local! {
-    static NEXT_POOL: Cell<usize> = const { Cell::new(1) };
-    static POOLS: RefCell<HashMap<PoolKey, Vec<Rc<Session>>>> = RefCell::new(HashMap::new());
-}
-
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-enum Key {
-    /// An object, by identity (the weak reference is checked before reuse).
-    Object(usize),
-    Text(String),
-    None,
+    /// This filter's sessions (shared per filter, as in the original).
+    pool: Rc<Pool<HttpSession>>,
 }
 
 fn build(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
@@ -76,13 +59,9 @@ fn build(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         _ => 0,
     };
     let buffer_size = parse_size(&option(&opts, "bufferSize")?)?.unwrap_or(0);
-    let pool_id = NEXT_POOL.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    });
-    let cfg =
-        Config { selector, max_idle: Duration::from_secs_f64(max_idle), max_queue, max_messages, buffer_size, pool_id };
+    let options =
+        PoolOptions { max_idle: Duration::from_secs_f64(max_idle), max_queue, max_messages, extra: Value::Undefined };
+    let cfg = Config { selector, options, buffer_size, pool: Pool::new() };
     Ok(joint_factory("muxHTTP", cfg, sub, make))
 }
 
@@ -90,36 +69,61 @@ fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
     Box::new(MuxHttp { cfg: cfg.clone(), sub: sub.cloned(), session: None, pending: None, key_object: None })
 }
 
-/// A pooled upstream session.
-struct Session {
+/// An upstream session: its sub-pipeline (usually `connect`), the request encoder and response
+/// decoder, and the requesters waiting for responses.
+struct HttpSession {
     pipeline: RefCell<Option<Rc<Pipeline>>>,
     encoder: RefCell<RequestEncoder>,
     decoder: RefCell<ResponseDecoder>,
     /// Requesters waiting for responses, in request order; `bool` = its response has started.
     waiters: RefCell<VecDeque<(StageHandle, bool)>>,
-    share: Cell<usize>,
-    messages: Cell<usize>,
-    closed: Cell<bool>,
-    /// Bumped on each use.
-    epoch: Cell<u64>,
-    /// When the last stream let go of the session.
-    free_since: Cell<std::time::Instant>,
-    /// One idle timer per session at most (not one per request).
-    timer_armed: Cell<bool>,
-    key: (usize, Key),
-    key_object: Option<pipy_value::object::WeakObj>,
+    /// The upstream ended: the session takes no more requests.
+    ended: Cell<bool>,
     /// The requester whose CONNECT or Upgrade the upstream accepted: the session is its raw
     /// tunnel from then on (and out of the pool).
     tunnel: RefCell<Option<StageHandle>>,
 }
 
-impl Session {
-    fn leave_pool(&self) {
-        POOLS.with(|p| {
-            if let Some(list) = p.borrow_mut().get_mut(&self.key) {
-                list.retain(|s| !std::ptr::eq(&**s, self));
-            }
-        });
+impl Session for HttpSession {
+    fn close(&self) {
+        let p = self.pipeline.borrow_mut().take();
+        if let Some(p) = p {
+            p.input(Event::end());
+        }
+    }
+}
+
+impl HttpSession {
+    fn new(buffer_size: usize) -> HttpSession {
+        HttpSession {
+            pipeline: RefCell::new(None),
+            encoder: RefCell::new(RequestEncoder::new(buffer_size)),
+            decoder: RefCell::new(ResponseDecoder::new()),
+            waiters: RefCell::new(VecDeque::new()),
+            ended: Cell::new(false),
+            tunnel: RefCell::new(None),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.pipeline.borrow().is_some() || self.ended.get()
+    }
+
+    /// Starts the session's sub-pipeline; it keeps the context of the stream that opened it, as
+    /// the original does.
+    fn open(pooled: &Rc<Pooled<HttpSession>>, layout: &Rc<Layout>, ctx: &Rc<crate::pipeline::context::Context>) {
+        let weak: Weak<Pooled<HttpSession>> = Rc::downgrade(pooled);
+        let p = Pipeline::new(
+            layout,
+            ctx.clone(),
+            Output::Func(Box::new(move |e| {
+                if let Some(pooled) = weak.upgrade() {
+                    pooled.session().on_output(&pooled, e);
+                }
+            })),
+        );
+        *pooled.session().pipeline.borrow_mut() = Some(p.clone());
+        p.start(&[]);
     }
 
     fn send(&self, bytes: Vec<Bytes>) {
@@ -136,7 +140,7 @@ impl Session {
     }
 
     /// Output of the session's sub-pipeline: decode responses and hand them back.
-    fn on_output(self: &Rc<Self>, e: Event) {
+    fn on_output(&self, pooled: &Pooled<HttpSession>, e: Event) {
         let mut decoded = Vec::new();
         let mut failure: Option<Option<StreamError>> = None;
         match e {
@@ -157,14 +161,14 @@ impl Session {
             _ => {}
         }
         for ev in decoded {
-            self.deliver(ev);
+            self.deliver(pooled, ev);
         }
         if let Some(err) = failure {
-            self.fail(err);
+            self.fail(pooled, err);
         }
     }
 
-    fn deliver(&self, ev: http::Event<http::ResponseHead>) {
+    fn deliver(&self, pooled: &Pooled<HttpSession>, ev: http::Event<http::ResponseHead>) {
         if let http::Event::Tunnel(b) = &ev {
             if let Some(h) = self.tunnel.borrow().as_ref() {
                 h.emit(Event::Data(Data::from(b.clone())));
@@ -180,7 +184,7 @@ impl Session {
                 }
                 if info.tunnel.is_some() {
                     *self.tunnel.borrow_mut() = Some(handle.clone());
-                    self.leave_pool();
+                    pooled.retire();
                 }
                 handle.emit(Event::MessageStart(response_head_value(head)));
             }
@@ -195,9 +199,9 @@ impl Session {
     }
 
     /// The upstream ended: every requester still waiting gets an answer or an end.
-    fn fail(&self, err: Option<StreamError>) {
-        self.closed.set(true);
-        self.leave_pool();
+    fn fail(&self, pooled: &Pooled<HttpSession>, err: Option<StreamError>) {
+        self.ended.set(true);
+        pooled.retire();
         if let Some(h) = self.tunnel.borrow_mut().take() {
             h.emit(Event::StreamEnd(err.clone()));
         }
@@ -221,163 +225,23 @@ impl Session {
     }
 }
 
-fn key_of(v: &Value) -> (Key, Option<pipy_value::object::WeakObj>) {
-    match v {
-        Value::Object(o) => (Key::Object(o.addr()), Some(o.downgrade())),
-        Value::Undefined | Value::Null => (Key::None, None),
-        other => (Key::Text(ops::to_rust_string(other).unwrap_or_default()), None),
-    }
-}
-
-fn open_session(
-    cfg: &Config,
-    layout: &Rc<Layout>,
-    ctx: &Rc<crate::pipeline::context::Context>,
-    key: (usize, Key),
-    key_object: Option<pipy_value::object::WeakObj>,
-) -> Rc<Session> {
-    let s = Rc::new(Session {
-        pipeline: RefCell::new(None),
-        encoder: RefCell::new(RequestEncoder::new(cfg.buffer_size)),
-        decoder: RefCell::new(ResponseDecoder::new()),
-        waiters: RefCell::new(VecDeque::new()),
-        share: Cell::new(0),
-        messages: Cell::new(0),
-        closed: Cell::new(false),
-        epoch: Cell::new(0),
-        free_since: Cell::new(std::time::Instant::now()),
-        timer_armed: Cell::new(false),
-        key: key.clone(),
-        key_object,
-        tunnel: RefCell::new(None),
-    });
-    let weak = Rc::downgrade(&s);
-    // The session keeps the context of the stream that opened it, as the original does.
-    let p = Pipeline::new(
-        layout,
-        ctx.clone(),
-        Output::Func(Box::new(move |e| {
-            if let Some(s) = weak.upgrade() {
-                s.on_output(e);
-            }
-        })),
-    );
-    *s.pipeline.borrow_mut() = Some(p.clone());
-    POOLS.with(|pl| {
-        let mut pools = pl.borrow_mut();
-        if pools.is_empty() {
-            crate::net::on_shutdown(close_idle_sessions);
-        }
-        pools.entry(key).or_default().insert(0, s.clone())
-    });
-    p.start(&[]);
-    s
-}
-
-fn alloc(cfg: &Config, key: (usize, Key)) -> Option<Rc<Session>> {
-    POOLS.with(|p| {
-        let mut pools = p.borrow_mut();
-        let list = pools.get_mut(&key)?;
-        list.retain(|s| !s.closed.get() && s.key_object.as_ref().is_none_or(|w| w.is_alive()));
-        list.iter()
-            .find(|s| {
-                (cfg.max_queue == 0 || s.share.get() < cfg.max_queue)
-                    && (cfg.max_messages == 0 || s.messages.get() < cfg.max_messages)
-            })
-            .cloned()
-    })
-}
-
-fn release(s: &Rc<Session>, max_idle: Duration) {
-    s.share.set(s.share.get().saturating_sub(1));
-    if s.share.get() > 0 || s.closed.get() {
-        return;
-    }
-    if crate::net::shutting_down() {
-        return close_idle(s);
-    }
-    s.free_since.set(std::time::Instant::now());
-    if !s.timer_armed.get() {
-        arm_idle_timer(s, max_idle, max_idle);
-    }
-}
-
-/// Closes the session once it has been unused for `max_idle`; re-arms itself when it was used
-/// in between.
-fn arm_idle_timer(s: &Rc<Session>, delay: Duration, max_idle: Duration) {
-    s.timer_armed.set(true);
-    let weak = Rc::downgrade(s);
-    // Through the worker's spawner: a session can be released outside the event loop (the
-    // REPL drops its pipelines between turns).
-    crate::net::spawn_local(async move {
-        tokio::time::sleep(delay).await;
-        let Some(s) = weak.upgrade() else { return };
-        s.timer_armed.set(false);
-        if s.closed.get() || s.share.get() > 0 {
-            return;
-        }
-        let idle = s.free_since.get().elapsed();
-        if idle < max_idle {
-            arm_idle_timer(&s, max_idle - idle, max_idle);
-            return;
-        }
-        close_idle(&s);
-    });
-}
-
-/// Takes an unused session out of its pool and ends its upstream connection.
-fn close_idle(s: &Rc<Session>) {
-    s.closed.set(true);
-    POOLS.with(|p| {
-        if let Some(list) = p.borrow_mut().get_mut(&s.key) {
-            list.retain(|x| !Rc::ptr_eq(x, s));
-        }
-    });
-    let p = s.pipeline.borrow_mut().take();
-    if let Some(p) = p {
-        p.input(Event::end());
-    }
-}
-
-/// When the worker shuts down, idle pooled connections close at once instead of after their
-/// idle time, so they do not keep a draining worker alive (sessions still in use close when
-/// they are released).
-fn close_idle_sessions() {
-    let idle: Vec<Rc<Session>> = POOLS
-        .with(|p| p.borrow().values().flatten().filter(|s| s.share.get() == 0 && !s.closed.get()).cloned().collect());
-    for s in idle {
-        close_idle(&s);
-    }
-}
-
 struct MuxHttp {
     cfg: Rc<Config>,
     sub: Option<Rc<SubSlot>>,
-    session: Option<Rc<Session>>,
+    session: Option<Lease<HttpSession>>,
     /// The request being collected (sent whole, so streams sharing a session never interleave).
     pending: Option<(Value, Data)>,
     /// Keeps a selector's object key alive while this stream uses the session.
     key_object: Option<Value>,
 }
 
-impl Drop for MuxHttp {
-    fn drop(&mut self) {
-        if let Some(s) = self.session.take() {
-            release(&s, self.cfg.max_idle);
-        }
-    }
-}
-
 impl MuxHttp {
-    fn session(&mut self, cx: &mut Cx<'_>) -> Option<Rc<Session>> {
-        if let Some(s) = &self.session {
-            if !s.closed.get() {
-                return Some(s.clone());
+    fn session(&mut self, cx: &mut Cx<'_>) -> Option<Rc<Pooled<HttpSession>>> {
+        if let Some(lease) = &self.session {
+            if !lease.session().ended.get() {
+                return Some(lease.pooled().clone());
             }
-            let old = self.session.take();
-            if let Some(s) = old {
-                release(&s, self.cfg.max_idle);
-            }
+            self.session = None;
         }
         let key_value = if self.cfg.selector.is_undefined() {
             cx.context().inbound.borrow().clone()
@@ -385,30 +249,29 @@ impl MuxHttp {
             let sel = self.cfg.selector.clone();
             cx.eval(&sel, &[])?
         };
-        let (k, weak) = key_of(&key_value);
-        let key = (self.cfg.pool_id, k);
-        let s = match alloc(&self.cfg, key.clone()) {
-            Some(s) => s,
-            None => {
-                let layout = match self.sub.as_ref().map(|s| s.layout()) {
-                    Some(Ok(l)) => l,
-                    Some(Err(e)) => {
-                        cx.throw(e);
-                        return None;
-                    }
-                    None => {
-                        cx.throw(pipy_value::error::type_error("muxHTTP(): missing .to(...)"));
-                        return None;
-                    }
-                };
-                open_session(&self.cfg, &layout, cx.context(), key, weak)
-            }
-        };
-        s.share.set(s.share.get() + 1);
-        s.epoch.set(s.epoch.get() + 1);
+        let key = SessionKey::of(&key_value);
+        let (pool, options, buffer_size) = (self.cfg.pool.clone(), self.cfg.options.clone(), self.cfg.buffer_size);
+        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size))?;
+        let pooled = lease.pooled().clone();
+        if !pooled.session().is_open() {
+            let layout = match self.sub.as_ref().map(|s| s.layout()) {
+                Some(Ok(l)) => l,
+                Some(Err(e)) => {
+                    pooled.retire();
+                    cx.throw(e);
+                    return None;
+                }
+                None => {
+                    pooled.retire();
+                    cx.throw(pipy_value::error::type_error("muxHTTP(): missing .to(...)"));
+                    return None;
+                }
+            };
+            HttpSession::open(&pooled, &layout, cx.context());
+        }
         self.key_object = Some(key_value);
-        self.session = Some(s.clone());
-        Some(s)
+        self.session = Some(lease);
+        Some(pooled)
     }
 }
 
@@ -419,9 +282,9 @@ impl Filter for MuxHttp {
             Event::Data(d) => {
                 if let Some((_, body)) = &mut self.pending {
                     body.push(&d);
-                } else if let Some(s) = self.session.as_ref().filter(|s| s.tunnel.borrow().is_some()) {
+                } else if let Some(s) = self.session.as_ref().filter(|s| s.session().tunnel.borrow().is_some()) {
                     // Our tunnel: the client's bytes go upstream as they are.
-                    s.send(d.chunks().cloned().collect());
+                    s.session().send(d.chunks().cloned().collect());
                 }
             }
             Event::MessageEnd { .. } => {
@@ -431,9 +294,10 @@ impl Filter for MuxHttp {
                     Err(e) => return cx.throw(e),
                 };
                 let Some(s) = self.session(cx) else { return };
+                let session = s.session();
                 let mut out = Vec::new();
                 let info = {
-                    let mut enc = s.encoder.borrow_mut();
+                    let mut enc = session.encoder.borrow_mut();
                     let info = enc.head(&head);
                     for c in body.chunks() {
                         enc.body(c.clone(), &mut out);
@@ -442,15 +306,15 @@ impl Filter for MuxHttp {
                     info
                 };
                 if let Some(info) = info {
-                    s.decoder.borrow_mut().push_request(info);
+                    session.decoder.borrow_mut().push_request(info);
                 }
-                s.messages.set(s.messages.get() + 1);
-                s.waiters.borrow_mut().push_back((cx.handle(), false));
-                s.send(out);
+                s.count_use();
+                session.waiters.borrow_mut().push_back((cx.handle(), false));
+                session.send(out);
             }
             Event::StreamEnd(_) => {
-                if let Some(s) = self.session.as_ref().filter(|s| s.tunnel.borrow().is_some()) {
-                    let p = s.pipeline.borrow().clone();
+                if let Some(s) = self.session.as_ref().filter(|s| s.session().tunnel.borrow().is_some()) {
+                    let p = s.session().pipeline.borrow().clone();
                     if let Some(p) = p {
                         p.input(Event::end());
                     }
