@@ -3,6 +3,7 @@
 //! script calls into layouts.
 
 pub mod builder;
+pub mod control_flow;
 pub mod data;
 pub mod message;
 pub mod timeout;

@@ -7,28 +7,28 @@
 use super::Project;
 use pipy_compiler::diagnostics::Diagnostic;
 
-mod arg_count;
+mod argument_count;
 mod bad_duration;
 mod const_assign;
 mod duplicate_pipeline;
 mod duplicate_port;
-mod event_kind;
+mod filter_outside_pipeline;
 mod missing_file;
 mod missing_to;
-mod outside_pipeline;
 mod serve_returns_nothing;
 mod stray_to;
-mod syntax;
-mod undeclared_context_var;
+mod syntax_error;
+mod undeclared_context_variable;
 mod undefined_pipeline;
 mod unexported_import;
-mod unknown_method;
+mod unknown_filter;
 mod unknown_option;
 mod unreachable_code;
 mod unreached_pipeline;
-mod unread_context_var;
+mod unread_context_variable;
 mod unresolved_name;
 mod unused_variable;
+mod wrong_event_kind;
 
 pub type Found = Vec<(usize, Diagnostic)>;
 
@@ -62,10 +62,10 @@ pub struct Rule {
 }
 
 pub static ALL: &[Rule] = &[
-    syntax::RULE,
+    syntax_error::RULE,
     unresolved_name::RULE,
-    unknown_method::RULE,
-    arg_count::RULE,
+    unknown_filter::RULE,
+    argument_count::RULE,
     unknown_option::RULE,
     missing_to::RULE,
     stray_to::RULE,
@@ -75,13 +75,13 @@ pub static ALL: &[Rule] = &[
     const_assign::RULE,
     duplicate_port::RULE,
     serve_returns_nothing::RULE,
-    event_kind::RULE,
-    outside_pipeline::RULE,
+    wrong_event_kind::RULE,
+    filter_outside_pipeline::RULE,
     bad_duration::RULE,
     duplicate_pipeline::RULE,
-    undeclared_context_var::RULE,
+    undeclared_context_variable::RULE,
     unreached_pipeline::RULE,
-    unread_context_var::RULE,
+    unread_context_variable::RULE,
     unused_variable::RULE,
     unreachable_code::RULE,
 ];
@@ -115,6 +115,23 @@ mod tests {
         assert_eq!(arity("(target, options?)"), (1, Some(2)));
         assert_eq!(arity("(condition, target, condition2?, target2?, …, defaultTarget?)"), (2, None));
         assert_eq!(arity("(file | files, pipelineName?, pipelineNameDown?, turnDown?)"), (1, Some(4)));
+    }
+
+    /// A rule is found by its name: `pipy check` says `unknown-filter`, the file is
+    /// `rules/unknown_filter.rs`.
+    #[test]
+    fn every_rule_lives_in_the_file_named_after_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for rule in ALL {
+            let file = dir.join(format!("{}.rs", rule.name.replace('-', "_")));
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                text.contains(&format!("name: \"{}\"", rule.name)),
+                "rule {} is not in {}",
+                rule.name,
+                file.display()
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,11 @@
 //! `new crypto.Hash(algorithm)` and `new crypto.Hmac(algorithm, key)` with `update(data |
 //! string, encoding?)` and `digest(encoding?)` (Data, or a string in `hex`/`base64`/…), for
 //! `sha1`, `sha256`, `sha384`, `sha512` (ring) and `md5` (ours, `md5.rs`). `PublicKey`, `JWK` and `JWT` are in `jwt.rs`.
-//! (Signing and ciphers are not here yet.)
+//! `Sign`/`Verify` are in `sign.rs`. (Ciphers are not here yet.)
+
+pub mod jwt;
+mod md5;
+pub mod sign;
 
 use crate::util::{self, arg};
 use pipy_engine::pipeline::event;
@@ -37,8 +41,8 @@ fn class(crypto: &Obj, name: &'static str, make: MakeHost) {
 enum Digest {
     Hash(Option<ring::digest::Context>),
     Hmac(Option<ring::hmac::Context>),
-    Md5(Option<crate::md5::Md5>),
-    HmacMd5(Option<crate::md5::HmacMd5>),
+    Md5(Option<crate::crypto::md5::Md5>),
+    HmacMd5(Option<crate::crypto::md5::HmacMd5>),
 }
 
 /// `None` for an unknown name; `Some(None)` for MD5 (not in ring).
@@ -109,8 +113,8 @@ fn digest_class(crypto: &Obj, name: &'static str, hmac: bool) {
                 Digest::Hmac(Some(ring::hmac::Context::with_key(&ring::hmac::Key::new(h, &key()?.to_vec()))))
             }
             (Some((d, _)), false) => Digest::Hash(Some(ring::digest::Context::new(d))),
-            (None, true) => Digest::HmacMd5(Some(crate::md5::HmacMd5::new(&key()?.to_vec()))),
-            (None, false) => Digest::Md5(Some(crate::md5::Md5::default())),
+            (None, true) => Digest::HmacMd5(Some(crate::crypto::md5::HmacMd5::new(&key()?.to_vec()))),
+            (None, false) => Digest::Md5(Some(crate::crypto::md5::Md5::default())),
         };
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(state)))))
     });
@@ -127,7 +131,7 @@ pub fn install() {
     });
     class(&crypto, "CertificateChain", |pem| Ok(Box::new(CertificateHost(tls::certificates_from_pem(pem)?))));
     class(&crypto, "PrivateKey", |pem| Ok(Box::new(PrivateKeyHost(tls::private_key_from_pem(pem)?))));
-    crate::jwt::install(&crypto);
-    crate::sign::install(&crypto);
+    crate::crypto::jwt::install(&crypto);
+    crate::crypto::sign::install(&crypto);
     util::global("crypto", Value::Object(crypto));
 }

@@ -6,7 +6,7 @@
 //! with `sha384` (what ring offers) and verifies either curve with either hash. Private keys
 //! are PKCS#8 or PKCS#1 (`RSA PRIVATE KEY`); SEC1 EC keys are not read by ring.
 
-use crate::jwt::{Curve, Key};
+use crate::crypto::jwt::{Curve, Key};
 use crate::util::{self, arg};
 use pipy_engine::pipeline::data::Encoding;
 use pipy_engine::pipeline::event;

@@ -5,6 +5,8 @@
 //! undefined. Paths are relative to the codebase (the main script's folder); `..` cannot leave
 //! the directory.
 
+mod agent;
+
 use crate::util::{self, arg};
 use pipy_engine::pipeline::data::Data;
 use pipy_engine::pipeline::event::{self, Message};
@@ -227,7 +229,7 @@ pub fn install() {
     dir_ctor.define_value("prototype", Value::Object(dproto.clone()), 0);
     dproto.define_hidden("constructor", Value::Object(dir_ctor.clone()));
     http.define_hidden("Directory", Value::Object(dir_ctor));
-    crate::http_agent::install(&http);
+    agent::install(&http);
     util::global("http", Value::Object(http));
 }
 
