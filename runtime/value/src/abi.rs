@@ -209,6 +209,18 @@ pub mod unop {
 
 /// Binary operators for `rt_binary` (beyond the arithmetic `BinOp`s, which use their index).
 pub mod binop {
+    // Arithmetic operators are their index in `ARITH_OPS`.
+    pub const SUB: u32 = 0;
+    pub const MUL: u32 = 1;
+    pub const DIV: u32 = 2;
+    pub const REM: u32 = 3;
+    pub const EXP: u32 = 4;
+    pub const SHL: u32 = 5;
+    pub const SHR: u32 = 6;
+    pub const USHR: u32 = 7;
+    pub const BIT_AND: u32 = 8;
+    pub const BIT_OR: u32 = 9;
+    pub const BIT_XOR: u32 = 10;
     pub const ADD: u32 = 100;
     pub const STRICT_EQ: u32 = 101;
     pub const STRICT_NE: u32 = 102;
@@ -1255,6 +1267,26 @@ pub fn copy_data_properties(target: &Obj, src: &Value, excluded: &[PropKey]) -> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn arithmetic_operator_codes_index_arith_ops() {
+        let codes = [
+            (binop::SUB, BinOp::Sub),
+            (binop::MUL, BinOp::Mul),
+            (binop::DIV, BinOp::Div),
+            (binop::REM, BinOp::Rem),
+            (binop::EXP, BinOp::Exp),
+            (binop::SHL, BinOp::Shl),
+            (binop::SHR, BinOp::Shr),
+            (binop::USHR, BinOp::UShr),
+            (binop::BIT_AND, BinOp::BitAnd),
+            (binop::BIT_OR, BinOp::BitOr),
+            (binop::BIT_XOR, BinOp::BitXor),
+        ];
+        for (code, op) in codes {
+            assert_eq!(ARITH_OPS[code as usize], op);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -54,10 +54,15 @@ pub trait FilterFactory {
     }
 }
 
+/// One item of an instance's work queue; `stage` is the index of the filter it is for (one past
+/// the last filter: the instance's output).
 enum Work {
-    Event(u32, Event),
-    Wake(u32, u32),
-    Sub(u32, u32, Event),
+    /// `Filter::process(event)` on `stage`.
+    Event { stage: u32, event: Event },
+    /// `Filter::wake(token)` on `stage` (async work it started is done).
+    Wake { stage: u32, token: u32 },
+    /// `Filter::sub_output(tag, event)` on `stage`: a sub-pipeline it started output `event`.
+    Sub { stage: u32, tag: u32, event: Event },
 }
 
 /// Where an instance's output goes.
@@ -152,12 +157,15 @@ impl Pipeline {
             match evs.and_then(|v| event::events_of(&v)) {
                 Ok(evs) => {
                     for e in evs {
-                        self.enqueue(Work::Event(0, e));
+                        self.enqueue(Work::Event { stage: 0, event: e });
                     }
                 }
                 Err(e) => {
                     crate::log::script_error(&e, "onStart()");
-                    self.enqueue(Work::Event(self.filters.len() as u32, Event::StreamEnd(Some(StreamError::Value(e)))));
+                    self.enqueue(Work::Event {
+                        stage: self.filters.len() as u32,
+                        event: Event::StreamEnd(Some(StreamError::Value(e))),
+                    });
                 }
             }
         }
@@ -166,13 +174,13 @@ impl Pipeline {
 
     /// Input from outside (a socket, a parent filter).
     pub fn input(self: &Rc<Self>, e: Event) {
-        self.enqueue(Work::Event(0, e));
+        self.enqueue(Work::Event { stage: 0, event: e });
         self.run();
     }
 
     pub fn input_all(self: &Rc<Self>, events: Vec<Event>) {
         for e in events {
-            self.enqueue(Work::Event(0, e));
+            self.enqueue(Work::Event { stage: 0, event: e });
         }
         self.run();
     }
@@ -211,11 +219,11 @@ impl Pipeline {
             let w = self.queue.borrow_mut().pop_front();
             let Some(w) = w else { break };
             let stage = match &w {
-                Work::Event(s, _) | Work::Wake(s, _) | Work::Sub(s, _, _) => *s,
+                Work::Event { stage, .. } | Work::Wake { stage, .. } | Work::Sub { stage, .. } => *stage,
             };
             if stage as usize >= self.filters.len() {
-                if let Work::Event(_, e) = w {
-                    self.deliver(e);
+                if let Work::Event { event, .. } = w {
+                    self.deliver(event);
                 }
                 continue;
             }
@@ -226,9 +234,9 @@ impl Pipeline {
                 let mut f = self.filters[stage as usize].borrow_mut();
                 let mut cx = Cx { pipeline: self, stage, out: &mut out, threw: false };
                 match w {
-                    Work::Event(_, e) => f.process(&mut cx, e),
-                    Work::Wake(_, t) => f.wake(&mut cx, t),
-                    Work::Sub(_, tag, e) => f.sub_output(&mut cx, tag, e),
+                    Work::Event { event, .. } => f.process(&mut cx, event),
+                    Work::Wake { token, .. } => f.wake(&mut cx, token),
+                    Work::Sub { tag, event, .. } => f.sub_output(&mut cx, tag, event),
                 }
                 if cx.threw {
                     self.dead[stage as usize].set(true);
@@ -236,7 +244,7 @@ impl Pipeline {
             }
             let mut q = self.queue.borrow_mut();
             for e in out.drain(..) {
-                q.push_back(Work::Event(stage + 1, e));
+                q.push_back(Work::Event { stage: stage + 1, event: e });
             }
         }
         drop(_ctx);
@@ -264,7 +272,7 @@ impl Pipeline {
                 if let Some(p) = pipeline.upgrade() {
                     let (s, t) = (*stage, *tag);
                     drop(o);
-                    p.enqueue(Work::Sub(s, t, e));
+                    p.enqueue(Work::Sub { stage: s, tag: t, event: e });
                     p.run();
                 }
             }
@@ -398,7 +406,7 @@ impl StageHandle {
     /// Outputs `e` from this stage (to the next one).
     pub fn emit(&self, e: Event) {
         if let Some(p) = self.pipeline.upgrade() {
-            p.enqueue(Work::Event(self.stage + 1, e));
+            p.enqueue(Work::Event { stage: self.stage + 1, event: e });
             p.run();
         }
     }
@@ -406,7 +414,7 @@ impl StageHandle {
     /// Calls `Filter::wake(token)` on this stage.
     pub fn wake(&self, token: u32) {
         if let Some(p) = self.pipeline.upgrade() {
-            p.enqueue(Work::Wake(self.stage, token));
+            p.enqueue(Work::Wake { stage: self.stage, token });
             p.run();
         }
     }

@@ -1,0 +1,445 @@
+//! Code generation: register IR → Cranelift IR → native code (cranelift-jit).
+//!
+//! Every IR instruction becomes either inline code (number arithmetic and comparison, moves of
+//! non-heap values, truthiness, nullish and TDZ tests) or a call to a runtime helper of the one
+//! declared ABI (`pipy_value::abi`). Helpers report exceptions by a non-zero status; the code
+//! branches on it to the active `try` handler or out of the function with status 1.
+//!
+//! One file per instruction family: `values` (moves and constants, and the one inline-or-helper
+//! way to move a 16-byte value), `operators`, `control`, `variables` (cells, environment,
+//! globals, context variables), `properties` (shape-cached property and element access),
+//! `calls`, `objects`. This file sets up the JIT module, declares the helpers of the ABI, and
+//! drives one function at a time.
+//!
+//! Architecture invariant: Cranelift types never leave this module.
+
+mod calls;
+mod control;
+mod objects;
+mod operators;
+mod properties;
+mod values;
+mod variables;
+
+use crate::ir::{self, FuncIr, Inst, Label, Reg};
+use crate::lower::ModuleIr;
+use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Value as CValue, types};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module};
+use pipy_value::abi::{self, AbiType, Helper, PropIc, SiteCache};
+use pipy_value::function::{CodeFn, Frame, FuncTemplate, SourceInfo};
+use pipy_value::string::JsString;
+use pipy_value::value::Value;
+use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    #[error("JIT setup failed: {0}")]
+    Setup(String),
+    #[error("code generation failed for `{func}`: {message}")]
+    Function { func: String, message: String },
+    #[error(transparent)]
+    Verify(#[from] ir::VerifyError),
+}
+
+/// A named property access `emit_prop` compiles: a load into a register or a store from one.
+#[derive(Clone, Copy)]
+pub(super) enum PropAccess {
+    Load(Reg),
+    Store(Reg),
+}
+
+/// Everything compiled code refers to by address. It lives as long as any of its functions
+/// (templates keep it alive; it keeps the templates: a module is never freed, see ARCHITECTURE.md).
+pub struct ModuleData {
+    consts: Box<[Value]>,
+    ics: Box<[PropIc]>,
+    sites: Box<[SiteCache]>,
+    capture_lists: RefCell<Vec<Box<[u32]>>>,
+    templates: RefCell<Vec<Rc<FuncTemplate>>>,
+    jit: RefCell<Option<JITModule>>,
+}
+
+/// A compiled script or module: its top-level function and all others.
+pub struct CompiledModule {
+    pub templates: Vec<Rc<FuncTemplate>>,
+}
+
+impl CompiledModule {
+    pub fn main(&self) -> Rc<FuncTemplate> {
+        self.templates[0].clone()
+    }
+}
+
+extern "C" fn not_compiled(_frame: *mut Frame) -> u32 {
+    pipy_value::realm::set_exception(pipy_value::error::type_error("internal: function was not compiled"));
+    abi::STATUS_THROW
+}
+
+fn jit_module() -> Result<JITModule, CodegenError> {
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, k: &str, v: &str| {
+        flags.set(k, v).map_err(|e| CodegenError::Setup(format!("{k}={v}: {e}")))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    set(&mut flags, "is_pic", "false")?;
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    let isa_builder = cranelift_native::builder().map_err(|e| CodegenError::Setup(e.to_string()))?;
+    let isa = isa_builder.finish(settings::Flags::new(flags)).map_err(|e| CodegenError::Setup(e.to_string()))?;
+    let mut jb = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+    for h in Helper::ALL {
+        let d = h.decl();
+        jb.symbol(d.name, d.addr);
+    }
+    Ok(JITModule::new(jb))
+}
+
+/// Compiles every function of `module` to native code.
+pub fn compile(module: ModuleIr, source: Rc<SourceInfo>) -> Result<CompiledModule, CodegenError> {
+    let nconsts = module.consts.len();
+    let nfuncs = module.functions.len();
+    for f in &module.functions {
+        ir::verify(f, nconsts, module.nics as usize, nfuncs)?;
+    }
+    let consts: Box<[Value]> = module
+        .consts
+        .iter()
+        .map(|c| match c {
+            ir::Constant::Str(u) => Value::String(JsString::from_utf16(u.clone())),
+        })
+        .collect();
+    let ics: Box<[PropIc]> = (0..module.nics).map(|_| PropIc::default()).collect();
+    let data = Rc::new(ModuleData {
+        consts,
+        ics,
+        sites: (0..module.nsites).map(|_| SiteCache::default()).collect(),
+        capture_lists: RefCell::new(Vec::new()),
+        templates: RefCell::new(Vec::new()),
+        jit: RefCell::new(None),
+    });
+    let keep: Rc<dyn std::any::Any> = data.clone();
+    let templates: Vec<Rc<FuncTemplate>> = module
+        .functions
+        .iter()
+        .map(|f| {
+            Rc::new(FuncTemplate {
+                name: JsString::new(&f.name),
+                code: Cell::new(not_compiled as CodeFn),
+                length: f.length,
+                param_regs: f.param_regs,
+                nregs: f.nregs,
+                ncells: f.ncells,
+                kind: f.kind,
+                strict: f.strict,
+                uses_this: f.uses_this,
+                source: source.clone(),
+                pos: f.pos,
+                keep_alive: keep.clone(),
+            })
+        })
+        .collect();
+    *data.templates.borrow_mut() = templates.clone();
+
+    let mut jit = jit_module()?;
+    let mut helper_ids: FxHashMap<Helper, FuncId> = FxHashMap::default();
+    for h in Helper::ALL {
+        let d = h.decl();
+        let mut sig = jit.make_signature();
+        for p in d.params {
+            sig.params.push(AbiParam::new(match p {
+                AbiType::Ptr => types::I64,
+                AbiType::U32 => types::I32,
+                AbiType::F64 => types::F64,
+            }));
+        }
+        sig.returns.push(AbiParam::new(types::I32));
+        let id = jit.declare_function(d.name, Linkage::Import, &sig).map_err(|e| CodegenError::Setup(e.to_string()))?;
+        helper_ids.insert(*h, id);
+    }
+    let mut fn_sig = jit.make_signature();
+    fn_sig.params.push(AbiParam::new(types::I64));
+    fn_sig.returns.push(AbiParam::new(types::I32));
+    let mut ids = Vec::new();
+    for (i, _) in module.functions.iter().enumerate() {
+        let id = jit
+            .declare_function(&format!("js{i}"), Linkage::Local, &fn_sig)
+            .map_err(|e| CodegenError::Setup(e.to_string()))?;
+        ids.push(id);
+    }
+    let mut ctx = jit.make_context();
+    let mut fbc = FunctionBuilderContext::new();
+    for (i, f) in module.functions.iter().enumerate() {
+        ctx.func.signature = fn_sig.clone();
+        {
+            let b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+            let mut g = Gen {
+                b,
+                jit: &mut jit,
+                helper_ids: &helper_ids,
+                helper_refs: FxHashMap::default(),
+                data: &data,
+                templates: &templates,
+                f,
+                blocks: Vec::new(),
+                frame: None,
+                regs: None,
+                unwind: None,
+                handler: None,
+                terminated: false,
+                pos: f.pos,
+                stored_pos: None,
+            };
+            g.build().map_err(|message| CodegenError::Function { func: f.name.clone(), message })?;
+            let config = g.jit.target_config();
+            g.b.finalize(config);
+        }
+        jit.define_function(ids[i], &mut ctx)
+            .map_err(|e| CodegenError::Function { func: f.name.clone(), message: format!("{e:?}") })?;
+        jit.clear_context(&mut ctx);
+    }
+    jit.finalize_definitions().map_err(|e| CodegenError::Setup(e.to_string()))?;
+    for (i, t) in templates.iter().enumerate() {
+        let ptr = jit.get_finalized_function(ids[i]);
+        // SAFETY: `ptr` is the entry of a function this module just compiled with the signature
+        // `extern "C" fn(*mut Frame) -> u32` (`fn_sig`: one pointer-sized argument, an i32 result,
+        // the platform C calling convention). The JIT memory stays mapped: the module is kept in
+        // `ModuleData`, which every template keeps alive.
+        let code: CodeFn = unsafe { std::mem::transmute::<*const u8, CodeFn>(ptr) };
+        t.code.set(code);
+    }
+    *data.jit.borrow_mut() = Some(jit);
+    Ok(CompiledModule { templates })
+}
+
+pub(super) struct Gen<'a, 'b> {
+    b: FunctionBuilder<'b>,
+    jit: &'a mut JITModule,
+    helper_ids: &'a FxHashMap<Helper, FuncId>,
+    helper_refs: FxHashMap<Helper, FuncRef>,
+    data: &'a Rc<ModuleData>,
+    templates: &'a [Rc<FuncTemplate>],
+    f: &'a FuncIr,
+    blocks: Vec<Block>,
+    frame: Option<CValue>,
+    regs: Option<CValue>,
+    unwind: Option<Block>,
+    handler: Option<Label>,
+    terminated: bool,
+    pos: u32,
+    stored_pos: Option<u32>,
+}
+
+pub(super) const PTR: types::Type = types::I64;
+
+impl Gen<'_, '_> {
+    fn frame(&self) -> CValue {
+        self.frame.expect("set in build")
+    }
+
+    fn build(&mut self) -> Result<(), String> {
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        self.b.switch_to_block(entry);
+        let frame = self.b.block_params(entry)[0];
+        self.frame = Some(frame);
+        let regs = self.b.ins().load(PTR, MemFlagsData::trusted(), frame, abi::FRAME_REGS);
+        self.regs = Some(regs);
+        self.blocks = (0..self.f.nlabels).map(|_| self.b.create_block()).collect();
+        let unwind = self.b.create_block();
+        self.unwind = Some(unwind);
+        for inst in &self.f.insts {
+            self.inst(inst)?;
+        }
+        if !self.terminated {
+            let one = self.b.ins().iconst(types::I32, 0);
+            self.b.ins().return_(&[one]);
+        }
+        self.b.switch_to_block(unwind);
+        let one = self.b.ins().iconst(types::I32, abi::STATUS_THROW as i64);
+        self.b.ins().return_(&[one]);
+        self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    fn reg(&mut self, r: Reg) -> CValue {
+        let base = self.regs.expect("set in build");
+        self.b.ins().iadd_imm_s(base, (r.0 as i64) * abi::VALUE_SIZE as i64)
+    }
+
+    fn ptr_const(&mut self, p: *const u8) -> CValue {
+        self.b.ins().iconst(PTR, p as i64)
+    }
+
+    fn const_ptr(&mut self, c: ir::ConstId) -> CValue {
+        let p = &self.data.consts[c.0 as usize] as *const Value as *const u8;
+        self.ptr_const(p)
+    }
+
+    fn ic_ptr(&mut self, ic: ir::IcId) -> CValue {
+        let p = &self.data.ics[ic.0 as usize] as *const PropIc as *const u8;
+        self.ptr_const(p)
+    }
+
+    fn u32c(&mut self, v: u32) -> CValue {
+        self.b.ins().iconst(types::I32, v as i64)
+    }
+
+    fn helper(&mut self, h: Helper) -> FuncRef {
+        if let Some(&r) = self.helper_refs.get(&h) {
+            return r;
+        }
+        let id = self.helper_ids[&h];
+        let r = self.jit.declare_func_in_func(id, self.b.func);
+        self.helper_refs.insert(h, r);
+        r
+    }
+
+    fn call(&mut self, h: Helper, args: &[CValue]) -> CValue {
+        let f = self.helper(h);
+        let call = self.b.ins().call(f, args);
+        self.b.inst_results(call)[0]
+    }
+
+    fn store_pos(&mut self) {
+        if self.stored_pos != Some(self.pos) {
+            let p = self.b.ins().iconst(types::I32, self.pos as i64);
+            let fr = self.frame();
+            self.b.ins().store(MemFlagsData::trusted(), p, fr, abi::FRAME_POS);
+            self.stored_pos = Some(self.pos);
+        }
+    }
+
+    fn exc_target(&self) -> Block {
+        match self.handler {
+            Some(l) => self.blocks[l.0 as usize],
+            None => self.unwind.expect("set in build"),
+        }
+    }
+
+    /// Calls a fallible helper and branches to the handler on a non-zero status.
+    fn call_checked(&mut self, h: Helper, args: &[CValue]) {
+        self.store_pos();
+        let status = self.call(h, args);
+        let cont = self.b.create_block();
+        let exc = self.exc_target();
+        self.b.ins().brif(status, exc, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    /// Calls a fallible helper whose arguments are the addresses of these registers.
+    fn call_regs(&mut self, h: Helper, regs: &[Reg]) {
+        let args: Vec<CValue> = regs.iter().map(|r| self.reg(*r)).collect();
+        self.call_checked(h, &args);
+    }
+
+    /// Like `call_regs`, with the frame pointer as the first argument.
+    fn call_frame_regs(&mut self, h: Helper, regs: &[Reg]) {
+        let mut args = vec![self.frame()];
+        args.extend(regs.iter().map(|r| self.reg(*r)));
+        self.call_checked(h, &args);
+    }
+
+    /// One IR instruction: labels, positions and handlers here; every other instruction in the
+    /// file of its family.
+    fn inst(&mut self, inst: &Inst) -> Result<(), String> {
+        if let Inst::Label(l) = inst {
+            let blk = self.blocks[l.0 as usize];
+            if !self.terminated {
+                self.b.ins().jump(blk, &[]);
+            }
+            self.b.switch_to_block(blk);
+            self.terminated = false;
+            self.stored_pos = None;
+            return Ok(());
+        }
+        if let Inst::Pos(p) = inst {
+            self.pos = *p;
+            return Ok(());
+        }
+        if let Inst::Handler(h) = inst {
+            self.handler = *h;
+            return Ok(());
+        }
+        if self.terminated {
+            // Unreachable code after a jump: give it a block of its own.
+            let blk = self.b.create_block();
+            self.b.switch_to_block(blk);
+            self.terminated = false;
+            self.stored_pos = None;
+        }
+        match inst {
+            Inst::Label(_) | Inst::Pos(_) | Inst::Handler(_) => Ok(()),
+            Inst::Move { .. } | Inst::Number { .. } | Inst::Simple { .. } | Inst::Const { .. } => self.value_inst(inst),
+            Inst::Binary { .. } | Inst::Unary { .. } => self.operator_inst(inst),
+            Inst::Jump(..)
+            | Inst::Branch { .. }
+            | Inst::BranchNullish { .. }
+            | Inst::Return { .. }
+            | Inst::ReturnSet
+            | Inst::SetResult { .. }
+            | Inst::CtorResult
+            | Inst::Throw { .. }
+            | Inst::ThrowConst { .. }
+            | Inst::ThrowTdz { .. }
+            | Inst::ThrowTypeError { .. }
+            | Inst::Catch { .. }
+            | Inst::CheckTdz { .. } => self.control_inst(inst),
+            Inst::LoadCell { .. }
+            | Inst::StoreCell { .. }
+            | Inst::FreshCell { .. }
+            | Inst::LoadEnv { .. }
+            | Inst::StoreEnv { .. }
+            | Inst::GetGlobal { .. }
+            | Inst::GetContext { .. }
+            | Inst::SetContext { .. }
+            | Inst::SetGlobal { .. }
+            | Inst::DeclareGlobal { .. }
+            | Inst::Import { .. }
+            | Inst::LoadThis { .. }
+            | Inst::LoadSpecial { .. }
+            | Inst::LoadArg { .. }
+            | Inst::LoadHome { .. }
+            | Inst::LoadSite { .. }
+            | Inst::StoreSite { .. } => self.variable_inst(inst),
+            Inst::GetProp { .. }
+            | Inst::SetProp { .. }
+            | Inst::InitProp { .. }
+            | Inst::GetElem { .. }
+            | Inst::SetElem { .. }
+            | Inst::Delete { .. }
+            | Inst::SuperGet { .. }
+            | Inst::SuperSet { .. }
+            | Inst::SuperGetIn { .. }
+            | Inst::SuperSetIn { .. }
+            | Inst::DefineMethod { .. }
+            | Inst::PrivateName { .. }
+            | Inst::DefinePrivate { .. } => self.property_inst(inst),
+            Inst::Call { .. }
+            | Inst::New { .. }
+            | Inst::CallArray { .. }
+            | Inst::NewArray { .. }
+            | Inst::SuperCall { .. }
+            | Inst::Closure { .. } => self.call_inst(inst),
+            Inst::NewObject { .. }
+            | Inst::MakeArray { .. }
+            | Inst::ArrayPush { .. }
+            | Inst::ArraySpread { .. }
+            | Inst::ObjectSpread { .. }
+            | Inst::ObjectRest { .. }
+            | Inst::RequireObject { .. }
+            | Inst::GetIterator { .. }
+            | Inst::IterNext { .. }
+            | Inst::IterClose { .. }
+            | Inst::MakeClass { .. }
+            | Inst::SetFields { .. }
+            | Inst::SetHome { .. }
+            | Inst::RegExp { .. } => self.object_inst(inst),
+        }
+    }
+}
