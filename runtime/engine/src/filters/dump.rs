@@ -1,31 +1,20 @@
-//! `dump` (log every event and pass it through) and `print` (write Data bytes to the log output).
+//! `dump(tag?)`: logs every event (its type, head, first bytes of Data) and passes it through.
 
 use super::{BuildCx, FilterSpec, arg, factory};
 use crate::log;
 use crate::pipeline::event::{self, Event};
-use crate::pipeline::{Cx, Filter, FilterFactory, SubSlot};
+use crate::pipeline::{Cx, Filter, FilterFactory};
 use pipy_value::{JsResult, Value, ops};
-use std::io::Write;
 use std::rc::Rc;
 
-pub static SPECS: &[FilterSpec] = &[
-    FilterSpec {
-        name: "dump",
-        params: "(tag?)",
-        help: "Logs every event (type, head, first bytes of Data) and passes it through",
-        joint: false,
-        options: &[],
-        build: build_dump,
-    },
-    FilterSpec {
-        name: "print",
-        params: "()",
-        help: "Writes the bytes of every Data to the log output and passes events through",
-        joint: false,
-        options: &[],
-        build: build_print,
-    },
-];
+pub static SPECS: &[FilterSpec] = &[FilterSpec {
+    name: "dump",
+    params: "(tag?)",
+    help: "Logs every event (type, head, first bytes of Data) and passes it through",
+    joint: false,
+    options: &[],
+    build: build_dump,
+}];
 
 struct DumpConfig {
     tag: Value,
@@ -81,24 +70,6 @@ impl Filter for Dump {
         let tag = self.tag.as_deref().unwrap_or("");
         let tag = if tag.is_empty() { String::new() } else { format!("[{tag}] ") };
         log::info(&format!("[dump] [context={}] {tag}{}", cx.context().id, describe(&e)));
-        cx.output(e);
-    }
-}
-
-fn build_print(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
-    Ok(factory("print", (), |_, _: Option<&Rc<SubSlot>>| Box::new(Print)))
-}
-
-struct Print;
-
-impl Filter for Print {
-    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
-        if let Event::Data(d) = &e {
-            let mut err = std::io::stderr().lock();
-            for c in d.chunks() {
-                let _ = err.write_all(c);
-            }
-        }
         cx.output(e);
     }
 }

@@ -10,21 +10,22 @@ pub mod branch;
 pub mod chain;
 pub mod compress;
 pub mod connect;
+pub mod decode_http;
 pub mod deframe;
 pub mod demux;
+pub mod demux_http;
 pub mod detect_protocol;
 pub mod dubbo;
+pub mod dummy;
 pub mod dump;
+pub mod encode_http;
 pub mod exec;
 pub mod fork;
 pub mod handle;
-pub mod http_codec;
-pub mod http_server;
 pub mod http_tunnel;
 pub mod insert;
 pub mod link;
 pub mod r#loop;
-pub mod misc;
 pub mod mqtt;
 pub mod multipart;
 pub mod mux;
@@ -33,12 +34,14 @@ pub mod mux_session;
 pub mod pack;
 pub mod packet;
 pub mod pipe;
+pub mod print;
 pub mod proxy_protocol;
 pub mod read;
 pub mod repeat;
 pub mod replace;
 pub mod replay;
 pub mod resp;
+pub mod serve_http;
 pub mod socks;
 pub mod split;
 pub mod swap;
@@ -104,10 +107,13 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(compress::SPECS);
     v.extend(connect::SPECS);
     v.extend(dump::SPECS);
+    v.extend(print::SPECS);
     v.extend(fork::SPECS);
     v.extend(handle::SPECS);
-    v.extend(http_codec::SPECS);
-    v.extend(http_server::SPECS);
+    v.extend(decode_http::SPECS);
+    v.extend(encode_http::SPECS);
+    v.extend(serve_http::SPECS);
+    v.extend(demux_http::SPECS);
     v.extend(http_tunnel::SPECS);
     v.extend(http_tunnel::CLIENT_SPECS);
     v.extend(socks::SPECS);
@@ -122,7 +128,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(mux_http::SPECS);
     v.extend(link::SPECS);
     v.extend(r#loop::SPECS);
-    v.extend(misc::SPECS);
+    v.extend(dummy::SPECS);
     v.extend(pipe::SPECS);
     v.extend(repeat::SPECS);
     v.extend(replace::SPECS);
@@ -335,5 +341,38 @@ mod tests {
         let mut dedup = names.clone();
         dedup.dedup();
         assert_eq!(names, dedup);
+    }
+}
+
+#[cfg(test)]
+mod file_names {
+    /// A filter is found by its name: it is defined in a file whose name's words all appear in
+    /// the filter's (`serveHTTP` in `serve_http.rs`, `decodeMQTT` in `mqtt.rs`, `handleMessage`
+    /// in the `handle.rs` family).
+    #[test]
+    fn every_filter_lives_in_a_file_named_for_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/filters");
+        let files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .expect("the filters folder")
+            .flatten()
+            .filter_map(|e| {
+                let stem = e.path().file_stem()?.to_str()?.to_string();
+                Some((stem, std::fs::read_to_string(e.path()).ok()?))
+            })
+            .collect();
+        let mut lost = Vec::new();
+        for spec in super::all() {
+            let quoted = format!("\"{}\"", spec.name);
+            let homes: Vec<&String> = files
+                .iter()
+                .filter(|(_, text)| text.contains(&quoted) && text.contains("SPECS"))
+                .map(|(s, _)| s)
+                .collect();
+            let name = spec.name.to_lowercase();
+            if !homes.iter().any(|stem| stem.split('_').all(|word| name.contains(word))) {
+                lost.push(format!("{} (defined in {homes:?})", spec.name));
+            }
+        }
+        assert!(lost.is_empty(), "filters not in a file named for them: {}", lost.join(", "));
     }
 }

@@ -1,4 +1,4 @@
-//! Small filters with no state worth a file of their own: `dummy`.
+//! `dummy()`: swallows every event (outputs nothing).
 
 use super::{BuildCx, FilterSpec, factory};
 use crate::pipeline::event::Event;

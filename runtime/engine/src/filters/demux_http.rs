@@ -1,11 +1,12 @@
-//! The HTTP/1 server side: `serveHTTP(handler)` and `demuxHTTP().to(sub)`.
+//! The HTTP/1 server side: `demuxHTTP().to(sub)`, and the engine of `serveHTTP(handler)`
+//! (`serve_http.rs`).
 //!
 //! Both decode requests from the connection's Data and encode responses back, in request order
 //! (pipelined requests wait for the ones before them). `serveHTTP` answers each complete request
 //! with its handler (a Message, or a function returning a Message or a Promise of one);
 //! `demuxHTTP` streams each request into its own sub-pipeline with a copy of the context and
-//! takes the first message that sub-pipeline outputs as the response. One file: the two differ
-//! only in how a response is produced.
+//! takes the first message that sub-pipeline outputs as the response. The two differ only in how
+//! a response is produced, so `serveHTTP` is this filter with a handler.
 
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, parse_size};
 use crate::http::js::{request_head_value, response_head_of, tail_value};
@@ -18,26 +19,16 @@ use pipy_value::{JsResult, Value, error};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-pub static SPECS: &[FilterSpec] = &[
-    FilterSpec {
-        name: "serveHTTP",
-        params: "(handler, options?)",
-        help: "HTTP server: answers each request with handler (a Message or a function returning one)",
-        joint: false,
-        options: OPTIONS,
-        build: build_serve,
-    },
-    FilterSpec {
-        name: "demuxHTTP",
-        params: "(options?)",
-        help: "HTTP server: streams each request into its own sub-pipeline (copied context); its output is the response",
-        joint: true,
-        options: OPTIONS,
-        build: build_demux,
-    },
-];
+pub static SPECS: &[FilterSpec] = &[FilterSpec {
+    name: "demuxHTTP",
+    params: "(options?)",
+    help: "HTTP server: streams each request into its own sub-pipeline (copied context); its output is the response",
+    joint: true,
+    options: OPTIONS,
+    build: build_demux,
+}];
 
-const OPTIONS: &[&str] = &["bufferSize", "maxHeaderSize", "maxMessages", "headerTimeout"];
+pub(super) const OPTIONS: &[&str] = &["bufferSize", "maxHeaderSize", "maxMessages", "headerTimeout"];
 
 /// How long a request head may take to arrive once it has started (nginx's client_header_timeout
 /// and its default); then the client gets 408 and the connection closes.
@@ -45,7 +36,7 @@ const HEADER_TIMEOUT: f64 = 60.0;
 /// The wake token of the header timer (request ids use the rest).
 const HEADER_TIMER: u32 = u32::MAX;
 
-struct Config {
+pub(super) struct Config {
     /// serveHTTP's handler; None for demuxHTTP.
     handler: Option<Value>,
     /// A constant handler's response, converted once: requests are then answered without
@@ -56,7 +47,7 @@ struct Config {
     header_timeout: std::time::Duration,
 }
 
-fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> {
+pub(super) fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> {
     check_options(name, opts, OPTIONS)?;
     let buffer_size = parse_size(&option(opts, "bufferSize")?)?.unwrap_or(0);
     let limits = match parse_size(&option(opts, "maxHeaderSize")?)? {
@@ -77,15 +68,6 @@ fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> 
     })
 }
 
-fn build_serve(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
-    let h = arg(args, 0);
-    if !h.is_callable() && event::as_message(&h).is_none() {
-        return Err(error::type_error("serveHTTP(): the handler must be a Message or a function returning one"));
-    }
-    let cfg = config("serveHTTP", &arg(args, 1), Some(h))?;
-    Ok(super::factory("serveHTTP", cfg, make))
-}
-
 fn build_demux(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     // The 0.x form names its sub-pipeline: demuxHTTP('request', options?).
     let (sub, opts) = match arg(args, 0) {
@@ -96,7 +78,7 @@ fn build_demux(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactor
     Ok(joint_factory("demuxHTTP", cfg, sub, make))
 }
 
-fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
+pub(super) fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
     let mut decoder = RequestDecoder::with_limits(cfg.limits);
     // demuxHTTP can tunnel (a CONNECT or Upgrade its sub-pipeline accepts): the bytes after such
     // a request wait for the answer.
