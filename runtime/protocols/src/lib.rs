@@ -2,9 +2,13 @@
 //! nothing of sockets, Tokio or JavaScript values. The engine's filters glue them to pipeline
 //! events; the fuzz targets drive them directly.
 //!
+//! - [`http1`]: HTTP/1.x requests and responses.
+//! - [`socks`]: SOCKS 4, 4a and 5 requests and replies.
+//!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
 
 #![forbid(unsafe_code)]
 
 pub mod http1;
+pub mod socks;
