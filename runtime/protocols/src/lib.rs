@@ -4,6 +4,7 @@
 //!
 //! - [`http1`]: HTTP/1.x requests and responses.
 //! - [`socks`]: SOCKS 4, 4a and 5 requests and replies.
+//! - [`proxy_protocol`]: HAProxy's PROXY protocol headers, versions 1 and 2.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -11,4 +12,5 @@
 #![forbid(unsafe_code)]
 
 pub mod http1;
+pub mod proxy_protocol;
 pub mod socks;
