@@ -5,6 +5,7 @@
 //! - [`http1`]: HTTP/1.x requests and responses.
 //! - [`socks`]: SOCKS 4, 4a and 5 requests and replies.
 //! - [`proxy_protocol`]: HAProxy's PROXY protocol headers, versions 1 and 2.
+//! - [`resp`]: RESP, the Redis serialization protocol (version 2).
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -13,4 +14,5 @@
 
 pub mod http1;
 pub mod proxy_protocol;
+pub mod resp;
 pub mod socks;
