@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pipy_engine::filters::{mqtt, multipart, thrift, tls_hello};
-use pipy_protocols::{proxy_protocol, resp, socks};
+use pipy_protocols::{dubbo, proxy_protocol, resp, socks};
 use std::sync::Once;
 
 static REALM: Once = Once::new();

@@ -6,12 +6,14 @@
 //! - [`socks`]: SOCKS 4, 4a and 5 requests and replies.
 //! - [`proxy_protocol`]: HAProxy's PROXY protocol headers, versions 1 and 2.
 //! - [`resp`]: RESP, the Redis serialization protocol (version 2).
+//! - [`dubbo`]: Dubbo frame headers.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
 
 #![forbid(unsafe_code)]
 
+pub mod dubbo;
 pub mod http1;
 pub mod proxy_protocol;
 pub mod resp;
