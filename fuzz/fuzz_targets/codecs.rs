@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_engine::filters::{mqtt, multipart, thrift, tls_hello};
-use pipy_protocols::{dubbo, proxy_protocol, resp, socks};
+use pipy_engine::filters::{mqtt, multipart, tls_hello};
+use pipy_protocols::{dubbo, proxy_protocol, resp, socks, thrift};
 use std::sync::Once;
 
 static REALM: Once = Once::new();

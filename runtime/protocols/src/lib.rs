@@ -7,6 +7,7 @@
 //! - [`proxy_protocol`]: HAProxy's PROXY protocol headers, versions 1 and 2.
 //! - [`resp`]: RESP, the Redis serialization protocol (version 2).
 //! - [`dubbo`]: Dubbo frame headers.
+//! - [`thrift`]: Thrift message headers (binary and compact protocols) and where a message ends.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -18,3 +19,17 @@ pub mod http1;
 pub mod proxy_protocol;
 pub mod resp;
 pub mod socks;
+pub mod thrift;
+
+/// Appends `v` as a LEB128 varint (7 bits a byte, low first: MQTT lengths, Thrift compact).
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let c = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(c);
+            return;
+        }
+        out.push(c | 0x80);
+    }
+}
