@@ -8,6 +8,7 @@
 //! - [`resp`]: RESP, the Redis serialization protocol (version 2).
 //! - [`dubbo`]: Dubbo frame headers.
 //! - [`thrift`]: Thrift message headers (binary and compact protocols) and where a message ends.
+//! - [`tls_hello`]: the TLS ClientHello's server names (SNI) and protocols (ALPN).
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -20,6 +21,7 @@ pub mod proxy_protocol;
 pub mod resp;
 pub mod socks;
 pub mod thrift;
+pub mod tls_hello;
 
 /// Appends `v` as a LEB128 varint (7 bits a byte, low first: MQTT lengths, Thrift compact).
 pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
