@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_engine::filters::{mqtt, multipart};
-use pipy_protocols::{dubbo, proxy_protocol, resp, socks, thrift, tls_hello};
+use pipy_engine::filters::mqtt;
+use pipy_protocols::{multipart, proxy_protocol, resp, socks, thrift, tls_hello};
 use std::sync::Once;
 
 static REALM: Once = Once::new();

@@ -9,6 +9,7 @@
 //! - [`dubbo`]: Dubbo frame headers.
 //! - [`thrift`]: Thrift message headers (binary and compact protocols) and where a message ends.
 //! - [`tls_hello`]: the TLS ClientHello's server names (SNI) and protocols (ALPN).
+//! - [`multipart`]: splitting `multipart/*` bodies into parts.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -17,6 +18,7 @@
 
 pub mod dubbo;
 pub mod http1;
+pub mod multipart;
 pub mod proxy_protocol;
 pub mod resp;
 pub mod socks;
