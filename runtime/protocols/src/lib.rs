@@ -10,6 +10,7 @@
 //! - [`thrift`]: Thrift message headers (binary and compact protocols) and where a message ends.
 //! - [`tls_hello`]: the TLS ClientHello's server names (SNI) and protocols (ALPN).
 //! - [`multipart`]: splitting `multipart/*` bodies into parts.
+//! - [`websocket`]: WebSocket frame headers, masking and frames.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -24,6 +25,7 @@ pub mod resp;
 pub mod socks;
 pub mod thrift;
 pub mod tls_hello;
+pub mod websocket;
 
 /// Appends `v` as a LEB128 varint (7 bits a byte, low first: MQTT lengths, Thrift compact).
 pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
