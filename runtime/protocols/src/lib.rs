@@ -11,6 +11,7 @@
 //! - [`tls_hello`]: the TLS ClientHello's server names (SNI) and protocols (ALPN).
 //! - [`multipart`]: splitting `multipart/*` bodies into parts.
 //! - [`websocket`]: WebSocket frame headers, masking and frames.
+//! - [`mqtt`]: MQTT 3.1.1 and 5.0 packets.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -19,6 +20,7 @@
 
 pub mod dubbo;
 pub mod http1;
+pub mod mqtt;
 pub mod multipart;
 pub mod proxy_protocol;
 pub mod resp;
