@@ -1,16 +1,12 @@
-//! The byte parsers of the protocol filters on arbitrary input (the first byte picks one and, for
+//! The byte parsers of `pipy_protocols` on arbitrary input (the first byte picks one and, for
 //! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
 //! protocol, Thrift and the TLS ClientHello. None may panic or loop.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_engine::filters::{mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello};
-use std::sync::Once;
-
-static REALM: Once = Once::new();
+use pipy_protocols::{mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello};
 
 fuzz_target!(|data: &[u8]| {
-    REALM.call_once(pipy_stdlib::new_realm);
     let Some((&pick, rest)) = data.split_first() else { return };
     let step = usize::from(pick >> 3) + 1;
     match pick % 9 {

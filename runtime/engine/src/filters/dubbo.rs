@@ -1,4 +1,5 @@
-//! Dubbo's 16-byte frame header ↔ Messages.
+//! Dubbo's 16-byte frame header ↔ Messages: glues `pipy_protocols::dubbo` (the bytes) to pipeline
+//! events and script values.
 //!
 //! `decodeDubbo()` turns each frame into a Message whose head is `{requestID, isRequest,
 //! isTwoWay, isEvent, serializationType, status}` and whose body is the frame's payload, passed on
@@ -11,6 +12,7 @@ use super::{BuildCx, FilterSpec, factory};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, ErrorCode, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory};
+use pipy_protocols::dubbo::{HEADER_LENGTH, Header, parse_header, write_header};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, Value, attr, ops};
 use std::rc::Rc;
@@ -33,51 +35,6 @@ pub static SPECS: &[FilterSpec] = &[
         build: build_encoder,
     },
 ];
-
-const MAGIC: [u8; 2] = [0xda, 0xbb];
-const HEADER: usize = 16;
-
-/// The fields of a frame header.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Header {
-    pub request_id: u64,
-    pub is_request: bool,
-    pub is_two_way: bool,
-    pub is_event: bool,
-    pub serialization: u8,
-    pub status: u8,
-    pub length: u32,
-}
-
-pub fn parse_header(h: &[u8; HEADER]) -> Option<Header> {
-    if h[..2] != MAGIC {
-        return None;
-    }
-    let mut id = [0u8; 8];
-    id.copy_from_slice(&h[4..12]);
-    Some(Header {
-        request_id: u64::from_be_bytes(id),
-        is_request: h[2] & 0x80 != 0,
-        is_two_way: h[2] & 0x40 != 0,
-        is_event: h[2] & 0x20 != 0,
-        serialization: h[2] & 0x1f,
-        status: h[3],
-        length: u32::from_be_bytes([h[12], h[13], h[14], h[15]]),
-    })
-}
-
-pub fn write_header(h: &Header) -> [u8; HEADER] {
-    let mut out = [0u8; HEADER];
-    out[..2].copy_from_slice(&MAGIC);
-    out[2] = (h.serialization & 0x1f)
-        | if h.is_request { 0x80 } else { 0 }
-        | if h.is_two_way { 0x40 } else { 0 }
-        | if h.is_event { 0x20 } else { 0 };
-    out[3] = h.status;
-    out[4..12].copy_from_slice(&h.request_id.to_be_bytes());
-    out[12..16].copy_from_slice(&h.length.to_be_bytes());
-    out
-}
 
 fn head_value(h: &Header) -> Value {
     let o = Obj::ordinary();
@@ -135,12 +92,12 @@ impl Filter for Decoder {
                             self.finish_body(cx, left - n);
                         }
                         None => {
-                            let n = (HEADER - self.head.len()).min(rest.len());
+                            let n = (HEADER_LENGTH - self.head.len()).min(rest.len());
                             self.head.extend_from_slice(&rest.shift(n).to_vec());
-                            if self.head.len() < HEADER {
+                            if self.head.len() < HEADER_LENGTH {
                                 continue;
                             }
-                            let mut h = [0u8; HEADER];
+                            let mut h = [0u8; HEADER_LENGTH];
                             h.copy_from_slice(&self.head);
                             self.head.clear();
                             let Some(header) = parse_header(&h) else {
@@ -219,29 +176,5 @@ impl Filter for Encoder {
                 cx.output(end);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headers_round_trip() {
-        let h = Header {
-            request_id: 0x0102_0304_0506_0708,
-            is_request: true,
-            is_two_way: true,
-            is_event: false,
-            serialization: 2,
-            status: 20,
-            length: 300,
-        };
-        let b = write_header(&h);
-        assert_eq!(b[..4], [0xda, 0xbb, 0xc2, 20]);
-        assert_eq!(parse_header(&b), Some(h));
-        let mut bad = b;
-        bad[0] = 0;
-        assert_eq!(parse_header(&bad), None);
     }
 }

@@ -117,16 +117,3 @@ impl Collect {
         }
     }
 }
-
-/// Appends `v` as a LEB128 varint (7 bits a byte, low first: MQTT lengths, Thrift compact).
-pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let c = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(c);
-            return;
-        }
-        out.push(c | 0x80);
-    }
-}

@@ -1,4 +1,5 @@
-//! RESP, the Redis serialization protocol (version 2).
+//! RESP, the Redis serialization protocol (version 2): glues `pipy_protocols::resp` (the bytes)
+//! to pipeline events and script values.
 //!
 //! `decodeRESP()` turns each top-level value of the byte stream into a Message whose
 //! `MessageEnd` payload is the value: a simple string as a string, an error as an `Error` with
@@ -13,6 +14,7 @@ use super::{BuildCx, FilterSpec, factory};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory};
+use pipy_protocols::resp::{Parsed, Resp, encode, parse};
 use pipy_value::error::{ErrorKind, make_error};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, Value, ops};
@@ -37,96 +39,6 @@ pub static SPECS: &[FilterSpec] = &[
     },
 ];
 
-/// A decoded RESP value.
-#[derive(Debug, PartialEq)]
-pub enum Resp {
-    Simple(String),
-    Error(String),
-    Integer(i64),
-    Bulk(Vec<u8>),
-    Array(Vec<Resp>),
-    Null,
-}
-
-/// What the decoder makes of its buffer.
-#[derive(Debug, PartialEq)]
-pub enum Parsed {
-    /// Incomplete: at least this many bytes in all are needed before trying again.
-    More(usize),
-    Done(Resp, usize),
-    Invalid,
-}
-
-/// Deepest array nesting accepted (a guard against stack exhaustion on hostile input).
-const MAX_DEPTH: usize = 64;
-/// Largest bulk string or array length accepted (Redis's own limit is 512 MB).
-const MAX_LEN: i64 = 512 * 1024 * 1024;
-
-/// Reads one value at `at`.
-pub fn parse(b: &[u8], at: usize) -> Parsed {
-    parse_at(b, at, 0)
-}
-
-fn line(b: &[u8], from: usize) -> Option<(&[u8], usize)> {
-    let rest = b.get(from..)?;
-    let n = rest.windows(2).position(|w| w == b"\r\n")?;
-    Some((&rest[..n], from + n + 2))
-}
-
-fn integer(s: &[u8]) -> Option<i64> {
-    std::str::from_utf8(s).ok()?.parse().ok()
-}
-
-fn parse_at(b: &[u8], at: usize, depth: usize) -> Parsed {
-    let Some(&kind) = b.get(at) else { return Parsed::More(at + 1) };
-    let Some((text, next)) = line(b, at + 1) else {
-        // A line never needs more than a few dozen bytes for lengths and integers; simple strings
-        // and errors can be long, so just wait for more.
-        return Parsed::More(b.len() + 1);
-    };
-    match kind {
-        b'+' => Parsed::Done(Resp::Simple(String::from_utf8_lossy(text).into_owned()), next),
-        b'-' => Parsed::Done(Resp::Error(String::from_utf8_lossy(text).into_owned()), next),
-        b':' => match integer(text) {
-            Some(n) => Parsed::Done(Resp::Integer(n), next),
-            None => Parsed::Invalid,
-        },
-        b'$' => match integer(text) {
-            Some(-1) => Parsed::Done(Resp::Null, next),
-            Some(n) if (0..=MAX_LEN).contains(&n) => {
-                let end = next + n as usize;
-                if b.len() < end + 2 {
-                    return Parsed::More(end + 2);
-                }
-                if &b[end..end + 2] != b"\r\n" {
-                    return Parsed::Invalid;
-                }
-                Parsed::Done(Resp::Bulk(b[next..end].to_vec()), end + 2)
-            }
-            _ => Parsed::Invalid,
-        },
-        b'*' => match integer(text) {
-            Some(-1) => Parsed::Done(Resp::Null, next),
-            Some(n) if (0..=MAX_LEN).contains(&n) && depth < MAX_DEPTH => {
-                let mut items = Vec::new();
-                let mut pos = next;
-                for _ in 0..n {
-                    match parse_at(b, pos, depth + 1) {
-                        Parsed::Done(v, p) => {
-                            items.push(v);
-                            pos = p;
-                        }
-                        other => return other,
-                    }
-                }
-                Parsed::Done(Resp::Array(items), pos)
-            }
-            _ => Parsed::Invalid,
-        },
-        _ => Parsed::Invalid,
-    }
-}
-
 fn to_value(r: Resp) -> Value {
     match r {
         Resp::Simple(s) => Value::str(&s),
@@ -138,35 +50,23 @@ fn to_value(r: Resp) -> Value {
     }
 }
 
-/// Writes `v` as RESP.
-pub fn encode(v: &Value, out: &mut Vec<u8>) -> JsResult<()> {
-    match v {
-        Value::Undefined | Value::Null | Value::Hole => out.extend_from_slice(b"$-1\r\n"),
-        Value::Number(n) => out.extend_from_slice(format!(":{}\r\n", *n as i64).as_bytes()),
+/// The RESP value a script value is written as: strings as simple strings, `Data` as bulk
+/// strings, numbers as integers, errors by their message, `null`/`undefined` as the null bulk
+/// string, anything else as the simple string of its text.
+fn resp_of(v: &Value) -> JsResult<Resp> {
+    Ok(match v {
+        Value::Undefined | Value::Null | Value::Hole => Resp::Null,
+        Value::Number(n) => Resp::Integer(*n as i64),
         Value::Object(o) if o.is_array() => {
             let items = o.array_elements().unwrap_or_default();
-            out.extend_from_slice(format!("*{}\r\n", items.len()).as_bytes());
-            for item in &items {
-                encode(item, out)?;
-            }
+            Resp::Array(items.iter().map(resp_of).collect::<JsResult<_>>()?)
         }
-        Value::Object(o) if o.is_error() => {
-            out.push(b'-');
-            out.extend_from_slice(ops::to_rust_string(&ops::get_str(v, "message")?)?.as_bytes());
-            out.extend_from_slice(b"\r\n");
-        }
-        _ => {
-            if let Some(d) = event::as_data(v) {
-                out.extend_from_slice(format!("${}\r\n", d.len()).as_bytes());
-                out.extend_from_slice(&d.to_vec());
-            } else {
-                out.push(b'+');
-                out.extend_from_slice(ops::to_rust_string(v)?.as_bytes());
-            }
-            out.extend_from_slice(b"\r\n");
-        }
-    }
-    Ok(())
+        Value::Object(o) if o.is_error() => Resp::Error(ops::to_rust_string(&ops::get_str(v, "message")?)?),
+        _ => match event::as_data(v) {
+            Some(d) => Resp::Bulk(d.to_vec()),
+            None => Resp::Simple(ops::to_rust_string(v)?),
+        },
+    })
 }
 
 // ---- the filters ----
@@ -226,10 +126,12 @@ impl Filter for Encoder {
                     return;
                 }
                 self.started = false;
+                let value = match resp_of(payload) {
+                    Ok(value) => value,
+                    Err(err) => return cx.throw(err),
+                };
                 let mut out = Vec::new();
-                if let Err(err) = encode(payload, &mut out) {
-                    return cx.throw(err);
-                }
+                encode(&value, &mut out);
                 cx.output(Event::Data(Data::from(out)));
                 cx.output(e);
             }
@@ -239,36 +141,5 @@ impl Filter for Encoder {
             }
             Event::Data(_) => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_every_kind_and_waits_for_the_rest() {
-        let b = b"*5\r\n+OK\r\n-ERR bad\r\n:-42\r\n$5\r\nhello\r\n*2\r\n$-1\r\n*-1\r\n";
-        let Parsed::Done(v, n) = parse(b, 0) else { panic!("array") };
-        assert_eq!(n, b.len());
-        assert_eq!(
-            v,
-            Resp::Array(vec![
-                Resp::Simple("OK".into()),
-                Resp::Error("ERR bad".into()),
-                Resp::Integer(-42),
-                Resp::Bulk(b"hello".to_vec()),
-                Resp::Array(vec![Resp::Null, Resp::Null]),
-            ])
-        );
-        for cut in 1..b.len() {
-            assert!(matches!(parse(&b[..cut], 0), Parsed::More(_)), "cut at {cut}");
-        }
-        assert_eq!(parse(b"$10\r\nabc", 0), Parsed::More(17));
-        assert_eq!(parse(b"?x\r\n", 0), Parsed::Invalid);
-        assert_eq!(parse(b"$3\r\nabcd\r\n", 0), Parsed::Invalid);
-        assert_eq!(parse(b":x\r\n", 0), Parsed::Invalid);
-        let deep = "*1\r\n".repeat(100) + ":1\r\n";
-        assert_eq!(parse(deep.as_bytes(), 0), Parsed::Invalid);
     }
 }

@@ -1,4 +1,5 @@
-//! `decodeWebSocket` and `encodeWebSocket`: WebSocket frames (RFC 6455) ↔ Messages.
+//! `decodeWebSocket` and `encodeWebSocket`: WebSocket frames (RFC 6455) ↔ Messages, gluing
+//! `pipy_protocols::websocket` (frame headers, masking, frames) to pipeline events.
 //!
 //! Decoding turns frames into Messages whose head is `{ opcode, masked }` (1 text, 2 binary, 8
 //! close, 9 ping, 10 pong) and whose body is the unmasked payload; a fragmented message is one
@@ -12,6 +13,9 @@ use super::{FilterSpec, factory};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event};
 use crate::pipeline::{Cx, Filter, SubSlot};
+use pipy_protocols::websocket::{
+    FrameHeader, MAX_CONTROL_PAYLOAD, frame_header_length, mask_payload, parse_frame_header, write_frame,
+};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, Value, attr, ops};
 use std::rc::Rc;
@@ -41,10 +45,10 @@ fn make_decoder(_: &Rc<()>, _: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
     Box::new(Decoder::default())
 }
 
+/// The frame being read: its header and how far into its payload.
 struct Frame {
-    fin: bool,
-    opcode: u8,
-    mask: Option<[u8; 4]>,
+    header: FrameHeader,
+    /// Payload bytes still to come.
     left: u64,
     /// Bytes of payload unmasked so far (the mask key cycles over them).
     offset: u64,
@@ -74,40 +78,12 @@ fn message_end() -> Event {
     Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined }
 }
 
-/// The header length once its first two bytes are known.
-fn header_len(b: &[u8]) -> usize {
-    let ext = match b[1] & 0x7f {
-        126 => 2,
-        127 => 8,
-        _ => 0,
-    };
-    2 + ext + if b[1] & 0x80 != 0 { 4 } else { 0 }
-}
-
 impl Decoder {
-    fn parse_header(&mut self) -> Frame {
-        let b = &self.header;
-        let (len, mut p) = match b[1] & 0x7f {
-            126 => (u64::from(u16::from_be_bytes([b[2], b[3]])), 4),
-            127 => (u64::from_be_bytes([b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9]]), 10),
-            n => (u64::from(n), 2),
-        };
-        let mask = if b[1] & 0x80 != 0 {
-            let m = [b[p], b[p + 1], b[p + 2], b[p + 3]];
-            p += 4;
-            Some(m)
-        } else {
-            None
-        };
-        let _ = p;
-        Frame { fin: b[0] & 0x80 != 0, opcode: b[0] & 0x0f, mask, left: len, offset: 0 }
-    }
-
     /// A frame's header is complete: start what it begins.
-    fn begin(&mut self, cx: &mut Cx<'_>, f: &Frame) -> bool {
+    fn begin(&mut self, cx: &mut Cx<'_>, f: &FrameHeader) -> bool {
         let masked = f.mask.is_some();
-        if f.opcode >= 8 {
-            if !f.fin || f.left > 125 {
+        if f.is_control() {
+            if !f.fin || f.payload_length > MAX_CONTROL_PAYLOAD {
                 return false; // control frames are short and never fragmented
             }
             if self.in_message {
@@ -130,12 +106,12 @@ impl Decoder {
     }
 
     /// A frame's payload is complete.
-    fn finish(&mut self, cx: &mut Cx<'_>, f: &Frame) {
+    fn finish(&mut self, cx: &mut Cx<'_>, f: &FrameHeader) {
         if let Some((op, masked, payload)) = self.control.take() {
             self.held.push((op, masked, payload));
             return;
         }
-        if f.opcode >= 8 {
+        if f.is_control() {
             cx.output(message_end());
             return;
         }
@@ -156,27 +132,24 @@ impl Decoder {
         while !rd.is_empty() || self.frame.as_ref().is_some_and(|f| f.left == 0) {
             match self.frame.take() {
                 None => {
-                    let need = if self.header.len() < 2 { 2 } else { header_len(&self.header) };
-                    let take = (need - self.header.len()).min(rd.len());
+                    let need = frame_header_length(&self.header).unwrap_or(2);
+                    let take = need.saturating_sub(self.header.len()).min(rd.len());
                     self.header.extend_from_slice(&rd[..take]);
                     rd = &rd[take..];
-                    if self.header.len() >= 2 && self.header.len() == header_len(&self.header) {
-                        let f = self.parse_header();
+                    if let Some((header, _)) = parse_frame_header(&self.header) {
                         self.header.clear();
-                        if !self.begin(cx, &f) {
+                        if !self.begin(cx, &header) {
                             return false;
                         }
-                        self.frame = Some(f);
+                        self.frame = Some(Frame { header, left: header.payload_length, offset: 0 });
                     }
                 }
                 Some(mut f) => {
                     let n = (f.left.min(rd.len() as u64)) as usize;
                     let mut payload = rd[..n].to_vec();
                     rd = &rd[n..];
-                    if let Some(m) = f.mask {
-                        for (i, b) in payload.iter_mut().enumerate() {
-                            *b ^= m[((f.offset + i as u64) % 4) as usize];
-                        }
+                    if let Some(key) = f.header.mask {
+                        mask_payload(key, f.offset, &mut payload);
                     }
                     f.offset += n as u64;
                     f.left -= n as u64;
@@ -187,7 +160,7 @@ impl Decoder {
                         }
                     }
                     if f.left == 0 {
-                        self.finish(cx, &f);
+                        self.finish(cx, &f.header);
                     } else {
                         self.frame = Some(f);
                     }
@@ -237,28 +210,15 @@ fn field(head: &Value, key: &str) -> JsResult<Value> {
     if head.is_object() { ops::get_str(head, key) } else { Ok(Value::Undefined) }
 }
 
-/// One frame: `first` frames carry the opcode, the others are continuations.
+/// One frame, masked with a fresh random key when `masked`: `first` frames carry the opcode, the
+/// others are continuations.
 fn frame(out: &mut Vec<u8>, opcode: u8, first: bool, fin: bool, masked: bool, payload: &[u8]) {
-    out.push(if first { opcode & 0x0f } else { 0 } | if fin { 0x80 } else { 0 });
-    let m = if masked { 0x80 } else { 0 };
-    let n = payload.len();
-    if n < 126 {
-        out.push(n as u8 | m);
-    } else if n <= 0xffff {
-        out.push(126 | m);
-        out.extend_from_slice(&(n as u16).to_be_bytes());
-    } else {
-        out.push(127 | m);
-        out.extend_from_slice(&(n as u64).to_be_bytes());
-    }
-    if masked {
+    let mask = masked.then(|| {
         let mut key = [0u8; 4];
         let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut key);
-        out.extend_from_slice(&key);
-        out.extend(payload.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
-    } else {
-        out.extend_from_slice(payload);
-    }
+        key
+    });
+    write_frame(out, opcode, first, fin, mask, payload);
 }
 
 impl Filter for Encoder {
