@@ -1,15 +1,16 @@
 //! The byte parsers of `pipy_protocols` on arbitrary input (the first byte picks one and, for
 //! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
-//! protocol, Thrift and the TLS ClientHello. None may panic or loop.
+//! protocol, Thrift, WebSocket frame headers, Dubbo headers and the TLS ClientHello. None may
+//! panic or loop.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_protocols::{mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello};
+use pipy_protocols::{dubbo, mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello, websocket};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
     let step = usize::from(pick >> 3) + 1;
-    match pick % 9 {
+    match pick % 11 {
         0 => {
             let mut at = 0;
             while let resp::Parsed::Done(_, next) = resp::parse(rest, at) {
@@ -45,6 +46,21 @@ fuzz_target!(|data: &[u8]| {
         }
         6 => {
             let _ = thrift::parse(rest);
+        }
+        7 => {
+            let mut at = 0;
+            while let Some((header, used)) = websocket::parse_frame_header(&rest[at..]) {
+                assert!(used > 0);
+                at += used;
+                let _ = header;
+            }
+        }
+        8 => {
+            if let Some(bytes) = rest.first_chunk::<{ dubbo::HEADER_LENGTH }>() {
+                if let Some(header) = dubbo::parse_header(bytes) {
+                    let _ = dubbo::write_header(&header);
+                }
+            }
         }
         _ => {
             let _ = tls_hello::client_hello(rest);
