@@ -57,11 +57,14 @@ NGX_WORKER=$(pgrep -P "$(cat $WORK/ng.pid)" | head -1)
 
 rss() { awk '/VmRSS/ {print $2}' /proc/$1/status; }
 run_wrk() { taskset -c 1 wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency "http://127.0.0.1:$1/"; }
-parse() { awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {print rps, p99}'; }
+parse() { awk '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {print rps, p99, n}'; }
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+TICK=$(getconf CLK_TCK)
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 printf "\nHTTP/1.1, wrk -t1 -c%s -d%ss, one worker each, %s round(s) interleaved (medians)\n" $CONNECTIONS $DURATION $ROUNDS
-printf "%-22s %12s %10s %10s %8s\n" scenario "requests/s" p99 "RSS KiB" ratio
+printf "%-22s %12s %10s %10s %8s %12s\n" scenario "requests/s" p99 "RSS KiB" ratio "CPU us/req"
 for scenario in hello proxy; do
   if [ $scenario = hello ]; then ports="nginx:$NH pipy:$PH before:$BH"; else ports="nginx:$NP pipy:$PP before:$BP"; fi
   for entry in $ports; do port=${entry#*:}; name=${entry%%:*}
@@ -72,22 +75,27 @@ for scenario in hello proxy; do
   for round in $(seq $ROUNDS); do
     for entry in $ports; do port=${entry#*:}; name=${entry%%:*}
       [ $name = before ] && [ -z "$PIPY_BEFORE" ] && continue
-      read R L < <(run_wrk $port | parse)
-      echo "$name $R $L" >> $WORK/rows
+      case $name in nginx) pid=$NGX_WORKER;; pipy) pid=$PIPY_PID;; before) pid=$BEFORE_PID;; esac
+      c0=$(cpu_ticks $pid)
+      read R L N < <(run_wrk $port | parse)
+      c1=$(cpu_ticks $pid)
+      echo "$name $R $L $(awk -v c=$((c1 - c0)) -v t=$TICK -v n=$N 'BEGIN{printf "%.2f", c / t * 1e6 / n}')" >> $WORK/rows
     done
   done
-  declare -A RPS LAT
+  declare -A RPS LAT CPU
   for name in nginx pipy before; do
     grep -q "^$name " $WORK/rows || continue
+    CPU[$name]=$(awk -v n=$name '$1 == n {print $4}' $WORK/rows | median)
     RPS[$name]=$(awk -v n=$name '$1 == n {print $2}' $WORK/rows | median)
     LAT[$name]=$(awk -v n=$name '$1 == n {v=$3; u=1; if (v ~ /us$/) u=0.001; if (v ~ /ms$/) u=1; if (v ~ /[0-9]s$/) u=1000; sub(/[a-z]+$/, "", v); print v*u}' $WORK/rows | median)ms
   done
-  printf "%-22s %12s %10s %10s\n" "nginx $scenario" ${RPS[nginx]} ${LAT[nginx]} $(rss $NGX_WORKER)
-  printf "%-22s %12s %10s %10s %8s\n" "pipy $scenario" ${RPS[pipy]} ${LAT[pipy]} $(rss $PIPY_PID) \
-    "$(awk -v a=${RPS[pipy]} -v b=${RPS[nginx]} 'BEGIN{printf "%.2f", a/b}')"
+  printf "%-22s %12s %10s %10s %8s %12s\n" "nginx $scenario" ${RPS[nginx]} ${LAT[nginx]} $(rss $NGX_WORKER) "" ${CPU[nginx]}
+  printf "%-22s %12s %10s %10s %8s %12s\n" "pipy $scenario" ${RPS[pipy]} ${LAT[pipy]} $(rss $PIPY_PID) \
+    "$(awk -v a=${RPS[pipy]} -v b=${RPS[nginx]} 'BEGIN{printf "%.2f", a/b}')" ${CPU[pipy]}
   if [ -n "$PIPY_BEFORE" ]; then
-    printf "%-22s %12s %10s %10s %8s\n" "before $scenario" ${RPS[before]} ${LAT[before]} $(rss $BEFORE_PID) \
-      "$(awk -v a=${RPS[before]} -v b=${RPS[nginx]} 'BEGIN{printf "%.2f", a/b}')"
-    printf "%-22s %45s\n" "after/before" "$(awk -v a=${RPS[pipy]} -v b=${RPS[before]} 'BEGIN{printf "%.3f", a/b}')"
+    printf "%-22s %12s %10s %10s %8s %12s\n" "before $scenario" ${RPS[before]} ${LAT[before]} $(rss $BEFORE_PID) \
+      "$(awk -v a=${RPS[before]} -v b=${RPS[nginx]} 'BEGIN{printf "%.2f", a/b}')" ${CPU[before]}
+    printf "%-22s %45s %12s\n" "after/before" "$(awk -v a=${RPS[pipy]} -v b=${RPS[before]} 'BEGIN{printf "%.3f", a/b}')" \
+      "$(awk -v a=${CPU[pipy]} -v b=${CPU[before]} 'BEGIN{printf "%.3f", a/b}')"
   fi
 done

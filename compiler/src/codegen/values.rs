@@ -100,11 +100,12 @@ impl Gen<'_, '_> {
     /// copied inline; otherwise `counted` emits the helper call that moves it with reference
     /// counting.
     pub(super) fn move_or_call_into(&mut self, to: CValue, from: CValue, done: Block, counted: impl FnOnce(&mut Self)) {
+        // Both tags below the first counted one: their bitwise or is too, except for a hole
+        // (tag 4) with a null, boolean or number, which takes the helper (correct, rarely met).
         let t_to = self.tag_of(to);
         let t_from = self.tag_of(from);
-        let plain_to = self.is_not_heap(t_to);
-        let plain_from = self.is_not_heap(t_from);
-        let plain = self.b.ins().band(plain_to, plain_from);
+        let either = self.b.ins().bor(t_to, t_from);
+        let plain = self.is_not_heap(either);
         let copy = self.b.create_block();
         let slow = self.b.create_block();
         self.b.ins().brif(plain, copy, &[], slow, &[]);
