@@ -4,16 +4,80 @@
 
 use crate::object::Obj;
 use crate::string::JsString;
+use crate::suspects;
 use crate::value::{JsResult, Value};
 use std::any::Any;
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 /// A captured variable: shared by the frame that declares it and every closure that uses it.
-pub type VarCell = Rc<RefCell<Value>>;
+/// Dereferences to the `RefCell` holding the value.
+pub struct VarCell(Rc<VarBox>);
+
+/// What a `VarCell` points at.
+pub struct VarBox {
+    value: RefCell<Value>,
+    /// The cycle collector's flags (`suspects::SUSPECT`).
+    gc: Cell<u8>,
+}
 
 pub fn new_cell(v: Value) -> VarCell {
-    Rc::new(RefCell::new(v))
+    VarCell(Rc::new(VarBox { value: RefCell::new(v), gc: Cell::new(0) }))
+}
+
+impl VarCell {
+    /// Whether both name the same variable.
+    pub fn ptr_eq(&self, other: &VarCell) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The cell's address (its identity).
+    pub fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+
+    /// Counted references to this cell (this one included).
+    pub fn strong_count(&self) -> usize {
+        Rc::strong_count(&self.0)
+    }
+
+    pub(crate) fn downgrade(&self) -> Weak<VarBox> {
+        Rc::downgrade(&self.0)
+    }
+
+    pub(crate) fn from_box(b: Rc<VarBox>) -> VarCell {
+        VarCell(b)
+    }
+
+    pub(crate) fn gc_flags(&self) -> u8 {
+        self.0.gc.get()
+    }
+
+    pub(crate) fn set_gc_flags(&self, flags: u8) {
+        self.0.gc.set(flags)
+    }
+}
+
+impl std::ops::Deref for VarCell {
+    type Target = RefCell<Value>;
+    fn deref(&self) -> &RefCell<Value> {
+        &self.0.value
+    }
+}
+
+impl Clone for VarCell {
+    fn clone(&self) -> VarCell {
+        VarCell(self.0.clone())
+    }
+}
+
+impl Drop for VarCell {
+    fn drop(&mut self) {
+        // As for objects: a variable that outlives this release may hold a garbage cycle.
+        if self.0.gc.get() == 0 && Rc::strong_count(&self.0) > 1 {
+            suspects::suspect_var(self);
+        }
+    }
 }
 
 /// A built-in: `(this, arguments, new.target)`.
@@ -26,6 +90,8 @@ pub type CodeFn = extern "C" fn(*mut Frame) -> u32;
 pub enum FunctionData {
     Closure(Closure),
     Native(NativeFunction),
+    /// A built-in whose state is values (kept where the cycle collector sees them).
+    WithData(DataFunction),
     Bound(BoundFunction),
 }
 
@@ -34,6 +100,7 @@ impl FunctionData {
         match self {
             FunctionData::Closure(c) => c.template.kind.is_constructor(),
             FunctionData::Native(n) => n.ctor,
+            FunctionData::WithData(_) => false,
             FunctionData::Bound(b) => b.target.is_constructor(),
         }
     }
@@ -51,6 +118,17 @@ pub struct Closure {
 pub struct NativeFunction {
     pub f: NativeFn,
     pub ctor: bool,
+}
+
+/// The code of a `DataFunction`: `(data, this, arguments)`.
+pub type DataFn = fn(&[Value], &Value, &[Value]) -> JsResult<Value>;
+
+/// A built-in that keeps the values it needs in `data` rather than in a Rust closure's captures,
+/// so a cycle through it (a promise's resolve function stored on an object the promise's
+/// handler reaches) can be collected.
+pub struct DataFunction {
+    pub f: DataFn,
+    pub data: Vec<Value>,
 }
 
 pub struct BoundFunction {

@@ -47,6 +47,10 @@ impl CallState {
         self.depth.set(d + 1);
         Ok(())
     }
+    /// Calls under way on this thread (0 between events).
+    pub fn depth(&self) -> usize {
+        self.depth.get()
+    }
     pub fn pop_depth(&self) {
         self.depth.set(self.depth.get().saturating_sub(1));
     }

@@ -12,8 +12,8 @@ use crate::value::Value;
 use std::rc::Rc;
 
 pub use crate::callable::{
-    BoundFunction, Closure, CodeFn, Frame, FuncKind, FuncTemplate, FunctionData, NativeFn, NativeFunction, SourceInfo,
-    VarCell, new_cell,
+    BoundFunction, Closure, CodeFn, DataFn, DataFunction, Frame, FuncKind, FuncTemplate, FunctionData, NativeFn,
+    NativeFunction, SourceInfo, VarCell, new_cell,
 };
 
 /// Calls `f` with `this` and `args`.
@@ -35,6 +35,7 @@ pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
                 }
             }
             FunctionData::Native(n) => Some(Callable::Native(n.f.clone())),
+            FunctionData::WithData(d) => Some(Callable::WithData(d.f, d.data.clone())),
             FunctionData::Bound(b) => Some(Callable::Bound(b.target.clone(), b.this.clone(), b.args.clone())),
         },
         _ => return Err(error::type_error("not a function")),
@@ -46,6 +47,10 @@ pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
             let _guard = DepthGuard::enter()?;
             nf(this, args, None)
         }
+        Some(Callable::WithData(f, data)) => {
+            let _guard = DepthGuard::enter()?;
+            f(&data, this, args)
+        }
         Some(Callable::Bound(target, bthis, mut bargs)) => {
             bargs.extend_from_slice(args);
             call_obj(&target, &bthis, &bargs)
@@ -56,6 +61,7 @@ pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
 enum Callable {
     Closure(Rc<FuncTemplate>, Rc<[VarCell]>, Option<Obj>),
     Native(NativeFn),
+    WithData(DataFn, Vec<Value>),
     Bound(Obj, Value, Vec<Value>),
 }
 
@@ -149,6 +155,7 @@ pub fn construct(f: &Obj, args: &[Value], new_target: &Obj) -> JsResult<Value> {
             }
             FunctionData::Native(n) => Ctor::Native(n.f.clone()),
             FunctionData::Bound(b) => Ctor::Bound(b.target.clone(), b.args.clone()),
+            FunctionData::WithData(_) => return Err(error::type_error("not a constructor")),
         },
         _ => return Err(error::type_error("not a constructor")),
     };
@@ -210,6 +217,17 @@ pub fn native_function(name: &str, length: u32, f: NativeFn, ctor: bool) -> Obj 
     let o = Obj::new(
         Some(realm::intrinsics().function_prototype.clone()),
         ObjectKind::Function(Box::new(FunctionData::Native(NativeFunction { f, ctor }))),
+    );
+    o.define_value("length", Value::from(length), attr::CONFIGURABLE);
+    o.define_value("name", Value::str(name), attr::CONFIGURABLE);
+    o
+}
+
+/// Makes a built-in (not a constructor) that keeps `data` for itself: `f(data, this, args)`.
+pub fn native_with_data(name: &str, length: u32, data: Vec<Value>, f: DataFn) -> Obj {
+    let o = Obj::new(
+        Some(realm::intrinsics().function_prototype.clone()),
+        ObjectKind::Function(Box::new(FunctionData::WithData(DataFunction { f, data }))),
     );
     o.define_value("length", Value::from(length), attr::CONFIGURABLE);
     o.define_value("name", Value::str(name), attr::CONFIGURABLE);

@@ -18,6 +18,7 @@ pub mod callable;
 #[allow(unsafe_code)]
 pub mod calls;
 pub mod context;
+pub mod cycles;
 pub mod error;
 pub mod function;
 pub mod ic;
@@ -29,6 +30,7 @@ pub mod ops;
 pub mod realm;
 pub mod shape;
 pub mod string;
+pub mod suspects;
 pub mod symbol;
 pub mod value;
 

@@ -18,6 +18,7 @@
 
 use crate::object::{JsObject, ObjectKind};
 use crate::shape::Shape;
+use crate::suspects;
 use crate::value::Value;
 use std::cell::{Cell, UnsafeCell};
 use std::mem::ManuallyDrop;
@@ -39,6 +40,8 @@ pub struct ObjCell {
     /// For an array, its elements' address and count while `borrow` is 0; null and 0 otherwise.
     elems: Cell<*mut Value>,
     elems_len: Cell<usize>,
+    /// The cycle collector's flags (`suspects::SUSPECT`, `suspects::PERMANENT`).
+    gc: Cell<u8>,
     object: UnsafeCell<JsObject>,
 }
 
@@ -81,6 +84,7 @@ impl Obj {
             proto: Cell::new(std::ptr::null()),
             elems: Cell::new(std::ptr::null_mut()),
             elems_len: Cell::new(0),
+            gc: Cell::new(0),
             object: UnsafeCell::new(object),
         });
         {
@@ -135,6 +139,46 @@ impl Obj {
         self.0.as_ptr() as usize
     }
 
+    /// How many counted references there are to this object (this one included).
+    #[inline]
+    pub fn strong_count(&self) -> usize {
+        // SAFETY: as in `cell`; `ManuallyDrop` keeps the count this `Obj` owns untouched.
+        let rc = ManuallyDrop::new(unsafe { Rc::from_raw(self.0.as_ptr()) });
+        Rc::strong_count(&rc)
+    }
+
+    /// The cycle collector's flags of this object.
+    #[inline]
+    pub(crate) fn gc_flags(&self) -> u8 {
+        self.cell().gc.get()
+    }
+
+    #[inline]
+    pub(crate) fn set_gc_flags(&self, flags: u8) {
+        self.cell().gc.set(flags)
+    }
+
+    /// Shared access unless the object is mutably borrowed now (the cycle collector reads
+    /// objects only when nobody writes them).
+    pub(crate) fn try_borrow(&self) -> Option<ObjRef<'_>> {
+        let cell = self.cell();
+        let n = cell.borrow.get();
+        if n < 0 {
+            return None;
+        }
+        cell.borrow.set(n + 1);
+        Some(ObjRef { cell })
+    }
+
+    /// Exclusive access unless the object is borrowed now.
+    pub(crate) fn try_borrow_mut(&self) -> Option<ObjRefMut<'_>> {
+        let cell = self.cell();
+        if cell.borrow.get() != 0 {
+            return None;
+        }
+        Some(ObjRefMut::new(cell))
+    }
+
     /// A weak reference, which does not keep the object alive.
     pub fn downgrade(&self) -> WeakObj {
         // SAFETY: as in `cell`; `ManuallyDrop` keeps the count this `Obj` owns untouched.
@@ -155,6 +199,11 @@ impl Clone for Obj {
 impl Drop for Obj {
     #[inline]
     fn drop(&mut self) {
+        // An object that outlives this release may be what keeps a garbage cycle together: it
+        // becomes a suspect for the cycle collector (once until the next collection).
+        if self.cell().gc.get() == 0 && self.strong_count() > 1 {
+            suspects::suspect_object(self);
+        }
         // SAFETY: releases exactly the one count this `Obj` owns; no guard outlives the `Obj` it
         // borrowed from, so nothing refers into the cell if this was the last count.
         unsafe { Rc::decrement_strong_count(self.0.as_ptr()) };

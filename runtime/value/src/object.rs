@@ -31,7 +31,7 @@ pub fn proto_epoch_addr() -> *const u64 {
     PROTO_EPOCH.with(|c| c.as_ptr() as *const u64)
 }
 
-fn bump_proto_epoch() {
+pub(crate) fn bump_proto_epoch() {
     PROTO_EPOCH.with(|c| c.set(c.get() + 1));
 }
 

@@ -16,12 +16,15 @@ const LAYERS: &[&[&str]] = &[
     &["symbol", "number"],
     // Hidden classes and property keys.
     &["shape"],
-    // The heap's types: values, objects and their cells, what a function object holds.
-    &["value", "object", "objcell", "callable"],
+    // The heap's types: values, objects and their cells, what a function object holds, and the
+    // collector's suspect lists their releases feed.
+    &["value", "object", "objcell", "callable", "suspects"],
     // Per-thread state: intrinsics and the call stack.
     &["realm", "calls"],
     // Making error objects (they record the call stack).
     &["error"],
+    // The cycle collector (it walks objects, captured variables and the realm's built-ins).
+    &["cycles"],
     // ECMAScript operations and calls (a property read may call a getter; a call converts `this`),
     // and the context-variable interface the engine implements.
     &["ops", "function", "context"],

@@ -1,0 +1,62 @@
+//! Suspects of the cycle collector: counted things (objects and captured variables) whose count
+//! was just released to a number above zero. A garbage cycle is always reached from one of them:
+//! the last reference from outside a cycle to go was released on some member of it. The lists
+//! hold weak references, so a suspect that dies anyway is freed at once, as every value is;
+//! `cycles` takes the lists when it collects.
+
+use crate::callable::{VarBox, VarCell};
+use crate::objcell::{Obj, WeakObj};
+use std::cell::{Cell, RefCell};
+use std::rc::Weak;
+
+/// Flag: in a suspect list now (not added again until the next collection).
+pub const SUSPECT: u8 = 1;
+/// Flag: part of the realm's built-ins, never collected and never looked into.
+pub const PERMANENT: u8 = 2;
+
+thread_local! {
+    static OBJECTS: RefCell<Vec<WeakObj>> = const { RefCell::new(Vec::new()) };
+    static VARS: RefCell<Vec<Weak<VarBox>>> = const { RefCell::new(Vec::new()) };
+    /// Suspects added since the last collection (what schedules the next one).
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+    /// While the collector releases its own handles, releases make no suspects.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// An object's count was released to above zero (its `SUSPECT` flag is clear).
+#[inline]
+pub(crate) fn suspect_object(o: &Obj) {
+    // At thread exit the lists may be gone before the last objects: then nothing is recorded.
+    if QUIET.try_with(|q| q.get()).unwrap_or(true) {
+        return;
+    }
+    o.set_gc_flags(o.gc_flags() | SUSPECT);
+    let _ = OBJECTS.try_with(|l| l.borrow_mut().push(o.downgrade()));
+    let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+}
+
+/// A captured variable's count was released to above zero (its `SUSPECT` flag is clear).
+#[inline]
+pub(crate) fn suspect_var(c: &VarCell) {
+    if QUIET.try_with(|q| q.get()).unwrap_or(true) {
+        return;
+    }
+    c.set_gc_flags(c.gc_flags() | SUSPECT);
+    let _ = VARS.try_with(|l| l.borrow_mut().push(c.downgrade()));
+    let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+}
+
+pub(crate) fn set_quiet(quiet: bool) {
+    QUIET.with(|q| q.set(quiet));
+}
+
+/// Suspects added since the last collection.
+pub fn count() -> usize {
+    COUNT.with(|c| c.get())
+}
+
+/// Takes both lists (the collector's start).
+pub(crate) fn take() -> (Vec<WeakObj>, Vec<Weak<VarBox>>) {
+    COUNT.with(|c| c.set(0));
+    (OBJECTS.with(|l| std::mem::take(&mut *l.borrow_mut())), VARS.with(|l| std::mem::take(&mut *l.borrow_mut())))
+}
