@@ -74,4 +74,7 @@ pub fn install_all() {
 pub fn new_realm() {
     pipy_value::realm::install();
     install_all();
+    pipy_engine::pipeline::event::register_tracers();
+    // The built-ins live as long as the realm: the cycle collector never walks them.
+    pipy_value::cycles::make_realm_permanent();
 }

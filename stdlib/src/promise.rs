@@ -117,24 +117,60 @@ pub fn new_promise() -> (Obj, Value, Value) {
     (p, res, rej)
 }
 
+/// What a promise's resolve and reject functions share: the promise, and whether either was
+/// called. Kept in an object the two functions hold as data, so the cycle collector sees it.
+struct Resolving {
+    promise: Obj,
+    already: bool,
+}
+
+/// The promise to settle, once: None when a resolving function was called before.
+fn first_settlement(data: &[Value]) -> Option<Obj> {
+    let Some(Value::Object(record)) = data.first() else { return None };
+    record
+        .with_host(
+            |r: &mut Resolving| if std::mem::replace(&mut r.already, true) { None } else { Some(r.promise.clone()) },
+        )
+        .flatten()
+}
+
 /// CreateResolvingFunctions.
 fn resolving_functions(p: &Obj) -> (Value, Value) {
-    let already = Rc::new(Cell::new(false));
-    let (pa, aa) = (p.clone(), already.clone());
-    let resolve = closure("", 1, move |_, args| {
-        if !aa.replace(true) {
-            resolve_promise(&pa, arg(args, 0));
+    let record =
+        Value::Object(Obj::new(None, ObjectKind::Host(Box::new(Resolving { promise: p.clone(), already: false }))));
+    let resolve = function::native_with_data("", 1, vec![record.clone()], |data, _, args| {
+        if let Some(p) = first_settlement(data) {
+            resolve_promise(&p, arg(args, 0));
         }
         Ok(Value::Undefined)
     });
-    let (pb, ab) = (p.clone(), already);
-    let reject = closure("", 1, move |_, args| {
-        if !ab.replace(true) {
-            reject_promise(&pb, arg(args, 0));
+    let reject = function::native_with_data("", 1, vec![record], |data, _, args| {
+        if let Some(p) = first_settlement(data) {
+            reject_promise(&p, arg(args, 0));
         }
         Ok(Value::Undefined)
     });
-    (resolve, reject)
+    (Value::Object(resolve), Value::Object(reject))
+}
+
+/// What a promise holds, for the cycle collector: its result and its reactions (their
+/// handlers, the promises they settle, and the contexts they run in).
+fn trace_promise(d: &PromiseData, v: &mut pipy_value::cycles::Visitor<'_>) {
+    match &d.state {
+        PState::Fulfilled(x) | PState::Rejected(x) => v.value(x),
+        PState::Pending => {}
+    }
+    for r in d.fulfill_reactions.iter().chain(&d.reject_reactions) {
+        if let Some(c) = &r.capability {
+            v.value(&c.promise);
+            v.value(&c.resolve);
+            v.value(&c.reject);
+        }
+        if let Some(h) = &r.handler {
+            v.value(h);
+        }
+        v.node(&r.context);
+    }
 }
 
 /// The body of a resolve function once it has not been called before.
@@ -538,6 +574,8 @@ fn species_getter(this: &Value, _: &[Value]) -> JsResult<Value> {
 }
 
 pub fn install() {
+    pipy_value::cycles::trace_host::<PromiseData>(trace_promise);
+    pipy_value::cycles::trace_host::<Resolving>(|r, v| v.object(&r.promise));
     let i = realm::intrinsics();
     let proto = Obj::new(Some(i.object_prototype.clone()), ObjectKind::Ordinary);
     realm::register("Promise.prototype", Value::Object(proto.clone()));

@@ -12,6 +12,7 @@
 pub mod filters;
 pub mod http;
 pub mod log;
+pub mod memory;
 pub mod net;
 pub mod pipeline;
 pub mod pool;

@@ -14,7 +14,7 @@ pub use worker::{WorkerOptions, run_worker};
 
 use pipy_compiler::CompileOptions;
 use pipy_compiler::diagnostics::Diagnostic;
-use pipy_value::{Value, function, ops, realm};
+use pipy_value::{Value, function, ops};
 
 /// Why running a script failed.
 pub enum RunError {
@@ -30,6 +30,9 @@ pub fn init() {
     pipy_engine::pipeline::layout::forget_all();
     pipy_engine::net::reset();
     pipy_stdlib::new_realm();
+    // PIPY_GC_STRESS=1: collect cycles at every safe point (tests that look for anything freed
+    // too early run with it).
+    pipy_value::cycles::set_stress(std::env::var_os("PIPY_GC_STRESS").is_some_and(|v| v != "0" && !v.is_empty()));
     loader::install();
     pipy_engine::log::set_exception_describer(describe_exception);
 }
@@ -49,7 +52,8 @@ pub fn run(name: &str, source: &str, options: CompileOptions) -> Result<Value, R
     pipy_engine::pipeline::layout::push_module(name);
     let result = function::run_script(module.main());
     pipy_engine::pipeline::layout::pop_module();
-    realm::run_microtasks();
+    pipy_engine::memory::run_microtasks();
+    pipy_engine::memory::collect_pending();
     result.map_err(RunError::Uncaught)
 }
 

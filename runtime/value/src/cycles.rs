@@ -53,7 +53,9 @@ pub trait Traced: 'static {
 
 /// How a tracer reports references.
 pub struct Visitor<'a> {
-    found: &'a mut Vec<Node>,
+    /// What was found, with the key of a weak map entry whose value it is (its edge counts only
+    /// while the key is live).
+    found: &'a mut Vec<(Option<usize>, Node)>,
     busy: bool,
 }
 
@@ -68,19 +70,30 @@ impl Visitor<'_> {
     /// A counted reference to an object.
     pub fn object(&mut self, o: &Obj) {
         if o.gc_flags() & PERMANENT == 0 {
-            self.found.push(Node::Object(o.clone()));
+            self.found.push((None, Node::Object(o.clone())));
         }
     }
 
     /// A counted reference to a captured variable.
     pub fn var(&mut self, c: &VarCell) {
-        self.found.push(Node::Var(c.clone()));
+        self.found.push((None, Node::Var(c.clone())));
     }
 
     /// A counted reference to a traced node of the engine.
     pub fn node<T: Traced>(&mut self, rc: &Rc<T>) {
         let node: Rc<dyn Traced> = rc.clone();
-        self.found.push(Node::Other(node));
+        self.found.push((None, Node::Other(node)));
+    }
+
+    /// The value of a weak map entry whose key is the object at `key_addr`: it keeps the value
+    /// alive only while the key is alive (an ephemeron), so a cycle through the key and the
+    /// value is garbage even when the map is not.
+    pub fn ephemeron(&mut self, key_addr: usize, value: &Value) {
+        if let Value::Object(o) = value {
+            if o.gc_flags() & PERMANENT == 0 {
+                self.found.push((Some(key_addr), Node::Object(o.clone())));
+            }
+        }
     }
 
     /// Something could not be read now (it is being written): the collection stops, keeping
@@ -135,10 +148,13 @@ impl Node {
 }
 
 type HostTracer = Box<dyn Fn(&dyn Any, &mut Visitor<'_>)>;
+type HostSweeper = Box<dyn Fn(&mut dyn Any) -> Vec<Value>>;
 
 thread_local! {
     /// Tracers of host objects (`ObjectKind::Host` payloads) by type.
     static HOSTS: RefCell<FxHashMap<TypeId, HostTracer>> = RefCell::new(FxHashMap::default());
+    /// What host objects do after a collection freed garbage they may refer to weakly.
+    static SWEEPERS: RefCell<FxHashMap<TypeId, HostSweeper>> = RefCell::new(FxHashMap::default());
     /// Engine nodes suspected since the last collection.
     static OTHERS: RefCell<Vec<Weak<dyn Traced>>> = const { RefCell::new(Vec::new()) };
     static COLLECTING: Cell<bool> = const { Cell::new(false) };
@@ -146,6 +162,41 @@ thread_local! {
     /// Collect when this many suspects are waiting (adapted after each collection).
     static THRESHOLD: Cell<usize> = const { Cell::new(MIN_THRESHOLD) };
     static STRESS: Cell<bool> = const { Cell::new(false) };
+    /// Objects used as weak map keys, with the maps: tracing a key brings its maps into the
+    /// graph, so the entries it keys are seen as the ephemerons they are.
+    static WEAK_KEYS: RefCell<FxHashMap<usize, (WeakObj, Vec<WeakObj>)>> = RefCell::new(FxHashMap::default());
+}
+
+/// Notes that `key` is a key of the weak map `map` (`WeakMap.prototype.set`).
+pub fn note_weak_key(key: &Obj, map: &Obj) {
+    WEAK_KEYS.with(|w| {
+        let mut w = w.borrow_mut();
+        let entry = w.entry(key.addr()).or_insert_with(|| (key.downgrade(), Vec::new()));
+        if !entry.0.is_alive() {
+            *entry = (key.downgrade(), Vec::new());
+        }
+        if !entry.1.iter().any(|m| m.upgrade().is_some_and(|m| m.ptr_eq(map))) {
+            entry.1.push(map.downgrade());
+        }
+    });
+}
+
+/// The live weak maps `addr` is a key of.
+fn weak_maps_of(addr: usize) -> Vec<Obj> {
+    WEAK_KEYS.with(|w| match w.borrow().get(&addr) {
+        Some((key, maps)) if key.is_alive() => maps.iter().filter_map(WeakObj::upgrade).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Forgets dead keys and maps.
+fn prune_weak_keys() {
+    WEAK_KEYS.with(|w| {
+        w.borrow_mut().retain(|_, (key, maps)| {
+            maps.retain(WeakObj::is_alive);
+            key.is_alive() && !maps.is_empty()
+        })
+    });
 }
 
 /// The fewest suspects that trigger a collection (a collection with fewer is mostly fixed cost).
@@ -165,6 +216,60 @@ pub fn trace_host<T: Any>(tracer: fn(&T, &mut Visitor<'_>)) {
         }
     });
     HOSTS.with(|h| h.borrow_mut().insert(TypeId::of::<T>(), f));
+}
+
+/// Registers what a host payload of type `T` does after a collection that found garbage: drop
+/// what it keeps for things that died (a weak map's entries whose keys were collected). It
+/// returns the values to drop, which are dropped after the payload is let go.
+pub fn sweep_host<T: Any>(sweeper: fn(&mut T) -> Vec<Value>) {
+    let f: HostSweeper = Box::new(move |any| match any.downcast_mut::<T>() {
+        Some(t) => sweeper(t),
+        None => Vec::new(),
+    });
+    SWEEPERS.with(|s| s.borrow_mut().insert(TypeId::of::<T>(), f));
+}
+
+/// The live host objects of the graph that have a sweeper.
+fn to_sweep(nodes: &[Node], live: &[bool]) -> Vec<Obj> {
+    SWEEPERS.with(|s| {
+        let s = s.borrow();
+        if s.is_empty() {
+            return Vec::new();
+        }
+        let swept = |o: &Obj| {
+            o.try_borrow().is_some_and(|b| match &b.kind {
+                ObjectKind::Host(h) => s.contains_key(&(**h).type_id()),
+                _ => false,
+            })
+        };
+        nodes
+            .iter()
+            .zip(live)
+            .filter_map(|(n, l)| match n {
+                Node::Object(o) if *l && swept(o) => Some(o.clone()),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// Runs the sweepers of host objects, once the garbage is freed.
+fn sweep(objects: Vec<Obj>) {
+    for o in objects {
+        if let Some(mut b) = o.try_borrow_mut() {
+            if let ObjectKind::Host(h) = &mut b.kind {
+                let any: &mut dyn Any = &mut **h;
+                let id = (*any).type_id();
+                let dropped = SWEEPERS.with(|s| s.borrow().get(&id).map(|f| f(any))).unwrap_or_default();
+                drop(b);
+                drop(dropped);
+            }
+        }
+        // The collector's own handle: releasing it is no news.
+        suspects::set_quiet(true);
+        drop(o);
+        suspects::set_quiet(false);
+    }
 }
 
 /// Notes that an engine node lost a reference and may now be held by a cycle only.
@@ -261,7 +366,7 @@ pub fn make_realm_permanent() {
         let mut found = Vec::new();
         let mut v = Visitor { found: &mut found, busy: false };
         n.trace(&mut v);
-        stack.extend(found.into_iter().filter(|f| matches!(f, Node::Object(_))));
+        stack.extend(found.into_iter().map(|(_, f)| f).filter(|f| matches!(f, Node::Object(_))));
     }
 }
 
@@ -348,6 +453,8 @@ struct Graph {
     starts: Vec<usize>,
     targets: Vec<u32>,
     inside: Vec<u32>,
+    /// Weak map entries: (map node, key address, value node).
+    ephemerons: Vec<(u32, usize, u32)>,
 }
 
 impl Graph {
@@ -366,18 +473,32 @@ impl Graph {
     /// Follows every edge from every node (the list grows as new nodes are found).
     fn build(&mut self) -> Result<(), Stop> {
         let mut found = Vec::new();
+        let weak_keys = WEAK_KEYS.with(|w| !w.borrow().is_empty());
         let mut i = 0;
         while i < self.nodes.len() {
+            // A weak map key brings its maps in (not an edge: the key does not hold them).
+            if weak_keys {
+                if let Node::Object(o) = &self.nodes[i] {
+                    for map in weak_maps_of(o.addr()) {
+                        if map.gc_flags() & PERMANENT == 0 {
+                            self.add(Node::Object(map));
+                        }
+                    }
+                }
+            }
             let mut v = Visitor { found: &mut found, busy: false };
             self.nodes[i].trace(&mut v);
             if v.busy {
                 return Err(Stop::Busy);
             }
             self.starts.push(self.targets.len());
-            for n in found.drain(..) {
+            for (key, n) in found.drain(..) {
                 let t = self.add(n);
                 self.inside[t as usize] += 1;
-                self.targets.push(t);
+                match key {
+                    None => self.targets.push(t),
+                    Some(k) => self.ephemerons.push((i as u32, k, t)),
+                }
             }
             if self.nodes.len() > MAX_NODES {
                 return Err(Stop::TooLarge);
@@ -388,7 +509,8 @@ impl Graph {
         Ok(())
     }
 
-    /// Which nodes are live: held from outside, or reachable from one that is.
+    /// Which nodes are live: held from outside, or reachable from one that is (a weak map's
+    /// value only once its map and its key are both live).
     fn live(&self) -> Result<Vec<bool>, Stop> {
         let mut live = vec![false; self.nodes.len()];
         let mut work = Vec::new();
@@ -404,11 +526,37 @@ impl Graph {
                 work.push(i);
             }
         }
+        // Weak map entries by their map: (key node if in the graph, value node).
+        let mut entries_of: FxHashMap<u32, Vec<(Option<u32>, u32)>> = FxHashMap::default();
+        for &(map, key, value) in &self.ephemerons {
+            let k = self.index.get(&key).copied();
+            entries_of.entry(map).or_default().push((k, value));
+        }
+        // Values waiting for their key to become live.
+        let mut waiting: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mark = |t: u32, live: &mut Vec<bool>, work: &mut Vec<usize>| {
+            if !live[t as usize] {
+                live[t as usize] = true;
+                work.push(t as usize);
+            }
+        };
         while let Some(i) = work.pop() {
             for &t in &self.targets[self.starts[i]..self.starts[i + 1]] {
-                if !live[t as usize] {
-                    live[t as usize] = true;
-                    work.push(t as usize);
+                mark(t, &mut live, &mut work);
+            }
+            if let Some(entries) = entries_of.remove(&(i as u32)) {
+                for (key, value) in entries {
+                    match key {
+                        // A key outside the graph is held from elsewhere: live.
+                        None => mark(value, &mut live, &mut work),
+                        Some(k) if live[k as usize] => mark(value, &mut live, &mut work),
+                        Some(k) => waiting.entry(k).or_default().push(value),
+                    }
+                }
+            }
+            if let Some(values) = waiting.remove(&(i as u32)) {
+                for value in values {
+                    mark(value, &mut live, &mut work);
                 }
             }
         }
@@ -447,6 +595,7 @@ pub fn collect() -> Option<Stats> {
 fn collect_now() -> Result<(usize, usize), Stop> {
     // Releasing the graph's own handles is no news: it must not make suspects.
     suspects::set_quiet(true);
+    prune_weak_keys();
     let (objects, vars) = suspects::take();
     let others = OTHERS.with(|o| std::mem::take(&mut *o.borrow_mut()));
     let mut g = Graph::default();
@@ -512,10 +661,12 @@ fn collect_now() -> Result<(usize, usize), Stop> {
     if prototype_gone {
         crate::object::bump_proto_epoch();
     }
+    let swept = if collected > 0 { to_sweep(&g.nodes, &live) } else { Vec::new() };
     drop(held);
     suspects::set_quiet(true);
     drop(g);
     suspects::set_quiet(false);
+    sweep(swept);
     Ok((visited, collected))
 }
 

@@ -170,10 +170,19 @@ pub fn enqueue_microtask(job: Job) {
 
 /// Runs queued microtasks until the queue is empty.
 pub fn run_microtasks() {
+    run_microtasks_with(|| {});
+}
+
+/// Runs the microtask queue until it is empty, calling `between` after each job (where no
+/// script runs: the engine collects cycles there).
+pub fn run_microtasks_with(mut between: impl FnMut()) {
     loop {
         let job = realm().microtasks.borrow_mut().pop_front();
         match job {
-            Some(job) => job(),
+            Some(job) => {
+                job();
+                between();
+            }
             None => break,
         }
     }

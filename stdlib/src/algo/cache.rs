@@ -111,6 +111,14 @@ pub(crate) fn is_cache(v: &Value) -> bool {
 }
 
 pub(super) fn install(ns: &Obj) {
+    pipy_value::cycles::trace_host::<CacheState>(|c, v| {
+        v.value(&c.on_allocate);
+        v.value(&c.on_free);
+        for e in c.map.values() {
+            v.value(&e.key);
+            v.value(&e.value);
+        }
+    });
     let proto = Obj::ordinary();
     let p = proto.clone();
     define_class(ns, "Cache", 3, &proto, Rc::new(move |_, args, nt| construct(args, nt, &p)));

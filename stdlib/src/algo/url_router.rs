@@ -141,7 +141,15 @@ fn join_parts(args: &[Value]) -> JsResult<String> {
     Ok(url)
 }
 
+fn trace_node(n: &Node, v: &mut pipy_value::cycles::Visitor<'_>) {
+    v.value(&n.value);
+    for c in n.children.values() {
+        trace_node(c, v);
+    }
+}
+
 pub(super) fn install(ns: &Obj) {
+    pipy_value::cycles::trace_host::<Router>(|r, v| trace_node(&r.root, v));
     let proto = Obj::ordinary();
     let p = proto.clone();
     define_class(

@@ -26,6 +26,11 @@ struct ArrayIter {
 }
 
 pub(super) fn install(proto: &Obj) {
+    pipy_value::cycles::trace_host::<ArrayIter>(|it, v| {
+        if let Some(t) = &it.target {
+            v.object(t);
+        }
+    });
     let i = realm::intrinsics();
     util::method(proto, "keys", 0, keys);
     util::method(proto, "entries", 0, entries);

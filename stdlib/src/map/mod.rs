@@ -19,6 +19,13 @@ pub fn install() {
     install_collection::<MapData>();
     install_collection::<SetData>();
     weak::install();
+    pipy_value::cycles::trace_host::<MapData>(|m, v| m.0.trace(v));
+    pipy_value::cycles::trace_host::<SetData>(|s, v| s.0.trace(v));
+    pipy_value::cycles::trace_host::<IterState>(|it, v| {
+        if let Some(t) = &it.target {
+            v.object(t);
+        }
+    });
 }
 
 /// What distinguishes Map from Set for the shared code.

@@ -56,6 +56,14 @@ pub struct Table {
 }
 
 impl Table {
+    /// Reports every key and value to the cycle collector.
+    pub fn trace(&self, v: &mut pipy_value::cycles::Visitor<'_>) {
+        for (key, value) in self.entries.iter().flatten() {
+            v.value(key);
+            v.value(value);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.index.len()
     }

@@ -79,6 +79,19 @@ impl WeakTable {
         }
         dropped
     }
+    /// Drops the entries whose keys died; returns their values for the caller to drop.
+    fn purge(&mut self) -> Vec<Value> {
+        let mut dropped = Vec::new();
+        self.entries.retain(|_, (k, v)| {
+            let alive = k.alive();
+            if !alive {
+                dropped.push(std::mem::take(v));
+            }
+            alive
+        });
+        dropped
+    }
+
     fn delete(&mut self, key: &Value) -> Option<Value> {
         let addr = addr_of(key)?;
         let (k, v) = self.entries.remove(&addr)?;
@@ -91,7 +104,21 @@ struct WeakMapData(WeakTable);
 #[derive(Default)]
 struct WeakSetData(WeakTable);
 
+/// A weak map's value is alive only while its key is (an ephemeron); a symbol key is never
+/// collected, so its value is held plainly. Weak sets hold nothing.
+fn trace_weak_map(m: &WeakMapData, v: &mut pipy_value::cycles::Visitor<'_>) {
+    for (addr, (key, value)) in &m.0.entries {
+        match key {
+            WeakKey::Object(_) => v.ephemeron(*addr, value),
+            WeakKey::Symbol(_) => v.value(value),
+        }
+    }
+}
+
 pub fn install() {
+    pipy_value::cycles::trace_host::<WeakMapData>(trace_weak_map);
+    pipy_value::cycles::sweep_host::<WeakMapData>(|m| m.0.purge());
+    pipy_value::cycles::sweep_host::<WeakSetData>(|m| m.0.purge());
     let i = realm::intrinsics();
     for is_set in [false, true] {
         let name = if is_set { "WeakSet" } else { "WeakMap" };
@@ -179,6 +206,9 @@ fn weakmap_set(this: &Value, args: &[Value]) -> JsResult<Value> {
     let dropped =
         with(this, "WeakMap.prototype.set", |d: &mut WeakMapData| map_table(d).set(&key, util::arg(args, 1)))?;
     drop(dropped);
+    if let (Value::Object(k), Value::Object(map)) = (&key, this) {
+        pipy_value::cycles::note_weak_key(k, map);
+    }
     Ok(this.clone())
 }
 

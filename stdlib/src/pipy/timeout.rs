@@ -63,6 +63,11 @@ fn arm(o: &Obj) -> JsResult<()> {
 }
 
 pub fn install() {
+    pipy_value::cycles::trace_host::<TimeoutHost>(|t, v| {
+        for r in &t.resolvers {
+            v.value(r);
+        }
+    });
     let proto = Obj::new(Some(realm::intrinsics().object_prototype.clone()), ObjectKind::Ordinary);
     proto.mark_prototype();
     let p2 = proto.clone();

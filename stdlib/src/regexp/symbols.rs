@@ -10,6 +10,7 @@ use pipy_value::function;
 use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, error, ops, realm};
 
 pub(super) fn install(proto: &Obj) {
+    pipy_value::cycles::trace_host::<StringIterState>(|it, v| v.value(&it.matcher));
     let i = realm::intrinsics();
     util::symbol_method(proto, PropKey::Symbol(i.sym_match.clone()), "[Symbol.match]", 1, match_);
     util::symbol_method(proto, PropKey::Symbol(i.sym_match_all.clone()), "[Symbol.matchAll]", 1, match_all);

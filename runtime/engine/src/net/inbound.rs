@@ -285,7 +285,7 @@ async fn serve_tcp(
         }
     }
     drop(pipeline);
-    pipy_value::realm::run_microtasks();
+    crate::memory::run_microtasks();
     INBOUND_COUNT.with(|c| c.set(c.get() - 1));
 }
 

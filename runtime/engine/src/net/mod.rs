@@ -279,7 +279,8 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
         for f in DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut())) {
             tokio::task::spawn_local(f);
         }
-        pipy_value::realm::run_microtasks();
+        crate::memory::spawn_idle_collector();
+        crate::memory::run_microtasks();
         let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
         let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         let mut sighup = if sighup_taken() {
@@ -535,7 +536,7 @@ pub fn timer(delay: Duration, f: Box<dyn FnOnce()>) -> tokio::task::AbortHandle 
         let _g = guard;
         tokio::time::sleep(delay).await;
         f();
-        pipy_value::realm::run_microtasks();
+        crate::memory::run_microtasks();
     })
     .abort_handle()
 }

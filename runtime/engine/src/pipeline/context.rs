@@ -26,6 +26,28 @@ pub struct Context {
     pub flow: Rc<Flow>,
 }
 
+/// A context takes part in cycle collection: its variables may hold what holds it (a promise whose
+/// handlers run in this context).
+impl pipy_value::cycles::Traced for Context {
+    fn trace(&self, visitor: &mut pipy_value::cycles::Visitor<'_>) {
+        match (self.values.try_borrow(), self.inbound.try_borrow()) {
+            (Ok(values), Ok(inbound)) => {
+                for v in values.iter() {
+                    visitor.value(v);
+                }
+                visitor.value(&inbound);
+            }
+            _ => visitor.busy(),
+        }
+    }
+
+    fn clear(&self) {
+        let values = self.values.try_borrow_mut().map(|mut v| std::mem::take(&mut *v));
+        let inbound = self.inbound.try_borrow_mut().map(|mut v| std::mem::take(&mut *v));
+        drop((values, inbound));
+    }
+}
+
 /// Bytes queued for writing towards each side. A reader stops reading while the writer on the
 /// other side has more than `LIMIT` bytes queued, so a slow peer is back-pressured instead of
 /// buffered without bound.

@@ -192,6 +192,34 @@ impl MessageHost {
     }
 }
 
+/// Tells the cycle collector what the event classes' host objects hold.
+pub fn register_tracers() {
+    use pipy_value::cycles::trace_host;
+    trace_host::<MessageStartHost>(|h, v| v.value(&h.head));
+    trace_host::<MessageEndHost>(|h, v| {
+        v.value(&h.tail);
+        v.value(&h.payload);
+    });
+    trace_host::<MessageHost>(|h, v| {
+        v.value(&h.0.head);
+        v.value(&h.0.tail);
+        v.value(&h.0.payload);
+        if let Some(body) = &h.1 {
+            v.value(body);
+        }
+    });
+    trace_host::<StreamEndHost>(|h, v| {
+        if let Some(StreamError::Value(e)) = &h.0 {
+            v.value(e);
+        }
+    });
+    trace_host::<DeferredHost>(|h, v| {
+        if let Some(made) = &h.made {
+            v.value(made);
+        }
+    });
+}
+
 /// The prototypes of the event classes, set by the standard library when it installs them.
 #[derive(Clone)]
 pub struct EventPrototypes {

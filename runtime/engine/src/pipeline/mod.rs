@@ -254,7 +254,7 @@ impl Pipeline {
             d.get()
         });
         if depth == 0 {
-            realm::run_microtasks();
+            crate::memory::run_microtasks();
         }
     }
 
@@ -288,6 +288,11 @@ impl Pipeline {
 impl Drop for Pipeline {
     fn drop(&mut self) {
         LIVE.with(|l| l.set(l.get() - 1));
+        // A context that outlives its pipeline may be held by a cycle only (a promise in one of
+        // its variables whose handler was registered in it).
+        if Rc::strong_count(&self.context) > 1 {
+            pipy_value::cycles::suspect_node(&self.context);
+        }
         let on_end = self.layout.on_end.borrow().clone();
         if let Some(f) = on_end {
             let ctx = self.context.clone();
