@@ -6,6 +6,17 @@ mod common;
 
 #[test]
 fn every_script_prints_its_expected_output() {
+    run_all(&[]);
+}
+
+/// The same scripts with the cycle collector running at every safe point: anything it freed
+/// too early would change their output or crash them.
+#[test]
+fn every_script_prints_its_expected_output_with_collection_at_every_safe_point() {
+    run_all(&[("PIPY_GC_STRESS", "1")]);
+}
+
+fn run_all(env: &[(&str, &str)]) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/scripts")
@@ -18,7 +29,7 @@ fn every_script_prints_its_expected_output() {
     for js in &names {
         let name = js.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         let expected = std::fs::read_to_string(js.with_extension("out")).unwrap_or_default();
-        let (out, err, code) = common::run_in(&dir, &["--no-graph", name]);
+        let (out, err, code) = common::run_in_env(&dir, &["--no-graph", name], env);
         if out != expected || code != 0 {
             failures.push(format!("{name}: exit {code}\n--- expected\n{expected}--- got\n{out}--- stderr\n{err}"));
         }

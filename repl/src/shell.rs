@@ -104,7 +104,7 @@ const HELP: &str = "\
 .pipelines            list the pipelines defined so far, with their filters
 .send N REQUEST       push REQUEST through pipeline N (from .pipelines) and print what comes out;
                       REQUEST is `GET /path` (an HTTP request) or an expression giving events
-.leaks                count live objects and pipeline instances
+.leaks                collect cycles, then count live objects and pipeline instances
 .exit                 leave the shell";
 
 /// The shell's event loop: every line runs inside it and it turns until the work the line
@@ -165,11 +165,19 @@ impl Session {
                 }
             }
             ".send" => self.send(rest),
-            ".leaks" => println!(
-                "live objects: {}, pipeline instances: {}",
-                pipy_value::object::live_objects(),
-                pipy_engine::pipeline::live_pipelines()
-            ),
+            ".leaks" => {
+                // Collect first, so what is shown is what is really alive.
+                let s = pipy_value::cycles::collect().unwrap_or_else(pipy_value::cycles::stats);
+                println!(
+                    "live objects: {}, pipeline instances: {}; cycle collector: {} collections, {} freed ({} just now in {} us)",
+                    pipy_value::object::live_objects(),
+                    pipy_engine::pipeline::live_pipelines(),
+                    s.collections,
+                    s.collected,
+                    s.last_collected,
+                    s.last_duration.as_micros()
+                )
+            }
             _ => eprintln!("unknown command {word} (see .help)"),
         }
     }

@@ -242,8 +242,14 @@ pub fn run_script(name: &str, script: &str, files: &[(&str, &[u8])]) -> (String,
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    run_in_env(dir, args, &[])
+}
+
+/// `run_in` with environment variables set.
+pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (String, String, i32) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pipy"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

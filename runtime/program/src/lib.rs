@@ -33,6 +33,8 @@ pub fn init() {
     // PIPY_GC_STRESS=1: collect cycles at every safe point (tests that look for anything freed
     // too early run with it).
     pipy_value::cycles::set_stress(std::env::var_os("PIPY_GC_STRESS").is_some_and(|v| v != "0" && !v.is_empty()));
+    // PIPY_GC=off: no cycle collection at all (to measure what it costs; cycles then leak).
+    pipy_value::cycles::set_enabled(std::env::var_os("PIPY_GC").is_none_or(|v| v != "off"));
     loader::install();
     pipy_engine::log::set_exception_describer(describe_exception);
 }

@@ -303,6 +303,12 @@ pub fn stats() -> Stats {
     STATS.with(|s| s.borrow().clone())
 }
 
+/// Turns the collector off (nothing is recorded or collected; cycles leak) or back on: for
+/// measuring what it costs.
+pub fn set_enabled(on: bool) {
+    suspects::set_disabled(!on);
+}
+
 /// Stress mode: every safe point collects (for tests that look for anything freed too early).
 pub fn set_stress(on: bool) {
     STRESS.with(|s| s.set(on));
@@ -566,7 +572,7 @@ impl Graph {
 
 /// Runs a collection now, unless a script is running or one is under way. Returns what it did.
 pub fn collect() -> Option<Stats> {
-    if COLLECTING.with(|c| c.get()) || calls::with_calls(|c| c.depth()) > 0 {
+    if COLLECTING.with(|c| c.get()) || calls::with_calls(|c| c.depth()) > 0 || suspects::disabled() {
         return None;
     }
     COLLECTING.with(|c| c.set(true));

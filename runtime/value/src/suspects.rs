@@ -21,6 +21,8 @@ thread_local! {
     static COUNT: Cell<usize> = const { Cell::new(0) };
     /// While the collector releases its own handles, releases make no suspects.
     static QUIET: Cell<bool> = const { Cell::new(false) };
+    /// The collector is off: suspects are not recorded.
+    static DISABLED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// An object's count was released to above zero (its `SUSPECT` flag is clear).
@@ -47,7 +49,16 @@ pub(crate) fn suspect_var(c: &VarCell) {
 }
 
 pub(crate) fn set_quiet(quiet: bool) {
-    QUIET.with(|q| q.set(quiet));
+    QUIET.with(|q| q.set(quiet || DISABLED.with(|d| d.get())));
+}
+
+pub(crate) fn set_disabled(disabled: bool) {
+    DISABLED.with(|d| d.set(disabled));
+    QUIET.with(|q| q.set(disabled));
+}
+
+pub(crate) fn disabled() -> bool {
+    DISABLED.with(|d| d.get())
 }
 
 /// Suspects added since the last collection.
