@@ -10,6 +10,16 @@ use pipy_value::object::live_objects;
 /// collection no more objects may be alive than before the calls (`slack` allows for caches
 /// that fill on first use).
 fn leaves_nothing(setup: &str, n: usize) {
+    leaves_nothing_with(setup, n, true)
+}
+
+/// As `leaves_nothing`, with `setup` run as a module (so `var $x` is a context variable); it
+/// makes `make` global itself.
+fn leaves_nothing_in_module(setup: &str, n: usize) {
+    leaves_nothing_with(setup, n, false)
+}
+
+fn leaves_nothing_with(setup: &str, n: usize, globals: bool) {
     let setup = setup.to_string();
     let h = std::thread::Builder::new()
         .stack_size(64 << 20)
@@ -24,7 +34,10 @@ fn leaves_nothing(setup: &str, n: usize) {
                     panic!("uncaught: {}", pipy_program::describe_exception(&e))
                 }
             };
-            run(&setup);
+            match pipy_program::run("setup.js", &setup, pipy_program::options(globals)) {
+                Ok(_) => {}
+                Err(_) => panic!("the setup failed"),
+            }
             // Warm up: first calls fill inline caches and shape transitions.
             run("for (var i = 0; i < 3; i++) make()");
             settle();
@@ -192,4 +205,15 @@ fn a_live_cycle_is_kept_whole() {
         }
     });
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+}
+
+#[test]
+fn a_pipeline_context_holding_a_promise_whose_handler_runs_in_it() {
+    // The handler is registered in the stream's context and the promise is kept in one of its
+    // variables: context → promise → reaction → context, once the stream has ended.
+    leaves_nothing_in_module(
+        "var $p; var t = pipeline($=>$.handleMessageStart(() => { $p = new Promise(() => {}); $p.then(() => $p) })); \
+         globalThis.make = () => t.process([new Message('x'), new StreamEnd])",
+        100,
+    );
 }

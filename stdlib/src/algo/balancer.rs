@@ -74,6 +74,23 @@ pub(crate) struct Balancer {
 /// The host state of a balancer object (shared with its resources, which hold it weakly).
 pub(crate) struct BalancerHost(pub(crate) Rc<RefCell<Balancer>>);
 
+/// What a balancer object holds, for the cycle collector: the objects it keeps (the
+/// unhealthy-target cache, the resources of open sessions and idle ones, the resource prototype).
+/// Only when the object is the balancer's one owner, as it is unless an operation is under way.
+pub(crate) fn trace(h: &BalancerHost, v: &mut pipy_value::cycles::Visitor<'_>) {
+    if Rc::strong_count(&h.0) != 1 {
+        return;
+    }
+    let Ok(b) = h.0.try_borrow() else { return v.busy() };
+    for o in b.unhealthy.iter().chain(b.sessions.values().filter_map(|s| s.resource.as_ref())) {
+        v.object(o);
+    }
+    for o in b.idle.values().flatten() {
+        v.object(o);
+    }
+    v.object(&b.resource_proto);
+}
+
 struct ResourceState {
     id: Rc<str>,
     balancer: Weak<RefCell<Balancer>>,

@@ -25,6 +25,7 @@ use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 pub fn install() {
+    pipy_value::cycles::trace_host::<balancer::BalancerHost>(balancer::trace);
     let ns = Obj::ordinary();
     url_router::install(&ns);
     cache::install(&ns);
