@@ -6,7 +6,17 @@
 
 use crate::log;
 use pipy_value::cycles;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// Process-wide totals over every worker, for the admin service's `/metrics`.
+static COLLECTIONS: AtomicU64 = AtomicU64::new(0);
+static COLLECTED: AtomicU64 = AtomicU64::new(0);
+static PAUSE_MICROS: AtomicU64 = AtomicU64::new(0);
+/// Live objects by worker thread, as each last reported.
+static LIVE: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 
 /// How often an idle worker looks for suspects left behind.
 const IDLE_INTERVAL: Duration = Duration::from_millis(500);
@@ -34,6 +44,10 @@ pub fn collect_pending() {
 }
 
 fn report(s: &cycles::Stats) {
+    COLLECTIONS.fetch_add(1, Ordering::Relaxed);
+    COLLECTED.fetch_add(s.last_collected as u64, Ordering::Relaxed);
+    PAUSE_MICROS.fetch_add(s.last_duration.as_micros() as u64, Ordering::Relaxed);
+    publish_live();
     if log::enabled(log::Level::Debug) {
         log::debug(&format!(
             "[gc] collected {} of {} nodes in {} us ({} collections, {} freed in all)",
@@ -46,6 +60,33 @@ fn report(s: &cycles::Stats) {
     }
 }
 
+/// Records this worker's live object count for `/metrics`.
+fn publish_live() {
+    let id = crate::net::thread_id();
+    if let Ok(mut live) = LIVE.lock() {
+        live.insert(id, pipy_value::object::live_objects());
+    }
+}
+
+/// The collector's metrics in Prometheus text: collections, garbage freed, time spent, and live
+/// objects per worker thread.
+pub fn metrics() -> String {
+    let mut out = String::new();
+    out.push_str("# TYPE pipy_gc_collections_total counter\n");
+    out.push_str(&format!("pipy_gc_collections_total {}\n", COLLECTIONS.load(Ordering::Relaxed)));
+    out.push_str("# TYPE pipy_gc_collected_total counter\n");
+    out.push_str(&format!("pipy_gc_collected_total {}\n", COLLECTED.load(Ordering::Relaxed)));
+    out.push_str("# TYPE pipy_gc_pause_seconds_total counter\n");
+    out.push_str(&format!("pipy_gc_pause_seconds_total {}\n", PAUSE_MICROS.load(Ordering::Relaxed) as f64 / 1e6));
+    out.push_str("# TYPE pipy_objects_live gauge\n");
+    if let Ok(live) = LIVE.lock() {
+        for (thread, n) in live.iter() {
+            out.push_str(&format!("pipy_objects_live{{thread=\"{thread}\"}} {n}\n"));
+        }
+    }
+    out
+}
+
 /// The worker's idle collector: a task that collects what is pending every `IDLE_INTERVAL`.
 pub(crate) fn spawn_idle_collector() {
     tokio::task::spawn_local(async {
@@ -54,6 +95,7 @@ pub(crate) fn spawn_idle_collector() {
         loop {
             tick.tick().await;
             collect_pending();
+            publish_live();
         }
     });
 }

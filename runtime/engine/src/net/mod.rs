@@ -234,6 +234,11 @@ pub fn on_shutdown(f: fn()) {
     });
 }
 
+/// This worker's index (0 for the first).
+pub fn thread_id() -> usize {
+    OPTIONS.with(|o| o.borrow().thread_id)
+}
+
 pub fn shutting_down() -> bool {
     SHUTTING_DOWN.with(|s| s.get())
 }
