@@ -18,7 +18,7 @@ if [ -z "${PIPY:-}" ]; then cargo build --release -q; PIPY=target/release/pipy; 
 WORK=$(mktemp -d)
 cleanup() { kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-ON=19301; OFF=19302
+ON=19301; OFF=19302; ADMIN=19303
 cat > "$WORK/cycles.js" <<'JS'
 var port = pipy.argv[pipy.argv.length - 1]
 pipy().listen('127.0.0.1:' + port).serveHTTP(msg => {
@@ -31,7 +31,7 @@ pipy().listen('127.0.0.1:' + port).serveHTTP(msg => {
   return new Message('Hi, there!\n')
 })
 JS
-taskset -c 0 "$PIPY" --no-graph --log-level=warn "$WORK/cycles.js" -- $ON & ON_PID=$!
+taskset -c 0 "$PIPY" --no-graph --log-level=warn --admin-port=127.0.0.1:$ADMIN "$WORK/cycles.js" -- $ON & ON_PID=$!
 PIPY_GC=off taskset -c 0 "$PIPY" --no-graph --log-level=warn "$WORK/cycles.js" -- $OFF & OFF_PID=$!
 sleep 1
 
@@ -78,3 +78,6 @@ printf "%-16s %12s %12s %16s\n" "off (leaks)" "$OFF_RPS" "$OFF_CPU" $(( $(rss $O
 printf "cost of the collector: %s x the requests/s, %s x the CPU per request\n" \
   "$(awk -v a=$ON_RPS -v b=$OFF_RPS 'BEGIN{printf "%.3f", a/b}')" "$(awk -v a=$ON_CPU -v b=$OFF_CPU 'BEGIN{printf "%.3f", a/b}')"
 printf "RSS with the collector on: %s KiB after warm-up, %s KiB after %s requests\n" $ON_RSS0 $ON_RSS1 $total
+metrics=$(exec 3<>/dev/tcp/127.0.0.1/$ADMIN && printf 'GET /metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n' >&3 && cat <&3)
+echo "$metrics" | awk '/^pipy_gc_collections_total/ {n=$2} /^pipy_gc_collected_total/ {c=$2} /^pipy_gc_pause_seconds_total/ {t=$2} /^pipy_gc_pause_max_seconds/ {m=$2}
+  END {printf "collections: %d, objects freed: %d, pause: %.1f us on average, %.1f us at most\n", n, c, (n ? t / n * 1e6 : 0), m * 1e6}'

@@ -15,6 +15,7 @@ use std::time::Duration;
 static COLLECTIONS: AtomicU64 = AtomicU64::new(0);
 static COLLECTED: AtomicU64 = AtomicU64::new(0);
 static PAUSE_MICROS: AtomicU64 = AtomicU64::new(0);
+static PAUSE_MAX_MICROS: AtomicU64 = AtomicU64::new(0);
 /// Live objects by worker thread, as each last reported.
 static LIVE: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 
@@ -47,6 +48,7 @@ fn report(s: &cycles::Stats) {
     COLLECTIONS.fetch_add(1, Ordering::Relaxed);
     COLLECTED.fetch_add(s.last_collected as u64, Ordering::Relaxed);
     PAUSE_MICROS.fetch_add(s.last_duration.as_micros() as u64, Ordering::Relaxed);
+    PAUSE_MAX_MICROS.fetch_max(s.last_duration.as_micros() as u64, Ordering::Relaxed);
     publish_live();
     if log::enabled(log::Level::Debug) {
         log::debug(&format!(
@@ -78,6 +80,8 @@ pub fn metrics() -> String {
     out.push_str(&format!("pipy_gc_collected_total {}\n", COLLECTED.load(Ordering::Relaxed)));
     out.push_str("# TYPE pipy_gc_pause_seconds_total counter\n");
     out.push_str(&format!("pipy_gc_pause_seconds_total {}\n", PAUSE_MICROS.load(Ordering::Relaxed) as f64 / 1e6));
+    out.push_str("# TYPE pipy_gc_pause_max_seconds gauge\n");
+    out.push_str(&format!("pipy_gc_pause_max_seconds {}\n", PAUSE_MAX_MICROS.load(Ordering::Relaxed) as f64 / 1e6));
     out.push_str("# TYPE pipy_objects_live gauge\n");
     if let Ok(live) = LIVE.lock() {
         for (thread, n) in live.iter() {

@@ -19,10 +19,20 @@ pub struct VarBox {
     value: RefCell<Value>,
     /// The cycle collector's flags (`suspects::SUSPECT`).
     gc: Cell<u8>,
+    /// While `SUSPECT`: the position in the suspect list.
+    suspect_at: Cell<u32>,
+}
+
+impl Drop for VarBox {
+    fn drop(&mut self) {
+        if self.gc.get() & suspects::SUSPECT != 0 {
+            suspects::forget_var(self.suspect_at.get());
+        }
+    }
 }
 
 pub fn new_cell(v: Value) -> VarCell {
-    VarCell(Rc::new(VarBox { value: RefCell::new(v), gc: Cell::new(0) }))
+    VarCell(Rc::new(VarBox { value: RefCell::new(v), gc: Cell::new(0), suspect_at: Cell::new(0) }))
 }
 
 impl VarCell {
@@ -56,6 +66,10 @@ impl VarCell {
     pub(crate) fn set_gc_flags(&self, flags: u8) {
         self.0.gc.set(flags)
     }
+
+    pub(crate) fn set_suspect_at(&self, at: u32) {
+        self.0.suspect_at.set(at)
+    }
 }
 
 impl std::ops::Deref for VarCell {
@@ -71,11 +85,22 @@ impl Clone for VarCell {
     }
 }
 
+impl VarCell {
+    #[cold]
+    #[inline(never)]
+    fn release_unflagged(&self) {
+        if Rc::strong_count(&self.0) > 1 {
+            suspects::suspect_var(self);
+        }
+    }
+}
+
 impl Drop for VarCell {
+    #[inline(always)]
     fn drop(&mut self) {
         // As for objects: a variable that outlives this release may hold a garbage cycle.
-        if self.0.gc.get() == 0 && Rc::strong_count(&self.0) > 1 {
-            suspects::suspect_var(self);
+        if self.0.gc.get() == 0 {
+            self.release_unflagged();
         }
     }
 }

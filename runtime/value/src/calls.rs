@@ -150,7 +150,8 @@ impl RegisterStack {
             if slot.tag() >= crate::value::tag::FIRST_HEAP {
                 drop(std::mem::take(slot));
             } else {
-                *slot = Value::Undefined;
+                // Nothing to release: overwrite without running the value's drop.
+                std::mem::forget(std::mem::replace(slot, Value::Undefined));
             }
         }
         if w.saved.0 != self.top.get().0 {

@@ -42,7 +42,18 @@ pub struct ObjCell {
     elems_len: Cell<usize>,
     /// The cycle collector's flags (`suspects::SUSPECT`, `suspects::PERMANENT`).
     gc: Cell<u8>,
+    /// While `SUSPECT`: the position in the suspect list (so freeing takes it out at once).
+    suspect_at: Cell<u32>,
     object: UnsafeCell<JsObject>,
+}
+
+impl Drop for ObjCell {
+    fn drop(&mut self) {
+        // Freed while suspected: out of the suspect list, so nothing keeps the memory.
+        if self.gc.get() & suspects::SUSPECT != 0 {
+            suspects::forget_object(self.suspect_at.get());
+        }
+    }
 }
 
 /// Byte offsets of the header fields, for compiled code.
@@ -85,6 +96,7 @@ impl Obj {
             elems: Cell::new(std::ptr::null_mut()),
             elems_len: Cell::new(0),
             gc: Cell::new(0),
+            suspect_at: Cell::new(0),
             object: UnsafeCell::new(object),
         });
         {
@@ -158,6 +170,10 @@ impl Obj {
         self.cell().gc.set(flags)
     }
 
+    pub(crate) fn set_suspect_at(&self, at: u32) {
+        self.cell().suspect_at.set(at)
+    }
+
     /// Shared access unless the object is mutably borrowed now (the cycle collector reads
     /// objects only when nobody writes them).
     pub(crate) fn try_borrow(&self) -> Option<ObjRef<'_>> {
@@ -196,13 +212,27 @@ impl Clone for Obj {
     }
 }
 
+impl Obj {
+    /// The release of an object not flagged yet: one that outlives it may be what keeps a
+    /// garbage cycle together, and becomes a suspect (once until the next collection).
+    #[cold]
+    #[inline(never)]
+    fn release_unflagged(&mut self) {
+        if self.strong_count() > 1 {
+            suspects::suspect_object(self);
+        }
+        // SAFETY: as in `drop`.
+        unsafe { Rc::decrement_strong_count(self.0.as_ptr()) };
+    }
+}
+
 impl Drop for Obj {
     #[inline]
     fn drop(&mut self) {
-        // An object that outlives this release may be what keeps a garbage cycle together: it
-        // becomes a suspect for the cycle collector (once until the next collection).
-        if self.cell().gc.get() == 0 && self.strong_count() > 1 {
-            suspects::suspect_object(self);
+        // Flagged objects (suspected already, or permanent) cost one load more than a plain
+        // count down.
+        if self.cell().gc.get() == 0 {
+            return self.release_unflagged();
         }
         // SAFETY: releases exactly the one count this `Obj` owns; no guard outlives the `Obj` it
         // borrowed from, so nothing refers into the cell if this was the last count.
