@@ -35,6 +35,10 @@ pub fn init() {
     pipy_value::cycles::set_stress(std::env::var_os("PIPY_GC_STRESS").is_some_and(|v| v != "0" && !v.is_empty()));
     // PIPY_GC=off: no cycle collection at all (to measure what it costs; cycles then leak).
     pipy_value::cycles::set_enabled(std::env::var_os("PIPY_GC").is_none_or(|v| v != "off"));
+    // PIPY_GC_THRESHOLD=N: the fewest suspects that start a collection (for tuning).
+    if let Some(n) = std::env::var("PIPY_GC_THRESHOLD").ok().and_then(|v| v.parse::<usize>().ok()) {
+        pipy_value::cycles::set_min_threshold(n);
+    }
     loader::install();
     pipy_engine::log::set_exception_describer(describe_exception);
 }

@@ -161,6 +161,8 @@ thread_local! {
     static STATS: RefCell<Stats> = RefCell::new(Stats::default());
     /// Collect when this many suspects are waiting (adapted after each collection).
     static THRESHOLD: Cell<usize> = const { Cell::new(MIN_THRESHOLD) };
+    /// The least threshold (`MIN_THRESHOLD` unless set).
+    static MIN: Cell<usize> = const { Cell::new(MIN_THRESHOLD) };
     static STRESS: Cell<bool> = const { Cell::new(false) };
     /// Objects used as weak map keys, with the maps: tracing a key brings its maps into the
     /// graph, so the entries it keys are seen as the ephemerons they are.
@@ -307,6 +309,13 @@ pub fn stats() -> Stats {
 /// measuring what it costs.
 pub fn set_enabled(on: bool) {
     suspects::set_disabled(!on);
+}
+
+/// Sets the fewest suspects that make a collection worth it (for tuning; the default is 4096).
+pub fn set_min_threshold(n: usize) {
+    let n = n.max(1);
+    MIN.with(|m| m.set(n));
+    THRESHOLD.with(|t| t.set(n));
 }
 
 /// Stress mode: every safe point collects (for tests that look for anything freed too early).
@@ -590,7 +599,7 @@ pub fn collect() -> Option<Stats> {
                 s.last_collected = collected;
                 s.last_duration = elapsed;
                 s.total_duration += elapsed;
-                THRESHOLD.with(|t| t.set(MIN_THRESHOLD.max(visited / THRESHOLD_RATIO)));
+                THRESHOLD.with(|t| t.set(MIN.with(|m| m.get()).max(visited / THRESHOLD_RATIO)));
             }
             Err(_) => s.deferred += 1,
         }
