@@ -628,14 +628,27 @@ fn collect_now() -> Result<(usize, usize), Stop> {
         g.add(Node::Other(n));
     }
     drop((objects, vars, others));
+    let suspected = g.nodes.len();
     let outcome = g.build().and_then(|_| g.live());
     let live = match outcome {
         Ok(l) => l,
         Err(stop) => {
-            // Keep everything; the roots wait for the next collection.
+            // Keep everything; the suspects go back on their lists for the next collection.
             for n in &g.nodes {
                 n.set_flags(0);
             }
+            suspects::set_quiet(false);
+            for n in &g.nodes[..suspected] {
+                match n {
+                    Node::Object(o) => suspects::suspect_object(o),
+                    Node::Var(c) => suspects::suspect_var(c),
+                    Node::Other(o) => {
+                        let weak = Rc::downgrade(o);
+                        OTHERS.with(|l| l.borrow_mut().push(weak));
+                    }
+                }
+            }
+            suspects::set_quiet(true);
             drop(g);
             suspects::set_quiet(false);
             return Err(stop);
@@ -809,5 +822,27 @@ mod tests {
         // Built-ins: reached from a suspect's prototype, but permanent, so not in the graph.
         assert!(stats().last_visited <= 1, "visited {} nodes", stats().last_visited);
         let _ = s;
+    }
+
+    #[test]
+    fn a_collection_that_meets_an_object_being_written_keeps_everything_and_tries_again() {
+        let base = setup();
+        let live = Obj::ordinary();
+        {
+            let a = Obj::ordinary();
+            let b = Obj::ordinary();
+            link(&a, "b", &b);
+            link(&b, "a", &a);
+            link(&a, "live", &live);
+        }
+        {
+            let _writing = live.borrow_mut();
+            let s = collect().expect("runs");
+            assert!(s.deferred >= 1, "stopped");
+            assert_eq!(live_objects(), base + 3, "kept everything");
+        }
+        assert!(pending() >= 2, "the suspects wait for the next collection");
+        collect();
+        assert_eq!(live_objects(), base + 1, "the cycle went, the held object stays");
     }
 }
