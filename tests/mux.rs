@@ -140,3 +140,41 @@ pipy.listen($PORT1, $=>$.exec('cat'))
     assert!(!alive(pid), "the child {pid} outlived its pipeline");
     drop(c);
 }
+
+/// muxHTTP's default key is the client connection: when the client closes, its upstream session
+/// closes at once (not after `maxIdle`), so short clients do not pile up upstream connections.
+#[test]
+fn an_upstream_session_closes_when_its_client_connection_does() {
+    let script = r#"
+var open = 0
+pipy.listen($PORT1, $=>$
+  .onStart(() => { open++; return [] })
+  .onEnd(() => { open--; console.warn('upstream connections open:', open) })
+  .serveHTTP(new Message('hi'))
+)
+pipy.listen($PORT0, $=>$
+  .demuxHTTP().to($=>$
+    .muxHTTP().to($=>$.connect('127.0.0.1:$PORT1'))
+  )
+)
+"#;
+    let mut server = Server::start("mux-churn", script, 2);
+    for _ in 0..20 {
+        let mut c = connect(server.port(0));
+        c.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").expect("write");
+        let mut got = Vec::new();
+        let mut buf = [0u8; 512];
+        // One response, then the client goes away (keep-alive connection closed by the client).
+        while !String::from_utf8_lossy(&got).ends_with("hi") {
+            match std::io::Read::read(&mut c, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200 OK"), "{}", String::from_utf8_lossy(&got));
+    }
+    let log = server.logged(Duration::from_millis(1500));
+    let closed = log.iter().filter(|l| l.contains("upstream connections open:")).count();
+    assert_eq!(closed, 20, "every upstream connection closed with its client:\n{}", log.join("\n"));
+    assert!(log.iter().any(|l| l.contains("upstream connections open: 0")), "{}", log.join("\n"));
+}

@@ -58,6 +58,8 @@ impl PoolOptions {
 }
 
 /// A session key: a primitive by value, an object by identity (held weakly, as the original does).
+/// An inbound connection's object (the default key of muxHTTP) is marked, so its sessions close
+/// when the connection does.
 #[derive(Clone)]
 pub enum SessionKey {
     Nullish,
@@ -65,6 +67,7 @@ pub enum SessionKey {
     Number(u64),
     String(String),
     Object(usize, Option<WeakObj>),
+    Inbound(usize, WeakObj),
 }
 
 impl SessionKey {
@@ -74,6 +77,9 @@ impl SessionKey {
             Value::Bool(b) => SessionKey::Bool(*b),
             Value::Number(n) => SessionKey::Number(if *n == 0.0 { 0 } else { n.to_bits() }),
             Value::String(s) => SessionKey::String(s.to_rust_string()),
+            Value::Object(o) if crate::net::inbound::is_open_inbound(o.addr()) => {
+                SessionKey::Inbound(o.addr(), o.downgrade())
+            }
             Value::Object(o) => SessionKey::Object(o.addr(), Some(o.downgrade())),
             Value::Symbol(s) => SessionKey::Object(Rc::as_ptr(&s.0) as usize, None),
         }
@@ -87,12 +93,18 @@ impl SessionKey {
             SessionKey::Number(n) => Value::Number(f64::from_bits(*n)),
             SessionKey::String(s) => Value::str(s),
             SessionKey::Object(_, w) => w.as_ref().and_then(|w| w.upgrade()).map(Value::Object).unwrap_or_default(),
+            SessionKey::Inbound(_, w) => w.upgrade().map(Value::Object).unwrap_or_default(),
         }
     }
 
-    /// An object key whose object died (its address may be reused by another object).
+    /// An object key whose object died (its address may be reused by another object), or an
+    /// inbound connection that closed: nothing can use its sessions again.
     pub fn gone(&self) -> bool {
-        matches!(self, SessionKey::Object(_, Some(w)) if !w.is_alive())
+        match self {
+            SessionKey::Object(_, Some(w)) => !w.is_alive(),
+            SessionKey::Inbound(addr, w) => !w.is_alive() || !crate::net::inbound::is_open_inbound(*addr),
+            _ => false,
+        }
     }
 }
 
@@ -104,6 +116,7 @@ impl PartialEq for SessionKey {
             (SessionKey::Number(a), SessionKey::Number(b)) => a == b,
             (SessionKey::String(a), SessionKey::String(b)) => a == b,
             (SessionKey::Object(a, _), SessionKey::Object(b, _)) => a == b,
+            (SessionKey::Inbound(a, _), SessionKey::Inbound(b, _)) => a == b,
             _ => false,
         }
     }
@@ -117,7 +130,7 @@ impl Hash for SessionKey {
             SessionKey::Bool(b) => b.hash(state),
             SessionKey::Number(n) => n.hash(state),
             SessionKey::String(s) => s.hash(state),
-            SessionKey::Object(a, _) => a.hash(state),
+            SessionKey::Object(a, _) | SessionKey::Inbound(a, _) => a.hash(state),
         }
     }
 }
@@ -285,9 +298,11 @@ pub struct Pool<S: Session> {
     groups: RefCell<HashMap<SessionKey, Group<S>>>,
 }
 
-/// Closes the idle sessions of a pool (the worker is shutting down).
+/// What the worker asks of every pool: close idle sessions (it is shutting down), or those
+/// keyed by a connection that closed.
 trait CloseIdle {
     fn close_idle(&self);
+    fn close_key(&self, key: &SessionKey);
 }
 
 thread_local! {
@@ -308,7 +323,28 @@ fn close_all_idle() {
     }
 }
 
+/// An inbound connection closed: sessions keyed by it close now if nobody holds them (the ones
+/// in use close when they are let go).
+pub fn key_closed(key: &Value) {
+    let Value::Object(o) = key else { return };
+    let key = SessionKey::Inbound(o.addr(), o.downgrade());
+    let pools: Vec<Rc<dyn CloseIdle>> = POOLS.with(|p| p.borrow().iter().filter_map(Weak::upgrade).collect());
+    for pool in pools {
+        pool.close_key(&key);
+    }
+}
+
 impl<S: Session> CloseIdle for Pool<S> {
+    fn close_key(&self, key: &SessionKey) {
+        let free: Vec<Rc<Pooled<S>>> = match self.groups.borrow().get(key) {
+            Some(g) => g.sessions.iter().filter(|s| s.leases.get() == 0).cloned().collect(),
+            None => return,
+        };
+        for s in free {
+            s.close();
+        }
+    }
+
     fn close_idle(&self) {
         let idle: Vec<Rc<Pooled<S>>> = self
             .groups

@@ -215,6 +215,20 @@ pub(super) fn writer_output(tx: mpsc::UnboundedSender<WriteOp>, flow: Rc<Flow>, 
     }))
 }
 
+thread_local! {
+    /// Inbound connection objects of this worker whose connection is open, by address.
+    static OPEN: RefCell<rustc_hash::FxHashSet<usize>> = RefCell::new(rustc_hash::FxHashSet::default());
+}
+
+/// Whether the object at `addr` is the inbound object of a connection that is open now.
+pub fn is_open_inbound(addr: usize) -> bool {
+    OPEN.with(|o| o.borrow().contains(&addr))
+}
+
+fn object_addr(v: &Value) -> Option<usize> {
+    v.as_object().map(|o| o.addr())
+}
+
 async fn serve_tcp(
     stream: tokio::net::TcpStream,
     remote: SocketAddr,
@@ -227,12 +241,15 @@ async fn serve_tcp(
     let ctx = new_inbound_context(remote, local);
     let flow = ctx.flow.clone();
     let inbound = ctx.inbound.borrow().clone();
+    if let Some(addr) = object_addr(&inbound) {
+        OPEN.with(|o| o.borrow_mut().insert(addr));
+    }
     let (mut rd, wr) = stream.into_split();
     let (tx, rx) = mpsc::unbounded_channel();
     let activity = Rc::new(Cell::new(Instant::now()));
     let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
     let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout));
-    pipeline.start(&[inbound]);
+    pipeline.start(std::slice::from_ref(&inbound));
     let mut buf = BytesMut::with_capacity(16 * 1024);
     let mut reading = !pipeline.ended();
     let mut writer_done = false;
@@ -284,6 +301,11 @@ async fn serve_tcp(
             }
         }
     }
+    // The connection is over: upstream sessions keyed by it can never be used again.
+    if let Some(addr) = object_addr(&inbound) {
+        OPEN.with(|o| o.borrow_mut().remove(&addr));
+    }
+    crate::pool::key_closed(&inbound);
     drop(pipeline);
     crate::memory::run_microtasks();
     INBOUND_COUNT.with(|c| c.set(c.get() - 1));
