@@ -8,6 +8,8 @@
 //! takes the first message that sub-pipeline outputs as the response. The two differ only in how
 //! a response is produced, so `serveHTTP` is this filter with a handler.
 
+mod h2;
+
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, parse_size};
 use crate::http::js::{request_head_value, response_head_of, tail_value};
 use crate::pipeline::data::Data;
@@ -97,6 +99,9 @@ pub(super) fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filte
         heads_seen: 0,
         header_timer: None,
         tunnel: None,
+        sniffing: true,
+        held: Data::new(),
+        h2: None,
     })
 }
 
@@ -133,6 +138,12 @@ struct Server {
     /// An accepted tunnel: the request id and its sub-pipeline, which now gets the connection's
     /// raw bytes and whose output goes out raw.
     tunnel: Option<(u32, Rc<Pipeline>)>,
+    /// The first bytes are not known yet to be HTTP/1 or the HTTP/2 preface.
+    sniffing: bool,
+    /// Bytes held while they could still be the start of the preface.
+    held: Data,
+    /// The connection speaks HTTP/2.
+    h2: Option<Box<h2::H2>>,
 }
 
 impl Drop for Server {
@@ -393,11 +404,56 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Decides from the first bytes whether the connection is HTTP/2 with prior knowledge (the
+    /// preface) or HTTP/1; returns the bytes for HTTP/1, or None when they went to HTTP/2 or are
+    /// held until enough arrive.
+    fn sniff(&mut self, cx: &mut Cx<'_>, d: Data) -> Option<Data> {
+        let preface = crate::http::h2::PREFACE;
+        let mut all = std::mem::take(&mut self.held);
+        all.push(&d);
+        let head = all.peek(preface.len());
+        if head[..] != preface[..head.len()] {
+            self.sniffing = false;
+            return Some(all);
+        }
+        if head.len() < preface.len() {
+            self.held = all;
+            return None;
+        }
+        self.sniffing = false;
+        self.h2 = Some(Box::new(h2::H2::new()));
+        self.h2_input(cx, Some(&all));
+        None
+    }
+}
+
 impl Filter for Server {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
         if self.closed {
             return;
         }
+        if self.h2.is_some() {
+            match e {
+                Event::Data(d) => self.h2_input(cx, Some(&d)),
+                Event::StreamEnd(_) => self.h2_input(cx, None),
+                _ => {}
+            }
+            return;
+        }
+        let e = match e {
+            Event::Data(d) if self.sniffing => match self.sniff(cx, d) {
+                Some(d) => Event::Data(d),
+                None => return,
+            },
+            Event::StreamEnd(err) if self.sniffing && !self.held.is_empty() => {
+                self.sniffing = false;
+                let held = std::mem::take(&mut self.held);
+                self.process(cx, Event::Data(held));
+                Event::StreamEnd(err)
+            }
+            e => e,
+        };
         match e {
             Event::Data(d) => {
                 let mut result = Ok(());
@@ -437,6 +493,9 @@ impl Filter for Server {
     }
 
     fn wake(&mut self, cx: &mut Cx<'_>, id: u32) {
+        if self.h2.is_some() {
+            return self.h2_wake(cx, id);
+        }
         if id == HEADER_TIMER {
             let armed_at = self.header_timer.take().map(|(_, seen)| seen);
             if armed_at == Some(self.heads_seen) && self.head_in_progress() && !self.closed {
@@ -459,6 +518,9 @@ impl Filter for Server {
     }
 
     fn sub_output(&mut self, cx: &mut Cx<'_>, id: u32, e: Event) {
+        if self.h2.is_some() {
+            return self.h2_sub_output(cx, id, e);
+        }
         if self.tunnel.as_ref().is_some_and(|(t, _)| *t == id) {
             // Tunnel bytes back to the client, as they are.
             match e {

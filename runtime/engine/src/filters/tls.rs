@@ -20,6 +20,9 @@ use std::io::{Read, Write};
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// A TLS 1.2/1.3 fatal `no_application_protocol` alert record (RFC 7301 §3.2).
+const NO_APPLICATION_PROTOCOL: [u8; 7] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78];
+
 const ACCEPT_OPTIONS: &[&str] = &["certificate", "trusted", "alpn", "handshake"];
 const CONNECT_OPTIONS: &[&str] = &["certificate", "trusted", "sni", "alpn", "handshake"];
 
@@ -60,7 +63,7 @@ fn roots(v: &Value) -> JsResult<Option<Arc<RootCertStore>>> {
     Ok(Some(Arc::new(store)))
 }
 
-/// `alpn: 'h2'` or `['h2', 'http/1.1']`.
+/// `alpn: 'h2'` or `['h2', 'http/1.1']` (or, for `acceptTLS`, a function choosing by index).
 fn alpn_list(v: &Value) -> JsResult<Vec<Vec<u8>>> {
     match v {
         Value::Undefined | Value::Null => Ok(Vec::new()),
@@ -86,6 +89,8 @@ struct AcceptConfig {
     cert: ServerCert,
     trusted: Option<Arc<RootCertStore>>,
     alpn: Vec<Vec<u8>>,
+    /// `alpn: names => index`: picks one of the protocols the client offers.
+    alpn_choose: Value,
     handshake: Value,
 }
 
@@ -112,13 +117,18 @@ fn build_accept(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFacto
     let opts = arg(args, 0);
     check_options("acceptTLS", &opts, ACCEPT_OPTIONS)?;
     let trusted = roots(&option(&opts, "trusted")?)?;
-    let alpn = alpn_list(&option(&opts, "alpn")?)?;
+    let alpn_option = option(&opts, "alpn")?;
+    let (alpn, alpn_choose) = if alpn_option.is_callable() {
+        (Vec::new(), alpn_option)
+    } else {
+        (alpn_list(&alpn_option)?, Value::Undefined)
+    };
     let cert = match option(&opts, "certificate")? {
         v if v.is_callable() => ServerCert::Chosen(v),
         v if v.is_object() => ServerCert::Fixed(server_config(&v, &trusted, &alpn)?),
         _ => return Err(error::type_error("acceptTLS(): the certificate option is required ({ cert, key })")),
     };
-    let config = AcceptConfig { cert, trusted, alpn, handshake: option(&opts, "handshake")? };
+    let config = AcceptConfig { cert, trusted, alpn, alpn_choose, handshake: option(&opts, "handshake")? };
     let _ = cx;
     Ok(joint_factory("acceptTLS", config, SubSlot::new(None), make_accept))
 }
@@ -179,6 +189,15 @@ impl AcceptTls {
                                     }
                                 }
                             };
+                            let config = match self.choose_alpn(cx, &accepted, config) {
+                                Some(Ok(c)) => c,
+                                Some(Err(())) => {
+                                    // No protocol both sides speak: the handshake fails, as the
+                                    // original's (a fatal no_application_protocol alert).
+                                    return self.fail(cx, NO_APPLICATION_PROTOCOL.to_vec());
+                                }
+                                None => return,
+                            };
                             match accepted.into_connection(config) {
                                 Ok(conn) => self.state = ServerState::Open(Box::new(conn)),
                                 Err((_, mut alert)) => {
@@ -215,6 +234,45 @@ impl AcceptTls {
             }
         }
         self.after_io(cx);
+    }
+
+    /// The protocol of this connection, as the original picks it: the first the client offers
+    /// that the `alpn` list has, or the one the `alpn` function picks by index from the
+    /// client's list. Returns the config to use (with only the chosen protocol), `Err` when
+    /// none fits, `None` when the function threw.
+    fn choose_alpn(
+        &self,
+        cx: &mut Cx<'_>,
+        accepted: &rustls::server::Accepted,
+        config: Arc<ServerConfig>,
+    ) -> Option<Result<Arc<ServerConfig>, ()>> {
+        let offered: Vec<Vec<u8>> =
+            accepted.client_hello().alpn().map(|it| it.map(|p| p.to_vec()).collect()).unwrap_or_default();
+        let chosen = if self.cfg.alpn_choose.is_callable() {
+            if offered.is_empty() {
+                return Some(Ok(config));
+            }
+            let names = offered.iter().map(|p| Value::str(&String::from_utf8_lossy(p))).collect();
+            let names = Value::Object(pipy_value::object::Obj::array(names));
+            let f = self.cfg.alpn_choose.clone();
+            let r = cx.call(&f, &[names])?;
+            let i = pipy_value::ops::to_number(&r).unwrap_or(f64::NAN);
+            if !(i >= 0.0 && (i as usize) < offered.len()) {
+                return Some(Err(()));
+            }
+            offered[i as usize].clone()
+        } else {
+            if self.cfg.alpn.is_empty() || offered.is_empty() {
+                return Some(Ok(config));
+            }
+            match offered.iter().find(|p| self.cfg.alpn.contains(p)) {
+                Some(p) => p.clone(),
+                None => return Some(Err(())),
+            }
+        };
+        let mut c = (*config).clone();
+        c.alpn_protocols = vec![chosen];
+        Some(Ok(Arc::new(c)))
     }
 
     fn start_sub(&mut self, cx: &mut Cx<'_>) {

@@ -8,7 +8,7 @@ use pipy_protocols::http1::head::{Header, RequestHead, ResponseHead};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, PropKey, Value, attr, ops};
 
-fn headers_object(headers: &[Header]) -> (Value, Value) {
+pub(crate) fn headers_object(headers: &[Header]) -> (Value, Value) {
     let h = Obj::ordinary();
     let names = Obj::ordinary();
     for hd in headers {
@@ -132,6 +132,9 @@ pub fn request_head_of(head: &Value) -> JsResult<RequestHead> {
     if let Some(h) = event::unseen(head, RequestHead::clone) {
         return Ok(h);
     }
+    if let Some(h) = event::unseen(head, crate::http::h2::heads::RequestHead2::to_http1) {
+        return Ok(h);
+    }
     let head = &event::script_value(head);
     if !head.is_object() {
         return Ok(RequestHead {
@@ -145,8 +148,19 @@ pub fn request_head_of(head: &Value) -> JsResult<RequestHead> {
         method: string_field(head, "method")?.unwrap_or_else(|| "GET".into()),
         path: string_field(head, "path")?.unwrap_or_else(|| "/".into()),
         protocol: string_field(head, "protocol")?.unwrap_or_else(|| "HTTP/1.1".into()),
-        headers: headers_of(head)?,
+        headers: with_host(headers_of(head)?, string_field(head, "authority")?),
     })
+}
+
+/// Headers for an HTTP/1 request: an HTTP/2 head's `authority` becomes the `host` header when
+/// there is none.
+pub(crate) fn with_host(mut headers: Vec<Header>, authority: Option<String>) -> Vec<Header> {
+    if let Some(a) = authority.filter(|a| !a.is_empty()) {
+        if !headers.iter().any(|h| h.is("host")) {
+            headers.insert(0, Header::new("host", a));
+        }
+    }
+    headers
 }
 
 pub fn response_head_of(head: &Value) -> JsResult<ResponseHead> {

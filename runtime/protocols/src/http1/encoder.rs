@@ -214,7 +214,7 @@ impl ResponseEncoder {
             return;
         }
         let status = head.status;
-        let protocol = if head.protocol.is_empty() { "HTTP/1.1" } else { &head.protocol };
+        let protocol = http1_version(&head.protocol);
         let text = if head.status_text.is_empty() { default_reason(status) } else { &head.status_text };
         let method = req.map(|r| r.method.clone()).unwrap_or_default();
         let tunnel = req.and_then(|r| r.tunnel).filter(|t| t.accepted_by(status));
@@ -278,7 +278,7 @@ impl RequestEncoder {
         }
         let method = head.method_or_default().to_string();
         let path = if head.path.is_empty() { "/" } else { &head.path };
-        let protocol = if head.protocol.is_empty() { "HTTP/1.1" } else { &head.protocol };
+        let protocol = http1_version(&head.protocol);
         let info = RequestInfo { method: method.clone(), is_final: head.is_final(), tunnel: head.tunnel_kind() };
         // Pipy's request encoder never writes `connection: close` by itself: the head's own
         // connection header, or keep-alive. A HEAD request's body bytes are only counted.
@@ -306,4 +306,10 @@ impl RequestEncoder {
     pub fn is_open(&self) -> bool {
         self.core.msg.is_some()
     }
+}
+
+/// The version an HTTP/1 start line names: `HTTP/1.0` when the head says so, else `HTTP/1.1`
+/// (a head that came from HTTP/2 says `HTTP/2`, which an HTTP/1 peer must not see).
+fn http1_version(protocol: &str) -> &'static str {
+    if protocol == "HTTP/1.0" { "HTTP/1.0" } else { "HTTP/1.1" }
 }

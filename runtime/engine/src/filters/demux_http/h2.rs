@@ -1,0 +1,232 @@
+//! `demuxHTTP` and `serveHTTP` over HTTP/2: once a connection starts with the HTTP/2 preface
+//! (prior knowledge, or after ALPN chose `h2` in `acceptTLS`), its streams go through
+//! `crate::http::h2::server`. Each stream is a request like an HTTP/1 one: a sub-pipeline of its
+//! own for `demuxHTTP` (its first output message is the response), or a call of the handler for
+//! `serveHTTP`; responses go out as soon as they are ready, in any order.
+
+use super::Server;
+use crate::http::h2::server::{Incoming, ServerConn, Settings};
+use crate::http::js::response_head_value;
+use crate::pipeline::data::Data;
+use crate::pipeline::event::{self, Event, Message, StreamError};
+use crate::pipeline::{Cx, Pipeline, Settled, SubContext, await_value};
+use pipy_protocols::http1 as http;
+use pipy_value::{Value, error};
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// The HTTP/2 side of a server filter.
+pub(super) struct H2 {
+    conn: ServerConn,
+    streams: FxHashMap<u32, H2Stream>,
+}
+
+#[derive(Default)]
+struct H2Stream {
+    /// serveHTTP: the request being collected.
+    request: Option<Message>,
+    /// demuxHTTP: the stream's sub-pipeline.
+    pipeline: Option<Rc<Pipeline>>,
+    /// The response has started (a MessageStart went to the connection).
+    started: bool,
+    /// The response is complete.
+    done: bool,
+    /// serveHTTP: the handler's promise.
+    waiting: Option<Settled>,
+}
+
+impl H2 {
+    pub(super) fn new() -> H2 {
+        H2 { conn: ServerConn::new(Settings::default()), streams: FxHashMap::default() }
+    }
+}
+
+impl Server {
+    /// Bytes (or, with `None`, the end) from the client on an HTTP/2 connection.
+    pub(super) fn h2_input(&mut self, cx: &mut Cx<'_>, data: Option<&Data>) {
+        let Some(h2) = self.h2.as_mut() else { return };
+        match data {
+            Some(d) => {
+                for c in d.chunks() {
+                    h2.conn.feed(c);
+                }
+            }
+            None => h2.conn.end(),
+        }
+        self.h2_drive(cx);
+    }
+
+    /// Polls the connection, hands what arrived to the streams, writes what it produced.
+    pub(super) fn h2_drive(&mut self, cx: &mut Cx<'_>) {
+        for _ in 0..64 {
+            let mut incoming = Vec::new();
+            let Some(h2) = self.h2.as_mut() else { return };
+            h2.conn.drive(&mut incoming);
+            let out = h2.conn.take_output();
+            if !out.is_empty() {
+                let mut d = Data::new();
+                for b in out {
+                    d.push_bytes(b);
+                }
+                cx.output(Event::Data(d));
+            }
+            if incoming.is_empty() {
+                break;
+            }
+            for ev in incoming {
+                self.h2_incoming(cx, ev);
+            }
+        }
+        if self.h2.as_ref().is_some_and(|h| h.conn.is_closed()) {
+            self.close(cx);
+        }
+    }
+
+    fn h2_incoming(&mut self, cx: &mut Cx<'_>, ev: Incoming) {
+        let serve = self.cfg.handler.is_some();
+        let Some(h2) = self.h2.as_mut() else { return };
+        match ev {
+            Incoming::Request { id, head } => {
+                let mut s = H2Stream::default();
+                if serve {
+                    s.request = Some(Message { head, ..Message::default() });
+                    h2.streams.insert(id, s);
+                } else {
+                    let layout = match self.sub.as_ref().map(|s| s.layout()) {
+                        Some(Ok(l)) => l,
+                        Some(Err(e)) => return cx.throw(e),
+                        None => return cx.throw(error::type_error("demuxHTTP(): missing .to(...)")),
+                    };
+                    let p = cx.sub(&layout, SubContext::Clone, id);
+                    s.pipeline = Some(p.clone());
+                    h2.streams.insert(id, s);
+                    p.start(&[]);
+                    p.input(Event::MessageStart(head));
+                }
+            }
+            Incoming::Body { id, data } => {
+                let Some(s) = h2.streams.get_mut(&id) else { return };
+                if let Some(m) = &mut s.request {
+                    if self.cfg.constant.is_none() {
+                        m.body.push(&data);
+                    }
+                } else if let Some(p) = s.pipeline.clone() {
+                    p.input(Event::Data(data));
+                }
+            }
+            Incoming::End { id, tail } => {
+                let Some(s) = h2.streams.get_mut(&id) else { return };
+                if let Some(mut m) = s.request.take() {
+                    if let Some((head, body)) = &self.cfg.constant {
+                        let head = response_head_value(head.clone());
+                        let body = body.clone();
+                        self.h2_respond_message(id, Message { head, body, ..Message::default() });
+                        return;
+                    }
+                    m.tail = tail;
+                    self.h2_answer(cx, id, m);
+                } else if let Some(p) = s.pipeline.clone() {
+                    p.input(Event::MessageEnd { tail, payload: Value::Undefined });
+                }
+            }
+            Incoming::Reset { id } => {
+                // The client gave up on the stream: its pipeline goes.
+                h2.streams.remove(&id);
+            }
+        }
+    }
+
+    /// serveHTTP: runs the handler for stream `id`.
+    fn h2_answer(&mut self, cx: &mut Cx<'_>, id: u32, req: Message) {
+        let Some(handler) = self.cfg.handler.clone() else { return };
+        let result = if handler.is_callable() {
+            match cx.call(&handler, &[event::message_value(req)]) {
+                Some(v) => v,
+                None => return,
+            }
+        } else {
+            handler
+        };
+        if let Some(settled) = await_value(&result, cx.handle(), id) {
+            if let Some(s) = self.h2.as_mut().and_then(|h| h.streams.get_mut(&id)) {
+                s.waiting = Some(settled);
+            }
+            return;
+        }
+        self.h2_set_response(cx, id, &result);
+    }
+
+    fn h2_set_response(&mut self, cx: &mut Cx<'_>, id: u32, v: &Value) {
+        match event::as_message(v) {
+            Some(m) => self.h2_respond_message(id, m),
+            None => cx.throw(error::type_error(&format!(
+                "serveHTTP(): the handler did not return a Message (got {})",
+                pipy_value::ops::describe(v)
+            ))),
+        }
+    }
+
+    fn h2_respond_message(&mut self, id: u32, m: Message) {
+        let Some(h2) = self.h2.as_mut() else { return };
+        let mut events = Vec::new();
+        m.into_events(&mut events);
+        for e in events {
+            h2.conn.respond(id, e);
+        }
+        h2.streams.remove(&id);
+    }
+
+    /// A promise a serveHTTP handler returned has settled.
+    pub(super) fn h2_wake(&mut self, cx: &mut Cx<'_>, id: u32) {
+        let Some(s) = self.h2.as_mut().and_then(|h| h.streams.get_mut(&id)) else { return };
+        let Some(w) = s.waiting.take() else { return };
+        let r = w.borrow_mut().take();
+        match r {
+            Some(Ok(v)) => self.h2_set_response(cx, id, &v),
+            Some(Err(e)) => cx.throw(e),
+            None => s.waiting = Some(w),
+        }
+        self.h2_drive(cx);
+    }
+
+    /// demuxHTTP: what a stream's sub-pipeline output; its first message is the response.
+    pub(super) fn h2_sub_output(&mut self, cx: &mut Cx<'_>, id: u32, e: Event) {
+        let Some(h2) = self.h2.as_mut() else { return };
+        let Some(s) = h2.streams.get_mut(&id) else { return };
+        if s.done {
+            return;
+        }
+        match e {
+            Event::MessageStart(_) if !s.started => {
+                s.started = true;
+                h2.conn.respond(id, e);
+            }
+            Event::Data(_) if s.started => h2.conn.respond(id, e),
+            Event::MessageEnd { .. } if s.started => {
+                s.done = true;
+                h2.conn.respond(id, e);
+            }
+            Event::StreamEnd(err) => {
+                if s.started {
+                    h2.conn.respond(id, Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
+                } else {
+                    // No response: the original's synthesized one (502, 504, …).
+                    let code = match &err {
+                        Some(StreamError::Code(c)) => c.name(),
+                        Some(StreamError::Value(_)) => "RuntimeError",
+                        None => "ConnectionReset",
+                    };
+                    let head = response_head_value(http::status::error_response_head(code));
+                    h2.conn.respond(id, Event::MessageStart(head));
+                    h2.conn.respond(id, Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
+                }
+                s.done = true;
+            }
+            _ => {}
+        }
+        if s.done {
+            h2.streams.remove(&id);
+        }
+        self.h2_drive(cx);
+    }
+}

@@ -1,0 +1,162 @@
+//! HTTP/2 heads as scripts see them, and back. A request head has what an HTTP/1 head has
+//! (`method`, `path`, `headers`, `protocol`, here `'HTTP/2'`) and the request's `scheme` and
+//! `authority`; pseudo-headers never appear in `headers`. Headers that only mean something to an
+//! HTTP/1 connection (`connection`, `keep-alive`, `transfer-encoding`, `upgrade`,
+//! `proxy-connection`) are not sent over HTTP/2, as RFC 9113 requires; `host` becomes the
+//! `:authority` of a request.
+
+use crate::http::js;
+use crate::pipeline::event::{self, Deferred};
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use pipy_protocols::http1::Tail;
+use pipy_protocols::http1::head::{Header, RequestHead, ResponseHead};
+use pipy_value::object::Obj;
+use pipy_value::{JsResult, Value, attr, error, ops};
+
+/// A decoded HTTP/2 request head; its script object is made when a script asks.
+#[derive(Clone, Debug)]
+pub struct RequestHead2 {
+    pub method: String,
+    pub scheme: String,
+    pub authority: String,
+    pub path: String,
+    pub headers: Vec<Header>,
+}
+
+impl RequestHead2 {
+    /// The same request for an HTTP/1 encoder.
+    pub fn to_http1(&self) -> RequestHead {
+        RequestHead {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            protocol: "HTTP/1.1".into(),
+            headers: js::with_host(self.headers.clone(), Some(self.authority.clone())),
+        }
+    }
+}
+
+impl Deferred for RequestHead2 {
+    fn make(&self) -> Value {
+        let o = Obj::ordinary();
+        let (h, n) = js::headers_object(&self.headers);
+        o.define_value("protocol", Value::str("HTTP/2"), attr::DEFAULT);
+        o.define_value("method", Value::str(&self.method), attr::DEFAULT);
+        o.define_value("scheme", Value::str(&self.scheme), attr::DEFAULT);
+        o.define_value("authority", Value::str(&self.authority), attr::DEFAULT);
+        o.define_value("path", Value::str(&self.path), attr::DEFAULT);
+        o.define_value("headers", h, attr::DEFAULT);
+        o.define_value("headerNames", n, attr::DEFAULT);
+        Value::Object(o)
+    }
+}
+
+fn headers_of_map(map: &HeaderMap) -> Vec<Header> {
+    map.iter().map(|(k, v)| Header::new(k.as_str(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
+}
+
+/// The head of a request received on an HTTP/2 stream.
+pub fn request_head(parts: &http::request::Parts) -> Value {
+    let uri = &parts.uri;
+    let head = RequestHead2 {
+        method: parts.method.as_str().to_string(),
+        scheme: uri.scheme_str().unwrap_or("http").to_string(),
+        authority: uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default(),
+        path: uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+        headers: headers_of_map(&parts.headers),
+    };
+    event::deferred(head)
+}
+
+/// The head of a response received on an HTTP/2 stream.
+pub fn response_head(parts: &http::response::Parts) -> Value {
+    js::response_head_value(ResponseHead {
+        protocol: "HTTP/2".into(),
+        status: parts.status.as_u16(),
+        status_text: parts.status.canonical_reason().unwrap_or("").into(),
+        headers: headers_of_map(&parts.headers),
+    })
+}
+
+/// Trailers received on an HTTP/2 stream, as a MessageEnd tail.
+pub fn tail(trailers: Option<&HeaderMap>, body_size: u64) -> Value {
+    js::tail_value(Tail { trailers: trailers.map(headers_of_map).unwrap_or_default(), head_size: 0, body_size })
+}
+
+/// Whether a header may be sent over HTTP/2.
+fn allowed(lower: &str) -> bool {
+    !matches!(lower, "connection" | "keep-alive" | "transfer-encoding" | "upgrade" | "proxy-connection" | "host")
+}
+
+fn header_map(headers: &[Header]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for h in headers {
+        let lower = h.lower_name();
+        // `te` may only say `trailers` over HTTP/2.
+        if !allowed(&lower) || (lower == "te" && !h.value.eq_ignore_ascii_case("trailers")) {
+            continue;
+        }
+        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(lower.as_bytes()), HeaderValue::from_str(&h.value)) {
+            map.append(k, v);
+        }
+    }
+    map
+}
+
+/// A response to send on an HTTP/2 stream, from a script's (or a decoder's) head.
+pub fn response_of(head: &Value) -> JsResult<Response<()>> {
+    let head = js::response_head_of(head)?;
+    let mut r = Response::new(());
+    *r.status_mut() = StatusCode::from_u16(head.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *r.headers_mut() = header_map(&head.headers);
+    Ok(r)
+}
+
+/// A request to send on an HTTP/2 stream, from a script's head: `authority` (or the `host`
+/// header) and `scheme` (default `http`) make the URI with `path`.
+pub fn request_of(head: &Value) -> JsResult<Request<()>> {
+    let h1 = js::request_head_of(head)?;
+    let seen = event::script_value(head);
+    let field = |k: &str| -> JsResult<Option<String>> {
+        match if seen.is_object() { ops::get_str(&seen, k)? } else { Value::Undefined } {
+            Value::Undefined | Value::Null => Ok(None),
+            v => Ok(Some(ops::to_rust_string(&v)?)),
+        }
+    };
+    let authority = match field("authority")? {
+        Some(a) if !a.is_empty() => a,
+        _ => h1.header("host").unwrap_or("localhost").to_string(),
+    };
+    let scheme = field("scheme")?.filter(|s| !s.is_empty()).unwrap_or_else(|| "http".into());
+    let uri = Uri::builder()
+        .scheme(scheme.as_str())
+        .authority(authority.as_str())
+        .path_and_query(if h1.path.is_empty() { "/" } else { h1.path.as_str() })
+        .build()
+        .map_err(|e| error::type_error(&format!("bad request target for HTTP/2: {e}")))?;
+    let mut r = Request::new(());
+    *r.method_mut() =
+        Method::from_bytes(h1.method.as_bytes()).map_err(|e| error::type_error(&format!("bad method: {e}")))?;
+    *r.uri_mut() = uri;
+    *r.headers_mut() = header_map(&h1.headers);
+    Ok(r)
+}
+
+/// Trailers to send, from a MessageEnd tail (`tail.headers`); None when it has none.
+pub fn trailers_of(tail: &Value) -> JsResult<Option<HeaderMap>> {
+    let tail = event::script_value(tail);
+    if !tail.is_object() {
+        return Ok(None);
+    }
+    let headers = ops::get_str(&tail, "headers")?;
+    let Value::Object(h) = &headers else { return Ok(None) };
+    let mut list = Vec::new();
+    for k in ops::own_enumerable_keys(h) {
+        let v = ops::get(&headers, &pipy_value::PropKey::from(k.clone()))?;
+        if !v.is_nullish() {
+            list.push(Header::new(k.to_rust_string(), ops::to_rust_string(&v)?));
+        }
+    }
+    let map = header_map(&list);
+    Ok(if map.is_empty() { None } else { Some(map) })
+}

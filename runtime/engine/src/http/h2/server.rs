@@ -1,0 +1,364 @@
+//! The server side of an HTTP/2 connection, for `demuxHTTP` and `serveHTTP`: the `h2` crate's
+//! connection over the filter's bytes (`io`), polled after every event the filter gets until it
+//! can make no more progress. Each request stream is reported as `Incoming` events (head, body
+//! chunks, end with trailers); the filter answers each with the events of a response, which go
+//! out as the flow-control windows allow.
+
+use super::heads;
+use super::io::{PipeEnd, PipeIo};
+use crate::pipeline::data::Data;
+use crate::pipeline::event::Event;
+use bytes::Bytes;
+use h2::server::{Connection, Handshake, SendResponse};
+use h2::{RecvStream, SendStream};
+use pipy_value::Value;
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+/// What the connection received, for the filter.
+pub enum Incoming {
+    /// A new request stream.
+    Request {
+        id: u32,
+        head: Value,
+    },
+    Body {
+        id: u32,
+        data: Data,
+    },
+    /// The request ended (its trailers as the tail).
+    End {
+        id: u32,
+        tail: Value,
+    },
+    /// The client reset the stream (or it failed): the request is abandoned.
+    Reset {
+        id: u32,
+    },
+}
+
+/// How the server side is set up (`demuxHTTP`'s options).
+#[derive(Clone, Copy)]
+pub struct Settings {
+    /// The receive window of each stream (`INITIAL_WINDOW_SIZE`).
+    pub stream_window: u32,
+    /// The receive window of the whole connection.
+    pub connection_window: u32,
+    /// The largest header list a request may have.
+    pub max_header_list: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { stream_window: 1 << 20, connection_window: 1 << 24, max_header_list: 16 << 10 }
+    }
+}
+
+enum State {
+    Handshake(Handshake<PipeIo, Bytes>),
+    Open(Connection<PipeIo, Bytes>),
+    Closed,
+}
+
+struct Stream {
+    /// The request body, while it is being received.
+    body: Option<RecvStream>,
+    body_size: u64,
+    respond: Option<SendResponse<Bytes>>,
+    send: Option<SendStream<Bytes>>,
+    /// Response events not sent yet.
+    out: VecDeque<Event>,
+    /// Response bytes waiting for flow-control capacity.
+    pending: VecDeque<Bytes>,
+    pending_len: usize,
+    /// The response's end, once its bytes are out: trailers, or none.
+    end: Option<Option<http::HeaderMap>>,
+    responded: bool,
+}
+
+impl Stream {
+    fn finished(&self) -> bool {
+        self.body.is_none() && self.responded
+    }
+}
+
+/// One HTTP/2 connection, server side.
+pub struct ServerConn {
+    pipe: PipeEnd,
+    state: State,
+    streams: FxHashMap<u32, Stream>,
+    next_id: u32,
+    /// Streams opened so far (for `maxMessages`-like limits and metrics).
+    pub opened: u64,
+}
+
+impl ServerConn {
+    pub fn new(settings: Settings) -> ServerConn {
+        let (pipe, io) = PipeEnd::new();
+        let handshake = h2::server::Builder::new()
+            .initial_window_size(settings.stream_window)
+            .initial_connection_window_size(settings.connection_window)
+            .max_header_list_size(settings.max_header_list)
+            // Bounds what a peer resetting streams quickly can make us keep (rapid reset).
+            .max_pending_accept_reset_streams(64)
+            .max_concurrent_reset_streams(64)
+            .handshake(io);
+        ServerConn { pipe, state: State::Handshake(handshake), streams: FxHashMap::default(), next_id: 1, opened: 0 }
+    }
+
+    /// Bytes from the client.
+    pub fn feed(&mut self, b: &[u8]) {
+        self.pipe.feed(b);
+    }
+
+    /// The client closed its side.
+    pub fn end(&mut self) {
+        self.pipe.end();
+    }
+
+    /// Bytes to write to the client.
+    pub fn take_output(&mut self) -> Vec<Bytes> {
+        self.pipe.take_output()
+    }
+
+    /// The connection is over (closed by either side, or failed).
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
+    }
+
+    /// Streams still open.
+    pub fn stream_count(&self) -> usize {
+        self.streams.len()
+    }
+
+    /// Stops taking new streams; open ones finish (GOAWAY).
+    pub fn shutdown(&mut self) {
+        if let State::Open(c) = &mut self.state {
+            c.graceful_shutdown();
+        }
+    }
+
+    /// An event of the response to stream `id`.
+    pub fn respond(&mut self, id: u32, e: Event) {
+        if let Some(s) = self.streams.get_mut(&id) {
+            s.out.push_back(e);
+        }
+    }
+
+    /// Polls everything until nothing moves: new streams, request bodies, responses.
+    pub fn drive(&mut self, incoming: &mut Vec<Incoming>) {
+        let waker = Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        for _ in 0..1024 {
+            let mut progress = self.poll_connection(&mut cx, incoming);
+            let ids: Vec<u32> = self.streams.keys().copied().collect();
+            for id in ids {
+                progress |= self.poll_stream(id, &mut cx, incoming);
+            }
+            self.streams.retain(|_, s| !s.finished());
+            if !progress {
+                break;
+            }
+        }
+    }
+
+    fn poll_connection(&mut self, cx: &mut Context<'_>, incoming: &mut Vec<Incoming>) -> bool {
+        let mut progress = false;
+        if let State::Handshake(h) = &mut self.state {
+            match Pin::new(h).poll(cx) {
+                Poll::Ready(Ok(conn)) => {
+                    self.state = State::Open(conn);
+                    progress = true;
+                }
+                Poll::Ready(Err(e)) => {
+                    crate::log::debug(&format!("[http2] handshake failed: {e}"));
+                    self.state = State::Closed;
+                    return true;
+                }
+                Poll::Pending => return false,
+            }
+        }
+        let State::Open(conn) = &mut self.state else { return progress };
+        loop {
+            match conn.poll_accept(cx) {
+                Poll::Ready(Some(Ok((req, respond)))) => {
+                    let (parts, body) = req.into_parts();
+                    let id = self.next_id;
+                    self.next_id = self.next_id.wrapping_add(1).max(1);
+                    self.opened += 1;
+                    let head = heads::request_head(&parts);
+                    let ended = body.is_end_stream();
+                    incoming.push(Incoming::Request { id, head });
+                    if ended {
+                        incoming.push(Incoming::End { id, tail: heads::tail(None, 0) });
+                    }
+                    self.streams.insert(
+                        id,
+                        Stream {
+                            body: if ended { None } else { Some(body) },
+                            body_size: 0,
+                            respond: Some(respond),
+                            send: None,
+                            out: VecDeque::new(),
+                            pending: VecDeque::new(),
+                            pending_len: 0,
+                            end: None,
+                            responded: false,
+                        },
+                    );
+                    progress = true;
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    // A stream-level error was answered by h2 itself; a connection error ends it.
+                    crate::log::debug(&format!("[http2] {e}"));
+                    if e.is_io() || e.is_go_away() {
+                        self.state = State::Closed;
+                        return true;
+                    }
+                    progress = true;
+                }
+                Poll::Ready(None) => {
+                    self.state = State::Closed;
+                    return true;
+                }
+                Poll::Pending => return progress,
+            }
+        }
+    }
+
+    fn poll_stream(&mut self, id: u32, cx: &mut Context<'_>, incoming: &mut Vec<Incoming>) -> bool {
+        let Some(s) = self.streams.get_mut(&id) else { return false };
+        let mut progress = false;
+        // The request body.
+        while let Some(body) = &mut s.body {
+            match body.poll_data(cx) {
+                Poll::Ready(Some(Ok(b))) => {
+                    let n = b.len();
+                    let _ = body.flow_control().release_capacity(n);
+                    s.body_size += n as u64;
+                    incoming.push(Incoming::Body { id, data: Data::from(b) });
+                    progress = true;
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    crate::log::debug(&format!("[http2] stream {id}: {e}"));
+                    s.body = None;
+                    incoming.push(Incoming::Reset { id });
+                    s.responded = true;
+                    return true;
+                }
+                Poll::Ready(None) => match body.poll_trailers(cx) {
+                    Poll::Ready(Ok(t)) => {
+                        incoming.push(Incoming::End { id, tail: heads::tail(t.as_ref(), s.body_size) });
+                        s.body = None;
+                        progress = true;
+                    }
+                    Poll::Ready(Err(_)) => {
+                        incoming.push(Incoming::End { id, tail: heads::tail(None, s.body_size) });
+                        s.body = None;
+                        progress = true;
+                    }
+                    Poll::Pending => break,
+                },
+                Poll::Pending => break,
+            }
+        }
+        // The response.
+        while let Some(e) = s.out.pop_front() {
+            progress = true;
+            match e {
+                Event::MessageStart(head) => {
+                    let Some(mut respond) = s.respond.take() else { continue };
+                    let response = match heads::response_of(&head) {
+                        Ok(r) => r,
+                        Err(_) => {
+                            respond.send_reset(h2::Reason::INTERNAL_ERROR);
+                            s.responded = true;
+                            continue;
+                        }
+                    };
+                    match respond.send_response(response, false) {
+                        Ok(send) => s.send = Some(send),
+                        Err(_) => s.responded = true,
+                    }
+                }
+                Event::Data(d) => {
+                    for c in d.chunks() {
+                        s.pending_len += c.len();
+                        s.pending.push_back(c.clone());
+                    }
+                }
+                Event::MessageEnd { tail, .. } => {
+                    s.end = Some(heads::trailers_of(&tail).ok().flatten());
+                }
+                Event::StreamEnd(_) => {
+                    if s.send.is_none() && !s.responded {
+                        if let Some(mut r) = s.respond.take() {
+                            r.send_reset(h2::Reason::INTERNAL_ERROR);
+                        }
+                        s.responded = true;
+                    } else if s.end.is_none() {
+                        s.end = Some(None);
+                    }
+                }
+            }
+        }
+        // Response bytes as the windows allow, then the end.
+        if let Some(send) = &mut s.send {
+            while s.pending_len > 0 {
+                if send.capacity() == 0 {
+                    send.reserve_capacity(s.pending_len);
+                    match send.poll_capacity(cx) {
+                        Poll::Ready(Some(Ok(_))) => {}
+                        Poll::Ready(Some(Err(_))) | Poll::Ready(None) => {
+                            s.pending.clear();
+                            s.pending_len = 0;
+                            s.responded = true;
+                            s.send = None;
+                            return true;
+                        }
+                        Poll::Pending => return progress,
+                    }
+                    if send.capacity() == 0 {
+                        return progress;
+                    }
+                }
+                let room = send.capacity();
+                let Some(mut chunk) = s.pending.pop_front() else { break };
+                if chunk.len() > room {
+                    let rest = chunk.split_off(room);
+                    s.pending.push_front(rest);
+                }
+                s.pending_len -= chunk.len();
+                let last = s.pending_len == 0 && matches!(s.end, Some(None));
+                if send.send_data(chunk, last).is_err() {
+                    s.responded = true;
+                    s.send = None;
+                    return true;
+                }
+                progress = true;
+                if last {
+                    s.end = None;
+                    s.responded = true;
+                    s.send = None;
+                    return true;
+                }
+            }
+            if s.pending_len == 0 {
+                if let Some(end) = s.end.take() {
+                    let r = match end {
+                        Some(trailers) => send.send_trailers(trailers),
+                        None => send.send_data(Bytes::new(), true),
+                    };
+                    let _ = r;
+                    s.responded = true;
+                    s.send = None;
+                    progress = true;
+                }
+            }
+        }
+        progress
+    }
+}

@@ -1,0 +1,331 @@
+//! HTTP/2 through the real binary: `serveHTTP` and `demuxHTTP` answer HTTP/2 with prior knowledge
+//! on the same listener as HTTP/1, streams run concurrently on one connection, bodies stream
+//! under flow control, trailers pass both ways. The client is the `h2` crate (a separate
+//! implementation from the server's use of it: the bytes cross a real socket) and curl.
+
+mod common;
+
+use bytes::Bytes;
+use common::Server;
+use std::time::Duration;
+
+/// What a client saw of one response.
+#[derive(Debug, Default)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    trailers: Vec<(String, String)>,
+}
+
+impl Reply {
+    fn header(&self, k: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A request for `exchange`.
+struct Req {
+    method: &'static str,
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    trailers: Vec<(&'static str, &'static str)>,
+}
+
+fn get(path: &str) -> Req {
+    Req { method: "GET", path: path.into(), headers: vec![], body: vec![], trailers: vec![] }
+}
+
+fn post(path: &str, body: &[u8]) -> Req {
+    Req { method: "POST", path: path.into(), headers: vec![], body: body.to_vec(), trailers: vec![] }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+async fn send_one(mut client: h2::client::SendRequest<Bytes>, port: u16, r: Req) -> Result<Reply, String> {
+    let mut req = http::Request::builder().method(r.method).uri(format!("http://127.0.0.1:{port}{}", r.path));
+    for (k, v) in &r.headers {
+        req = req.header(*k, v.as_str());
+    }
+    let req = req.body(()).map_err(|e| e.to_string())?;
+    let no_body = r.body.is_empty() && r.trailers.is_empty();
+    client = client.ready().await.map_err(|e| e.to_string())?;
+    let (resp, mut stream) = client.send_request(req, no_body).map_err(|e| e.to_string())?;
+    if !no_body {
+        if !r.body.is_empty() {
+            stream.send_data(Bytes::from(r.body), r.trailers.is_empty()).map_err(|e| e.to_string())?;
+        }
+        if !r.trailers.is_empty() {
+            let mut t = http::HeaderMap::new();
+            for (k, v) in &r.trailers {
+                t.insert(*k, http::HeaderValue::from_static(v));
+            }
+            stream.send_trailers(t).map_err(|e| e.to_string())?;
+        }
+    }
+    let resp = resp.await.map_err(|e| e.to_string())?;
+    let (parts, mut body) = resp.into_parts();
+    let mut reply = Reply {
+        status: parts.status.as_u16(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        ..Reply::default()
+    };
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        let _ = body.flow_control().release_capacity(chunk.len());
+        reply.body.extend_from_slice(&chunk);
+    }
+    if let Some(t) = body.trailers().await.map_err(|e| e.to_string())? {
+        reply.trailers = t
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+    }
+    Ok(reply)
+}
+
+/// Opens one HTTP/2 connection (prior knowledge) and sends every request on it at once, each
+/// on its own stream; the replies come back in the order of the requests.
+fn exchange(port: u16, reqs: Vec<Req>) -> Vec<Result<Reply, String>> {
+    runtime().block_on(async move {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let (client, conn) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        let tasks: Vec<_> = reqs.into_iter().map(|r| tokio::spawn(send_one(client.clone(), port, r))).collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            let r = tokio::time::timeout(Duration::from_secs(20), t).await;
+            out.push(match r {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("timed out".into()),
+            });
+        }
+        out
+    })
+}
+
+fn one(port: u16, r: Req) -> Reply {
+    exchange(port, vec![r]).pop().expect("a reply").expect("a response")
+}
+
+#[test]
+fn serve_http_answers_http2_with_the_heads_an_http1_script_sees() {
+    let srv = Server::start(
+        "h2-serve",
+        r#"
+pipy().listen($PORT0).serveHTTP(
+  req => new Message(
+    { status: 201, headers: { 'x-seen': JSON.stringify([req.head.protocol, req.head.method, req.head.scheme,
+        req.head.authority, req.head.path, Object.keys(req.head.headers).filter(k => k.startsWith(':')).length,
+        req.head.headers['x-custom']]) } },
+    'got ' + req.body.size + ' bytes: ' + req.body.toString()
+  )
+)
+"#,
+        1,
+    );
+    let port = srv.ports[0];
+    let mut r = post("/a/b?c=1", b"hello h2");
+    r.headers.push(("x-custom", "yes".into()));
+    let reply = one(port, r);
+    assert_eq!(reply.status, 201);
+    assert_eq!(reply.text(), "got 8 bytes: hello h2");
+    assert_eq!(
+        reply.header("x-seen"),
+        Some(format!(r#"["HTTP/2","POST","http","127.0.0.1:{port}","/a/b?c=1",0,"yes"]"#).as_str())
+    );
+    // The same listener still speaks HTTP/1.
+    let mut s = common::connect(port);
+    let (status, body) = common::http_request(&mut s, "POST", "/x", b"one");
+    assert!(status.starts_with("HTTP/1.1 201"), "{status}");
+    assert_eq!(body, "got 3 bytes: one");
+}
+
+#[test]
+fn streams_of_one_connection_are_answered_as_they_finish_not_in_order() {
+    let srv = Server::start(
+        "h2-concurrent",
+        r#"
+pipy().listen($PORT0).serveHTTP(
+  req => new Timeout(Number(req.head.headers['x-delay'])).wait().then(
+    () => new Message({ headers: { 'x-path': req.head.path } }, 'done ' + req.head.path)
+  )
+)
+"#,
+        1,
+    );
+    let port = srv.ports[0];
+    let mut reqs = Vec::new();
+    for i in 0..20 {
+        let mut r = get(&format!("/n{i}"));
+        // The first streams wait longest, so they finish last.
+        r.headers.push(("x-delay", format!("{}", if i < 5 { 0.4 } else { 0.0 })));
+        reqs.push(r);
+    }
+    let start = std::time::Instant::now();
+    let replies = exchange(port, reqs);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    for (i, r) in replies.into_iter().enumerate() {
+        let r = r.expect("a response");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.text(), format!("done /n{i}"));
+        assert_eq!(r.header("x-path"), Some(format!("/n{i}").as_str()));
+    }
+}
+
+#[test]
+fn big_bodies_stream_both_ways_under_flow_control() {
+    // 3 MB each way: far past the default 64 KiB windows, so both sides must send
+    // WINDOW_UPDATEs as the data is consumed.
+    let srv = Server::start(
+        "h2-big",
+        r#"
+pipy().listen($PORT0).demuxHTTP().to($ => $
+  .replaceMessage(msg => new Message({ headers: { 'x-in': String(msg.body.size) } }, msg.body))
+)
+"#,
+        1,
+    );
+    let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let replies = exchange(srv.ports[0], vec![post("/big", &body), post("/big2", &body[..100_000])]);
+    let r0 = replies[0].as_ref().expect("response");
+    assert_eq!(r0.header("x-in"), Some("3000000"));
+    assert!(r0.body == body, "the body came back changed ({} bytes)", r0.body.len());
+    let r1 = replies[1].as_ref().expect("response");
+    assert_eq!(r1.body.len(), 100_000);
+}
+
+#[test]
+fn trailers_pass_both_ways() {
+    let srv = Server::start(
+        "h2-trailers",
+        r#"
+pipy().listen($PORT0).demuxHTTP().to($ => $
+  .replaceMessageEnd(end => (_t = end.tail?.headers?.['x-check'], new MessageEnd({ headers: { 'grpc-status': '0', 'x-echo': String(_t) } })))
+  .replaceMessageStart(start => new MessageStart({ status: 200, headers: { 'content-type': 'text/plain' } }))
+)
+var _t
+"#,
+        1,
+    );
+    let mut r = post("/t", b"payload");
+    r.trailers.push(("x-check", "abc"));
+    let reply = one(srv.ports[0], r);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.text(), "payload");
+    let t: Vec<_> = reply.trailers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    assert!(t.contains(&"grpc-status=0".to_string()), "{t:?}");
+    assert!(t.contains(&"x-echo=abc".to_string()), "{t:?}");
+}
+
+#[test]
+fn an_http2_client_reaches_an_http1_upstream_through_the_proxy() {
+    let srv = Server::start(
+        "h2-to-h1",
+        r#"
+pipy().listen($PORT1).serveHTTP(req => new Message({ headers: { 'x-up': req.head.protocol } },
+  req.head.method + ' ' + req.head.path + ' host=' + req.head.headers.host + ' ' + req.body.toString()))
+pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP().to($ => $.connect('127.0.0.1:$PORT1')))
+"#,
+        2,
+    );
+    let port = srv.ports[0];
+    let replies = exchange(port, (0..10).map(|i| post(&format!("/p{i}"), format!("b{i}").as_bytes())).collect());
+    for (i, r) in replies.into_iter().enumerate() {
+        let r = r.expect("response");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-up"), Some("HTTP/1.1"));
+        assert_eq!(r.text(), format!("POST /p{i} host=127.0.0.1:{port} b{i}"));
+    }
+}
+
+#[test]
+fn a_failing_upstream_gives_the_same_502_over_http2() {
+    let dead = common::free_port();
+    let srv = Server::start(
+        "h2-502",
+        &format!("pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP().to($ => $.connect('127.0.0.1:{dead}')))"),
+        1,
+    );
+    let reply = one(srv.ports[0], get("/"));
+    assert_eq!(reply.status, 502);
+}
+
+#[test]
+fn curl_speaks_http2_with_prior_knowledge() {
+    let srv = Server::start(
+        "h2-curl",
+        "pipy().listen($PORT0).serveHTTP(req => new Message('via ' + req.head.protocol + '\\n'))",
+        1,
+    );
+    let url = format!("http://127.0.0.1:{}/", srv.ports[0]);
+    // One URL a run: curl 7.88 fails to reuse a prior-knowledge connection (curl issue 10634).
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "10", "--http2-prior-knowledge", "-w", "%{http_version}", &url])
+        .output()
+        .expect("curl runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "via HTTP/2\n2", "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn tls_fixture(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls").join(name))
+        .expect("fixture")
+}
+
+/// curl over TLS: `(stdout, stderr)`; `-w` prints the HTTP version curl spoke.
+fn curl_tls(port: u16, extra: &[&str]) -> (String, String) {
+    let ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/ca.crt");
+    let url = format!("https://localhost:{port}/x");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let mut args = vec!["-sS", "--max-time", "10", "--cacert", ca.to_str().expect("path"), "--resolve", &resolve];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["-w", " %{http_version}", &url]);
+    let out = std::process::Command::new("curl").args(&args).output().expect("curl runs");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn alpn_on_accept_tls_chooses_http2_or_http1_on_one_port() {
+    let files = [("server.crt", tls_fixture("server.crt")), ("server.key", tls_fixture("server.key"))];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    let srv = Server::start_with(
+        "h2-alpn",
+        r#"
+var cert = new crypto.Certificate(pipy.load('server.crt'))
+var key = new crypto.PrivateKey(pipy.load('server.key'))
+pipy()
+.listen($PORT0)
+  .acceptTLS({ certificate: { cert, key }, alpn: ['h2', 'http/1.1'], handshake: p => console.log('alpn chose', p) })
+  .to($ => $.serveHTTP(req => new Message(req.head.protocol)))
+.listen($PORT1)
+  .acceptTLS({ certificate: { cert, key }, alpn: names => (console.log('offered', names.join()), names.indexOf('http/1.1')) })
+  .to($ => $.serveHTTP(req => new Message(req.head.protocol)))
+"#,
+        2,
+        &files,
+        &[],
+    );
+    let (out, err) = curl_tls(srv.ports[0], &["--http2"]);
+    assert_eq!(out, "HTTP/2 2", "{err}");
+    let (out, err) = curl_tls(srv.ports[0], &["--http1.1"]);
+    assert_eq!(out, "HTTP/1.1 1.1", "{err}");
+    // The function is given what the client offers and picks by index.
+    let (out, err) = curl_tls(srv.ports[1], &["--http2"]);
+    assert_eq!(out, "HTTP/1.1 1.1", "{err}");
+    let mut srv = srv;
+    srv.wait_for("alpn chose h2", Duration::from_secs(5));
+    srv.wait_for("offered h2,http/1.1", Duration::from_secs(5));
+}
