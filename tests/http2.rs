@@ -329,3 +329,41 @@ pipy()
     srv.wait_for("alpn chose h2", Duration::from_secs(5));
     srv.wait_for("offered h2,http/1.1", Duration::from_secs(5));
 }
+
+#[test]
+fn upgrade_h2c_makes_the_request_stream_1_and_goes_on_in_http2() {
+    let srv = Server::start(
+        "h2-h2c",
+        r#"
+pipy().listen($PORT0).serveHTTP(req => new Message(
+  { headers: { 'x-names': Object.keys(req.head.headers).join() } },
+  req.head.protocol + ' ' + req.head.method + ' ' + req.head.authority + ' ' + req.head.path))
+pipy().listen($PORT1).demuxHTTP().to($ => $.replaceMessage(req => new Message(req.head.protocol + ' ' + req.head.path)))
+"#,
+        2,
+    );
+    for (i, port) in srv.ports.iter().enumerate() {
+        let url = format!("http://127.0.0.1:{port}/up{i}");
+        let out = std::process::Command::new("curl")
+            .args(["-sS", "-i", "--max-time", "10", "--http2", &url])
+            .output()
+            .expect("curl runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with("HTTP/1.1 101 Switching Protocols\r\n"), "{text}");
+        assert!(text.contains("\r\n\r\nHTTP/2 200"), "{text}");
+        if i == 0 {
+            // The upgrade's own headers are not the request's.
+            assert!(text.contains("x-names: user-agent,accept\r\n"), "{text}");
+            assert!(text.ends_with(&format!("HTTP/2 GET 127.0.0.1:{port} /up0")), "{text}");
+        } else {
+            assert!(text.ends_with("HTTP/2 /up1"), "{text}");
+        }
+    }
+    // A request with a body is served as HTTP/1 (the server may ignore the upgrade).
+    let url = format!("http://127.0.0.1:{}/post", srv.ports[1]);
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "10", "--http2", "-d", "abc", &url])
+        .output()
+        .expect("curl runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "HTTP/1.1 /post");
+}

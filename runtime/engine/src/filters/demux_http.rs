@@ -190,7 +190,22 @@ impl Server {
     }
 
     fn on_request_event(&mut self, cx: &mut Cx<'_>, e: http::Event<http::RequestHead>) {
+        if self.h2.is_some() {
+            // Upgraded to HTTP/2 (h2c) in this batch: what the decoder made of the bytes
+            // after the request belongs to the HTTP/2 connection.
+            match e {
+                http::Event::Http2Preface => self.h2_preface_seen(),
+                http::Event::Tunnel(b) => self.h2_input(cx, Some(&Data::from(b))),
+                _ => {}
+            }
+            return;
+        }
         match e {
+            http::Event::Head { head, info }
+                if info.tunnel == Some(http::TunnelKind::Http2)
+                    && info.body == http::BodyKind::Empty
+                    && self.queue.is_empty()
+                    && self.h2c_upgrade(cx, &head) => {}
             http::Event::Head { head, info } => {
                 self.reading_body = true;
                 self.heads_seen += 1;
@@ -259,8 +274,8 @@ impl Server {
                 }
             }
             http::Event::Tunnel(_) | http::Event::Http2Preface => {
-                // HTTP/2 arrives with later work (and serveHTTP has no tunnels): close rather
-                // than misparse.
+                // A preface after HTTP/1 requests (HTTP/2 must start the connection), or
+                // tunnel bytes serveHTTP has no use for: close rather than misparse.
                 self.fail_with(cx, 501, "Not Implemented");
             }
         }
@@ -466,6 +481,15 @@ impl Filter for Server {
                 let events = std::mem::take(&mut self.decoded);
                 for ev in events {
                     self.on_request_event(cx, ev);
+                }
+                if self.h2.is_some() {
+                    // Bytes the decoder held after an h2c upgrade are HTTP/2's.
+                    let mut held = Vec::new();
+                    self.decoder.set_tunnel(&mut held);
+                    for ev in held {
+                        self.on_request_event(cx, ev);
+                    }
+                    return;
                 }
                 if let Err(err) = result {
                     crate::log::debug(&format!("[http] bad request: {err}"));

@@ -5,6 +5,7 @@
 //! `serveHTTP`; responses go out as soon as they are ready, in any order.
 
 use super::Server;
+use crate::http::h2::PREFACE;
 use crate::http::h2::server::{Incoming, ServerConn, Settings};
 use crate::http::js::response_head_value;
 use crate::pipeline::data::Data;
@@ -19,6 +20,9 @@ use std::rc::Rc;
 pub(super) struct H2 {
     conn: ServerConn,
     streams: FxHashMap<u32, H2Stream>,
+    /// After an h2c upgrade: how much of the client's preface is still to come (it was
+    /// replayed to the connection already, so the real one is checked and skipped).
+    preface_left: usize,
 }
 
 #[derive(Default)]
@@ -37,7 +41,32 @@ struct H2Stream {
 
 impl H2 {
     pub(super) fn new() -> H2 {
-        H2 { conn: ServerConn::new(Settings::default()), streams: FxHashMap::default() }
+        H2 { conn: ServerConn::new(Settings::default()), streams: FxHashMap::default(), preface_left: 0 }
+    }
+
+    /// After `Upgrade: h2c`, with the request replayed as stream 1.
+    pub(super) fn upgraded(replay: &[u8]) -> H2 {
+        H2 {
+            conn: ServerConn::upgraded(Settings::default(), replay),
+            streams: FxHashMap::default(),
+            preface_left: PREFACE.len(),
+        }
+    }
+
+    /// Takes the part of `b` that is the client's preface after an upgrade; false when `b`
+    /// is not the preface at all.
+    fn skip_preface(&mut self, b: &mut &[u8]) -> bool {
+        if self.preface_left == 0 {
+            return true;
+        }
+        let start = PREFACE.len() - self.preface_left;
+        let n = self.preface_left.min(b.len());
+        if b[..n] != PREFACE[start..start + n] {
+            return false;
+        }
+        self.preface_left -= n;
+        *b = &b[n..];
+        true
     }
 }
 
@@ -48,12 +77,38 @@ impl Server {
         match data {
             Some(d) => {
                 for c in d.chunks() {
-                    h2.conn.feed(c);
+                    let mut b = &c[..];
+                    if !h2.skip_preface(&mut b) {
+                        crate::log::debug("[http2] no connection preface after the h2c upgrade");
+                        return self.close(cx);
+                    }
+                    h2.conn.feed(b);
                 }
             }
             None => h2.conn.end(),
         }
         self.h2_drive(cx);
+    }
+
+    /// `Upgrade: h2c` on a request with no body, first on its connection: answers 101 and
+    /// goes on in HTTP/2 with the request as stream 1. False when the request cannot be
+    /// upgraded (a bad `HTTP2-Settings`); it is then served as HTTP/1.
+    pub(super) fn h2c_upgrade(&mut self, cx: &mut Cx<'_>, head: &http::RequestHead) -> bool {
+        let Some(replay) = crate::http::h2::upgrade::replay(head) else { return false };
+        cx.output(Event::Data(Data::from(
+            &b"HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n"[..],
+        )));
+        self.sniffing = false;
+        self.h2 = Some(Box::new(H2::upgraded(&replay)));
+        self.h2_drive(cx);
+        true
+    }
+
+    /// The client has sent the preface (the HTTP/1 decoder saw it whole).
+    pub(super) fn h2_preface_seen(&mut self) {
+        if let Some(h2) = self.h2.as_mut() {
+            h2.preface_left = 0;
+        }
     }
 
     /// Polls the connection, hands what arrived to the streams, writes what it produced.

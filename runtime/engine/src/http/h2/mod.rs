@@ -6,6 +6,7 @@
 pub mod heads;
 pub mod io;
 pub mod server;
+pub mod upgrade;
 
 /// The client connection preface: an HTTP/2 connection with prior knowledge starts with it.
 pub const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";

@@ -93,6 +93,8 @@ pub struct ServerConn {
     next_id: u32,
     /// Streams opened so far (for `maxMessages`-like limits and metrics).
     pub opened: u64,
+    /// After an h2c upgrade: drops the ACK of the replayed settings.
+    ack_filter: Option<super::upgrade::AckFilter>,
 }
 
 impl ServerConn {
@@ -106,7 +108,23 @@ impl ServerConn {
             .max_pending_accept_reset_streams(64)
             .max_concurrent_reset_streams(64)
             .handshake(io);
-        ServerConn { pipe, state: State::Handshake(handshake), streams: FxHashMap::default(), next_id: 1, opened: 0 }
+        ServerConn {
+            pipe,
+            state: State::Handshake(handshake),
+            streams: FxHashMap::default(),
+            next_id: 1,
+            opened: 0,
+            ack_filter: None,
+        }
+    }
+
+    /// A connection upgraded from HTTP/1 (`Upgrade: h2c`): `replay` is what
+    /// `upgrade::replay` made of the request, which becomes stream 1.
+    pub fn upgraded(settings: Settings, replay: &[u8]) -> ServerConn {
+        let mut c = ServerConn::new(settings);
+        c.pipe.feed(replay);
+        c.ack_filter = Some(super::upgrade::AckFilter::new());
+        c
     }
 
     /// Bytes from the client.
@@ -121,7 +139,11 @@ impl ServerConn {
 
     /// Bytes to write to the client.
     pub fn take_output(&mut self) -> Vec<Bytes> {
-        self.pipe.take_output()
+        let out = self.pipe.take_output();
+        match &mut self.ack_filter {
+            Some(f) => f.filter(out),
+            None => out,
+        }
     }
 
     /// The connection is over (closed by either side, or failed).
