@@ -308,7 +308,7 @@ var cert = new crypto.Certificate(pipy.load('server.crt'))
 var key = new crypto.PrivateKey(pipy.load('server.key'))
 pipy()
 .listen($PORT0)
-  .acceptTLS({ certificate: { cert, key }, alpn: ['h2', 'http/1.1'], handshake: p => console.log('alpn chose', p) })
+  .acceptTLS({ certificate: { cert, key }, alpn: ['h2', 'http/1.1'], handshake: p => console.log('alpn chose', p.alpn) })
   .to($ => $.serveHTTP(req => new Message(req.head.protocol)))
 .listen($PORT1)
   .acceptTLS({ certificate: { cert, key }, alpn: names => (console.log('offered', names.join()), names.indexOf('http/1.1')) })
@@ -366,4 +366,120 @@ pipy().listen($PORT1).demuxHTTP().to($ => $.replaceMessage(req => new Message(re
         .output()
         .expect("curl runs");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "HTTP/1.1 /post");
+}
+
+/// An HTTP/2 upstream (prior knowledge) that says which connection and protocol each request
+/// came on, echoing the body and a trailer.
+const H2_UPSTREAM: &str = r#"
+pipy().listen($PORT1).serveHTTP(req => new Message(
+  { headers: { 'x-conn': String(__inbound.remotePort), 'x-proto': req.head.protocol, 'x-auth': req.head.authority } },
+  req.head.method + ' ' + req.head.path + ' ' + req.body.toString()
+))
+"#;
+
+#[test]
+fn mux_http_version_2_shares_one_upstream_connection_among_streams() {
+    let script = format!(
+        "{H2_UPSTREAM}\npipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP(() => 'one', {{ version: 2, maxQueue: 0 }}).to($ => $.connect('127.0.0.1:$PORT1')))"
+    );
+    let srv = Server::start("h2-client", &script, 2);
+    let port = srv.ports[0];
+    let replies = exchange(port, (0..30).map(|i| post(&format!("/s{i}"), format!("body{i}").as_bytes())).collect());
+    let mut conns = std::collections::HashSet::new();
+    for (i, r) in replies.into_iter().enumerate() {
+        let r = r.expect("response");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-proto"), Some("HTTP/2"));
+        assert_eq!(r.header("x-auth"), Some(format!("127.0.0.1:{port}").as_str()));
+        assert_eq!(r.text(), format!("POST /s{i} body{i}"));
+        conns.insert(r.header("x-conn").map(str::to_string));
+    }
+    assert_eq!(conns.len(), 1, "every stream on one upstream connection: {conns:?}");
+    // An HTTP/1 client through the same proxy: HTTP/1 → HTTP/2.
+    let mut s = common::connect(port);
+    let (status, body) = common::http_request(&mut s, "PUT", "/h1", b"abc");
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    assert_eq!(body, "PUT /h1 abc");
+}
+
+#[test]
+fn mux_http_version_2_streams_big_bodies_and_trailers_end_to_end() {
+    let srv = Server::start(
+        "h2-client-big",
+        r#"
+pipy().listen($PORT1).demuxHTTP().to($ => $
+  .replaceMessageEnd(end => new MessageEnd({ headers: { 'grpc-status': '7', 'grpc-message': 'denied ' + end.tail?.headers?.['x-in'] } }))
+)
+pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP({ version: 'h2' }).to($ => $.connect('127.0.0.1:$PORT1')))
+"#,
+        2,
+    );
+    let body: Vec<u8> = (0..2_000_000u32).map(|i| (i % 253) as u8).collect();
+    let mut r = post("/big", &body);
+    r.trailers.push(("x-in", "t1"));
+    let reply = one(srv.ports[0], r);
+    assert_eq!(reply.status, 200);
+    assert!(reply.body == body, "body changed ({} bytes)", reply.body.len());
+    let t: Vec<_> = reply.trailers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    assert!(t.contains(&"grpc-status=7".to_string()) && t.contains(&"grpc-message=denied t1".to_string()), "{t:?}");
+}
+
+#[test]
+fn mux_http_version_2_to_a_refused_upstream_answers_502() {
+    let dead = common::free_port();
+    let srv = Server::start(
+        "h2-client-502",
+        &format!(
+            "pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP({{ version: 2 }}).to($ => $.connect('127.0.0.1:{dead}')))"
+        ),
+        1,
+    );
+    let replies = exchange(srv.ports[0], vec![get("/a"), get("/b")]);
+    for r in replies {
+        assert_eq!(r.expect("response").status, 502);
+    }
+    let mut s = common::connect(srv.ports[0]);
+    let (status, _) = common::http_request(&mut s, "GET", "/", b"");
+    assert!(status.starts_with("HTTP/1.1 502"), "{status}");
+}
+
+#[test]
+fn mux_http_version_from_a_promise_follows_what_alpn_chose() {
+    let files = [("server.crt", tls_fixture("server.crt")), ("server.key", tls_fixture("server.key"))];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    // As the original's test: the version is a Promise resolved by connectTLS's handshake.
+    let srv = Server::start_with(
+        "h2-client-alpn",
+        r#"
+var cert = new crypto.Certificate(pipy.load('server.crt'))
+var key = new crypto.PrivateKey(pipy.load('server.key'))
+var p = pipy({ _select: null })
+var proxy = (port, target) => p.listen(port).demuxHTTP().to($ => $
+  .muxHTTP(() => target, { version: () => new Promise(f => _select = f) })
+  .to($ => $
+    .connectTLS({ sni: 'localhost', alpn: ['h2', 'http/1.1'], handshake: ({ alpn }) => _select(alpn) })
+    .to($ => $.connect(target))
+  )
+)
+var upstream = (port, alpn) => p.listen(port)
+  .acceptTLS({ certificate: { cert, key }, alpn })
+  .to($ => $.serveHTTP(req => new Message(req.head.protocol)))
+proxy($PORT0, '127.0.0.1:$PORT2')
+proxy($PORT1, '127.0.0.1:$PORT3')
+upstream($PORT2, ['h2', 'http/1.1'])
+upstream($PORT3, ['http/1.1'])
+"#,
+        4,
+        &files,
+        &[],
+    );
+    for (port, want) in [(srv.ports[0], "HTTP/2"), (srv.ports[1], "HTTP/1.1")] {
+        let replies = exchange(port, vec![get("/1"), get("/2"), get("/3")]);
+        for r in replies {
+            assert_eq!(r.expect("response").text(), want);
+        }
+        let mut s = common::connect(port);
+        let (_, body) = common::http_request(&mut s, "GET", "/", b"");
+        assert_eq!(body, want);
+    }
 }

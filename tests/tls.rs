@@ -19,11 +19,11 @@ pipy()
   .acceptTLS({
     certificate: name => { console.log('certificate for', name); return { cert, key } },
     alpn: ['h2', 'http/1.1'],
-    handshake: p => console.log('server handshake', p),
+    handshake: p => console.log('server handshake', p.alpn),
   })
   .to($=>$.serveHTTP(msg => new Message('secure ' + msg.head.path)))
 .listen($PORT1)
-  .connectTLS({ sni: 'localhost', trusted: [ca], alpn: 'http/1.1', handshake: p => console.log('client handshake', p) })
+  .connectTLS({ sni: 'localhost', trusted: [ca], alpn: 'http/1.1', handshake: ({ alpn }) => console.log('client handshake', alpn) })
   .to($=>$.connect('127.0.0.1:$PORT0'))
 .listen($PORT2)
   .connectTLS({ sni: 'localhost', trusted: [other] })

@@ -8,6 +8,8 @@
 //! synthesized response (`502 Connection Refused`, `504 Gateway Timeout`, …).
 
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, parse_duration, parse_size};
+use crate::http::h2::client::{self, ClientConn, Reply};
+use crate::http::h2::heads;
 use crate::http::js::{request_head_of, response_head_value, tail_value};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{Event, StreamError};
@@ -16,6 +18,7 @@ use crate::pool::{Lease, Pool, PoolOptions, Pooled, Session, SessionKey};
 use bytes::Bytes;
 use pipy_protocols::http1::{self as http, RequestEncoder, ResponseDecoder};
 use pipy_value::{JsResult, Value};
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -30,12 +33,24 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     build,
 }];
 
-const OPTIONS: &[&str] = &["version", "bufferSize", "maxHeaderSize", "maxIdle", "maxQueue", "maxMessages", "ping"];
+const OPTIONS: &[&str] = &[
+    "version",
+    "bufferSize",
+    "maxHeaderSize",
+    "maxIdle",
+    "maxQueue",
+    "maxMessages",
+    "ping",
+    "connectionWindowSize",
+    "streamWindowSize",
+];
 
 struct Config {
     selector: Value,
     options: PoolOptions,
     buffer_size: usize,
+    version: Version,
+    h2: client::Settings,
     /// This filter's sessions (shared per filter, as in the original).
     pool: Rc<Pool<HttpSession>>,
 }
@@ -61,26 +76,108 @@ fn build(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     let buffer_size = parse_size(&option(&opts, "bufferSize")?)?.unwrap_or(0);
     let options =
         PoolOptions { max_idle: Duration::from_secs_f64(max_idle), max_queue, max_messages, extra: Value::Undefined };
-    let cfg = Config { selector, options, buffer_size, pool: Pool::new() };
+    let version = version_of(&option(&opts, "version")?)?;
+    let mut h2 = client::Settings::default();
+    if let Some(n) = parse_size(&option(&opts, "connectionWindowSize")?)? {
+        h2.connection_window = window_size(n)?;
+    }
+    if let Some(n) = parse_size(&option(&opts, "streamWindowSize")?)? {
+        h2.stream_window = window_size(n)?;
+    }
+    let cfg = Config { selector, options, buffer_size, version, h2, pool: Pool::new() };
     Ok(joint_factory("muxHTTP", cfg, sub, make))
 }
 
-fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
-    Box::new(MuxHttp { cfg: cfg.clone(), sub: sub.cloned(), session: None, pending: None, key_object: None })
+/// An HTTP/2 window: at most 2^31 - 1 bytes (RFC 9113 §6.9.1).
+fn window_size(n: usize) -> JsResult<u32> {
+    u32::try_from(n).ok().filter(|&n| n > 0 && n < (1 << 31)).ok_or_else(|| {
+        pipy_value::error::range_error(&format!("muxHTTP(): window size {n} is out of range (1 to 2^31-1)"))
+    })
 }
 
-/// An upstream session: its sub-pipeline (usually `connect`), the request encoder and response
-/// decoder, and the requesters waiting for responses.
+fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
+    Box::new(MuxHttp {
+        cfg: cfg.clone(),
+        sub: sub.cloned(),
+        session: None,
+        request: None,
+        last: None,
+        key_object: None,
+    })
+}
+
+/// Which protocol a session speaks.
+#[derive(Clone)]
+enum Version {
+    Http1,
+    Http2,
+    /// A function to call when the session opens (it may return a Promise).
+    Chosen(Value),
+}
+
+/// The `version` option: `1`, `2`, `'http/1.1'`, `'h2'`, … or a function giving one of those
+/// (or a Promise of one).
+fn version_of(v: &Value) -> JsResult<Version> {
+    match v {
+        Value::Undefined | Value::Null => Ok(Version::Http1),
+        v if v.is_callable() => Ok(Version::Chosen(v.clone())),
+        v => version_value(v),
+    }
+}
+
+fn version_value(v: &Value) -> JsResult<Version> {
+    match v {
+        Value::Number(n) if *n == 1.0 => Ok(Version::Http1),
+        Value::Number(n) if *n == 2.0 => Ok(Version::Http2),
+        Value::String(s) => match s.to_rust_string().to_ascii_lowercase().as_str() {
+            "h2" | "http/2" => Ok(Version::Http2),
+            "http/1" | "http/1.0" | "http/1.1" => Ok(Version::Http1),
+            other => Err(pipy_value::error::type_error(&format!("muxHTTP(): invalid HTTP version name '{other}'"))),
+        },
+        other => Err(pipy_value::error::type_error(&format!(
+            "muxHTTP(): invalid HTTP version {}",
+            pipy_value::ops::describe(other)
+        ))),
+    }
+}
+
+/// A session's protocol state.
+enum Proto {
+    /// The version is not known yet (a Promise): requests wait, in order.
+    Deciding(Vec<(u32, StageHandle, Event)>),
+    Http1(Box<Http1>),
+    Http2(Box<Http2>),
+}
+
+/// HTTP/1: requests are encoded whole, one after another; responses come back in order.
+struct Http1 {
+    encoder: RequestEncoder,
+    decoder: ResponseDecoder,
+    /// Requests being collected.
+    collecting: FxHashMap<u32, (Value, Data)>,
+    /// Requesters waiting for responses, in request order; `bool` = its response has started.
+    waiters: VecDeque<(StageHandle, bool)>,
+}
+
+/// HTTP/2: each request is a stream of its own, sent as it comes.
+struct Http2 {
+    conn: ClientConn,
+    /// The requester of each open stream, and whether its response has started.
+    requesters: FxHashMap<u32, (StageHandle, bool)>,
+}
+
+/// An upstream session: its sub-pipeline (usually `connect`) and the protocol state.
 struct HttpSession {
     pipeline: RefCell<Option<Rc<Pipeline>>>,
-    encoder: RefCell<RequestEncoder>,
-    decoder: RefCell<ResponseDecoder>,
-    /// Requesters waiting for responses, in request order; `bool` = its response has started.
-    waiters: RefCell<VecDeque<(StageHandle, bool)>>,
+    proto: RefCell<Proto>,
+    buffer_size: usize,
+    h2_settings: client::Settings,
+    /// Ids of requests on this session.
+    next_id: Cell<u32>,
     /// The upstream ended: the session takes no more requests.
     ended: Cell<bool>,
-    /// The requester whose CONNECT or Upgrade the upstream accepted: the session is its raw
-    /// tunnel from then on (and out of the pool).
+    /// HTTP/1: the requester whose CONNECT or Upgrade the upstream accepted: the session is
+    /// its raw tunnel from then on (and out of the pool).
     tunnel: RefCell<Option<StageHandle>>,
 }
 
@@ -93,13 +190,42 @@ impl Session for HttpSession {
     }
 }
 
+/// Events for requesters, emitted once no session state is borrowed (an emit runs the
+/// requester's pipeline at once, which may call back into the session).
+type Outbox = Vec<(StageHandle, Event)>;
+
+fn deliver_all(out: Outbox) {
+    for (h, e) in out {
+        h.emit(e);
+    }
+}
+
+fn error_code_name(err: &Option<StreamError>) -> &'static str {
+    match err {
+        Some(StreamError::Code(c)) => c.name(),
+        Some(StreamError::Value(_)) => "RuntimeError",
+        None => "ConnectionReset",
+    }
+}
+
+/// What a requester gets when its request fails: the end of a started response, or the
+/// original's synthesized one (502, 504, …).
+fn failed_response(out: &mut Outbox, h: StageHandle, started: bool, code: &str) {
+    if !started {
+        let head = http::status::error_response_head(code);
+        out.push((h.clone(), Event::MessageStart(response_head_value(head))));
+    }
+    out.push((h, Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined }));
+}
+
 impl HttpSession {
-    fn new(buffer_size: usize) -> HttpSession {
+    fn new(buffer_size: usize, h2_settings: client::Settings) -> HttpSession {
         HttpSession {
             pipeline: RefCell::new(None),
-            encoder: RefCell::new(RequestEncoder::new(buffer_size)),
-            decoder: RefCell::new(ResponseDecoder::new()),
-            waiters: RefCell::new(VecDeque::new()),
+            proto: RefCell::new(Proto::Deciding(Vec::new())),
+            buffer_size,
+            h2_settings,
+            next_id: Cell::new(1),
             ended: Cell::new(false),
             tunnel: RefCell::new(None),
         }
@@ -109,13 +235,58 @@ impl HttpSession {
         self.pipeline.borrow().is_some() || self.ended.get()
     }
 
+    fn set_version(&self, pooled: &Rc<Pooled<HttpSession>>, v: &Version) {
+        let next = match v {
+            Version::Http2 => Proto::Http2(Box::new(Http2 {
+                conn: ClientConn::new(self.h2_settings),
+                requesters: FxHashMap::default(),
+            })),
+            _ => Proto::Http1(Box::new(Http1 {
+                encoder: RequestEncoder::new(self.buffer_size),
+                decoder: ResponseDecoder::new(),
+                collecting: FxHashMap::default(),
+                waiters: VecDeque::new(),
+            })),
+        };
+        let old = std::mem::replace(&mut *self.proto.borrow_mut(), next);
+        if let Proto::Deciding(queued) = old {
+            for (id, h, e) in queued {
+                self.request_event(pooled, id, &h, e);
+            }
+        }
+        self.pump(pooled);
+    }
+
     /// Starts the session's sub-pipeline; it keeps the context of the stream that opened it, as
-    /// the original does.
-    fn open(pooled: &Rc<Pooled<HttpSession>>, layout: &Rc<Layout>, ctx: &Rc<crate::pipeline::context::Context>) {
+    /// the original does. The version is settled first when it is a function.
+    fn open(pooled: &Rc<Pooled<HttpSession>>, layout: &Rc<Layout>, cx: &mut Cx<'_>, version: &Version) -> bool {
+        let decided = match version {
+            Version::Chosen(f) => {
+                let Some(v) = cx.eval(f, &[]) else { return false };
+                let weak = Rc::downgrade(pooled);
+                let settle = move |r: Result<Value, Value>| {
+                    let Some(pooled) = weak.upgrade() else { return };
+                    let v = r.ok().and_then(|v| version_value(&v).ok()).unwrap_or(Version::Http1);
+                    pooled.session().set_version(&pooled, &v);
+                };
+                if crate::pipeline::on_settled(&v, settle) {
+                    None
+                } else {
+                    match version_value(&v) {
+                        Ok(v) => Some(v),
+                        Err(e) => {
+                            cx.throw(e);
+                            return false;
+                        }
+                    }
+                }
+            }
+            v => Some(v.clone()),
+        };
         let weak: Weak<Pooled<HttpSession>> = Rc::downgrade(pooled);
         let p = Pipeline::new(
             layout,
-            ctx.clone(),
+            cx.context().clone(),
             Output::Func(Box::new(move |e| {
                 if let Some(pooled) = weak.upgrade() {
                     pooled.session().on_output(&pooled, e);
@@ -124,6 +295,12 @@ impl HttpSession {
         );
         *pooled.session().pipeline.borrow_mut() = Some(p.clone());
         p.start(&[]);
+        match decided {
+            Some(v) => pooled.session().set_version(pooled, &v),
+            // Gets the connection going (a TLS handshake, whose ALPN may settle the version).
+            None => p.input(Event::Data(Data::new())),
+        }
+        true
     }
 
     fn send(&self, bytes: Vec<Bytes>) {
@@ -139,88 +316,245 @@ impl HttpSession {
         }
     }
 
-    /// Output of the session's sub-pipeline: decode responses and hand them back.
-    fn on_output(&self, pooled: &Pooled<HttpSession>, e: Event) {
-        let mut decoded = Vec::new();
-        let mut failure: Option<Option<StreamError>> = None;
-        match e {
-            Event::Data(d) => {
-                let mut dec = self.decoder.borrow_mut();
-                for c in d.chunks() {
-                    if let Err(err) = dec.feed(c.clone(), &mut decoded) {
-                        crate::log::debug(&format!("[muxHTTP] bad response: {err}"));
-                        failure = Some(Some(StreamError::Code(crate::pipeline::event::ErrorCode::ProtocolError)));
-                        break;
+    /// A new request on this session: its id.
+    fn begin(&self) -> u32 {
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1).max(1));
+        id
+    }
+
+    /// An event of request `id` from requester `h`.
+    fn request_event(&self, pooled: &Rc<Pooled<HttpSession>>, id: u32, h: &StageHandle, e: Event) {
+        let mut out = Outbox::new();
+        let mut bytes = Vec::new();
+        {
+            let mut proto = self.proto.borrow_mut();
+            match &mut *proto {
+                Proto::Deciding(queued) => queued.push((id, h.clone(), e)),
+                Proto::Http1(h1) => match e {
+                    Event::MessageStart(head) => {
+                        h1.collecting.insert(id, (head, Data::new()));
+                    }
+                    Event::Data(d) => {
+                        if let Some((_, body)) = h1.collecting.get_mut(&id) {
+                            body.push(&d);
+                        }
+                    }
+                    Event::MessageEnd { .. } => {
+                        let Some((head, body)) = h1.collecting.remove(&id) else { return };
+                        let head = match request_head_of(&head) {
+                            Ok(head) => head,
+                            Err(e) => {
+                                crate::log::error(&format!("muxHTTP(): {}", pipy_value::ops::describe(&e)));
+                                failed_response(&mut out, h.clone(), false, "RuntimeError");
+                                drop(proto);
+                                return deliver_all(out);
+                            }
+                        };
+                        let info = h1.encoder.head(&head);
+                        for c in body.chunks() {
+                            h1.encoder.body(c.clone(), &mut bytes);
+                        }
+                        h1.encoder.end(&mut bytes);
+                        if let Some(info) = info {
+                            h1.decoder.push_request(info);
+                        }
+                        h1.waiters.push_back((h.clone(), false));
+                    }
+                    Event::StreamEnd(_) => {
+                        h1.collecting.remove(&id);
+                    }
+                },
+                Proto::Http2(h2) => {
+                    match e {
+                        Event::MessageStart(head) => match heads::request_of(&head) {
+                            Ok(req) => {
+                                h2.conn.start(id, req);
+                                h2.requesters.insert(id, (h.clone(), false));
+                            }
+                            Err(e) => {
+                                crate::log::error(&format!("muxHTTP(): {}", pipy_value::ops::describe(&e)));
+                                failed_response(&mut out, h.clone(), false, "RuntimeError");
+                            }
+                        },
+                        Event::Data(d) => h2.conn.data(id, &d),
+                        Event::MessageEnd { tail, .. } => {
+                            h2.conn.end_request(id, heads::trailers_of(&tail).ok().flatten())
+                        }
+                        Event::StreamEnd(_) => {
+                            // The requester is gone: a stream still open is cancelled.
+                            if h2.requesters.remove(&id).is_some() {
+                                h2.conn.cancel(id);
+                            }
+                        }
                     }
                 }
             }
-            Event::StreamEnd(err) => {
-                let _ = self.decoder.borrow_mut().finish(&mut decoded);
-                failure = Some(err);
+        }
+        self.send(bytes);
+        deliver_all(out);
+        self.pump(pooled);
+    }
+
+    /// HTTP/2: drives the connection, writes what it produced, hands back responses.
+    fn pump(&self, pooled: &Pooled<HttpSession>) {
+        let mut out = Outbox::new();
+        let mut bytes = Vec::new();
+        let closed;
+        {
+            let mut proto = self.proto.borrow_mut();
+            let Proto::Http2(h2) = &mut *proto else { return };
+            let mut replies = Vec::new();
+            h2.conn.drive(&mut replies);
+            bytes.extend(h2.conn.take_output());
+            for r in replies {
+                match r {
+                    Reply::Head { id, head } => {
+                        if let Some((h, started)) = h2.requesters.get_mut(&id) {
+                            *started = true;
+                            out.push((h.clone(), Event::MessageStart(head)));
+                        }
+                    }
+                    Reply::Body { id, data } => {
+                        if let Some((h, _)) = h2.requesters.get(&id) {
+                            out.push((h.clone(), Event::Data(data)));
+                        }
+                    }
+                    Reply::End { id, tail } => {
+                        if let Some((h, _)) = h2.requesters.remove(&id) {
+                            out.push((h, Event::MessageEnd { tail, payload: Value::Undefined }));
+                        }
+                    }
+                    Reply::Failed { id, reason } => {
+                        if let Some((h, started)) = h2.requesters.remove(&id) {
+                            let code = match reason {
+                                Some(r) if r == h2::Reason::REFUSED_STREAM => "ConnectionRefused",
+                                _ => "ConnectionReset",
+                            };
+                            failed_response(&mut out, h, started, code);
+                        }
+                    }
+                }
             }
-            _ => {}
+            closed = h2.conn.is_closed();
         }
-        for ev in decoded {
-            self.deliver(pooled, ev);
+        self.send(bytes);
+        deliver_all(out);
+        if closed && !self.ended.get() {
+            self.fail(pooled, None);
         }
+    }
+
+    /// Output of the session's sub-pipeline: responses to decode and hand back.
+    fn on_output(&self, pooled: &Pooled<HttpSession>, e: Event) {
+        let mut decoded = Vec::new();
+        let mut failure: Option<Option<StreamError>> = None;
+        {
+            let mut proto = self.proto.borrow_mut();
+            match (&mut *proto, e) {
+                (Proto::Http2(h2), Event::Data(d)) => {
+                    for c in d.chunks() {
+                        h2.conn.feed(c);
+                    }
+                }
+                (Proto::Http2(h2), Event::StreamEnd(err)) => {
+                    h2.conn.end();
+                    failure = Some(err);
+                }
+                (Proto::Http1(h1), Event::Data(d)) => {
+                    for c in d.chunks() {
+                        if let Err(err) = h1.decoder.feed(c.clone(), &mut decoded) {
+                            crate::log::debug(&format!("[muxHTTP] bad response: {err}"));
+                            failure = Some(Some(StreamError::Code(crate::pipeline::event::ErrorCode::ProtocolError)));
+                            break;
+                        }
+                    }
+                }
+                (Proto::Http1(h1), Event::StreamEnd(err)) => {
+                    let _ = h1.decoder.finish(&mut decoded);
+                    failure = Some(err);
+                }
+                (Proto::Deciding(_), Event::StreamEnd(err)) => failure = Some(err),
+                _ => {}
+            }
+        }
+        if !decoded.is_empty() {
+            self.deliver(pooled, decoded);
+        }
+        self.pump(pooled);
         if let Some(err) = failure {
             self.fail(pooled, err);
         }
     }
 
-    fn deliver(&self, pooled: &Pooled<HttpSession>, ev: http::Event<http::ResponseHead>) {
-        if let http::Event::Tunnel(b) = &ev {
-            if let Some(h) = self.tunnel.borrow().as_ref() {
-                h.emit(Event::Data(Data::from(b.clone())));
-            }
-            return;
-        }
-        let front = self.waiters.borrow().front().map(|(h, _)| h.clone());
-        let Some(handle) = front else { return };
-        match ev {
-            http::Event::Head { head, info } => {
-                if let Some(w) = self.waiters.borrow_mut().front_mut() {
-                    w.1 = true;
+    /// HTTP/1: decoded responses to their requesters, in order.
+    fn deliver(&self, pooled: &Pooled<HttpSession>, events: Vec<http::Event<http::ResponseHead>>) {
+        let mut out = Outbox::new();
+        {
+            let mut proto = self.proto.borrow_mut();
+            let Proto::Http1(h1) = &mut *proto else { return };
+            for ev in events {
+                if let http::Event::Tunnel(b) = &ev {
+                    if let Some(h) = self.tunnel.borrow().as_ref() {
+                        out.push((h.clone(), Event::Data(Data::from(b.clone()))));
+                    }
+                    continue;
                 }
-                if info.tunnel.is_some() {
-                    *self.tunnel.borrow_mut() = Some(handle.clone());
-                    pooled.retire();
+                let Some(handle) = h1.waiters.front().map(|(h, _)| h.clone()) else { continue };
+                match ev {
+                    http::Event::Head { head, info } => {
+                        if let Some(w) = h1.waiters.front_mut() {
+                            w.1 = true;
+                        }
+                        if info.tunnel.is_some() {
+                            *self.tunnel.borrow_mut() = Some(handle.clone());
+                            pooled.retire();
+                        }
+                        out.push((handle, Event::MessageStart(response_head_value(head))));
+                    }
+                    http::Event::Body(b) => out.push((handle, Event::Data(Data::from(b)))),
+                    http::Event::End(tail) => {
+                        h1.waiters.pop_front();
+                        out.push((handle, Event::MessageEnd { tail: tail_value(tail), payload: Value::Undefined }));
+                    }
+                    http::Event::Tunnel(_) | http::Event::Http2Preface => {}
                 }
-                handle.emit(Event::MessageStart(response_head_value(head)));
             }
-            http::Event::Body(b) => handle.emit(Event::Data(Data::from(b))),
-            http::Event::End(tail) => {
-                self.waiters.borrow_mut().pop_front();
-                handle.emit(Event::MessageEnd { tail: tail_value(tail), payload: Value::Undefined });
-            }
-            http::Event::Tunnel(_) => {}
-            http::Event::Http2Preface => {}
         }
+        deliver_all(out);
     }
 
     /// The upstream ended: every requester still waiting gets an answer or an end.
     fn fail(&self, pooled: &Pooled<HttpSession>, err: Option<StreamError>) {
         self.ended.set(true);
         pooled.retire();
+        let mut out = Outbox::new();
         if let Some(h) = self.tunnel.borrow_mut().take() {
-            h.emit(Event::StreamEnd(err.clone()));
+            out.push((h, Event::StreamEnd(err.clone())));
         }
-        let waiters: Vec<_> = self.waiters.borrow_mut().drain(..).collect();
-        let code = match &err {
-            Some(StreamError::Code(c)) => c.name(),
-            Some(StreamError::Value(_)) => "RuntimeError",
-            None => "ConnectionReset",
-        };
-        for (h, started) in waiters {
-            if started {
-                h.emit(Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
-            } else {
-                let head = http::status::error_response_head(code);
-                h.emit(Event::MessageStart(response_head_value(head)));
-                h.emit(Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
+        let code = error_code_name(&err);
+        let waiting: Vec<(StageHandle, bool)> = match &mut *self.proto.borrow_mut() {
+            Proto::Http1(h1) => h1.waiters.drain(..).collect(),
+            Proto::Http2(h2) => {
+                let mut v: Vec<(u32, (StageHandle, bool))> = h2.requesters.drain().collect();
+                v.sort_unstable_by_key(|(id, _)| *id);
+                v.into_iter().map(|(_, w)| w).collect()
             }
+            Proto::Deciding(queued) => {
+                let mut seen = Vec::new();
+                for (id, h, _) in queued.drain(..) {
+                    if !seen.iter().any(|(i, _)| *i == id) {
+                        seen.push((id, h));
+                    }
+                }
+                seen.into_iter().map(|(_, h)| (h, false)).collect()
+            }
+        };
+        for (h, started) in waiting {
+            failed_response(&mut out, h, started, code);
         }
         let p = self.pipeline.borrow_mut().take();
+        deliver_all(out);
         drop(p);
     }
 }
@@ -229,8 +563,10 @@ struct MuxHttp {
     cfg: Rc<Config>,
     sub: Option<Rc<SubSlot>>,
     session: Option<Lease<HttpSession>>,
-    /// The request being collected (sent whole, so streams sharing a session never interleave).
-    pending: Option<(Value, Data)>,
+    /// The request in progress on the session.
+    request: Option<u32>,
+    /// The last request sent, whose response may still be due.
+    last: Option<u32>,
     /// Keeps a selector's object key alive while this stream uses the session.
     key_object: Option<Value>,
 }
@@ -250,8 +586,9 @@ impl MuxHttp {
             cx.eval(&sel, &[])?
         };
         let key = SessionKey::of(&key_value);
-        let (pool, options, buffer_size) = (self.cfg.pool.clone(), self.cfg.options.clone(), self.cfg.buffer_size);
-        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size))?;
+        let (pool, options) = (self.cfg.pool.clone(), self.cfg.options.clone());
+        let (buffer_size, h2) = (self.cfg.buffer_size, self.cfg.h2);
+        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size, h2))?;
         let pooled = lease.pooled().clone();
         if !pooled.session().is_open() {
             let layout = match self.sub.as_ref().map(|s| s.layout()) {
@@ -267,7 +604,10 @@ impl MuxHttp {
                     return None;
                 }
             };
-            HttpSession::open(&pooled, &layout, cx.context());
+            if !HttpSession::open(&pooled, &layout, cx, &self.cfg.version) {
+                pooled.retire();
+                return None;
+            }
         }
         self.key_object = Some(key_value);
         self.session = Some(lease);
@@ -278,42 +618,37 @@ impl MuxHttp {
 impl Filter for MuxHttp {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
         match e {
-            Event::MessageStart(head) => self.pending = Some((head, Data::new())),
+            Event::MessageStart(_) => {
+                let Some(s) = self.session(cx) else { return };
+                let id = s.session().begin();
+                self.request = Some(id);
+                self.last = Some(id);
+                s.count_use();
+                s.session().request_event(&s, id, &cx.handle(), e);
+            }
             Event::Data(d) => {
-                if let Some((_, body)) = &mut self.pending {
-                    body.push(&d);
-                } else if let Some(s) = self.session.as_ref().filter(|s| s.session().tunnel.borrow().is_some()) {
+                let Some(lease) = &self.session else { return };
+                let s = lease.pooled().clone();
+                match self.request {
+                    Some(id) => s.session().request_event(&s, id, &cx.handle(), Event::Data(d)),
                     // Our tunnel: the client's bytes go upstream as they are.
-                    s.session().send(d.chunks().cloned().collect());
+                    None if s.session().tunnel.borrow().is_some() => s.session().send(d.chunks().cloned().collect()),
+                    None => {}
                 }
             }
             Event::MessageEnd { .. } => {
-                let Some((head, body)) = self.pending.take() else { return };
-                let head = match request_head_of(&head) {
-                    Ok(h) => h,
-                    Err(e) => return cx.throw(e),
-                };
-                let Some(s) = self.session(cx) else { return };
-                let session = s.session();
-                let mut out = Vec::new();
-                let info = {
-                    let mut enc = session.encoder.borrow_mut();
-                    let info = enc.head(&head);
-                    for c in body.chunks() {
-                        enc.body(c.clone(), &mut out);
-                    }
-                    enc.end(&mut out);
-                    info
-                };
-                if let Some(info) = info {
-                    session.decoder.borrow_mut().push_request(info);
-                }
-                s.count_use();
-                session.waiters.borrow_mut().push_back((cx.handle(), false));
-                session.send(out);
+                let Some(id) = self.request.take() else { return };
+                let Some(s) = self.session.as_ref().map(|l| l.pooled().clone()) else { return };
+                s.session().request_event(&s, id, &cx.handle(), e);
             }
             Event::StreamEnd(_) => {
-                if let Some(s) = self.session.as_ref().filter(|s| s.session().tunnel.borrow().is_some()) {
+                let Some(s) = self.session.as_ref().map(|l| l.pooled().clone()) else { return };
+                self.request = None;
+                if let Some(id) = self.last.take() {
+                    // A request cut short is dropped; an HTTP/2 stream still open is cancelled.
+                    s.session().request_event(&s, id, &cx.handle(), e);
+                }
+                if s.session().tunnel.borrow().is_some() {
                     let p = s.session().pipeline.borrow().clone();
                     if let Some(p) = p {
                         p.input(Event::end());

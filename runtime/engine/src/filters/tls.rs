@@ -72,6 +72,15 @@ fn alpn_list(v: &Value) -> JsResult<Vec<Vec<u8>>> {
     }
 }
 
+/// What a `handshake` callback gets, as the original's: `{ alpn }`, the protocol ALPN chose
+/// (`''` when none was).
+fn handshake_info(alpn: Option<&[u8]>) -> Value {
+    let o = pipy_value::object::Obj::ordinary();
+    let name = alpn.map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default();
+    o.define_value("alpn", Value::str(&name), pipy_value::attr::DEFAULT);
+    Value::Object(o)
+}
+
 /// `{ cert, key }`.
 fn cert_and_key(v: &Value) -> JsResult<(Vec<CertificateDer<'static>>, rustls::pki_types::PrivateKeyDer<'static>)> {
     Ok((certificates_of(&ops::get_str(v, "cert")?)?, private_key_of(&ops::get_str(v, "key")?)?))
@@ -294,7 +303,7 @@ impl AcceptTls {
         let ServerState::Open(conn) = &mut self.state else { return };
         let out = take_tls::<rustls::server::ServerConnectionData>(conn);
         let done = !conn.is_handshaking() && !self.handshaken;
-        let protocol = conn.alpn_protocol().map(|p| Value::str(&String::from_utf8_lossy(p))).unwrap_or_default();
+        let protocol = handshake_info(conn.alpn_protocol());
         if !out.is_empty() {
             cx.output(Event::Data(out.into()));
         }
@@ -550,8 +559,7 @@ impl Filter for ConnectTls {
                     }
                 }
                 let done = !conn.is_handshaking() && !self.handshaken;
-                let protocol =
-                    conn.alpn_protocol().map(|p| Value::str(&String::from_utf8_lossy(p))).unwrap_or_default();
+                let protocol = handshake_info(conn.alpn_protocol());
                 self.flush();
                 if done {
                     self.handshaken = true;

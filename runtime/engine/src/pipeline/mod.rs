@@ -472,6 +472,41 @@ pub fn await_value(v: &Value, handle: StageHandle, token: u32) -> Option<Settled
     }
 }
 
+/// Calls `f` with a thenable's outcome once it settles (`Ok` fulfilled, `Err` rejected);
+/// false (and `f` is dropped) when `v` is not a thenable.
+pub fn on_settled(v: &Value, f: impl FnOnce(Result<Value, Value>) + 'static) -> bool {
+    if !is_thenable(v) {
+        return false;
+    }
+    let Ok(then) = pipy_value::ops::get_str(v, "then") else { return false };
+    type Callback = Box<dyn FnOnce(Result<Value, Value>)>;
+    let f: Rc<RefCell<Option<Callback>>> = Rc::new(RefCell::new(Some(Box::new(f))));
+    let settle = |ok: bool| {
+        let f = f.clone();
+        pipy_value::function::native_function(
+            "",
+            1,
+            Rc::new(move |_, args, _| {
+                let v = pipy_value::function::arg(args, 0);
+                let cb = f.borrow_mut().take();
+                if let Some(cb) = cb {
+                    cb(if ok { Ok(v) } else { Err(v) });
+                }
+                Ok(Value::Undefined)
+            }),
+            false,
+        )
+    };
+    let (on_ok, on_err) = (settle(true), settle(false));
+    if let Err(e) = pipy_value::function::call(&then, v, &[Value::Object(on_ok), Value::Object(on_err)]) {
+        let cb = f.borrow_mut().take();
+        if let Some(cb) = cb {
+            cb(Err(e));
+        }
+    }
+    true
+}
+
 /// True if `v` is an object with a callable `then`.
 pub fn is_thenable(v: &Value) -> bool {
     matches!(v, Value::Object(_)) && pipy_value::ops::get_str(v, "then").map(|t| t.is_callable()).unwrap_or(false)

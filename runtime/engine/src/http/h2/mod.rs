@@ -3,8 +3,10 @@
 //! own, and heads converted to and from what scripts see (`heads`). `server` is the side
 //! `demuxHTTP`/`serveHTTP` use.
 
+pub mod client;
 pub mod heads;
 pub mod io;
+pub mod send;
 pub mod server;
 pub mod upgrade;
 

@@ -6,11 +6,12 @@
 
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
+use super::send::Outgoing;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::Event;
 use bytes::Bytes;
+use h2::RecvStream;
 use h2::server::{Connection, Handshake, SendResponse};
-use h2::{RecvStream, SendStream};
 use pipy_value::Value;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
@@ -68,14 +69,10 @@ struct Stream {
     body: Option<RecvStream>,
     body_size: u64,
     respond: Option<SendResponse<Bytes>>,
-    send: Option<SendStream<Bytes>>,
-    /// Response events not sent yet.
+    /// Response events not handled yet.
     out: VecDeque<Event>,
-    /// Response bytes waiting for flow-control capacity.
-    pending: VecDeque<Bytes>,
-    pending_len: usize,
-    /// The response's end, once its bytes are out: trailers, or none.
-    end: Option<Option<http::HeaderMap>>,
+    /// The response body and end.
+    send: Outgoing,
     responded: bool,
 }
 
@@ -223,11 +220,8 @@ impl ServerConn {
                             body: if ended { None } else { Some(body) },
                             body_size: 0,
                             respond: Some(respond),
-                            send: None,
                             out: VecDeque::new(),
-                            pending: VecDeque::new(),
-                            pending_len: 0,
-                            end: None,
+                            send: Outgoing::default(),
                             responded: false,
                         },
                     );
@@ -293,93 +287,34 @@ impl ServerConn {
             match e {
                 Event::MessageStart(head) => {
                     let Some(mut respond) = s.respond.take() else { continue };
-                    let response = match heads::response_of(&head) {
-                        Ok(r) => r,
+                    match heads::response_of(&head) {
+                        Ok(response) => match respond.send_response(response, false) {
+                            Ok(send) => s.send.attach(send),
+                            Err(_) => s.responded = true,
+                        },
                         Err(_) => {
                             respond.send_reset(h2::Reason::INTERNAL_ERROR);
                             s.responded = true;
-                            continue;
                         }
-                    };
-                    match respond.send_response(response, false) {
-                        Ok(send) => s.send = Some(send),
-                        Err(_) => s.responded = true,
                     }
                 }
-                Event::Data(d) => {
-                    for c in d.chunks() {
-                        s.pending_len += c.len();
-                        s.pending.push_back(c.clone());
-                    }
-                }
-                Event::MessageEnd { tail, .. } => {
-                    s.end = Some(heads::trailers_of(&tail).ok().flatten());
-                }
+                Event::Data(d) => s.send.push(&d),
+                Event::MessageEnd { tail, .. } => s.send.finish(heads::trailers_of(&tail).ok().flatten()),
                 Event::StreamEnd(_) => {
-                    if s.send.is_none() && !s.responded {
-                        if let Some(mut r) = s.respond.take() {
-                            r.send_reset(h2::Reason::INTERNAL_ERROR);
-                        }
+                    if let Some(mut r) = s.respond.take() {
+                        // Ended with no response at all.
+                        r.send_reset(h2::Reason::INTERNAL_ERROR);
                         s.responded = true;
-                    } else if s.end.is_none() {
-                        s.end = Some(None);
+                    } else {
+                        s.send.finish(None);
                     }
                 }
             }
         }
         // Response bytes as the windows allow, then the end.
-        if let Some(send) = &mut s.send {
-            while s.pending_len > 0 {
-                if send.capacity() == 0 {
-                    send.reserve_capacity(s.pending_len);
-                    match send.poll_capacity(cx) {
-                        Poll::Ready(Some(Ok(_))) => {}
-                        Poll::Ready(Some(Err(_))) | Poll::Ready(None) => {
-                            s.pending.clear();
-                            s.pending_len = 0;
-                            s.responded = true;
-                            s.send = None;
-                            return true;
-                        }
-                        Poll::Pending => return progress,
-                    }
-                    if send.capacity() == 0 {
-                        return progress;
-                    }
-                }
-                let room = send.capacity();
-                let Some(mut chunk) = s.pending.pop_front() else { break };
-                if chunk.len() > room {
-                    let rest = chunk.split_off(room);
-                    s.pending.push_front(rest);
-                }
-                s.pending_len -= chunk.len();
-                let last = s.pending_len == 0 && matches!(s.end, Some(None));
-                if send.send_data(chunk, last).is_err() {
-                    s.responded = true;
-                    s.send = None;
-                    return true;
-                }
-                progress = true;
-                if last {
-                    s.end = None;
-                    s.responded = true;
-                    s.send = None;
-                    return true;
-                }
-            }
-            if s.pending_len == 0 {
-                if let Some(end) = s.end.take() {
-                    let r = match end {
-                        Some(trailers) => send.send_trailers(trailers),
-                        None => send.send_data(Bytes::new(), true),
-                    };
-                    let _ = r;
-                    s.responded = true;
-                    s.send = None;
-                    progress = true;
-                }
-            }
+        progress |= s.send.pump(cx);
+        if s.send.finished {
+            s.responded = true;
         }
         progress
     }
