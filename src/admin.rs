@@ -41,7 +41,10 @@ fn serve(mut conn: TcpStream) {
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let path = path.split('?').next().unwrap_or("");
     let (status, body) = match (method, path) {
-        ("GET", "/metrics") => ("200 OK", pipy_stdlib::stats::render() + &pipy_engine::memory::metrics()),
+        ("GET", "/metrics") => (
+            "200 OK",
+            pipy_stdlib::stats::render() + &pipy_engine::memory::metrics() + &pipy_engine::http::h2::metrics(),
+        ),
         ("GET", _) => ("404 Not Found", "not found\n".to_string()),
         _ => ("405 Method Not Allowed", "method not allowed\n".to_string()),
     };

@@ -17,7 +17,7 @@ const LONG_VERSION: &str = concat!(
     env!("PIPY_COMMIT"),
     "\nCommit date: ",
     env!("PIPY_COMMIT_DATE"),
-    "\nJIT: Cranelift 0.135\nTLS: rustls 0.23 (ring)\nHTTP: HTTP/1.1 (HTTP/2 not yet)"
+    "\nJIT: Cranelift 0.135\nTLS: rustls 0.23 (ring)\nHTTP: HTTP/1.1, HTTP/2 (h2 0.4)"
 );
 
 #[derive(Parser)]

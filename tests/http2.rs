@@ -483,3 +483,44 @@ upstream($PORT3, ['http/1.1'])
         assert_eq!(body, want);
     }
 }
+
+#[test]
+fn open_streams_show_in_the_http2_stream_count_metric() {
+    let admin = common::free_port();
+    let admin_arg = format!("--admin-port=127.0.0.1:{admin}");
+    let srv = Server::start_with(
+        "h2-metrics",
+        r#"
+pipy().listen($PORT1).serveHTTP(req => new Timeout(1.5).wait().then(() => new Message('late')))
+pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP({ version: 2, maxQueue: 0 }).to($ => $.connect('127.0.0.1:$PORT1')))
+"#,
+        2,
+        &[],
+        &[&admin_arg],
+    );
+    let port = srv.ports[0];
+    let client = std::thread::spawn(move || exchange(port, (0..4).map(|i| get(&format!("/{i}"))).collect()));
+    let metric = |side: &str| -> Option<u64> {
+        let raw = common::exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let key = format!("pipy_http2_stream_count{{type=\"{side}\"}} ");
+        text.lines().find_map(|l| l.strip_prefix(&key)).and_then(|v| v.trim().parse().ok())
+    };
+    // While the answers wait: 4 streams in from the client (and the upstream's server side,
+    // the same process), 4 out to the upstream.
+    let start = std::time::Instant::now();
+    let mut seen = (0, 0);
+    while start.elapsed() < Duration::from_secs(1) {
+        seen = (metric("Server").unwrap_or(0), metric("Client").unwrap_or(0));
+        if seen == (8, 4) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(seen, (8, 4));
+    for r in client.join().expect("client") {
+        assert_eq!(r.expect("response").text(), "late");
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!((metric("Server"), metric("Client")), (Some(0), Some(0)));
+}

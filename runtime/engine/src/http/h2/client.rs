@@ -4,6 +4,7 @@
 //! own; their heads wait while the peer's concurrency limit is reached. Responses come back as
 //! `Reply` events.
 
+pub use super::Settings;
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
 use super::send::Outgoing;
@@ -40,20 +41,6 @@ pub enum Reply {
     },
 }
 
-/// How the client side is set up (`muxHTTP`'s options).
-#[derive(Clone, Copy)]
-pub struct Settings {
-    pub stream_window: u32,
-    pub connection_window: u32,
-    pub max_header_list: u32,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { stream_window: 1 << 20, connection_window: 1 << 24, max_header_list: 16 << 10 }
-    }
-}
-
 type Handshake = Pin<Box<dyn Future<Output = Result<(SendRequest<Bytes>, Connection<PipeIo, Bytes>), h2::Error>>>>;
 
 enum State {
@@ -82,6 +69,7 @@ pub struct ClientConn {
     unsent: VecDeque<u32>,
     /// Why the connection ended, for streams that were still open.
     failure: Option<Option<Reason>>,
+    gauge: super::StreamGauge,
 }
 
 impl ClientConn {
@@ -99,6 +87,7 @@ impl ClientConn {
             streams: FxHashMap::default(),
             unsent: VecDeque::new(),
             failure: None,
+            gauge: super::StreamGauge::client(),
         }
     }
 
@@ -185,6 +174,7 @@ impl ClientConn {
                 break;
             }
         }
+        self.gauge.set(self.streams.len());
     }
 
     fn poll_connection(&mut self, cx: &mut Context<'_>, replies: &mut Vec<Reply>) -> bool {

@@ -4,6 +4,7 @@
 //! chunks, end with trailers); the filter answers each with the events of a response, which go
 //! out as the flow-control windows allow.
 
+pub use super::Settings;
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
 use super::send::Outgoing;
@@ -41,23 +42,6 @@ pub enum Incoming {
     },
 }
 
-/// How the server side is set up (`demuxHTTP`'s options).
-#[derive(Clone, Copy)]
-pub struct Settings {
-    /// The receive window of each stream (`INITIAL_WINDOW_SIZE`).
-    pub stream_window: u32,
-    /// The receive window of the whole connection.
-    pub connection_window: u32,
-    /// The largest header list a request may have.
-    pub max_header_list: u32,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { stream_window: 1 << 20, connection_window: 1 << 24, max_header_list: 16 << 10 }
-    }
-}
-
 enum State {
     Handshake(Handshake<PipeIo, Bytes>),
     Open(Connection<PipeIo, Bytes>),
@@ -92,6 +76,7 @@ pub struct ServerConn {
     pub opened: u64,
     /// After an h2c upgrade: drops the ACK of the replayed settings.
     ack_filter: Option<super::upgrade::AckFilter>,
+    gauge: super::StreamGauge,
 }
 
 impl ServerConn {
@@ -112,6 +97,7 @@ impl ServerConn {
             next_id: 1,
             opened: 0,
             ack_filter: None,
+            gauge: super::StreamGauge::default(),
         }
     }
 
@@ -182,6 +168,7 @@ impl ServerConn {
                 break;
             }
         }
+        self.gauge.set(self.streams.len());
     }
 
     fn poll_connection(&mut self, cx: &mut Context<'_>, incoming: &mut Vec<Incoming>) -> bool {
