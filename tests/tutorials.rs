@@ -139,6 +139,28 @@ fn every_tutorial_answers_as_its_readme_shows() {
     .join("\n");
     insta::assert_snapshot!("09-gateway-security", text);
     drop(gateway);
+
+    // 10: the HTTP/2 proxy, with the README's three curl commands.
+    let proxy = start("10-http2-grpc", "main.js", &[8000, 8080]);
+    let text = [
+        curl(&["--http2-prior-knowledge", "http://localhost:8000/hello"]),
+        curl(&["http://localhost:8000/hello"]),
+        curl(&["--http2", "http://localhost:8000/upgrade"]),
+    ]
+    .join("\n");
+    insta::assert_snapshot!("10-http2-grpc", text);
+    drop(proxy);
+}
+
+/// `curl -sS -i` with `args`: the command and what it printed (line ends as `\n`).
+fn curl(args: &[&str]) -> String {
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "-i", "--max-time", "10"])
+        .args(args)
+        .output()
+        .expect("curl runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    format!("> curl -i {}\n{text}{}\n", args.join(" "), String::from_utf8_lossy(&out.stderr))
 }
 
 /// The engine's own metrics (the cycle collector's counts and times) vary from run to run: their
