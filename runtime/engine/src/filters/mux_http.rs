@@ -176,6 +176,8 @@ struct HttpSession {
     next_id: Cell<u32>,
     /// The upstream ended: the session takes no more requests.
     ended: Cell<bool>,
+    /// HTTP/2: a drive is due at the end of this turn (see `schedule_pump`).
+    pump_scheduled: Cell<bool>,
     /// HTTP/1: the requester whose CONNECT or Upgrade the upstream accepted: the session is
     /// its raw tunnel from then on (and out of the pool).
     tunnel: RefCell<Option<StageHandle>>,
@@ -227,6 +229,7 @@ impl HttpSession {
             h2_settings,
             next_id: Cell::new(1),
             ended: Cell::new(false),
+            pump_scheduled: Cell::new(false),
             tunnel: RefCell::new(None),
         }
     }
@@ -393,7 +396,24 @@ impl HttpSession {
         }
         self.send(bytes);
         deliver_all(out);
-        self.pump(pooled);
+        Self::schedule_pump(pooled);
+    }
+
+    /// HTTP/2: drives the connection once this turn is over (a microtask), so a request's
+    /// events that arrive together are framed together (a GET's head and end become one
+    /// HEADERS frame with END_STREAM) and many streams' frames go out in one write.
+    fn schedule_pump(pooled: &Rc<Pooled<HttpSession>>) {
+        let s = pooled.session();
+        if !matches!(*s.proto.borrow(), Proto::Http2(_)) || s.pump_scheduled.replace(true) {
+            return;
+        }
+        let weak = Rc::downgrade(pooled);
+        pipy_value::realm::enqueue_microtask(Box::new(move || {
+            if let Some(pooled) = weak.upgrade() {
+                pooled.session().pump_scheduled.set(false);
+                pooled.session().pump(&pooled);
+            }
+        }));
     }
 
     /// HTTP/2: drives the connection, writes what it produced, hands back responses.

@@ -23,7 +23,12 @@ pub(super) struct H2 {
     /// After an h2c upgrade: how much of the client's preface is still to come (it was
     /// replayed to the connection already, so the real one is checked and skipped).
     preface_left: usize,
+    /// Responses wait for the end of the current turn before they are framed (see `schedule`).
+    scheduled: bool,
 }
+
+/// The wake token of a scheduled drive (stream ids, used for promises, stay below it).
+const DRIVE: u32 = u32::MAX - 1;
 
 #[derive(Default)]
 struct H2Stream {
@@ -41,7 +46,12 @@ struct H2Stream {
 
 impl H2 {
     pub(super) fn new() -> H2 {
-        H2 { conn: ServerConn::new(Settings::default()), streams: FxHashMap::default(), preface_left: 0 }
+        H2 {
+            conn: ServerConn::new(Settings::default()),
+            streams: FxHashMap::default(),
+            preface_left: 0,
+            scheduled: false,
+        }
     }
 
     /// After `Upgrade: h2c`, with the request replayed as stream 1.
@@ -50,6 +60,7 @@ impl H2 {
             conn: ServerConn::upgraded(Settings::default(), replay),
             streams: FxHashMap::default(),
             preface_left: PREFACE.len(),
+            scheduled: false,
         }
     }
 
@@ -231,8 +242,27 @@ impl Server {
         h2.streams.remove(&id);
     }
 
-    /// A promise a serveHTTP handler returned has settled.
+    /// Drives the connection once the current turn is over (a microtask), so a response's
+    /// events that arrive together are framed together: its head and an empty end become one
+    /// HEADERS frame with END_STREAM, and many small writes one.
+    fn h2_schedule(&mut self, cx: &mut Cx<'_>) {
+        let Some(h2) = self.h2.as_mut() else { return };
+        if h2.scheduled {
+            return;
+        }
+        h2.scheduled = true;
+        let handle = cx.handle();
+        pipy_value::realm::enqueue_microtask(Box::new(move || handle.wake(DRIVE)));
+    }
+
+    /// A promise a serveHTTP handler returned has settled, or a scheduled drive is due.
     pub(super) fn h2_wake(&mut self, cx: &mut Cx<'_>, id: u32) {
+        if id == DRIVE {
+            if let Some(h2) = self.h2.as_mut() {
+                h2.scheduled = false;
+            }
+            return self.h2_drive(cx);
+        }
         let Some(s) = self.h2.as_mut().and_then(|h| h.streams.get_mut(&id)) else { return };
         let Some(w) = s.waiting.take() else { return };
         let r = w.borrow_mut().take();
@@ -282,6 +312,6 @@ impl Server {
         if s.done {
             h2.streams.remove(&id);
         }
-        self.h2_drive(cx);
+        self.h2_schedule(cx);
     }
 }

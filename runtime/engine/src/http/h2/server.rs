@@ -274,8 +274,18 @@ impl ServerConn {
             match e {
                 Event::MessageStart(head) => {
                     let Some(mut respond) = s.respond.take() else { continue };
+                    // A response that ends right after its head (no body, no trailers) goes out
+                    // as one HEADERS frame with END_STREAM: gRPC's "trailers-only" answers
+                    // carry their status that way, and clients read it only from such a frame.
+                    let bare_end = matches!(s.out.front(), Some(Event::MessageEnd { tail, .. })
+                        if heads::trailers_of(tail).ok().flatten().is_none());
                     match heads::response_of(&head) {
-                        Ok(response) => match respond.send_response(response, false) {
+                        Ok(response) => match respond.send_response(response, bare_end) {
+                            Ok(_) if bare_end => {
+                                s.out.pop_front();
+                                s.send.ended_with_head();
+                                s.responded = true;
+                            }
                             Ok(send) => s.send.attach(send),
                             Err(_) => s.responded = true,
                         },
