@@ -524,3 +524,43 @@ pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP({ version: 2, maxQueue: 0 })
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!((metric("Server"), metric("Client")), (Some(0), Some(0)));
 }
+
+#[test]
+fn connect_tunnels_run_over_http2_streams_both_ends() {
+    // As the original's test 006: connectHTTPTunnel → muxHTTP({version: 2}) on one end,
+    // demuxHTTP → acceptHTTPTunnel on the other, an HTTP server behind.
+    let srv = Server::start(
+        "h2-tunnel",
+        r#"
+pipy({ _target: undefined })
+.listen($PORT2).serveHTTP(req => new Message('Hello over ' + req.head.protocol + '\n'))
+.listen($PORT1).demuxHTTP().to($ => $
+  .acceptHTTPTunnel(msg => msg.head.method === 'CONNECT' && msg.head.protocol === 'HTTP/2' ? void (_target = msg.head.path)
+    : new Message({ status: 405 }, 'method not allowed\n'))
+  .to($ => $.connect(() => _target))
+)
+.listen($PORT0)
+.connectHTTPTunnel(() => new Message({ method: 'CONNECT', path: '127.0.0.1:$PORT2' }))
+.to($ => $.muxHTTP(() => 1, { version: 2, maxQueue: 0 }).to($ => $.connect('127.0.0.1:$PORT1')))
+"#,
+        3,
+    );
+    let port = srv.ports[0];
+    // HTTP/1 requests through the tunnel, several on one connection, on two connections.
+    for _ in 0..2 {
+        let mut s = common::connect(port);
+        for i in 0..3 {
+            let (status, body) = common::http_request(&mut s, "GET", &format!("/{i}"), b"");
+            assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+            assert_eq!(body, "Hello over HTTP/1.1\n");
+        }
+    }
+    // HTTP/2 inside the tunnel (its bytes are opaque to the tunnel).
+    let replies = exchange(port, vec![get("/a"), get("/b")]);
+    for r in replies {
+        assert_eq!(r.expect("response").text(), "Hello over HTTP/2\n");
+    }
+    // The tunnel's server end refuses what is not a CONNECT, over HTTP/2 as over HTTP/1.
+    let reply = one(srv.ports[1], get("/"));
+    assert_eq!((reply.status, reply.text().as_str()), (405, "method not allowed\n"));
+}

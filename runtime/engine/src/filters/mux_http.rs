@@ -10,7 +10,7 @@
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, parse_duration, parse_size};
 use crate::http::h2::client::{self, ClientConn, Reply};
 use crate::http::h2::heads;
-use crate::http::js::{request_head_of, response_head_value, tail_value};
+use crate::http::js::{request_head_of, response_head_of, response_head_value, tail_value};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{Event, StreamError};
 use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Output, Pipeline, StageHandle, SubSlot};
@@ -163,7 +163,18 @@ struct Http1 {
 struct Http2 {
     conn: ClientConn,
     /// The requester of each open stream, and whether its response has started.
-    requesters: FxHashMap<u32, (StageHandle, bool)>,
+    requesters: FxHashMap<u32, Requester>,
+}
+
+/// Who waits for an HTTP/2 stream's response.
+struct Requester {
+    handle: StageHandle,
+    /// Its response has started.
+    started: bool,
+    /// A CONNECT: once a 2xx answers, the stream is a tunnel (its answer "ends" at once; DATA
+    /// both ways are the tunnel's bytes; the stream's end is the tunnel's end).
+    connect: bool,
+    tunnel: bool,
 }
 
 /// An upstream session: its sub-pipeline (usually `connect`) and the protocol state.
@@ -319,6 +330,19 @@ impl HttpSession {
         }
     }
 
+    /// Whether request `id` is a CONNECT on HTTP/2 (its stream becomes the tunnel).
+    fn is_h2_connect(&self, id: u32) -> bool {
+        match &*self.proto.borrow() {
+            Proto::Http2(h2) => h2.requesters.get(&id).is_some_and(|r| r.connect),
+            Proto::Deciding(queued) => queued.iter().any(|(i, _, e)| {
+                *i == id
+                    && matches!(e, Event::MessageStart(head)
+                        if request_head_of(head).is_ok_and(|h| h.method.eq_ignore_ascii_case("CONNECT")))
+            }),
+            Proto::Http1(_) => false,
+        }
+    }
+
     /// A new request on this session: its id.
     fn begin(&self) -> u32 {
         let id = self.next_id.get();
@@ -372,8 +396,10 @@ impl HttpSession {
                     match e {
                         Event::MessageStart(head) => match heads::request_of(&head) {
                             Ok(req) => {
+                                let connect = req.method() == ::http::Method::CONNECT;
                                 h2.conn.start(id, req);
-                                h2.requesters.insert(id, (h.clone(), false));
+                                let r = Requester { handle: h.clone(), started: false, connect, tunnel: false };
+                                h2.requesters.insert(id, r);
                             }
                             Err(e) => {
                                 crate::log::error(&format!("muxHTTP(): {}", pipy_value::ops::describe(&e)));
@@ -381,8 +407,14 @@ impl HttpSession {
                             }
                         },
                         Event::Data(d) => h2.conn.data(id, &d),
+                        // A CONNECT's request goes on as the tunnel's bytes.
+                        Event::MessageEnd { .. } if h2.requesters.get(&id).is_some_and(|r| r.connect) => {}
                         Event::MessageEnd { tail, .. } => {
                             h2.conn.end_request(id, heads::trailers_of(&tail).ok().flatten())
+                        }
+                        Event::StreamEnd(_) if h2.requesters.get(&id).is_some_and(|r| r.tunnel) => {
+                            // The tunnel's client side ended: END_STREAM; the other side may go on.
+                            h2.conn.end_request(id, None);
                         }
                         Event::StreamEnd(_) => {
                             // The requester is gone: a stream still open is cancelled.
@@ -430,28 +462,44 @@ impl HttpSession {
             for r in replies {
                 match r {
                     Reply::Head { id, head } => {
-                        if let Some((h, started)) = h2.requesters.get_mut(&id) {
-                            *started = true;
-                            out.push((h.clone(), Event::MessageStart(head)));
+                        if let Some(r) = h2.requesters.get_mut(&id) {
+                            r.started = true;
+                            let accepted = response_head_of(&head).is_ok_and(|h| (200..300).contains(&h.status));
+                            r.tunnel = r.connect && accepted;
+                            out.push((r.handle.clone(), Event::MessageStart(head)));
+                            if r.tunnel {
+                                let end = Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined };
+                                out.push((r.handle.clone(), end));
+                            }
                         }
                     }
                     Reply::Body { id, data } => {
-                        if let Some((h, _)) = h2.requesters.get(&id) {
-                            out.push((h.clone(), Event::Data(data)));
+                        if let Some(r) = h2.requesters.get(&id) {
+                            out.push((r.handle.clone(), Event::Data(data)));
                         }
                     }
                     Reply::End { id, tail } => {
-                        if let Some((h, _)) = h2.requesters.remove(&id) {
-                            out.push((h, Event::MessageEnd { tail, payload: Value::Undefined }));
+                        if let Some(r) = h2.requesters.remove(&id) {
+                            let e = if r.tunnel {
+                                Event::end()
+                            } else {
+                                Event::MessageEnd { tail, payload: Value::Undefined }
+                            };
+                            out.push((r.handle, e));
                         }
                     }
                     Reply::Failed { id, reason } => {
-                        if let Some((h, started)) = h2.requesters.remove(&id) {
+                        if let Some(r) = h2.requesters.remove(&id) {
                             let code = match reason {
                                 Some(r) if r == h2::Reason::REFUSED_STREAM => "ConnectionRefused",
                                 _ => "ConnectionReset",
                             };
-                            failed_response(&mut out, h, started, code);
+                            if r.tunnel {
+                                let err = StreamError::Code(crate::pipeline::event::ErrorCode::ConnectionReset);
+                                out.push((r.handle, Event::StreamEnd(Some(err))));
+                            } else {
+                                failed_response(&mut out, r.handle, r.started, code);
+                            }
                         }
                     }
                 }
@@ -556,9 +604,9 @@ impl HttpSession {
         let waiting: Vec<(StageHandle, bool)> = match &mut *self.proto.borrow_mut() {
             Proto::Http1(h1) => h1.waiters.drain(..).collect(),
             Proto::Http2(h2) => {
-                let mut v: Vec<(u32, (StageHandle, bool))> = h2.requesters.drain().collect();
+                let mut v: Vec<(u32, Requester)> = h2.requesters.drain().collect();
                 v.sort_unstable_by_key(|(id, _)| *id);
-                v.into_iter().map(|(_, w)| w).collect()
+                v.into_iter().map(|(_, r)| (r.handle, r.started)).collect()
             }
             Proto::Deciding(queued) => {
                 let mut seen = Vec::new();
@@ -649,16 +697,21 @@ impl Filter for MuxHttp {
             Event::Data(d) => {
                 let Some(lease) = &self.session else { return };
                 let s = lease.pooled().clone();
-                match self.request {
-                    Some(id) => s.session().request_event(&s, id, &cx.handle(), Event::Data(d)),
-                    // Our tunnel: the client's bytes go upstream as they are.
-                    None if s.session().tunnel.borrow().is_some() => s.session().send(d.chunks().cloned().collect()),
-                    None => {}
+                if s.session().tunnel.borrow().is_some() {
+                    // Our HTTP/1 tunnel: the client's bytes go upstream as they are.
+                    return s.session().send(d.chunks().cloned().collect());
+                }
+                if let Some(id) = self.request {
+                    s.session().request_event(&s, id, &cx.handle(), Event::Data(d));
                 }
             }
             Event::MessageEnd { .. } => {
-                let Some(id) = self.request.take() else { return };
+                let Some(id) = self.request else { return };
                 let Some(s) = self.session.as_ref().map(|l| l.pooled().clone()) else { return };
+                // An HTTP/2 CONNECT's stream stays the way in for the tunnel's bytes.
+                if !s.session().is_h2_connect(id) {
+                    self.request = None;
+                }
                 s.session().request_event(&s, id, &cx.handle(), e);
             }
             Event::StreamEnd(_) => {

@@ -7,7 +7,7 @@
 use super::Server;
 use crate::http::h2::PREFACE;
 use crate::http::h2::server::{Incoming, ServerConn, Settings};
-use crate::http::js::response_head_value;
+use crate::http::js::{response_head_of, response_head_value};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message, StreamError};
 use crate::pipeline::{Cx, Pipeline, Settled, SubContext, await_value};
@@ -42,6 +42,10 @@ struct H2Stream {
     done: bool,
     /// serveHTTP: the handler's promise.
     waiting: Option<Settled>,
+    /// A CONNECT request; `tunnel` once a 2xx answered it (the stream then carries raw bytes
+    /// both ways until either side ends it).
+    connect: bool,
+    tunnel: bool,
 }
 
 impl H2 {
@@ -152,8 +156,8 @@ impl Server {
         let serve = self.cfg.handler.is_some();
         let Some(h2) = self.h2.as_mut() else { return };
         match ev {
-            Incoming::Request { id, head } => {
-                let mut s = H2Stream::default();
+            Incoming::Request { id, head, connect } => {
+                let mut s = H2Stream { connect, ..H2Stream::default() };
                 if serve {
                     s.request = Some(Message { head, ..Message::default() });
                     h2.streams.insert(id, s);
@@ -198,6 +202,11 @@ impl Server {
             Incoming::Reset { id } => {
                 // The client gave up on the stream: its pipeline goes.
                 h2.streams.remove(&id);
+            }
+            Incoming::TunnelEnd { id } => {
+                if let Some(p) = h2.streams.get(&id).and_then(|s| s.pipeline.clone()) {
+                    p.input(Event::end());
+                }
             }
         }
     }
@@ -282,14 +291,19 @@ impl Server {
             return;
         }
         match e {
-            Event::MessageStart(_) if !s.started => {
+            Event::MessageStart(head) if !s.started => {
                 s.started = true;
-                h2.conn.respond(id, e);
+                s.tunnel = s.connect && response_head_of(&head).is_ok_and(|h| (200..300).contains(&h.status));
+                h2.conn.respond(id, Event::MessageStart(head));
             }
             Event::Data(_) if s.started => h2.conn.respond(id, e),
             Event::MessageEnd { .. } if s.started => {
-                s.done = true;
+                s.done = !s.tunnel;
                 h2.conn.respond(id, e);
+            }
+            Event::StreamEnd(_) if s.tunnel => {
+                h2.conn.respond(id, e);
+                s.done = true;
             }
             Event::StreamEnd(err) => {
                 if s.started {

@@ -62,7 +62,15 @@ pub fn request_head(parts: &http::request::Parts) -> Value {
         method: parts.method.as_str().to_string(),
         scheme: uri.scheme_str().unwrap_or("http").to_string(),
         authority: uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default(),
-        path: uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+        // A CONNECT names its target in `:authority` alone; scripts find it in `path`, as
+        // over HTTP/1.
+        path: match uri.path_and_query() {
+            Some(p) => p.as_str().to_string(),
+            None if parts.method == http::Method::CONNECT => {
+                uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default()
+            }
+            None => "/".into(),
+        },
         headers: headers_of_map(&parts.headers),
     };
     event::deferred(head)
@@ -127,6 +135,21 @@ pub fn request_of(head: &Value) -> JsResult<Request<()>> {
         Some(a) if !a.is_empty() => a,
         _ => h1.header("host").unwrap_or("localhost").to_string(),
     };
+    let method =
+        Method::from_bytes(h1.method.as_bytes()).map_err(|e| error::type_error(&format!("bad method: {e}")))?;
+    if method == Method::CONNECT {
+        // CONNECT host:port: the target is the authority, with no scheme or path.
+        let target = if h1.path.is_empty() || h1.path.starts_with('/') { authority.as_str() } else { h1.path.as_str() };
+        let uri = Uri::builder()
+            .authority(target)
+            .build()
+            .map_err(|e| error::type_error(&format!("bad CONNECT target for HTTP/2: {e}")))?;
+        let mut r = Request::new(());
+        *r.method_mut() = method;
+        *r.uri_mut() = uri;
+        *r.headers_mut() = header_map(&h1.headers);
+        return Ok(r);
+    }
     let scheme = field("scheme")?.filter(|s| !s.is_empty()).unwrap_or_else(|| "http".into());
     let uri = Uri::builder()
         .scheme(scheme.as_str())

@@ -22,10 +22,12 @@ use std::task::{Context, Poll, Waker};
 
 /// What the connection received, for the filter.
 pub enum Incoming {
-    /// A new request stream.
+    /// A new request stream; `connect`: a CONNECT, whose stream becomes a tunnel once a 2xx
+    /// answers it (its request "ends" at once; DATA frames are then the tunnel's bytes).
     Request {
         id: u32,
         head: Value,
+        connect: bool,
     },
     Body {
         id: u32,
@@ -38,6 +40,10 @@ pub enum Incoming {
     },
     /// The client reset the stream (or it failed): the request is abandoned.
     Reset {
+        id: u32,
+    },
+    /// The client ended its side of a CONNECT tunnel.
+    TunnelEnd {
         id: u32,
     },
 }
@@ -58,6 +64,9 @@ struct Stream {
     /// The response body and end.
     send: Outgoing,
     responded: bool,
+    /// A CONNECT request, and whether its answer opened the tunnel.
+    connect: bool,
+    tunnel: bool,
 }
 
 impl Stream {
@@ -197,8 +206,9 @@ impl ServerConn {
                     self.opened += 1;
                     let head = heads::request_head(&parts);
                     let ended = body.is_end_stream();
-                    incoming.push(Incoming::Request { id, head });
-                    if ended {
+                    let connect = parts.method == http::Method::CONNECT;
+                    incoming.push(Incoming::Request { id, head, connect });
+                    if ended || connect {
                         incoming.push(Incoming::End { id, tail: heads::tail(None, 0) });
                     }
                     self.streams.insert(
@@ -210,6 +220,8 @@ impl ServerConn {
                             out: VecDeque::new(),
                             send: Outgoing::default(),
                             responded: false,
+                            connect,
+                            tunnel: false,
                         },
                     );
                     progress = true;
@@ -252,6 +264,11 @@ impl ServerConn {
                     s.responded = true;
                     return true;
                 }
+                Poll::Ready(None) if s.connect => {
+                    incoming.push(Incoming::TunnelEnd { id });
+                    s.body = None;
+                    progress = true;
+                }
                 Poll::Ready(None) => match body.poll_trailers(cx) {
                     Poll::Ready(Ok(t)) => {
                         incoming.push(Incoming::End { id, tail: heads::tail(t.as_ref(), s.body_size) });
@@ -277,9 +294,12 @@ impl ServerConn {
                     // A response that ends right after its head (no body, no trailers) goes out
                     // as one HEADERS frame with END_STREAM: gRPC's "trailers-only" answers
                     // carry their status that way, and clients read it only from such a frame.
-                    let bare_end = matches!(s.out.front(), Some(Event::MessageEnd { tail, .. })
-                        if heads::trailers_of(tail).ok().flatten().is_none());
-                    match heads::response_of(&head) {
+                    let response = heads::response_of(&head);
+                    s.tunnel = s.connect && response.as_ref().is_ok_and(|r| r.status().is_success());
+                    let bare_end = !s.tunnel
+                        && matches!(s.out.front(), Some(Event::MessageEnd { tail, .. })
+                            if heads::trailers_of(tail).ok().flatten().is_none());
+                    match response {
                         Ok(response) => match respond.send_response(response, bare_end) {
                             Ok(_) if bare_end => {
                                 s.out.pop_front();
@@ -296,6 +316,8 @@ impl ServerConn {
                     }
                 }
                 Event::Data(d) => s.send.push(&d),
+                // An open tunnel ends with the stream, not with the answer's message.
+                Event::MessageEnd { .. } if s.tunnel => {}
                 Event::MessageEnd { tail, .. } => s.send.finish(heads::trailers_of(&tail).ok().flatten()),
                 Event::StreamEnd(_) => {
                     if let Some(mut r) = s.respond.take() {
