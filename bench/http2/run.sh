@@ -55,8 +55,8 @@ taskset -c 1 nginx -c $WORK/up.conf -p $WORK
 taskset -c 0 nginx -c $WORK/ng.conf -p $WORK
 script() { # hello-port tls-port proxy-port
   cat <<JS
-var cert = new crypto.Certificate(pipy.load('$WORK/server.crt'))
-var key = new crypto.PrivateKey(pipy.load('$WORK/server.key'))
+var cert = new crypto.Certificate(pipy.load('server.crt'))
+var key = new crypto.PrivateKey(pipy.load('server.key'))
 pipy().listen('127.0.0.1:$1').serveHTTP(new Message('Hi, there!\n'))
 .listen('127.0.0.1:$2').acceptTLS({ certificate: { cert, key }, alpn: ['h2', 'http/1.1'] })
   .to(\$=>\$.serveHTTP(new Message('Hi, there!\n')))
