@@ -564,3 +564,35 @@ pipy({ _target: undefined })
     let reply = one(srv.ports[1], get("/"));
     assert_eq!((reply.status, reply.text().as_str()), (405, "method not allowed\n"));
 }
+
+#[test]
+fn shutdown_sends_goaway_and_lets_streams_in_flight_finish() {
+    let mut srv = Server::start(
+        "h2-goaway",
+        "pipy().listen($PORT0).serveHTTP(req => new Timeout(Number(req.head.path.substring(1))).wait().then(() => new Message('done ' + req.head.path)))",
+        1,
+    );
+    let port = srv.ports[0];
+    let pid = srv.pid();
+    let rt = runtime();
+    let (slow, conn_end, late) = rt.block_on(async move {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let (client, conn) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        let conn = tokio::spawn(conn);
+        // A request that takes a second; the worker is told to stop while it runs.
+        let slow = tokio::spawn(send_one(client.clone(), port, get("/1")));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // After GOAWAY the connection takes no new streams.
+        let late = tokio::time::timeout(Duration::from_secs(5), send_one(client, port, get("/0"))).await;
+        let slow = tokio::time::timeout(Duration::from_secs(5), slow).await;
+        let conn_end = tokio::time::timeout(Duration::from_secs(5), conn).await;
+        (slow, conn_end, late)
+    });
+    let reply = slow.expect("in time").expect("task").expect("the request in flight is answered");
+    assert_eq!(reply.text(), "done /1");
+    assert!(late.expect("in time").is_err(), "a stream after GOAWAY is refused");
+    assert!(conn_end.is_ok(), "the server closes the connection once its streams are done");
+    assert_eq!(srv.signal_and_wait("TERM", Duration::from_secs(5)), Some(0));
+}

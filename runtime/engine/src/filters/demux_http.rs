@@ -437,7 +437,7 @@ impl Server {
             return None;
         }
         self.sniffing = false;
-        self.h2 = Some(Box::new(h2::H2::new()));
+        self.h2 = Some(Box::new(h2::H2::start(cx)));
         self.h2_input(cx, Some(&all));
         None
     }

@@ -10,7 +10,7 @@ use crate::http::h2::server::{Incoming, ServerConn, Settings};
 use crate::http::js::{response_head_of, response_head_value};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message, StreamError};
-use crate::pipeline::{Cx, Pipeline, Settled, SubContext, await_value};
+use crate::pipeline::{Cx, Pipeline, Settled, StageHandle, SubContext, await_value};
 use pipy_protocols::http1 as http;
 use pipy_value::{Value, error};
 use rustc_hash::FxHashMap;
@@ -29,6 +29,31 @@ pub(super) struct H2 {
 
 /// The wake token of a scheduled drive (stream ids, used for promises, stay below it).
 const DRIVE: u32 = u32::MAX - 1;
+/// The wake token of a graceful shutdown (GOAWAY, then close once open streams finish).
+const GOAWAY: u32 = u32::MAX - 2;
+
+thread_local! {
+    /// This worker's HTTP/2 server connections, told when the worker shuts down.
+    static LIVE: std::cell::RefCell<Vec<StageHandle>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Sends GOAWAY on every HTTP/2 server connection of this worker: clients start no new
+/// streams there, streams in flight finish, and then the connections close.
+fn go_away_all() {
+    for h in LIVE.with(|l| std::mem::take(&mut *l.borrow_mut())) {
+        h.wake(GOAWAY);
+    }
+}
+
+/// Counts a new HTTP/2 server connection for `go_away_all` (forgetting those that are gone).
+fn register(cx: &mut Cx<'_>) {
+    crate::net::on_shutdown(go_away_all);
+    LIVE.with(|l| {
+        let mut l = l.borrow_mut();
+        l.retain(|h| h.pipeline().is_some());
+        l.push(cx.handle());
+    });
+}
 
 #[derive(Default)]
 struct H2Stream {
@@ -49,7 +74,13 @@ struct H2Stream {
 }
 
 impl H2 {
-    pub(super) fn new() -> H2 {
+    /// A connection that started with the preface (prior knowledge, or ALPN `h2`).
+    pub(super) fn start(cx: &mut Cx<'_>) -> H2 {
+        register(cx);
+        H2::new()
+    }
+
+    fn new() -> H2 {
         H2 {
             conn: ServerConn::new(Settings::default()),
             streams: FxHashMap::default(),
@@ -115,6 +146,7 @@ impl Server {
         )));
         self.sniffing = false;
         self.h2 = Some(Box::new(H2::upgraded(&replay)));
+        register(cx);
         self.h2_drive(cx);
         true
     }
@@ -269,6 +301,12 @@ impl Server {
         if id == DRIVE {
             if let Some(h2) = self.h2.as_mut() {
                 h2.scheduled = false;
+            }
+            return self.h2_drive(cx);
+        }
+        if id == GOAWAY {
+            if let Some(h2) = self.h2.as_mut() {
+                h2.conn.shutdown();
             }
             return self.h2_drive(cx);
         }
