@@ -596,3 +596,32 @@ fn shutdown_sends_goaway_and_lets_streams_in_flight_finish() {
     assert!(conn_end.is_ok(), "the server closes the connection once its streams are done");
     assert_eq!(srv.signal_and_wait("TERM", Duration::from_secs(5)), Some(0));
 }
+
+#[test]
+fn mux_http_pings_the_upstream_as_its_ping_option_says() {
+    let mut srv = Server::start(
+        "h2-ping",
+        r#"
+var pongs = 0
+pipy().listen($PORT1).serveHTTP(new Message('ok'))
+pipy().listen($PORT0).demuxHTTP().to($ => $
+  // A session of its own key, so it outlives the client's connection.
+  .muxHTTP(() => 'up', {
+    version: 2,
+    // Called as the session starts (no ack) and with each PING's ACK: a Data (or a Promise
+    // of one) sends the next PING, nothing stops.
+    ping: ack => (
+      ack && console.log('pong', ++pongs, ack.toString()),
+      pongs < 3 ? new Timeout(0.05).wait().then(() => new Data('ping' + pongs + '...')) : null
+    ),
+  })
+  .to($ => $.connect('127.0.0.1:$PORT1'))
+)
+"#,
+        2,
+    );
+    assert_eq!(one(srv.ports[0], get("/")).text(), "ok");
+    srv.wait_for("pong 3 ping2...", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!srv.logged(Duration::from_millis(10)).iter().any(|l| l.contains("pong 4")));
+}

@@ -239,3 +239,60 @@ fn garbage_after_the_preface_is_a_protocol_error() {
     assert_eq!(goaway(&frames), Some(PROTOCOL_ERROR));
     still_serves(port);
 }
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").to_string()))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_client_that_never_reads_costs_bounded_memory() {
+    // An HTTP/1 upstream with a 512 MiB answer (python, outside pipy's memory), proxied to an
+    // HTTP/2 client that opens its stream and then reads nothing (its window stays at 64 KiB).
+    let up = common::free_port();
+    let mut upstream = std::process::Command::new("python3")
+        .args([
+            "-c",
+            &format!(
+                "import socket\n\
+             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n\
+             s.bind(('127.0.0.1', {up})); s.listen(); print('listening', flush=True)\n\
+             while True:\n\
+             \x20   c, _ = s.accept(); c.recv(65536)\n\
+             \x20   c.sendall(b'HTTP/1.1 200 OK\\r\\ncontent-length: %d\\r\\n\\r\\n' % (512 << 20))\n\
+             \x20   try:\n\
+             \x20       for _ in range(8192): c.sendall(b'x' * 65536)\n\
+             \x20   except OSError: pass\n"
+            ),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(upstream.stdout.take().expect("stdout"));
+    std::io::BufRead::read_line(&mut out, &mut line).expect("upstream starts");
+    let srv = Server::start(
+        "h2-never-reads",
+        &format!(
+            "pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP().to($ => $.connect('127.0.0.1:{up}')))\n\
+             pipy().listen($PORT1).serveHTTP(new Message('ok'))"
+        ),
+        2,
+    );
+    let before = rss_kib(srv.pid());
+    let mut s = open(srv.ports[0]);
+    s.write_all(&frame(HEADERS, END_HEADERS | END_STREAM, 1, &get_block())).expect("write");
+    std::thread::sleep(Duration::from_secs(3));
+    let grown = rss_kib(srv.pid()).saturating_sub(before);
+    let _ = upstream.kill();
+    let _ = upstream.wait();
+    assert!(grown < 32 << 10, "RSS grew by {grown} KiB for a client that reads nothing");
+    still_serves(srv.ports[1]);
+    drop(s);
+}

@@ -33,7 +33,7 @@ OH=19330; OT=19331; OP=19332
 cat > $WORK/up.conf <<CONF
 worker_processes 1; daemon on; pid $WORK/up.pid; error_log $WORK/up.err;
 events { worker_connections 4096; }
-http { access_log off; http2_max_requests 100000000; keepalive_requests 100000000;
+http { access_log off; keepalive_requests 100000000;
   server { listen 127.0.0.1:$UP http2; location / { return 200 "Hi, there!\n"; } } }
 CONF
 cat > $WORK/ng.conf <<CONF
@@ -42,7 +42,7 @@ events { worker_connections 4096; }
 http {
   access_log off;
   # nginx ends a connection after 1,000 requests by default.
-  http2_max_requests 100000000; keepalive_requests 100000000;
+  keepalive_requests 100000000;
   upstream up { server 127.0.0.1:$UP; keepalive 64; }
   server { listen 127.0.0.1:$NH http2; location / { return 200 "Hi, there!\n"; } }
   server { listen 127.0.0.1:$NT ssl http2; ssl_certificate $WORK/server.crt; ssl_certificate_key $WORK/server.key;
@@ -79,6 +79,7 @@ parse() { awk '/^finished in/ {gsub(",", ""); rps=$4} /^requests:/ {ok=$8} END {
 p99() { cut -f3 "$1" | sort -n | awk '{v[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2fms", v[i]/1000}'; }
 row() { # label pid url clients streams requests
   local r ok
+  rm -f $WORK/h2.log   # h2load appends to its log
   read -r r ok < <(taskset -c 1 h2load -c$4 -m$5 -n$6 --log-file=$WORK/h2.log "$3" 2>/dev/null | parse)
   echo "$1 $r $(p99 $WORK/h2.log) $ok $(rss $2)"
 }

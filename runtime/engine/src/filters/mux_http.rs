@@ -51,6 +51,9 @@ struct Config {
     buffer_size: usize,
     version: Version,
     h2: client::Settings,
+    /// `ping(ack)`: gives a Data (or a Promise of one) to send a PING on an HTTP/2 session,
+    /// called when the session starts and with each PING's ACK; nothing stops the pings.
+    ping: Value,
     /// This filter's sessions (shared per filter, as in the original).
     pool: Rc<Pool<HttpSession>>,
 }
@@ -84,7 +87,11 @@ fn build(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     if let Some(n) = parse_size(&option(&opts, "streamWindowSize")?)? {
         h2.stream_window = window_size(n)?;
     }
-    let cfg = Config { selector, options, buffer_size, version, h2, pool: Pool::new() };
+    let ping = option(&opts, "ping")?;
+    if !ping.is_nullish() && !ping.is_callable() {
+        return Err(pipy_value::error::type_error("muxHTTP(): options.ping must be a function"));
+    }
+    let cfg = Config { selector, options, buffer_size, version, h2, ping, pool: Pool::new() };
     Ok(joint_factory("muxHTTP", cfg, sub, make))
 }
 
@@ -183,6 +190,11 @@ struct HttpSession {
     proto: RefCell<Proto>,
     buffer_size: usize,
     h2_settings: client::Settings,
+    /// The `ping` option, and the context it runs in (the opening stream's).
+    ping: Value,
+    context: RefCell<Option<Rc<crate::pipeline::context::Context>>>,
+    /// The Data the last PING was asked with: what its ACK hands back.
+    ping_data: RefCell<Value>,
     /// Ids of requests on this session.
     next_id: Cell<u32>,
     /// The upstream ended: the session takes no more requests.
@@ -232,12 +244,15 @@ fn failed_response(out: &mut Outbox, h: StageHandle, started: bool, code: &str) 
 }
 
 impl HttpSession {
-    fn new(buffer_size: usize, h2_settings: client::Settings) -> HttpSession {
+    fn new(buffer_size: usize, h2_settings: client::Settings, ping: Value) -> HttpSession {
         HttpSession {
             pipeline: RefCell::new(None),
             proto: RefCell::new(Proto::Deciding(Vec::new())),
             buffer_size,
             h2_settings,
+            ping,
+            context: RefCell::new(None),
+            ping_data: RefCell::new(Value::Undefined),
             next_id: Cell::new(1),
             ended: Cell::new(false),
             pump_scheduled: Cell::new(false),
@@ -262,6 +277,7 @@ impl HttpSession {
                 waiters: VecDeque::new(),
             })),
         };
+        let http2 = matches!(next, Proto::Http2(_));
         let old = std::mem::replace(&mut *self.proto.borrow_mut(), next);
         if let Proto::Deciding(queued) = old {
             for (id, h, e) in queued {
@@ -269,6 +285,47 @@ impl HttpSession {
             }
         }
         self.pump(pooled);
+        if http2 {
+            self.ask_ping(pooled, Value::Undefined);
+        }
+    }
+
+    /// Calls the `ping` option (with the last PING's Data as its ACK, or nothing at the start)
+    /// and sends a PING with the Data it gives, now or when its Promise settles.
+    fn ask_ping(&self, pooled: &Rc<Pooled<HttpSession>>, ack: Value) {
+        if !self.ping.is_callable() || self.ended.get() {
+            return;
+        }
+        let Some(ctx) = self.context.borrow().clone() else { return };
+        let r = {
+            let _in = crate::pipeline::context::enter(&ctx);
+            pipy_value::function::call(&self.ping, &Value::Undefined, &[ack])
+        };
+        match r {
+            Ok(v) if crate::pipeline::event::as_data(&v).is_some() => self.send_ping(pooled, v),
+            Ok(v) => {
+                let weak = Rc::downgrade(pooled);
+                crate::pipeline::on_settled(&v, move |r| {
+                    if let (Some(pooled), Ok(v)) = (weak.upgrade(), r) {
+                        if crate::pipeline::event::as_data(&v).is_some() {
+                            pooled.session().send_ping(&pooled, v);
+                        }
+                    }
+                });
+            }
+            Err(e) => crate::log::script_error(&e, "muxHTTP() ping"),
+        }
+    }
+
+    fn send_ping(&self, pooled: &Rc<Pooled<HttpSession>>, data: Value) {
+        let sent = match &mut *self.proto.borrow_mut() {
+            Proto::Http2(h2) => h2.conn.ping(),
+            _ => false,
+        };
+        if sent {
+            *self.ping_data.borrow_mut() = data;
+            self.pump(pooled);
+        }
     }
 
     /// Starts the session's sub-pipeline; it keeps the context of the stream that opened it, as
@@ -308,6 +365,7 @@ impl HttpSession {
             })),
         );
         *pooled.session().pipeline.borrow_mut() = Some(p.clone());
+        *pooled.session().context.borrow_mut() = Some(cx.context().clone());
         p.start(&[]);
         match decided {
             Some(v) => pooled.session().set_version(pooled, &v),
@@ -449,10 +507,11 @@ impl HttpSession {
     }
 
     /// HTTP/2: drives the connection, writes what it produced, hands back responses.
-    fn pump(&self, pooled: &Pooled<HttpSession>) {
+    fn pump(&self, pooled: &Rc<Pooled<HttpSession>>) {
         let mut out = Outbox::new();
         let mut bytes = Vec::new();
         let closed;
+        let mut pong = false;
         {
             let mut proto = self.proto.borrow_mut();
             let Proto::Http2(h2) = &mut *proto else { return };
@@ -488,6 +547,7 @@ impl HttpSession {
                             out.push((r.handle, e));
                         }
                     }
+                    Reply::Pong => pong = true,
                     Reply::Failed { id, reason } => {
                         if let Some(r) = h2.requesters.remove(&id) {
                             let code = match reason {
@@ -511,10 +571,14 @@ impl HttpSession {
         if closed && !self.ended.get() {
             self.fail(pooled, None);
         }
+        if pong {
+            let ack = std::mem::take(&mut *self.ping_data.borrow_mut());
+            self.ask_ping(pooled, ack);
+        }
     }
 
     /// Output of the session's sub-pipeline: responses to decode and hand back.
-    fn on_output(&self, pooled: &Pooled<HttpSession>, e: Event) {
+    fn on_output(&self, pooled: &Rc<Pooled<HttpSession>>, e: Event) {
         let mut decoded = Vec::new();
         let mut failure: Option<Option<StreamError>> = None;
         {
@@ -655,8 +719,8 @@ impl MuxHttp {
         };
         let key = SessionKey::of(&key_value);
         let (pool, options) = (self.cfg.pool.clone(), self.cfg.options.clone());
-        let (buffer_size, h2) = (self.cfg.buffer_size, self.cfg.h2);
-        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size, h2))?;
+        let (buffer_size, h2, ping) = (self.cfg.buffer_size, self.cfg.h2, self.cfg.ping.clone());
+        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size, h2, ping))?;
         let pooled = lease.pooled().clone();
         if !pooled.session().is_open() {
             let layout = match self.sub.as_ref().map(|s| s.layout()) {

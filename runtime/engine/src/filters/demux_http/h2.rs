@@ -8,6 +8,7 @@ use super::Server;
 use crate::http::h2::PREFACE;
 use crate::http::h2::server::{Incoming, ServerConn, Settings};
 use crate::http::js::{response_head_of, response_head_value};
+use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message, StreamError};
 use crate::pipeline::{Cx, Pipeline, Settled, StageHandle, SubContext, await_value};
@@ -25,6 +26,19 @@ pub(super) struct H2 {
     preface_left: usize,
     /// Responses wait for the end of the current turn before they are framed (see `schedule`).
     scheduled: bool,
+    /// Response bytes waiting for the client's windows, as counted in the connection's flow
+    /// (so what feeds the responses — an upstream connection — stops reading past the limit,
+    /// and a client that does not read costs bounded memory).
+    counted: usize,
+    flow: Option<Rc<Flow>>,
+}
+
+impl Drop for H2 {
+    fn drop(&mut self) {
+        if let Some(f) = &self.flow {
+            f.sub(false, self.counted);
+        }
+    }
 }
 
 /// The wake token of a scheduled drive (stream ids, used for promises, stay below it).
@@ -86,6 +100,8 @@ impl H2 {
             streams: FxHashMap::default(),
             preface_left: 0,
             scheduled: false,
+            counted: 0,
+            flow: None,
         }
     }
 
@@ -96,6 +112,8 @@ impl H2 {
             streams: FxHashMap::default(),
             preface_left: PREFACE.len(),
             scheduled: false,
+            counted: 0,
+            flow: None,
         }
     }
 
@@ -177,6 +195,18 @@ impl Server {
             }
             for ev in incoming {
                 self.h2_incoming(cx, ev);
+            }
+        }
+        if let Some(h2) = self.h2.as_mut() {
+            let backlog = h2.conn.backlog();
+            if backlog != h2.counted {
+                let flow = h2.flow.get_or_insert_with(|| cx.context().flow.clone());
+                if backlog > h2.counted {
+                    flow.add(false, backlog - h2.counted);
+                } else {
+                    flow.sub(false, h2.counted - backlog);
+                }
+                h2.counted = backlog;
             }
         }
         if self.h2.as_ref().is_some_and(|h| h.conn.is_closed()) {

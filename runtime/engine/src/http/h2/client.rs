@@ -39,6 +39,8 @@ pub enum Reply {
         id: u32,
         reason: Option<Reason>,
     },
+    /// The server acknowledged our PING.
+    Pong,
 }
 
 type Handshake = Pin<Box<dyn Future<Output = Result<(SendRequest<Bytes>, Connection<PipeIo, Bytes>), h2::Error>>>>;
@@ -69,6 +71,10 @@ pub struct ClientConn {
     unsent: VecDeque<u32>,
     /// Why the connection ended, for streams that were still open.
     failure: Option<Option<Reason>>,
+    /// PINGs (`muxHTTP`'s `ping` option): the connection's ping handle, and whether a PING
+    /// waits for its ACK.
+    ping_pong: Option<h2::PingPong>,
+    ping_out: bool,
     gauge: super::StreamGauge,
 }
 
@@ -87,6 +93,8 @@ impl ClientConn {
             streams: FxHashMap::default(),
             unsent: VecDeque::new(),
             failure: None,
+            ping_pong: None,
+            ping_out: false,
             gauge: super::StreamGauge::client(),
         }
     }
@@ -154,6 +162,20 @@ impl ClientConn {
         self.unsent.retain(|&i| i != id);
     }
 
+    /// Sends a PING (one at a time: a PING sent while one waits for its ACK is dropped);
+    /// its ACK comes back as `Reply::Pong`. False when the connection cannot ping (not open).
+    pub fn ping(&mut self) -> bool {
+        let State::Open { conn, .. } = &mut self.state else { return false };
+        if self.ping_pong.is_none() {
+            self.ping_pong = conn.ping_pong();
+        }
+        let Some(pp) = &mut self.ping_pong else { return false };
+        if !self.ping_out {
+            self.ping_out = pp.send_ping(h2::Ping::opaque()).is_ok();
+        }
+        self.ping_out
+    }
+
     /// Stops the connection: no new streams; GOAWAY once open ones finish.
     pub fn shutdown(&mut self) {
         self.unsent.clear();
@@ -165,6 +187,17 @@ impl ClientConn {
         for _ in 0..1024 {
             let mut progress = self.poll_connection(&mut cx, replies);
             progress |= self.send_heads(&mut cx);
+            if self.ping_out {
+                if let Some(pp) = &mut self.ping_pong {
+                    if let Poll::Ready(r) = pp.poll_pong(&mut cx) {
+                        self.ping_out = false;
+                        if r.is_ok() {
+                            replies.push(Reply::Pong);
+                        }
+                        progress = true;
+                    }
+                }
+            }
             let ids: Vec<u32> = self.streams.keys().copied().collect();
             for id in ids {
                 progress |= self.poll_stream(id, &mut cx, replies);

@@ -148,6 +148,11 @@ impl ServerConn {
         self.streams.len()
     }
 
+    /// Response bytes held until the client's windows open.
+    pub fn backlog(&self) -> usize {
+        self.streams.values().map(|s| s.send.backlog()).sum()
+    }
+
     /// Stops taking new streams; open ones finish (GOAWAY).
     pub fn shutdown(&mut self) {
         if let State::Open(c) = &mut self.state {
