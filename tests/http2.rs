@@ -625,3 +625,22 @@ pipy().listen($PORT0).demuxHTTP().to($ => $
     std::thread::sleep(Duration::from_millis(300));
     assert!(!srv.logged(Duration::from_millis(10)).iter().any(|l| l.contains("pong 4")));
 }
+
+#[test]
+fn http_agent_speaks_http2_with_version_2() {
+    let mut srv = Server::start(
+        "h2-agent",
+        r#"
+pipy().listen($PORT1).serveHTTP(req => new Message({ status: 201 }, req.head.protocol + ' ' + req.head.path + ' ' + req.body))
+var agent = new http.Agent('127.0.0.1:$PORT1', { version: 2 })
+pipy().listen($PORT0).serveHTTP(() => agent.request('POST', '/via-agent', {}, 'hi').then(
+  res => (console.log('agent got', res.head.status, res.body.toString()), new Message('done'))
+))
+"#,
+        2,
+    );
+    let mut s = common::connect(srv.ports[0]);
+    let (_, body) = common::http_request(&mut s, "GET", "/", b"");
+    assert_eq!(body, "done");
+    srv.wait_for("agent got 201 HTTP/2 /via-agent hi", Duration::from_secs(5));
+}
