@@ -173,7 +173,7 @@ async fn run(
     loop {
         tokio::select! {
             r = async {
-                flow.writable(false).await;
+                flow.room_downstream().await;
                 if buf.capacity() - buf.len() < 4096 {
                     buf.reserve(16 * 1024);
                 }

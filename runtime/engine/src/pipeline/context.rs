@@ -57,6 +57,10 @@ pub struct Flow {
     pub downstream: Cell<usize>,
     /// Queued towards the upstream (outbound connections).
     pub upstream: Cell<usize>,
+    /// Held towards the downstream inside a protocol (HTTP/2 response bytes waiting for the
+    /// client's flow-control windows). Upstream readers wait for it; the inbound reader does
+    /// not, since what it reads is what opens those windows.
+    pub held: Cell<usize>,
     pub changed: tokio::sync::Notify,
 }
 
@@ -72,8 +76,37 @@ impl Flow {
         let c = if upstream { &self.upstream } else { &self.downstream };
         let before = c.get();
         c.set(before.saturating_sub(n));
-        if before > Self::LIMIT && c.get() <= Self::LIMIT {
+        let held = if upstream { 0 } else { self.held.get() };
+        if (before > Self::LIMIT && c.get() <= Self::LIMIT)
+            || (before + held > Self::LIMIT && c.get() + held <= Self::LIMIT)
+        {
             self.changed.notify_waiters();
+        }
+    }
+
+    /// Bytes held in a protocol towards the downstream: `n` more, or (with `more` false) fewer.
+    pub fn hold(&self, more: bool, n: usize) {
+        let before = self.held.get();
+        let now = if more { before + n } else { before.saturating_sub(n) };
+        self.held.set(now);
+        if before + self.downstream.get() > Self::LIMIT && now + self.downstream.get() <= Self::LIMIT {
+            self.changed.notify_waiters();
+        }
+    }
+
+    /// Waits until what goes to the downstream, queued or held, is under the limit: an
+    /// upstream reader's wait.
+    pub async fn room_downstream(&self) {
+        loop {
+            let full = || self.downstream.get() + self.held.get() > Self::LIMIT;
+            if !full() {
+                return;
+            }
+            let n = self.changed.notified();
+            if !full() {
+                return;
+            }
+            n.await;
         }
     }
 

@@ -5,8 +5,8 @@
 //! `serveHTTP`; responses go out as soon as they are ready, in any order.
 
 use super::Server;
-use crate::http::h2::PREFACE;
 use crate::http::h2::server::{Incoming, ServerConn, Settings};
+use crate::http::h2::{PREFACE, heads};
 use crate::http::js::{response_head_of, response_head_value};
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
@@ -31,12 +31,14 @@ pub(super) struct H2 {
     /// and a client that does not read costs bounded memory).
     counted: usize,
     flow: Option<Rc<Flow>>,
+    /// serveHTTP with a constant answer: its HTTP/2 form, made once.
+    constant: Option<heads::Constant>,
 }
 
 impl Drop for H2 {
     fn drop(&mut self) {
         if let Some(f) = &self.flow {
-            f.sub(false, self.counted);
+            f.hold(false, self.counted);
         }
     }
 }
@@ -102,6 +104,7 @@ impl H2 {
             scheduled: false,
             counted: 0,
             flow: None,
+            constant: None,
         }
     }
 
@@ -114,6 +117,7 @@ impl H2 {
             scheduled: false,
             counted: 0,
             flow: None,
+            constant: None,
         }
     }
 
@@ -202,9 +206,9 @@ impl Server {
             if backlog != h2.counted {
                 let flow = h2.flow.get_or_insert_with(|| cx.context().flow.clone());
                 if backlog > h2.counted {
-                    flow.add(false, backlog - h2.counted);
+                    flow.hold(true, backlog - h2.counted);
                 } else {
-                    flow.sub(false, h2.counted - backlog);
+                    flow.hold(false, h2.counted - backlog);
                 }
                 h2.counted = backlog;
             }
@@ -218,8 +222,14 @@ impl Server {
         let serve = self.cfg.handler.is_some();
         let Some(h2) = self.h2.as_mut() else { return };
         match ev {
-            Incoming::Request { id, head, connect } => {
+            Incoming::Request { id, parts, connect } => {
                 let mut s = H2Stream { connect, ..H2Stream::default() };
+                if self.cfg.constant.is_some() {
+                    // A constant answer needs nothing of the request.
+                    h2.streams.insert(id, s);
+                    return;
+                }
+                let head = heads::request_head(parts);
                 if serve {
                     s.request = Some(Message { head, ..Message::default() });
                     h2.streams.insert(id, s);
@@ -247,14 +257,14 @@ impl Server {
                 }
             }
             Incoming::End { id, tail } => {
+                if let Some((head, body)) = &self.cfg.constant {
+                    let answer = h2.constant.get_or_insert_with(|| heads::constant_response(head, body));
+                    h2.conn.respond_constant(id, answer);
+                    h2.streams.remove(&id);
+                    return;
+                }
                 let Some(s) = h2.streams.get_mut(&id) else { return };
                 if let Some(mut m) = s.request.take() {
-                    if let Some((head, body)) = &self.cfg.constant {
-                        let head = response_head_value(head.clone());
-                        let body = body.clone();
-                        self.h2_respond_message(id, Message { head, body, ..Message::default() });
-                        return;
-                    }
                     m.tail = tail;
                     self.h2_answer(cx, id, m);
                 } else if let Some(p) = s.pipeline.clone() {

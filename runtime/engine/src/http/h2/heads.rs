@@ -14,24 +14,41 @@ use pipy_protocols::http1::head::{Header, RequestHead, ResponseHead};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, Value, attr, error, ops};
 
-/// A decoded HTTP/2 request head; its script object is made when a script asks.
-#[derive(Clone, Debug)]
-pub struct RequestHead2 {
-    pub method: String,
-    pub scheme: String,
-    pub authority: String,
-    pub path: String,
-    pub headers: Vec<Header>,
-}
+/// A decoded HTTP/2 request head, as the `h2` crate gave it: nothing is copied until a script
+/// (or an HTTP/1 encoder) asks.
+#[derive(Debug)]
+pub struct RequestHead2(pub http::request::Parts);
 
 impl RequestHead2 {
+    fn method(&self) -> &str {
+        self.0.method.as_str()
+    }
+
+    fn scheme(&self) -> &str {
+        self.0.uri.scheme_str().unwrap_or("http")
+    }
+
+    fn authority(&self) -> &str {
+        self.0.uri.authority().map(|a| a.as_str()).unwrap_or_default()
+    }
+
+    /// The request target; a CONNECT names its target in `:authority` alone, and scripts find
+    /// it in `path`, as over HTTP/1.
+    fn path(&self) -> &str {
+        match self.0.uri.path_and_query() {
+            Some(p) => p.as_str(),
+            None if self.0.method == http::Method::CONNECT => self.authority(),
+            None => "/",
+        }
+    }
+
     /// The same request for an HTTP/1 encoder.
     pub fn to_http1(&self) -> RequestHead {
         RequestHead {
-            method: self.method.clone(),
-            path: self.path.clone(),
+            method: self.method().to_string(),
+            path: self.path().to_string(),
             protocol: "HTTP/1.1".into(),
-            headers: js::with_host(self.headers.clone(), Some(self.authority.clone())),
+            headers: js::with_host(headers_of_map(&self.0.headers), Some(self.authority().to_string())),
         }
     }
 }
@@ -39,12 +56,12 @@ impl RequestHead2 {
 impl Deferred for RequestHead2 {
     fn make(&self) -> Value {
         let o = Obj::ordinary();
-        let (h, n) = js::headers_object(&self.headers);
+        let (h, n) = js::headers_object(&headers_of_map(&self.0.headers));
         o.define_value("protocol", Value::str("HTTP/2"), attr::DEFAULT);
-        o.define_value("method", Value::str(&self.method), attr::DEFAULT);
-        o.define_value("scheme", Value::str(&self.scheme), attr::DEFAULT);
-        o.define_value("authority", Value::str(&self.authority), attr::DEFAULT);
-        o.define_value("path", Value::str(&self.path), attr::DEFAULT);
+        o.define_value("method", Value::str(self.method()), attr::DEFAULT);
+        o.define_value("scheme", Value::str(self.scheme()), attr::DEFAULT);
+        o.define_value("authority", Value::str(self.authority()), attr::DEFAULT);
+        o.define_value("path", Value::str(self.path()), attr::DEFAULT);
         o.define_value("headers", h, attr::DEFAULT);
         o.define_value("headerNames", n, attr::DEFAULT);
         Value::Object(o)
@@ -56,24 +73,8 @@ fn headers_of_map(map: &HeaderMap) -> Vec<Header> {
 }
 
 /// The head of a request received on an HTTP/2 stream.
-pub fn request_head(parts: &http::request::Parts) -> Value {
-    let uri = &parts.uri;
-    let head = RequestHead2 {
-        method: parts.method.as_str().to_string(),
-        scheme: uri.scheme_str().unwrap_or("http").to_string(),
-        authority: uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default(),
-        // A CONNECT names its target in `:authority` alone; scripts find it in `path`, as
-        // over HTTP/1.
-        path: match uri.path_and_query() {
-            Some(p) => p.as_str().to_string(),
-            None if parts.method == http::Method::CONNECT => {
-                uri.authority().map(|a| a.as_str().to_string()).unwrap_or_default()
-            }
-            None => "/".into(),
-        },
-        headers: headers_of_map(&parts.headers),
-    };
-    event::deferred(head)
+pub fn request_head(parts: http::request::Parts) -> Value {
+    event::deferred(RequestHead2(parts))
 }
 
 /// The head of a response received on an HTTP/2 stream.
@@ -182,4 +183,23 @@ pub fn trailers_of(tail: &Value) -> JsResult<Option<HeaderMap>> {
     }
     let map = header_map(&list);
     Ok(if map.is_empty() { None } else { Some(map) })
+}
+
+/// A constant answer (`serveHTTP(new Message(…))`) in HTTP/2 form, made once per connection.
+pub struct Constant {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+pub fn constant_response(head: &ResponseHead, body: &crate::pipeline::data::Data) -> Constant {
+    let mut b = bytes::BytesMut::new();
+    for c in body.chunks() {
+        b.extend_from_slice(c);
+    }
+    Constant {
+        status: StatusCode::from_u16(head.status).unwrap_or(StatusCode::OK),
+        headers: header_map(&head.headers),
+        body: b.freeze(),
+    }
 }

@@ -15,7 +15,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 struct Pipe {
     input: BytesMut,
     input_ended: bool,
-    output: Vec<Bytes>,
+    /// What the connection wrote: its writes (often many small frames) gathered in one buffer.
+    output: BytesMut,
     output_closed: bool,
 }
 
@@ -44,7 +45,8 @@ impl PipeEnd {
 
     /// What the connection wrote since the last call.
     pub fn take_output(&self) -> Vec<Bytes> {
-        std::mem::take(&mut self.0.borrow_mut().output)
+        let mut p = self.0.borrow_mut();
+        if p.output.is_empty() { Vec::new() } else { vec![p.output.split().freeze()] }
     }
 
     /// The connection shut its writing side down.
@@ -68,7 +70,7 @@ impl AsyncRead for PipeIo {
 
 impl AsyncWrite for PipeIo {
     fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
-        self.0.borrow_mut().output.push(Bytes::copy_from_slice(data));
+        self.0.borrow_mut().output.extend_from_slice(data);
         Poll::Ready(Ok(data.len()))
     }
 

@@ -36,6 +36,13 @@ impl Outgoing {
         }
     }
 
+    pub fn push_bytes(&mut self, b: Bytes) {
+        if !b.is_empty() {
+            self.pending_len += b.len();
+            self.pending.push_back(b);
+        }
+    }
+
     /// The message ends after the bytes pushed so far.
     pub fn finish(&mut self, trailers: Option<HeaderMap>) {
         if self.end.is_none() {

@@ -13,6 +13,7 @@ use crate::pipeline::event::Event;
 use bytes::Bytes;
 use h2::RecvStream;
 use h2::server::{Connection, Handshake, SendResponse};
+use http::Response;
 use pipy_value::Value;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
@@ -26,7 +27,8 @@ pub enum Incoming {
     /// answers it (its request "ends" at once; DATA frames are then the tunnel's bytes).
     Request {
         id: u32,
-        head: Value,
+        /// The head as decoded (`heads::request_head` makes the script's head of it).
+        parts: http::request::Parts,
         connect: bool,
     },
     Body {
@@ -98,6 +100,8 @@ impl ServerConn {
             // Bounds what a peer resetting streams quickly can make us keep (rapid reset).
             .max_pending_accept_reset_streams(64)
             .max_concurrent_reset_streams(64)
+            // Each stream is a pipeline: a client may keep this many open at once (nginx: 128).
+            .max_concurrent_streams(256)
             .handshake(io);
         ServerConn {
             pipe,
@@ -160,6 +164,27 @@ impl ServerConn {
         }
     }
 
+    /// The whole response to stream `id`, from a constant.
+    pub fn respond_constant(&mut self, id: u32, c: &heads::Constant) {
+        let Some(s) = self.streams.get_mut(&id) else { return };
+        let Some(mut respond) = s.respond.take() else { return };
+        let mut r = Response::new(());
+        *r.status_mut() = c.status;
+        *r.headers_mut() = c.headers.clone();
+        let empty = c.body.is_empty();
+        match respond.send_response(r, empty) {
+            Ok(send) if !empty => {
+                s.send.attach(send);
+                s.send.push_bytes(c.body.clone());
+                s.send.finish(None);
+            }
+            _ => {
+                s.send.ended_with_head();
+                s.responded = true;
+            }
+        }
+    }
+
     /// An event of the response to stream `id`.
     pub fn respond(&mut self, id: u32, e: Event) {
         if let Some(s) = self.streams.get_mut(&id) {
@@ -209,10 +234,9 @@ impl ServerConn {
                     let id = self.next_id;
                     self.next_id = self.next_id.wrapping_add(1).max(1);
                     self.opened += 1;
-                    let head = heads::request_head(&parts);
                     let ended = body.is_end_stream();
                     let connect = parts.method == http::Method::CONNECT;
-                    incoming.push(Incoming::Request { id, head, connect });
+                    incoming.push(Incoming::Request { id, parts, connect });
                     if ended || connect {
                         incoming.push(Incoming::End { id, tail: heads::tail(None, 0) });
                     }
