@@ -15,10 +15,11 @@
 //! connection-specific fields, TE, content-length, trailers); RFC 7541 index errors, dynamic
 //! table size updates, Huffman strings and the dynamic table across requests.
 //!
-//! 14 cases are `#[ignore]`d as known failures of the server (each says what it does instead):
+//! 8 cases are `#[ignore]`d as known failures of the server (each says what it does instead):
 //! it answers GOAWAY PROTOCOL_ERROR where the RFCs ask for COMPRESSION_ERROR (HPACK decoding
-//! errors), FRAME_SIZE_ERROR (frames of a wrong length), FLOW_CONTROL_ERROR (an initial window
-//! over 2^31-1) or a STREAM_CLOSED error (frames on half-closed(remote) or reset streams).
+//! errors), a stream-level FRAME_SIZE_ERROR (a PRIORITY frame of a wrong length) or a
+//! STREAM_CLOSED error (frames on half-closed(remote) or reset streams). Frames of a wrong
+//! length and an initial window over 2^31-1 get their own codes from a guard in front of `h2`.
 //! `cargo test --test h2_conformance -- --include-ignored` runs them.
 //!
 //! §3.4: the listener also speaks HTTP/1, so a byte stream that stops matching the preface is
@@ -895,7 +896,6 @@ fn s6_4_rst_stream_on_an_idle_stream_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 maps frame length errors to PROTOCOL_ERROR)"]
 fn s6_4_rst_stream_of_wrong_length_is_a_frame_size_error() {
     let srv = server("rst-length");
     let mut c = Conn::open(srv.port(0));
@@ -907,7 +907,6 @@ fn s6_4_rst_stream_of_wrong_length_is_a_frame_size_error() {
 // ---- §6.5 SETTINGS ----
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 maps frame length errors to PROTOCOL_ERROR)"]
 fn s6_5_settings_ack_with_a_payload_is_a_frame_size_error() {
     let srv = server("settings-ack-payload");
     let mut c = Conn::open(srv.port(0));
@@ -924,7 +923,6 @@ fn s6_5_settings_on_a_stream_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 maps frame length errors to PROTOCOL_ERROR)"]
 fn s6_5_settings_length_not_a_multiple_of_6_is_a_frame_size_error() {
     let srv = server("settings-length");
     let mut c = Conn::open(srv.port(0));
@@ -954,7 +952,6 @@ fn s6_5_2_enable_push_other_than_0_or_1_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 treats every invalid setting as PROTOCOL_ERROR)"]
 fn s6_5_2_initial_window_size_over_2_31_minus_1_is_a_flow_control_error() {
     let srv = server("initial-window");
     let mut c = Conn::open(srv.port(0));
@@ -1028,7 +1025,6 @@ fn s6_7_ping_on_a_stream_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 maps frame length errors to PROTOCOL_ERROR)"]
 fn s6_7_ping_of_wrong_length_is_a_frame_size_error() {
     let srv = server("ping-length");
     let mut c = Conn::open(srv.port(0));
@@ -1066,7 +1062,6 @@ fn s6_9_a_stream_window_increment_of_0_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 maps frame length errors to PROTOCOL_ERROR)"]
 fn s6_9_window_update_of_wrong_length_is_a_frame_size_error() {
     let srv = server("window-length");
     let mut c = Conn::open(srv.port(0));

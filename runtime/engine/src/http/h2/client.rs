@@ -198,9 +198,8 @@ impl ClientConn {
                     }
                 }
             }
-            let ids: Vec<u32> = self.streams.keys().copied().collect();
-            for id in ids {
-                progress |= self.poll_stream(id, &mut cx, replies);
+            for (&id, s) in self.streams.iter_mut() {
+                progress |= Self::poll_stream(id, s, &mut cx, replies);
             }
             self.streams.retain(|_, s| !(s.done && s.out.finished));
             if !progress {
@@ -292,8 +291,7 @@ impl ClientConn {
         progress
     }
 
-    fn poll_stream(&mut self, id: u32, cx: &mut Context<'_>, replies: &mut Vec<Reply>) -> bool {
-        let Some(s) = self.streams.get_mut(&id) else { return false };
+    fn poll_stream(id: u32, s: &mut Stream, cx: &mut Context<'_>, replies: &mut Vec<Reply>) -> bool {
         let mut progress = s.out.pump(cx);
         if let Some(response) = &mut s.response {
             match Pin::new(response).poll(cx) {

@@ -38,6 +38,11 @@ impl PipeEnd {
         self.0.borrow_mut().input.extend_from_slice(b);
     }
 
+    /// Bytes to send that did not come from the connection (a GOAWAY of our own).
+    pub fn write(&self, b: &[u8]) {
+        self.0.borrow_mut().output.extend_from_slice(b);
+    }
+
     /// The peer closed its side.
     pub fn end(&self) {
         self.0.borrow_mut().input_ended = true;

@@ -4,6 +4,7 @@
 //! `demuxHTTP`/`serveHTTP` use.
 
 pub mod client;
+pub mod guard;
 pub mod heads;
 pub mod io;
 pub mod send;

@@ -5,6 +5,7 @@
 //! out as the flow-control windows allow.
 
 pub use super::Settings;
+use super::guard::{self, FrameGuard};
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
 use super::send::Outgoing;
@@ -87,6 +88,8 @@ pub struct ServerConn {
     pub opened: u64,
     /// After an h2c upgrade: drops the ACK of the replayed settings.
     ack_filter: Option<super::upgrade::AckFilter>,
+    /// Checks the client's frames for errors whose codes `h2` does not give.
+    guard: FrameGuard,
     gauge: super::StreamGauge,
 }
 
@@ -110,6 +113,7 @@ impl ServerConn {
             next_id: 1,
             opened: 0,
             ack_filter: None,
+            guard: FrameGuard::new(),
             gauge: super::StreamGauge::default(),
         }
     }
@@ -120,12 +124,22 @@ impl ServerConn {
         let mut c = ServerConn::new(settings);
         c.pipe.feed(replay);
         c.ack_filter = Some(super::upgrade::AckFilter::new());
+        c.guard = FrameGuard::upgraded();
         c
     }
 
     /// Bytes from the client.
     pub fn feed(&mut self, b: &[u8]) {
-        self.pipe.feed(b);
+        if self.is_closed() {
+            return;
+        }
+        let (n, error) = self.guard.scan(b);
+        self.pipe.feed(&b[..n]);
+        if let Some(code) = error {
+            crate::log::debug(&format!("[http2] connection error {code:#x} from the client's frames"));
+            self.pipe.write(&guard::goaway(self.guard.last_stream, code));
+            self.state = State::Closed;
+        }
     }
 
     /// The client closed its side.
@@ -198,9 +212,8 @@ impl ServerConn {
         let mut cx = Context::from_waker(waker);
         for _ in 0..1024 {
             let mut progress = self.poll_connection(&mut cx, incoming);
-            let ids: Vec<u32> = self.streams.keys().copied().collect();
-            for id in ids {
-                progress |= self.poll_stream(id, &mut cx, incoming);
+            for (&id, s) in self.streams.iter_mut() {
+                progress |= Self::poll_stream(id, s, &mut cx, incoming);
             }
             self.streams.retain(|_, s| !s.finished());
             if !progress {
@@ -273,8 +286,7 @@ impl ServerConn {
         }
     }
 
-    fn poll_stream(&mut self, id: u32, cx: &mut Context<'_>, incoming: &mut Vec<Incoming>) -> bool {
-        let Some(s) = self.streams.get_mut(&id) else { return false };
+    fn poll_stream(id: u32, s: &mut Stream, cx: &mut Context<'_>, incoming: &mut Vec<Incoming>) -> bool {
         let mut progress = false;
         // The request body.
         while let Some(body) = &mut s.body {

@@ -1,0 +1,194 @@
+//! Frame checks in front of the `h2` crate, for the error codes RFC 9113 requires where the
+//! crate answers with a generic PROTOCOL_ERROR: a control frame of the wrong length is a
+//! FRAME_SIZE_ERROR (§6.4, §6.5, §6.7, §6.9), a SETTINGS_INITIAL_WINDOW_SIZE over 2^31 - 1 a
+//! FLOW_CONTROL_ERROR (§6.5.2). The guard walks the client's bytes frame by frame (headers only;
+//! payloads are skipped, except a SETTINGS frame's, which is small) and reports the first
+//! violation; the connection then ends with that GOAWAY, and the frame never reaches `h2`.
+
+use super::PREFACE;
+
+const RST_STREAM: u8 = 0x3;
+const SETTINGS: u8 = 0x4;
+const PING: u8 = 0x6;
+const WINDOW_UPDATE: u8 = 0x8;
+const HEADERS: u8 = 0x1;
+
+pub const FRAME_SIZE_ERROR: u32 = 0x6;
+pub const FLOW_CONTROL_ERROR: u32 = 0x3;
+
+/// The largest SETTINGS payload the guard reads (larger frames are left to `h2`, which refuses
+/// frames over its maximum frame size).
+const MAX_SETTINGS: usize = 16_384;
+
+#[derive(Default)]
+pub struct FrameGuard {
+    /// Preface bytes still to pass.
+    preface_left: usize,
+    /// A frame header being gathered.
+    header: Vec<u8>,
+    /// Payload bytes of the current frame still to come, and whether they are kept (SETTINGS).
+    payload_left: usize,
+    keep: bool,
+    payload: Vec<u8>,
+    /// The highest stream a client opened (for the GOAWAY's last-stream id).
+    pub last_stream: u32,
+}
+
+impl FrameGuard {
+    pub fn new() -> FrameGuard {
+        FrameGuard { preface_left: PREFACE.len(), ..FrameGuard::default() }
+    }
+
+    /// After an h2c upgrade: the preface was replayed already and stream 1 is open.
+    pub fn upgraded() -> FrameGuard {
+        FrameGuard { last_stream: 1, ..FrameGuard::default() }
+    }
+
+    /// Looks at the next bytes from the client; returns how many of them may go to `h2` and,
+    /// if a frame broke a rule, the error code for the GOAWAY (the bytes from that frame on
+    /// are not passed).
+    pub fn scan(&mut self, mut b: &[u8]) -> (usize, Option<u32>) {
+        let total = b.len();
+        // Bytes before the start of the frame being looked at: they may pass.
+        let mut frame_start = 0;
+        let mut pos = 0;
+        while !b.is_empty() {
+            if self.preface_left > 0 {
+                let n = self.preface_left.min(b.len());
+                self.preface_left -= n;
+                b = &b[n..];
+                pos += n;
+                frame_start = pos;
+                continue;
+            }
+            if self.payload_left > 0 {
+                let n = self.payload_left.min(b.len());
+                if self.keep {
+                    self.payload.extend_from_slice(&b[..n]);
+                }
+                self.payload_left -= n;
+                b = &b[n..];
+                pos += n;
+                if self.payload_left == 0 {
+                    if self.keep {
+                        if let Some(code) = check_settings(&self.payload) {
+                            return (frame_start, Some(code));
+                        }
+                        self.payload.clear();
+                        self.keep = false;
+                    }
+                    frame_start = pos;
+                }
+                continue;
+            }
+            if self.header.is_empty() {
+                frame_start = pos;
+            }
+            let n = (9 - self.header.len()).min(b.len());
+            self.header.extend_from_slice(&b[..n]);
+            b = &b[n..];
+            pos += n;
+            if self.header.len() < 9 {
+                break;
+            }
+            let h = std::mem::take(&mut self.header);
+            let len = u32::from_be_bytes([0, h[0], h[1], h[2]]) as usize;
+            let (kind, flags) = (h[3], h[4]);
+            let stream = u32::from_be_bytes([h[5], h[6], h[7], h[8]]) & 0x7fff_ffff;
+            if let Some(code) = check_header(kind, flags, len) {
+                return (frame_start, Some(code));
+            }
+            if kind == HEADERS && stream > self.last_stream {
+                self.last_stream = stream;
+            }
+            self.payload_left = len;
+            self.keep = kind == SETTINGS && flags & 0x1 == 0 && len <= MAX_SETTINGS && len > 0;
+            if len == 0 {
+                frame_start = pos;
+            }
+        }
+        (total, None)
+    }
+}
+
+/// A frame whose length its type does not allow.
+fn check_header(kind: u8, flags: u8, len: usize) -> Option<u32> {
+    let bad = match kind {
+        RST_STREAM | WINDOW_UPDATE => len != 4,
+        PING => len != 8,
+        SETTINGS if flags & 0x1 != 0 => len != 0,
+        SETTINGS => len % 6 != 0,
+        _ => false,
+    };
+    bad.then_some(FRAME_SIZE_ERROR)
+}
+
+/// A SETTINGS payload with a value out of range.
+fn check_settings(p: &[u8]) -> Option<u32> {
+    for s in p.chunks_exact(6) {
+        let id = u16::from_be_bytes([s[0], s[1]]);
+        let v = u32::from_be_bytes([s[2], s[3], s[4], s[5]]);
+        if id == 0x4 && v > 0x7fff_ffff {
+            return Some(FLOW_CONTROL_ERROR);
+        }
+    }
+    None
+}
+
+/// A GOAWAY frame.
+pub fn goaway(last_stream: u32, code: u32) -> Vec<u8> {
+    let mut f = vec![0, 0, 8, 0x7, 0, 0, 0, 0, 0];
+    f.extend_from_slice(&last_stream.to_be_bytes());
+    f.extend_from_slice(&code.to_be_bytes());
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+        let mut f = (payload.len() as u32).to_be_bytes()[1..].to_vec();
+        f.push(kind);
+        f.push(flags);
+        f.extend_from_slice(&stream.to_be_bytes());
+        f.extend_from_slice(payload);
+        f
+    }
+
+    #[test]
+    fn good_frames_pass_whole_even_byte_by_byte() {
+        let mut all = PREFACE.to_vec();
+        all.extend(frame(SETTINGS, 0, 0, &[0, 4, 0, 1, 0, 0]));
+        all.extend(frame(HEADERS, 5, 3, b"abc"));
+        all.extend(frame(PING, 0, 0, &[0; 8]));
+        let mut g = FrameGuard::new();
+        let mut passed = 0;
+        for b in all.chunks(1) {
+            let (n, err) = g.scan(b);
+            assert_eq!(err, None);
+            passed += n;
+        }
+        assert_eq!(passed, all.len());
+        assert_eq!(g.last_stream, 3);
+    }
+
+    #[test]
+    fn wrong_lengths_and_windows_are_caught_at_their_frame() {
+        for (f, code) in [
+            (frame(PING, 0, 0, &[0; 7]), FRAME_SIZE_ERROR),
+            (frame(SETTINGS, 1, 0, &[0; 6]), FRAME_SIZE_ERROR),
+            (frame(SETTINGS, 0, 0, &[0; 5]), FRAME_SIZE_ERROR),
+            (frame(WINDOW_UPDATE, 0, 0, &[0; 3]), FRAME_SIZE_ERROR),
+            (frame(RST_STREAM, 0, 1, &[0; 5]), FRAME_SIZE_ERROR),
+            (frame(SETTINGS, 0, 0, &[0, 4, 0x80, 0, 0, 0]), FLOW_CONTROL_ERROR),
+        ] {
+            let mut all = PREFACE.to_vec();
+            all.extend(frame(SETTINGS, 0, 0, &[]));
+            let good = all.len();
+            all.extend(f);
+            let mut g = FrameGuard::new();
+            assert_eq!(g.scan(&all), (good, Some(code)));
+        }
+    }
+}
