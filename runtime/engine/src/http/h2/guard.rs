@@ -117,7 +117,7 @@ fn check_header(kind: u8, flags: u8, len: usize) -> Option<u32> {
         RST_STREAM | WINDOW_UPDATE => len != 4,
         PING => len != 8,
         SETTINGS if flags & 0x1 != 0 => len != 0,
-        SETTINGS => len % 6 != 0,
+        SETTINGS => !len.is_multiple_of(6),
         _ => false,
     };
     bad.then_some(FRAME_SIZE_ERROR)
