@@ -644,3 +644,36 @@ pipy().listen($PORT0).serveHTTP(() => agent.request('POST', '/via-agent', {}, 'h
     assert_eq!(body, "done");
     srv.wait_for("agent got 201 HTTP/2 /via-agent hi", Duration::from_secs(5));
 }
+
+#[test]
+fn a_reload_sends_goaway_so_clients_move_to_the_new_pipelines() {
+    let srv = Server::start(
+        "h2-reload",
+        "pipy().listen($PORT0).serveHTTP(req => new Timeout(Number(req.head.path.substring(1))).wait().then(() => new Message('v1')))",
+        1,
+    );
+    let port = srv.ports[0];
+    let script = srv.dir.join("main.js");
+    let pid = srv.pid();
+    let rt = runtime();
+    let (slow, late) = rt.block_on(async move {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let (client, conn) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        tokio::spawn(conn);
+        let slow = tokio::spawn(send_one(client.clone(), port, get("/1")));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        std::fs::write(
+            &script,
+            "pipy().listen($PORT0).serveHTTP(new Message('v2'))".replace("$PORT0", &port.to_string()),
+        )
+        .expect("write");
+        let _ = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let late = tokio::time::timeout(Duration::from_secs(5), send_one(client, port, get("/0"))).await;
+        (tokio::time::timeout(Duration::from_secs(5), slow).await, late)
+    });
+    assert_eq!(slow.expect("in time").expect("task").expect("answered").text(), "v1");
+    assert!(late.expect("in time").is_err(), "the old connection takes no new streams after the reload");
+    // A new connection gets the new pipelines.
+    assert_eq!(one(port, get("/")).text(), "v2");
+}

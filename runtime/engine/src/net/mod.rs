@@ -104,6 +104,8 @@ thread_local! {
     static SHUTTING_DOWN: Cell<bool> = const { Cell::new(false) };
     /// Run once when a graceful shutdown starts (`on_shutdown`).
     static SHUTDOWN_HOOKS: RefCell<Vec<fn()>> = const { RefCell::new(Vec::new()) };
+    /// Run after each successful reload (`on_reload`).
+    static RELOAD_HOOKS: RefCell<Vec<fn()>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Registers a listener; after start-up it binds at once (replacing a running one on the port).
@@ -162,6 +164,9 @@ fn reload() {
                 log::info(&format!("[listener] Stopped listening on port {} at {}", addr.port(), addr.ip()));
             }
             log::info("Reloaded");
+            for hook in RELOAD_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
+                hook();
+            }
         }
         Err(e) => log::error(&format!("Reload failed, keeping the running scripts: {e}")),
     }
@@ -227,6 +232,16 @@ pub fn active_count() -> usize {
 /// Asks for `f` to run when this worker starts a graceful shutdown (each function once).
 pub fn on_shutdown(f: fn()) {
     SHUTDOWN_HOOKS.with(|h| {
+        let mut h = h.borrow_mut();
+        if !h.iter().any(|g| std::ptr::fn_addr_eq(*g, f)) {
+            h.push(f);
+        }
+    });
+}
+
+/// Asks for `f` to run after each successful reload of this worker (each function once).
+pub fn on_reload(f: fn()) {
+    RELOAD_HOOKS.with(|h| {
         let mut h = h.borrow_mut();
         if !h.iter().any(|g| std::ptr::fn_addr_eq(*g, f)) {
             h.push(f);

@@ -53,8 +53,9 @@ thread_local! {
     static LIVE: std::cell::RefCell<Vec<StageHandle>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Sends GOAWAY on every HTTP/2 server connection of this worker: clients start no new
-/// streams there, streams in flight finish, and then the connections close.
+/// Sends GOAWAY on every HTTP/2 server connection of this worker (at shutdown, and after a
+/// reload): clients start no new streams there, streams in flight finish, and then the
+/// connections close.
 fn go_away_all() {
     for h in LIVE.with(|l| std::mem::take(&mut *l.borrow_mut())) {
         h.wake(GOAWAY);
@@ -64,6 +65,8 @@ fn go_away_all() {
 /// Counts a new HTTP/2 server connection for `go_away_all` (forgetting those that are gone).
 fn register(cx: &mut Cx<'_>) {
     crate::net::on_shutdown(go_away_all);
+    // After a reload, clients move to the new pipelines as their old connections drain.
+    crate::net::on_reload(go_away_all);
     LIVE.with(|l| {
         let mut l = l.borrow_mut();
         l.retain(|h| h.pipeline().is_some());
