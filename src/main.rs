@@ -10,6 +10,9 @@ use clap::{Parser, Subcommand};
 use pipy_program::{self as program, RunError};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `pipy --version`: the version, the commit and what the build includes.
 const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
