@@ -124,6 +124,22 @@ pub fn response_of(head: &Value) -> JsResult<Response<()>> {
 /// A request to send on an HTTP/2 stream, from a script's head: `authority` (or the `host`
 /// header) and `scheme` (default `http`) make the URI with `path`.
 pub fn request_of(head: &Value) -> JsResult<Request<()>> {
+    // A head no script has seen is read as the struct it is (no script object is made).
+    if let Some(r) = event::unseen(head, |h: &RequestHead2| {
+        let mut r = Request::new(());
+        *r.method_mut() = h.0.method.clone();
+        *r.uri_mut() = h.0.uri.clone();
+        *r.headers_mut() = h.0.headers.clone();
+        r
+    }) {
+        return Ok(r);
+    }
+    if let Some(r) = event::unseen(head, |h: &RequestHead| {
+        let authority = h.header("host").unwrap_or("localhost").to_string();
+        build_request(&h.method, &h.path, &authority, "http", &h.headers)
+    }) {
+        return r;
+    }
     let h1 = js::request_head_of(head)?;
     let seen = event::script_value(head);
     let field = |k: &str| -> JsResult<Option<String>> {
@@ -136,38 +152,39 @@ pub fn request_of(head: &Value) -> JsResult<Request<()>> {
         Some(a) if !a.is_empty() => a,
         _ => h1.header("host").unwrap_or("localhost").to_string(),
     };
-    let method =
-        Method::from_bytes(h1.method.as_bytes()).map_err(|e| error::type_error(&format!("bad method: {e}")))?;
-    if method == Method::CONNECT {
-        // CONNECT host:port: the target is the authority, with no scheme or path.
-        let target = if h1.path.is_empty() || h1.path.starts_with('/') { authority.as_str() } else { h1.path.as_str() };
-        let uri = Uri::builder()
-            .authority(target)
-            .build()
-            .map_err(|e| error::type_error(&format!("bad CONNECT target for HTTP/2: {e}")))?;
-        let mut r = Request::new(());
-        *r.method_mut() = method;
-        *r.uri_mut() = uri;
-        *r.headers_mut() = header_map(&h1.headers);
-        return Ok(r);
-    }
     let scheme = field("scheme")?.filter(|s| !s.is_empty()).unwrap_or_else(|| "http".into());
-    let uri = Uri::builder()
-        .scheme(scheme.as_str())
-        .authority(authority.as_str())
-        .path_and_query(if h1.path.is_empty() { "/" } else { h1.path.as_str() })
-        .build()
-        .map_err(|e| error::type_error(&format!("bad request target for HTTP/2: {e}")))?;
+    build_request(&h1.method, &h1.path, &authority, &scheme, &h1.headers)
+}
+
+/// A request for an HTTP/2 stream: `authority` and `scheme` make the URI with `path`; a
+/// CONNECT names its target (`host:port`, in `path` or else the authority) alone.
+fn build_request(method: &str, path: &str, authority: &str, scheme: &str, headers: &[Header]) -> JsResult<Request<()>> {
+    let method = Method::from_bytes(method.as_bytes()).map_err(|e| error::type_error(&format!("bad method: {e}")))?;
+    let uri = if method == Method::CONNECT {
+        let target = if path.is_empty() || path.starts_with('/') { authority } else { path };
+        Uri::builder().authority(target).build()
+    } else {
+        Uri::builder()
+            .scheme(scheme)
+            .authority(authority)
+            .path_and_query(if path.is_empty() { "/" } else { path })
+            .build()
+    }
+    .map_err(|e| error::type_error(&format!("bad request target for HTTP/2: {e}")))?;
     let mut r = Request::new(());
-    *r.method_mut() =
-        Method::from_bytes(h1.method.as_bytes()).map_err(|e| error::type_error(&format!("bad method: {e}")))?;
+    *r.method_mut() = method;
     *r.uri_mut() = uri;
-    *r.headers_mut() = header_map(&h1.headers);
+    *r.headers_mut() = header_map(headers);
     Ok(r)
 }
 
 /// Trailers to send, from a MessageEnd tail (`tail.headers`); None when it has none.
 pub fn trailers_of(tail: &Value) -> JsResult<Option<HeaderMap>> {
+    if let Some(t) =
+        event::unseen(tail, |t: &Tail| if t.trailers.is_empty() { None } else { Some(header_map(&t.trailers)) })
+    {
+        return Ok(t);
+    }
     let tail = event::script_value(tail);
     if !tail.is_object() {
         return Ok(None);
