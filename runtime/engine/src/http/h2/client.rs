@@ -7,6 +7,7 @@
 pub use super::Settings;
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
+use super::ready::Ready;
 use super::send::Outgoing;
 use crate::pipeline::data::Data;
 use bytes::Bytes;
@@ -60,6 +61,8 @@ struct Stream {
     body_size: u64,
     /// The response ended (or the stream failed): nothing more comes back.
     done: bool,
+    /// Wakes this stream (lists it on `ready`).
+    waker: Waker,
 }
 
 /// One HTTP/2 connection, client side.
@@ -69,6 +72,8 @@ pub struct ClientConn {
     streams: FxHashMap<u32, Stream>,
     /// Requests whose heads wait to be sent, in order.
     unsent: VecDeque<u32>,
+    /// Streams to poll at the next drive.
+    ready: Ready,
     /// Why the connection ended, for streams that were still open.
     failure: Option<Option<Reason>>,
     /// PINGs (`muxHTTP`'s `ping` option): the connection's ping handle, and whether a PING
@@ -92,6 +97,7 @@ impl ClientConn {
             state: State::Handshake(Box::pin(handshake)),
             streams: FxHashMap::default(),
             unsent: VecDeque::new(),
+            ready: Ready::default(),
             failure: None,
             ping_pong: None,
             ping_out: false,
@@ -125,23 +131,24 @@ impl ClientConn {
 
     /// A new request `id` (ids are the caller's, unique while the request lives).
     pub fn start(&mut self, id: u32, head: Request<()>) {
-        self.streams.insert(
-            id,
-            Stream {
-                head: Some(head),
-                out: Outgoing::default(),
-                response: None,
-                body: None,
-                body_size: 0,
-                done: false,
-            },
-        );
+        let waker = self.ready.waker(id);
+        let stream = Stream {
+            head: Some(head),
+            out: Outgoing::default(),
+            response: None,
+            body: None,
+            body_size: 0,
+            done: false,
+            waker,
+        };
+        self.streams.insert(id, stream);
         self.unsent.push_back(id);
     }
 
     pub fn data(&mut self, id: u32, d: &Data) {
         if let Some(s) = self.streams.get_mut(&id) {
             s.out.push(d);
+            self.ready.push(id);
         }
     }
 
@@ -149,6 +156,7 @@ impl ClientConn {
     pub fn end_request(&mut self, id: u32, trailers: Option<HeaderMap>) {
         if let Some(s) = self.streams.get_mut(&id) {
             s.out.finish(trailers);
+            self.ready.push(id);
         }
     }
 
@@ -198,11 +206,16 @@ impl ClientConn {
                     }
                 }
             }
-            for (&id, s) in self.streams.iter_mut() {
-                progress |= Self::poll_stream(id, s, &mut cx, replies);
+            for id in self.ready.take() {
+                let Some(s) = self.streams.get_mut(&id) else { continue };
+                let waker = s.waker.clone();
+                let mut scx = Context::from_waker(&waker);
+                progress |= Self::poll_stream(id, s, &mut scx, replies);
+                if s.done && s.out.finished {
+                    self.streams.remove(&id);
+                }
             }
-            self.streams.retain(|_, s| !(s.done && s.out.finished));
-            if !progress {
+            if !progress && self.ready.is_empty() {
                 break;
             }
         }
@@ -274,6 +287,7 @@ impl ClientConn {
             match send.send_request(head, end) {
                 Ok((response, stream)) => {
                     s.response = Some(response);
+                    self.ready.push(id);
                     if end {
                         s.out.ended_with_head();
                     } else {
@@ -284,6 +298,7 @@ impl ClientConn {
                     crate::log::debug(&format!("[http2] request not sent: {e}"));
                     s.out.fail();
                     s.done = true;
+                    self.ready.push(id);
                 }
             }
             progress = true;

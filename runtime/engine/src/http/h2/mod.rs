@@ -7,6 +7,7 @@ pub mod client;
 pub mod guard;
 pub mod heads;
 pub mod io;
+pub mod ready;
 pub mod send;
 pub mod server;
 pub mod upgrade;

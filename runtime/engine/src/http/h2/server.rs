@@ -8,6 +8,7 @@ pub use super::Settings;
 use super::guard::{self, FrameGuard};
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
+use super::ready::Ready;
 use super::send::Outgoing;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::Event;
@@ -70,6 +71,8 @@ struct Stream {
     /// A CONNECT request, and whether its answer opened the tunnel.
     connect: bool,
     tunnel: bool,
+    /// Wakes this stream (lists it on `ready`).
+    waker: Waker,
 }
 
 impl Stream {
@@ -90,6 +93,8 @@ pub struct ServerConn {
     ack_filter: Option<super::upgrade::AckFilter>,
     /// Checks the client's frames for errors whose codes `h2` does not give.
     guard: FrameGuard,
+    /// Streams to poll at the next drive.
+    ready: Ready,
     gauge: super::StreamGauge,
 }
 
@@ -114,6 +119,7 @@ impl ServerConn {
             opened: 0,
             ack_filter: None,
             guard: FrameGuard::new(),
+            ready: Ready::default(),
             gauge: super::StreamGauge::default(),
         }
     }
@@ -191,10 +197,12 @@ impl ServerConn {
                 s.send.attach(send);
                 s.send.push_bytes(c.body.clone());
                 s.send.finish(None);
+                self.ready.push(id);
             }
             _ => {
                 s.send.ended_with_head();
                 s.responded = true;
+                self.ready.push(id);
             }
         }
     }
@@ -203,6 +211,7 @@ impl ServerConn {
     pub fn respond(&mut self, id: u32, e: Event) {
         if let Some(s) = self.streams.get_mut(&id) {
             s.out.push_back(e);
+            self.ready.push(id);
         }
     }
 
@@ -212,11 +221,16 @@ impl ServerConn {
         let mut cx = Context::from_waker(waker);
         for _ in 0..1024 {
             let mut progress = self.poll_connection(&mut cx, incoming);
-            for (&id, s) in self.streams.iter_mut() {
-                progress |= Self::poll_stream(id, s, &mut cx, incoming);
+            for id in self.ready.take() {
+                let Some(s) = self.streams.get_mut(&id) else { continue };
+                let waker = s.waker.clone();
+                let mut scx = Context::from_waker(&waker);
+                progress |= Self::poll_stream(id, s, &mut scx, incoming);
+                if s.finished() {
+                    self.streams.remove(&id);
+                }
             }
-            self.streams.retain(|_, s| !s.finished());
-            if !progress {
+            if !progress && self.ready.is_empty() {
                 break;
             }
         }
@@ -264,8 +278,10 @@ impl ServerConn {
                             responded: false,
                             connect,
                             tunnel: false,
+                            waker: self.ready.waker(id),
                         },
                     );
+                    self.ready.push(id);
                     progress = true;
                 }
                 Poll::Ready(Some(Err(e))) => {
