@@ -7,7 +7,7 @@
 pub use super::Settings;
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
-use super::ready::Ready;
+use super::ready::{Mark, Ready};
 use super::send::Outgoing;
 use crate::pipeline::data::Data;
 use bytes::Bytes;
@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// What came back for a request.
@@ -61,8 +62,8 @@ struct Stream {
     body_size: u64,
     /// The response ended (or the stream failed): nothing more comes back.
     done: bool,
-    /// Wakes this stream (lists it on `ready`).
-    waker: Waker,
+    /// Lists this stream on `ready` (its wakes, and work the filter gives it).
+    mark: Arc<Mark>,
 }
 
 /// One HTTP/2 connection, client side.
@@ -131,7 +132,7 @@ impl ClientConn {
 
     /// A new request `id` (ids are the caller's, unique while the request lives).
     pub fn start(&mut self, id: u32, head: Request<()>) {
-        let waker = self.ready.waker(id);
+        let mark = self.ready.mark(id);
         let stream = Stream {
             head: Some(head),
             out: Outgoing::default(),
@@ -139,7 +140,7 @@ impl ClientConn {
             body: None,
             body_size: 0,
             done: false,
-            waker,
+            mark,
         };
         self.streams.insert(id, stream);
         self.unsent.push_back(id);
@@ -148,7 +149,7 @@ impl ClientConn {
     pub fn data(&mut self, id: u32, d: &Data) {
         if let Some(s) = self.streams.get_mut(&id) {
             s.out.push(d);
-            self.ready.push(id);
+            s.mark.set();
         }
     }
 
@@ -156,7 +157,7 @@ impl ClientConn {
     pub fn end_request(&mut self, id: u32, trailers: Option<HeaderMap>) {
         if let Some(s) = self.streams.get_mut(&id) {
             s.out.finish(trailers);
-            self.ready.push(id);
+            s.mark.set();
         }
     }
 
@@ -208,7 +209,7 @@ impl ClientConn {
             }
             for id in self.ready.take() {
                 let Some(s) = self.streams.get_mut(&id) else { continue };
-                let waker = s.waker.clone();
+                let waker = s.mark.waker();
                 let mut scx = Context::from_waker(&waker);
                 progress |= Self::poll_stream(id, s, &mut scx, replies);
                 if s.done && s.out.finished {
@@ -287,7 +288,7 @@ impl ClientConn {
             match send.send_request(head, end) {
                 Ok((response, stream)) => {
                     s.response = Some(response);
-                    self.ready.push(id);
+                    s.mark.set();
                     if end {
                         s.out.ended_with_head();
                     } else {
@@ -298,7 +299,7 @@ impl ClientConn {
                     crate::log::debug(&format!("[http2] request not sent: {e}"));
                     s.out.fail();
                     s.done = true;
-                    self.ready.push(id);
+                    s.mark.set();
                 }
             }
             progress = true;

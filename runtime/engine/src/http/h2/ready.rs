@@ -3,6 +3,7 @@
 //! ready list; a drive polls the streams on that list and those the filter gave work to, not
 //! every open stream (a connection may carry hundreds).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
 
@@ -10,41 +11,53 @@ use std::task::{Wake, Waker};
 #[derive(Clone, Default)]
 pub struct Ready(Arc<Mutex<Vec<u32>>>);
 
-struct StreamWaker {
+/// A stream's mark: lists the stream on the ready list once until it is polled again.
+pub struct Mark {
     id: u32,
+    listed: AtomicBool,
     ready: Ready,
 }
 
-impl Wake for StreamWaker {
+impl Wake for Mark {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.ready.push(self.id);
+        self.set();
+    }
+}
+
+impl Mark {
+    /// Lists the stream (once until `waker` is asked for again).
+    pub fn set(&self) {
+        if !self.listed.swap(true, Ordering::Relaxed) {
+            self.ready.push(self.id);
+        }
+    }
+
+    /// The waker to poll the stream with; from now on a wake lists the stream again.
+    pub fn waker(self: &Arc<Self>) -> Waker {
+        self.listed.store(false, Ordering::Relaxed);
+        Waker::from(self.clone())
     }
 }
 
 impl Ready {
-    /// A waker that marks stream `id` ready.
-    pub fn waker(&self, id: u32) -> Waker {
-        Waker::from(Arc::new(StreamWaker { id, ready: self.clone() }))
+    /// The mark of stream `id`.
+    pub fn mark(&self, id: u32) -> Arc<Mark> {
+        Arc::new(Mark { id, listed: AtomicBool::new(false), ready: self.clone() })
     }
 
-    pub fn push(&self, id: u32) {
+    fn push(&self, id: u32) {
         if let Ok(mut v) = self.0.lock() {
             v.push(id);
         }
     }
 
-    /// The ids marked since the last call, each once, in the order they were first marked.
+    /// The ids listed since the last call, in the order they were listed.
     pub fn take(&self) -> Vec<u32> {
-        let mut v = self.0.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
-        if v.len() > 1 {
-            let mut seen = rustc_hash::FxHashSet::default();
-            v.retain(|id| seen.insert(*id));
-        }
-        v
+        self.0.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -57,13 +70,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_woken_stream_is_listed_once() {
+    fn a_stream_is_listed_once_until_it_is_polled() {
         let r = Ready::default();
-        let (w1, w2) = (r.waker(1), r.waker(2));
+        let (m1, m2) = (r.mark(1), r.mark(2));
+        let (w1, w2) = (m1.waker(), m2.waker());
         w2.wake_by_ref();
         w1.wake_by_ref();
-        w2.wake();
+        w2.wake_by_ref();
+        m1.set();
         assert_eq!(r.take(), vec![2, 1]);
         assert!(r.is_empty());
+        let w1 = m1.waker();
+        w1.wake();
+        assert_eq!(r.take(), vec![1]);
     }
 }

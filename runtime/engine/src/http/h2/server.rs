@@ -8,7 +8,7 @@ pub use super::Settings;
 use super::guard::{self, FrameGuard};
 use super::heads;
 use super::io::{PipeEnd, PipeIo};
-use super::ready::Ready;
+use super::ready::{Mark, Ready};
 use super::send::Outgoing;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::Event;
@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// What the connection received, for the filter.
@@ -71,8 +72,8 @@ struct Stream {
     /// A CONNECT request, and whether its answer opened the tunnel.
     connect: bool,
     tunnel: bool,
-    /// Wakes this stream (lists it on `ready`).
-    waker: Waker,
+    /// Lists this stream on `ready` (its wakes, and work the filter gives it).
+    mark: Arc<Mark>,
 }
 
 impl Stream {
@@ -197,12 +198,12 @@ impl ServerConn {
                 s.send.attach(send);
                 s.send.push_bytes(c.body.clone());
                 s.send.finish(None);
-                self.ready.push(id);
+                s.mark.set();
             }
             _ => {
                 s.send.ended_with_head();
                 s.responded = true;
-                self.ready.push(id);
+                s.mark.set();
             }
         }
     }
@@ -211,7 +212,7 @@ impl ServerConn {
     pub fn respond(&mut self, id: u32, e: Event) {
         if let Some(s) = self.streams.get_mut(&id) {
             s.out.push_back(e);
-            self.ready.push(id);
+            s.mark.set();
         }
     }
 
@@ -223,7 +224,7 @@ impl ServerConn {
             let mut progress = self.poll_connection(&mut cx, incoming);
             for id in self.ready.take() {
                 let Some(s) = self.streams.get_mut(&id) else { continue };
-                let waker = s.waker.clone();
+                let waker = s.mark.waker();
                 let mut scx = Context::from_waker(&waker);
                 progress |= Self::poll_stream(id, s, &mut scx, incoming);
                 if s.finished() {
@@ -278,10 +279,12 @@ impl ServerConn {
                             responded: false,
                             connect,
                             tunnel: false,
-                            waker: self.ready.waker(id),
+                            mark: self.ready.mark(id),
                         },
                     );
-                    self.ready.push(id);
+                    if let Some(s) = self.streams.get(&id) {
+                        s.mark.set();
+                    }
                     progress = true;
                 }
                 Poll::Ready(Some(Err(e))) => {
