@@ -296,3 +296,68 @@ fn a_client_that_never_reads_costs_bounded_memory() {
     still_serves(srv.ports[1]);
     drop(s);
 }
+
+#[test]
+fn a_client_that_never_reads_slows_only_its_own_stream_of_a_shared_upstream_connection() {
+    // An HTTP/2 upstream (node) with a 512 MiB answer on /big and small ones elsewhere, behind one
+    // shared HTTP/2 upstream session. Client A asks for /big and reads nothing; client B's
+    // requests on the same upstream connection must still be answered, and pipy must not buffer
+    // A's answer.
+    let up = common::free_port();
+    let mut upstream = std::process::Command::new("node")
+        .args(["-e", &format!(
+            "const h2 = require('http2'); const s = h2.createServer();\n\
+             s.on('stream', (st, h) => {{\n\
+               st.on('error', () => {{}});\n\
+               if (h[':path'] !== '/big') {{ st.respond({{ ':status': 200 }}); st.end('small ' + h[':path']); return; }}\n\
+               st.respond({{ ':status': 200 }});\n\
+               const chunk = Buffer.alloc(65536, 120); let sent = 0;\n\
+               const pump = () => {{ while (sent < 512 * 1024 * 1024) {{ sent += chunk.length; if (!st.write(chunk)) {{ st.once('drain', pump); return; }} }} st.end(); }};\n\
+               pump();\n\
+             }});\n\
+             s.listen({up}, '127.0.0.1', () => console.log('listening'));"
+        )])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(upstream.stdout.take().expect("stdout"));
+    std::io::BufRead::read_line(&mut out, &mut line).expect("upstream starts");
+    let srv = Server::start(
+        "h2-shared-slow",
+        &format!(
+            "pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP(() => 'up', {{ version: 2, maxQueue: 0 }}).to($ => $.connect('127.0.0.1:{up}')))"
+        ),
+        1,
+    );
+    let port = srv.ports[0];
+    let before = rss_kib(srv.pid());
+    let mut a = open(port);
+    a.write_all(&frame(
+        HEADERS,
+        END_HEADERS | END_STREAM,
+        1,
+        &[0x82, 0x86, 0x41, 0x01, b'a', 0x04, 0x04, b'/', b'b', b'i', b'g'],
+    ))
+    .expect("write");
+    std::thread::sleep(Duration::from_millis(500));
+    // B, on its own connection, through the same upstream connection.
+    let start = Instant::now();
+    for i in 0..20u32 {
+        let mut b = open(port);
+        let path = format!("/s{i}");
+        let mut block = vec![0x82, 0x86, 0x41, 0x01, b'a', 0x04, path.len() as u8];
+        block.extend_from_slice(path.as_bytes());
+        b.write_all(&frame(HEADERS, END_HEADERS | END_STREAM, 1, &block)).expect("write");
+        let frames = read_until(&mut b, |f| f.kind == DATA && f.flags & END_STREAM != 0);
+        let body: Vec<u8> = frames.iter().filter(|f| f.kind == DATA).flat_map(|f| f.payload.clone()).collect();
+        assert_eq!(String::from_utf8_lossy(&body), format!("small {path}"), "request {i}: {frames:?}");
+    }
+    assert!(start.elapsed() < Duration::from_secs(5), "B waited {:?}", start.elapsed());
+    std::thread::sleep(Duration::from_secs(1));
+    let grown = rss_kib(srv.pid()).saturating_sub(before);
+    let _ = upstream.kill();
+    let _ = upstream.wait();
+    assert!(grown < 32 << 10, "RSS grew by {grown} KiB for a client that reads nothing");
+    drop(a);
+}

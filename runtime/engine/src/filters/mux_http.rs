@@ -11,6 +11,7 @@ use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option, pars
 use crate::http::h2::client::{self, ClientConn, Reply};
 use crate::http::h2::heads;
 use crate::http::js::{request_head_of, response_head_of, response_head_value, tail_value};
+use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{Event, StreamError};
 use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Output, Pipeline, StageHandle, SubSlot};
@@ -355,9 +356,16 @@ impl HttpSession {
             v => Some(v.clone()),
         };
         let weak: Weak<Pooled<HttpSession>> = Rc::downgrade(pooled);
+        // An HTTP/2 session carries streams of many clients, each paced by its own window
+        // (`release_taken`): its reading must not wait on the flow of the client that opened it.
+        let context = if matches!(decided, Some(Version::Http2)) {
+            cx.context().fork_with_own_flow()
+        } else {
+            cx.context().clone()
+        };
         let p = Pipeline::new(
             layout,
-            cx.context().clone(),
+            context,
             Output::Func(Box::new(move |e| {
                 if let Some(pooled) = weak.upgrade() {
                     pooled.session().on_output(&pooled, e);
@@ -512,6 +520,8 @@ impl HttpSession {
         let mut bytes = Vec::new();
         let closed;
         let mut pong = false;
+        // Response bytes handed to requesters: their windows open as the requesters keep up.
+        let mut taken: Vec<(u32, usize, StageHandle)> = Vec::new();
         {
             let mut proto = self.proto.borrow_mut();
             let Proto::Http2(h2) = &mut *proto else { return };
@@ -534,6 +544,7 @@ impl HttpSession {
                     }
                     Reply::Body { id, data } => {
                         if let Some(r) = h2.requesters.get(&id) {
+                            taken.push((id, data.len(), r.handle.clone()));
                             out.push((r.handle.clone(), Event::Data(data)));
                         }
                     }
@@ -568,12 +579,49 @@ impl HttpSession {
         }
         self.send(bytes);
         deliver_all(out);
+        if !taken.is_empty() {
+            self.release_taken(pooled, taken);
+        }
         if closed && !self.ended.get() {
             self.fail(pooled, None);
         }
         if pong {
             let ack = std::mem::take(&mut *self.ping_data.borrow_mut());
             self.ask_ping(pooled, ack);
+        }
+    }
+
+    /// HTTP/2: opens the windows of streams whose requesters took their bytes and have room
+    /// to go on (what they send to their client, queued or held, is under the limit); the
+    /// others open when their requester's flow drains. A slow client thus slows its own
+    /// streams, and the shared upstream connection goes on for everyone else.
+    fn release_taken(&self, pooled: &Rc<Pooled<HttpSession>>, taken: Vec<(u32, usize, StageHandle)>) {
+        let mut waits: Vec<(Rc<Flow>, u32, usize)> = Vec::new();
+        {
+            let mut proto = self.proto.borrow_mut();
+            let Proto::Http2(h2) = &mut *proto else { return };
+            for (id, n, h) in taken {
+                let flow = h.pipeline().map(|p| p.context.flow.clone());
+                match flow {
+                    Some(f) if f.downstream.get() + f.held.get() > Flow::LIMIT => waits.push((f, id, n)),
+                    _ => h2.conn.release(id, n),
+                }
+            }
+        }
+        for (flow, id, n) in waits {
+            let weak = Rc::downgrade(pooled);
+            tokio::task::spawn_local(async move {
+                flow.room_downstream().await;
+                if let Some(pooled) = weak.upgrade() {
+                    if let Proto::Http2(h2) = &mut *pooled.session().proto.borrow_mut() {
+                        h2.conn.release(id, n);
+                    }
+                    Self::schedule_pump(&pooled);
+                }
+            });
+        }
+        if !self.pump_scheduled.get() {
+            Self::schedule_pump(pooled);
         }
     }
 

@@ -174,6 +174,18 @@ impl Context {
         })
     }
 
+    /// A copy with a flow of its own (same values and inbound): a pipeline whose reading must
+    /// not wait on the streams of the context it came from (an HTTP/2 upstream session, whose
+    /// streams are paced by their own windows).
+    pub fn fork_with_own_flow(&self) -> Rc<Context> {
+        Rc::new(Context {
+            id: Context::next_id(),
+            values: RefCell::new(self.values.borrow().clone()),
+            inbound: RefCell::new(self.inbound.borrow().clone()),
+            flow: Rc::new(Flow::default()),
+        })
+    }
+
     /// A copy for a new root stream: same values, its own inbound and flow.
     pub fn fresh_copy(&self) -> Rc<Context> {
         Rc::new(Context {

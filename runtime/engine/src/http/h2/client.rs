@@ -161,6 +161,15 @@ impl ClientConn {
         }
     }
 
+    /// `n` bytes of stream `id`'s response were taken by its requester: the server may send
+    /// that much more (WINDOW_UPDATE). Until then they count against the stream's window, so a
+    /// requester that cannot keep up slows its own stream, not the connection's others.
+    pub fn release(&mut self, id: u32, n: usize) {
+        if let Some(body) = self.streams.get_mut(&id).and_then(|s| s.body.as_mut()) {
+            let _ = body.flow_control().release_capacity(n);
+        }
+    }
+
     /// The requester is gone: its stream is reset if still open.
     pub fn cancel(&mut self, id: u32) {
         if let Some(mut s) = self.streams.remove(&id) {
@@ -336,7 +345,7 @@ impl ClientConn {
         while let Some(body) = &mut s.body {
             match body.poll_data(cx) {
                 Poll::Ready(Some(Ok(b))) => {
-                    let _ = body.flow_control().release_capacity(b.len());
+                    // The window opens again when the requester has taken the bytes (`release`).
                     s.body_size += b.len() as u64;
                     replies.push(Reply::Body { id, data: Data::from(b) });
                     progress = true;
