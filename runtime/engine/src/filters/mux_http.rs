@@ -597,6 +597,7 @@ impl HttpSession {
     /// streams, and the shared upstream connection goes on for everyone else.
     fn release_taken(&self, pooled: &Rc<Pooled<HttpSession>>, taken: Vec<(u32, usize, StageHandle)>) {
         let mut waits: Vec<(Rc<Flow>, u32, usize)> = Vec::new();
+        let mut released = 0;
         {
             let mut proto = self.proto.borrow_mut();
             let Proto::Http2(h2) = &mut *proto else { return };
@@ -604,7 +605,10 @@ impl HttpSession {
                 let flow = h.pipeline().map(|p| p.context.flow.clone());
                 match flow {
                     Some(f) if f.downstream.get() + f.held.get() > Flow::LIMIT => waits.push((f, id, n)),
-                    _ => h2.conn.release(id, n),
+                    _ => {
+                        h2.conn.release(id, n);
+                        released += n;
+                    }
                 }
             }
         }
@@ -620,7 +624,11 @@ impl HttpSession {
                 }
             });
         }
-        if !self.pump_scheduled.get() {
+        // The WINDOW_UPDATEs go out with the next drive. One is due now only when enough was
+        // released that the server may be running out of window (it gets an update when half
+        // of a window was released; a window is never less than 4 times this).
+        let due = (self.h2_settings.stream_window as usize / 4).min(16 << 10);
+        if released >= due {
             Self::schedule_pump(pooled);
         }
     }
