@@ -15,11 +15,11 @@
 //! connection-specific fields, TE, content-length, trailers); RFC 7541 index errors, dynamic
 //! table size updates, Huffman strings and the dynamic table across requests.
 //!
-//! 8 cases are `#[ignore]`d as known failures of the server (each says what it does instead):
-//! it answers GOAWAY PROTOCOL_ERROR where the RFCs ask for COMPRESSION_ERROR (HPACK decoding
-//! errors), a stream-level FRAME_SIZE_ERROR (a PRIORITY frame of a wrong length) or a
-//! STREAM_CLOSED error (frames on half-closed(remote) or reset streams). Frames of a wrong
-//! length and an initial window over 2^31-1 get their own codes from a guard in front of `h2`.
+//! 5 cases are `#[ignore]`d as known failures of the server (each says what it does instead):
+//! it answers GOAWAY PROTOCOL_ERROR where the RFCs ask for COMPRESSION_ERROR (4 HPACK decoding
+//! errors) and for a stream-level FRAME_SIZE_ERROR (a PRIORITY frame of a wrong length). Frames
+//! of a wrong length, an initial window over 2^31-1 and frames on streams the client ended or
+//! reset get their own codes from a guard in front of `h2`.
 //! `cargo test --test h2_conformance -- --include-ignored` runs them.
 //!
 //! §3.4: the listener also speaks HTTP/1, so a byte stream that stops matching the preface is
@@ -612,7 +612,6 @@ fn s5_1_window_update_on_an_idle_stream_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR, not STREAM_CLOSED"]
 fn s5_1_headers_on_a_half_closed_remote_stream_is_stream_closed() {
     let srv = server("half-closed-headers");
     let mut c = Conn::open(srv.port(0));
@@ -623,7 +622,6 @@ fn s5_1_headers_on_a_half_closed_remote_stream_is_stream_closed() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR, not STREAM_CLOSED"]
 fn s5_1_data_on_a_half_closed_remote_stream_is_stream_closed() {
     let srv = server("half-closed-data");
     let mut c = Conn::open(srv.port(0));
@@ -644,7 +642,6 @@ fn s5_1_data_after_rst_stream_is_stream_closed() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR, not STREAM_CLOSED"]
 fn s5_1_headers_after_rst_stream_is_stream_closed() {
     let srv = server("closed-rst-headers");
     let mut c = Conn::open(srv.port(0));

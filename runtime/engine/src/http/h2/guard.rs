@@ -1,7 +1,9 @@
 //! Frame checks in front of the `h2` crate, for the error codes RFC 9113 requires where the
 //! crate answers with a generic PROTOCOL_ERROR: a control frame of the wrong length is a
 //! FRAME_SIZE_ERROR (§6.4, §6.5, §6.7, §6.9), a SETTINGS_INITIAL_WINDOW_SIZE over 2^31 - 1 a
-//! FLOW_CONTROL_ERROR (§6.5.2). The guard walks the client's bytes frame by frame (headers only;
+//! FLOW_CONTROL_ERROR (§6.5.2), DATA or HEADERS on a stream the client ended or reset a
+//! STREAM_CLOSED (§5.1; as a connection error, which §5.4 allows for any stream error). The
+//! guard walks the client's bytes frame by frame (headers only;
 //! payloads are skipped, except a SETTINGS frame's, which is small) and reports the first
 //! violation; the connection then ends with that GOAWAY, and the frame never reaches `h2`.
 
@@ -12,9 +14,15 @@ const SETTINGS: u8 = 0x4;
 const PING: u8 = 0x6;
 const WINDOW_UPDATE: u8 = 0x8;
 const HEADERS: u8 = 0x1;
+const DATA: u8 = 0x0;
+const END_STREAM: u8 = 0x1;
 
 pub const FRAME_SIZE_ERROR: u32 = 0x6;
 pub const FLOW_CONTROL_ERROR: u32 = 0x3;
+pub const STREAM_CLOSED: u32 = 0x5;
+
+/// How many streams the client ended are remembered (the most recent ones).
+const CLOSED_KEPT: usize = 1024;
 
 /// The largest SETTINGS payload the guard reads (larger frames are left to `h2`, which refuses
 /// frames over its maximum frame size).
@@ -32,6 +40,8 @@ pub struct FrameGuard {
     payload: Vec<u8>,
     /// The highest stream a client opened (for the GOAWAY's last-stream id).
     pub last_stream: u32,
+    /// Streams the client ended (END_STREAM) or reset, most recent ones only.
+    closed: std::collections::BTreeSet<u32>,
 }
 
 impl FrameGuard {
@@ -41,7 +51,7 @@ impl FrameGuard {
 
     /// After an h2c upgrade: the preface was replayed already and stream 1 is open.
     pub fn upgraded() -> FrameGuard {
-        FrameGuard { last_stream: 1, ..FrameGuard::default() }
+        FrameGuard { last_stream: 1, closed: [1].into(), ..FrameGuard::default() }
     }
 
     /// Looks at the next bytes from the client; returns how many of them may go to `h2` and,
@@ -98,8 +108,17 @@ impl FrameGuard {
             if let Some(code) = check_header(kind, flags, len) {
                 return (frame_start, Some(code));
             }
+            if matches!(kind, DATA | HEADERS) && stream != 0 && self.closed.contains(&stream) {
+                return (frame_start, Some(STREAM_CLOSED));
+            }
             if kind == HEADERS && stream > self.last_stream {
                 self.last_stream = stream;
+            }
+            if (matches!(kind, DATA | HEADERS) && flags & END_STREAM != 0) || kind == RST_STREAM {
+                self.closed.insert(stream);
+                if self.closed.len() > CLOSED_KEPT {
+                    self.closed.pop_first();
+                }
             }
             self.payload_left = len;
             self.keep = kind == SETTINGS && flags & 0x1 == 0 && len <= MAX_SETTINGS && len > 0;
@@ -171,6 +190,25 @@ mod tests {
         }
         assert_eq!(passed, all.len());
         assert_eq!(g.last_stream, 3);
+    }
+
+    #[test]
+    fn frames_on_a_stream_the_client_ended_or_reset_are_stream_closed() {
+        for (end, late) in [
+            (frame(HEADERS, 5, 1, b"h"), frame(DATA, 1, 1, b"late")),
+            (frame(HEADERS, 5, 1, b"h"), frame(HEADERS, 5, 1, b"t")),
+            (frame(RST_STREAM, 0, 1, &[0, 0, 0, 8]), frame(HEADERS, 5, 1, b"t")),
+        ] {
+            let mut all = PREFACE.to_vec();
+            all.extend(frame(HEADERS, 4, 1, b"h"));
+            all.extend(end);
+            // WINDOW_UPDATE stays allowed on a stream the client ended.
+            all.extend(frame(WINDOW_UPDATE, 0, 1, &[0, 0, 1, 0]));
+            let good = all.len();
+            all.extend(late);
+            let mut g = FrameGuard::new();
+            assert_eq!(g.scan(&all), (good, Some(STREAM_CLOSED)));
+        }
     }
 
     #[test]
