@@ -677,3 +677,17 @@ fn a_reload_sends_goaway_so_clients_move_to_the_new_pipelines() {
     // A new connection gets the new pipelines.
     assert_eq!(one(port, get("/")).text(), "v2");
 }
+
+#[test]
+fn dump_shows_each_http2_stream_with_its_head() {
+    let mut srv = Server::start(
+        "h2-dump",
+        "pipy().listen($PORT0).demuxHTTP().to($ => $.dump('h2').replaceMessage(new Message('ok')))",
+        1,
+    );
+    let replies = exchange(srv.ports[0], vec![post("/one", b"1"), post("/two", b"2")]);
+    assert!(replies.iter().all(|r| r.as_ref().is_ok_and(|r| r.text() == "ok")));
+    srv.wait_for("[h2] MessageStart, head = {", Duration::from_secs(5));
+    srv.wait_for("protocol: 'HTTP/2'", Duration::from_secs(5));
+    srv.wait_for("path: '/two'", Duration::from_secs(5));
+}
