@@ -281,23 +281,30 @@ impl Server {
         }
     }
 
+    /// serveHTTP: calls the handler with request `id` (or takes it as the answer when it is not
+    /// a function); the answer, or a Promise to wait for (it wakes this filter with `id`).
+    /// None when the handler threw.
+    fn call_handler(&self, cx: &mut Cx<'_>, id: u32, req: Message) -> Option<Result<Value, Settled>> {
+        let handler = self.cfg.handler.clone()?;
+        let result = if handler.is_callable() { cx.call(&handler, &[event::message_value(req)])? } else { handler };
+        Some(match await_value(&result, cx.handle(), id) {
+            Some(settled) => Err(settled),
+            None => Ok(result),
+        })
+    }
+
     /// serveHTTP: runs the handler for request `id`.
     fn answer(&mut self, cx: &mut Cx<'_>, id: u32, req: Message) {
-        let Some(handler) = self.cfg.handler.clone() else { return };
-        let result = if handler.is_callable() {
-            match cx.call(&handler, &[event::message_value(req)]) {
-                Some(v) => v,
-                None => return,
+        let result = match self.call_handler(cx, id, req) {
+            Some(Ok(v)) => v,
+            Some(Err(settled)) => {
+                if let Some(s) = self.slot(id) {
+                    s.waiting = Some(settled);
+                }
+                return;
             }
-        } else {
-            handler
+            None => return,
         };
-        if let Some(settled) = await_value(&result, cx.handle(), id) {
-            if let Some(s) = self.slot(id) {
-                s.waiting = Some(settled);
-            }
-            return;
-        }
         self.set_response(cx, id, &result);
     }
 

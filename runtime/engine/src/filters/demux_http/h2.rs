@@ -11,7 +11,7 @@ use crate::http::js::{response_head_of, response_head_value};
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message, StreamError};
-use crate::pipeline::{Cx, Pipeline, Settled, StageHandle, SubContext, await_value};
+use crate::pipeline::{Cx, Pipeline, Settled, StageHandle, SubContext};
 use pipy_protocols::http1 as http;
 use pipy_value::{Value, error};
 use rustc_hash::FxHashMap;
@@ -288,22 +288,15 @@ impl Server {
 
     /// serveHTTP: runs the handler for stream `id`.
     fn h2_answer(&mut self, cx: &mut Cx<'_>, id: u32, req: Message) {
-        let Some(handler) = self.cfg.handler.clone() else { return };
-        let result = if handler.is_callable() {
-            match cx.call(&handler, &[event::message_value(req)]) {
-                Some(v) => v,
-                None => return,
+        match self.call_handler(cx, id, req) {
+            Some(Ok(v)) => self.h2_set_response(cx, id, &v),
+            Some(Err(settled)) => {
+                if let Some(s) = self.h2.as_mut().and_then(|h| h.streams.get_mut(&id)) {
+                    s.waiting = Some(settled);
+                }
             }
-        } else {
-            handler
-        };
-        if let Some(settled) = await_value(&result, cx.handle(), id) {
-            if let Some(s) = self.h2.as_mut().and_then(|h| h.streams.get_mut(&id)) {
-                s.waiting = Some(settled);
-            }
-            return;
+            None => {}
         }
-        self.h2_set_response(cx, id, &result);
     }
 
     fn h2_set_response(&mut self, cx: &mut Cx<'_>, id: u32, v: &Value) {

@@ -25,7 +25,7 @@ fn hop_only(lower: &str) -> bool {
 /// The bytes to feed the `h2` server for an upgraded request, or None when its
 /// `HTTP2-Settings` is not a valid SETTINGS payload (then the upgrade is not taken).
 pub fn replay(head: &RequestHead) -> Option<Vec<u8>> {
-    let settings = base64url_decode(head.header("http2-settings")?.trim())?;
+    let settings = crate::pipeline::data::decode_base64(head.header("http2-settings")?.trim())?;
     if settings.len() % 6 != 0 || settings.len() > MAX_SETTINGS {
         return None;
     }
@@ -96,29 +96,6 @@ fn integer(out: &mut Vec<u8>, n: u32, high: u8, mut v: usize) {
     out.push(v as u8);
 }
 
-/// base64url without padding (RFC 4648 §5); padding is tolerated.
-fn base64url_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().take_while(|&c| c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
-}
-
 /// Drops the first SETTINGS ACK from a connection's output: the one for the replayed settings.
 #[derive(Default)]
 pub struct AckFilter {
@@ -169,8 +146,8 @@ mod tests {
     #[test]
     fn base64url_decodes_settings() {
         // SETTINGS_MAX_CONCURRENT_STREAMS = 100, INITIAL_WINDOW_SIZE = 65535 (as curl sends).
-        assert_eq!(base64url_decode("AAMAAABkAAQAAP__").unwrap(), [0, 3, 0, 0, 0, 100, 0, 4, 0, 0, 0xff, 0xff]);
-        assert!(base64url_decode("AA*A").is_none());
+        let b = crate::pipeline::data::decode_base64("AAMAAABkAAQAAP__").unwrap();
+        assert_eq!(b, [0, 3, 0, 0, 0, 100, 0, 4, 0, 0, 0xff, 0xff]);
     }
 
     #[test]
