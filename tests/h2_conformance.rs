@@ -15,11 +15,11 @@
 //! connection-specific fields, TE, content-length, trailers); RFC 7541 index errors, dynamic
 //! table size updates, Huffman strings and the dynamic table across requests.
 //!
-//! 5 cases are `#[ignore]`d as known failures of the server (each says what it does instead):
-//! it answers GOAWAY PROTOCOL_ERROR where the RFCs ask for COMPRESSION_ERROR (4 HPACK decoding
-//! errors) and for a stream-level FRAME_SIZE_ERROR (a PRIORITY frame of a wrong length). Frames
-//! of a wrong length, an initial window over 2^31-1 and frames on streams the client ended or
-//! reset get their own codes from a guard in front of `h2`.
+//! 4 cases are `#[ignore]`d as known failures of the server (each says what it does instead):
+//! it answers GOAWAY PROTOCOL_ERROR where RFC 7541 asks for COMPRESSION_ERROR (HPACK decoding
+//! errors, which `h2` reports as PROTOCOL_ERROR). Frames of a wrong length, an initial window
+//! over 2^31-1 and frames on streams the client ended or reset get their own codes from a guard
+//! in front of `h2`.
 //! `cargo test --test h2_conformance -- --include-ignored` runs them.
 //!
 //! §3.4: the listener also speaks HTTP/1, so a byte stream that stops matching the preface is
@@ -865,7 +865,6 @@ fn s6_3_priority_on_stream_0_is_a_protocol_error() {
 }
 
 #[test]
-#[ignore = "known failure: the server answers GOAWAY PROTOCOL_ERROR (h2 maps frame length errors to PROTOCOL_ERROR)"]
 fn s6_3_priority_of_wrong_length_is_a_frame_size_error() {
     let srv = server("priority-length");
     let mut c = Conn::open(srv.port(0));

@@ -171,7 +171,10 @@ fn send_big_headers(s: &mut TcpStream, stream: u32, size: usize) {
         let last = i + 1 == chunks.len();
         let kind = if i == 0 { HEADERS } else { CONTINUATION };
         let flags = if last { END_HEADERS } else { 0 } | if i == 0 { END_STREAM } else { 0 };
-        s.write_all(&frame(kind, flags, stream, c)).expect("write");
+        // The server may end the connection before the block is whole (it is far too large).
+        if s.write_all(&frame(kind, flags, stream, c)).is_err() {
+            break;
+        }
     }
 }
 

@@ -24,6 +24,11 @@ thread_local! {
     static INBOUND_COUNT: Cell<usize> = const { Cell::new(0) };
 }
 
+/// How long, and for how many bytes, a connection the server closed keeps reading (and
+/// dropping) what the client still sends.
+const LINGER: Duration = Duration::from_millis(500);
+const LINGER_BYTES: usize = 1 << 20;
+
 /// Open inbound connections on this thread.
 pub fn inbound_count() -> usize {
     INBOUND_COUNT.with(|c| c.get())
@@ -253,6 +258,7 @@ async fn serve_tcp(
     let mut buf = BytesMut::with_capacity(16 * 1024);
     let mut reading = !pipeline.ended();
     let mut writer_done = false;
+    let mut peer_closed = false;
     let mut idle = super::IdleTimer::new(options.idle_timeout);
     loop {
         if !reading && writer_done {
@@ -275,6 +281,7 @@ async fn serve_tcp(
                 match r {
                     Ok(0) => {
                         reading = false;
+                        peer_closed = true;
                         pipeline.input(Event::end());
                     }
                     Ok(_) => {
@@ -283,6 +290,7 @@ async fn serve_tcp(
                     }
                     Err(e) => {
                         reading = false;
+                        peer_closed = true;
                         let code = if e.kind() == std::io::ErrorKind::TimedOut { ErrorCode::ReadTimeout } else { ErrorCode::ConnectionReset };
                         pipeline.input(Event::StreamEnd(Some(StreamError::Code(code))));
                     }
@@ -298,6 +306,21 @@ async fn serve_tcp(
                     pipeline.input(Event::error(ErrorCode::IdleTimeout));
                 }
                 break;
+            }
+        }
+    }
+    if writer_done && !peer_closed {
+        // Lingering close: the client may still be sending (the rest of a request we refused,
+        // frames after a GOAWAY). Closing with unread bytes answers them with a RST, which can
+        // destroy the answer just sent before the client reads it; so read and drop what comes
+        // for a moment (the write side is shut already: the client sees the end).
+        let deadline = tokio::time::Instant::now() + LINGER;
+        let mut sink = [0u8; 16 * 1024];
+        let mut dropped = 0;
+        while dropped < LINGER_BYTES {
+            match tokio::time::timeout_at(deadline, rd.read(&mut sink)).await {
+                Ok(Ok(n)) if n > 0 => dropped += n,
+                _ => break,
             }
         }
     }

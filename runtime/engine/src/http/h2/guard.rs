@@ -1,6 +1,6 @@
 //! Frame checks in front of the `h2` crate, for the error codes RFC 9113 requires where the
 //! crate answers with a generic PROTOCOL_ERROR: a control frame of the wrong length is a
-//! FRAME_SIZE_ERROR (§6.4, §6.5, §6.7, §6.9), a SETTINGS_INITIAL_WINDOW_SIZE over 2^31 - 1 a
+//! FRAME_SIZE_ERROR (§6.3, §6.4, §6.5, §6.7, §6.9), a SETTINGS_INITIAL_WINDOW_SIZE over 2^31 - 1 a
 //! FLOW_CONTROL_ERROR (§6.5.2), DATA or HEADERS on a stream the client ended or reset a
 //! STREAM_CLOSED (§5.1; as a connection error, which §5.4 allows for any stream error). The
 //! guard walks the client's bytes frame by frame (headers only;
@@ -9,6 +9,7 @@
 
 use super::PREFACE;
 
+const PRIORITY: u8 = 0x2;
 const RST_STREAM: u8 = 0x3;
 const SETTINGS: u8 = 0x4;
 const PING: u8 = 0x6;
@@ -133,6 +134,8 @@ impl FrameGuard {
 /// A frame whose length its type does not allow.
 fn check_header(kind: u8, flags: u8, len: usize) -> Option<u32> {
     let bad = match kind {
+        // A stream error by RFC 9113 §6.3; taken as a connection error, as §5.4 allows.
+        PRIORITY => len != 5,
         RST_STREAM | WINDOW_UPDATE => len != 4,
         PING => len != 8,
         SETTINGS if flags & 0x1 != 0 => len != 0,
@@ -215,6 +218,7 @@ mod tests {
     fn wrong_lengths_and_windows_are_caught_at_their_frame() {
         for (f, code) in [
             (frame(PING, 0, 0, &[0; 7]), FRAME_SIZE_ERROR),
+            (frame(PRIORITY, 0, 3, &[0; 4]), FRAME_SIZE_ERROR),
             (frame(SETTINGS, 1, 0, &[0; 6]), FRAME_SIZE_ERROR),
             (frame(SETTINGS, 0, 0, &[0; 5]), FRAME_SIZE_ERROR),
             (frame(WINDOW_UPDATE, 0, 0, &[0; 3]), FRAME_SIZE_ERROR),
