@@ -691,3 +691,85 @@ fn dump_shows_each_http2_stream_with_its_head() {
     srv.wait_for("protocol: 'HTTP/2'", Duration::from_secs(5));
     srv.wait_for("path: '/two'", Duration::from_secs(5));
 }
+
+#[test]
+fn demux_http_options_apply_to_http2_as_to_http1() {
+    let srv = Server::start(
+        "h2-options",
+        r#"
+pipy().listen($PORT0).serveHTTP(req => new Message('ok ' + req.head.path),
+  { maxMessages: 2, maxHeaderSize: 1000, streamWindowSize: 100000, connectionWindowSize: 200000 })
+"#,
+        1,
+    );
+    let port = srv.ports[0];
+    // maxMessages over HTTP/1: the second answer closes the connection.
+    let mut s = common::connect(port);
+    let (_, b1) = common::http_request(&mut s, "GET", "/1", b"");
+    assert_eq!(b1, "ok /1");
+    std::io::Write::write_all(&mut s, b"GET /2 HTTP/1.1\r\nhost: x\r\n\r\n").expect("write");
+    let rest = String::from_utf8_lossy(&common::read_all(&mut s)).into_owned();
+    assert!(rest.contains("connection: close\r\n") && rest.ends_with("ok /2"), "{rest}");
+    // maxMessages over HTTP/2: GOAWAY after the second stream, so a third is refused.
+    let replies = runtime().block_on(async move {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let (client, conn) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        tokio::spawn(conn);
+        let mut out = Vec::new();
+        for i in 0..3 {
+            let r = tokio::time::timeout(Duration::from_secs(5), send_one(client.clone(), port, get(&format!("/{i}"))));
+            out.push(r.await.map_err(|_| "timed out".to_string()).and_then(|r| r));
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        out
+    });
+    assert_eq!(replies[0].as_ref().map(|r| r.text()), Ok("ok /0".to_string()));
+    assert_eq!(replies[1].as_ref().map(|r| r.text()), Ok("ok /1".to_string()));
+    assert!(replies[2].is_err(), "{:?}", replies[2]);
+    // maxHeaderSize over HTTP/2: a 2,000-byte header is refused, a small request served.
+    let mut big = get("/big");
+    big.headers.push(("x-big", "v".repeat(2000)));
+    let replies = exchange(port, vec![big]);
+    assert!(replies[0].as_ref().map_or(true, |r| r.status == 431), "{:?}", replies[0]);
+    // The windows are what the server's SETTINGS and WINDOW_UPDATE announce.
+    let mut s = common::connect(port);
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    hello.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    std::io::Write::write_all(&mut s, &hello).expect("write");
+    let mut buf = vec![0u8; 256];
+    let mut got = Vec::new();
+    let settings = [0, 4, 0, 1, 0x86, 0xa0];
+    let update = (200_000u32 - 65_535).to_be_bytes();
+    while !(got.windows(6).any(|w| w == settings) && got.windows(4).any(|w| w == update)) {
+        match std::io::Read::read(&mut s, &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    // SETTINGS_INITIAL_WINDOW_SIZE (4) = 100000; the connection window grows by 200000 - 65535.
+    assert!(got.windows(6).any(|w| w == settings), "{got:?}");
+    assert!(got.windows(4).any(|w| w == update), "{got:?}");
+}
+
+#[test]
+fn mux_http_max_header_size_limits_upstream_answers_on_both_versions() {
+    let srv = Server::start(
+        "h2-mux-max-header",
+        r#"
+pipy().listen($PORT2).serveHTTP(new Message({ headers: { 'x-big': 'v'.repeat(5000) } }, 'big'))
+pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP({ maxHeaderSize: 1000 }).to($ => $.connect('127.0.0.1:$PORT2')))
+pipy().listen($PORT1).demuxHTTP().to($ => $.muxHTTP({ version: 2, maxHeaderSize: 1000 }).to($ => $.connect('127.0.0.1:$PORT2')))
+pipy().listen($PORT3).demuxHTTP().to($ => $.muxHTTP({ version: 2 }).to($ => $.connect('127.0.0.1:$PORT2')))
+"#,
+        4,
+    );
+    for port in [srv.ports[0], srv.ports[1]] {
+        let mut s = common::connect(port);
+        let (status, _) = common::http_request(&mut s, "GET", "/", b"");
+        assert!(status.starts_with("HTTP/1.1 502"), "port {port}: {status}");
+    }
+    let mut s = common::connect(srv.ports[3]);
+    let (status, body) = common::http_request(&mut s, "GET", "/", b"");
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    assert_eq!(body, "big");
+}

@@ -30,7 +30,8 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
     build: build_demux,
 }];
 
-pub(super) const OPTIONS: &[&str] = &["bufferSize", "maxHeaderSize", "maxMessages", "headerTimeout"];
+pub(super) const OPTIONS: &[&str] =
+    &["bufferSize", "maxHeaderSize", "maxMessages", "headerTimeout", "connectionWindowSize", "streamWindowSize"];
 
 /// How long a request head may take to arrive once it has started (nginx's client_header_timeout
 /// and its default); then the client gets 408 and the connection closes.
@@ -47,6 +48,11 @@ pub(super) struct Config {
     buffer_size: usize,
     limits: http::Limits,
     header_timeout: std::time::Duration,
+    /// Requests a connection takes (0: no limit); the last one's answer closes it (HTTP/1) or a
+    /// GOAWAY follows it (HTTP/2).
+    max_messages: u64,
+    /// HTTP/2 windows and header list limit.
+    h2: crate::http::h2::Settings,
 }
 
 pub(super) fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResult<Config> {
@@ -57,6 +63,20 @@ pub(super) fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResu
         None => http::Limits::default(),
     };
     let header_timeout = super::parse_duration(&option(opts, "headerTimeout")?)?.unwrap_or(HEADER_TIMEOUT).max(0.001);
+    let max_messages = match option(opts, "maxMessages")? {
+        Value::Number(n) if n >= 1.0 => n as u64,
+        _ => 0,
+    };
+    let mut h2 = crate::http::h2::Settings::default();
+    if let Some(n) = parse_size(&option(opts, "maxHeaderSize")?)? {
+        h2.max_header_list = u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    if let Some(n) = parse_size(&option(opts, "connectionWindowSize")?)? {
+        h2.connection_window = crate::http::h2::window_size(name, n)?;
+    }
+    if let Some(n) = parse_size(&option(opts, "streamWindowSize")?)? {
+        h2.stream_window = crate::http::h2::window_size(name, n)?;
+    }
     let constant = match handler.as_ref().and_then(event::as_message) {
         Some(m) => Some((response_head_of(&m.head)?, m.body)),
         None => None,
@@ -67,6 +87,8 @@ pub(super) fn config(name: &str, opts: &Value, handler: Option<Value>) -> JsResu
         buffer_size,
         limits,
         header_timeout: std::time::Duration::from_secs_f64(header_timeout),
+        max_messages,
+        h2,
     })
 }
 
@@ -211,7 +233,11 @@ impl Server {
                 self.heads_seen += 1;
                 let id = self.next_id;
                 self.next_id = self.next_id.wrapping_add(1);
-                let req_info = RequestInfo::from_head(&head);
+                let mut req_info = RequestInfo::from_head(&head);
+                if self.cfg.max_messages > 0 && self.heads_seen >= self.cfg.max_messages {
+                    // The last request this connection takes: its answer closes it.
+                    req_info.is_final = true;
+                }
                 if info.expect_continue && self.queue.is_empty() {
                     cx.output(Event::Data(Data::from(&b"HTTP/1.1 100 Continue\r\n\r\n"[..])));
                 }
@@ -444,7 +470,7 @@ impl Server {
             return None;
         }
         self.sniffing = false;
-        self.h2 = Some(Box::new(h2::H2::start(cx)));
+        self.h2 = Some(Box::new(h2::H2::start(cx, self.cfg.h2)));
         self.h2_input(cx, Some(&all));
         None
     }

@@ -50,6 +50,8 @@ struct Config {
     selector: Value,
     options: PoolOptions,
     buffer_size: usize,
+    /// `maxHeaderSize`: the HTTP/1 response decoder's limits.
+    limits: http::Limits,
     version: Version,
     h2: client::Settings,
     /// `ping(ack)`: gives a Data (or a Promise of one) to send a PING on an HTTP/2 session,
@@ -82,25 +84,25 @@ fn build(cx: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         PoolOptions { max_idle: Duration::from_secs_f64(max_idle), max_queue, max_messages, extra: Value::Undefined };
     let version = version_of(&option(&opts, "version")?)?;
     let mut h2 = client::Settings::default();
+    let limits = match parse_size(&option(&opts, "maxHeaderSize")?)? {
+        Some(n) => {
+            h2.max_header_list = u32::try_from(n).unwrap_or(u32::MAX);
+            http::Limits::from_max_header_size(n)
+        }
+        None => http::Limits::default(),
+    };
     if let Some(n) = parse_size(&option(&opts, "connectionWindowSize")?)? {
-        h2.connection_window = window_size(n)?;
+        h2.connection_window = crate::http::h2::window_size("muxHTTP", n)?;
     }
     if let Some(n) = parse_size(&option(&opts, "streamWindowSize")?)? {
-        h2.stream_window = window_size(n)?;
+        h2.stream_window = crate::http::h2::window_size("muxHTTP", n)?;
     }
     let ping = option(&opts, "ping")?;
     if !ping.is_nullish() && !ping.is_callable() {
         return Err(pipy_value::error::type_error("muxHTTP(): options.ping must be a function"));
     }
-    let cfg = Config { selector, options, buffer_size, version, h2, ping, pool: Pool::new() };
+    let cfg = Config { selector, options, buffer_size, limits, version, h2, ping, pool: Pool::new() };
     Ok(joint_factory("muxHTTP", cfg, sub, make))
-}
-
-/// An HTTP/2 window: at most 2^31 - 1 bytes (RFC 9113 §6.9.1).
-fn window_size(n: usize) -> JsResult<u32> {
-    u32::try_from(n).ok().filter(|&n| n > 0 && n < (1 << 31)).ok_or_else(|| {
-        pipy_value::error::range_error(&format!("muxHTTP(): window size {n} is out of range (1 to 2^31-1)"))
-    })
 }
 
 fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filter> {
@@ -190,6 +192,7 @@ struct HttpSession {
     pipeline: RefCell<Option<Rc<Pipeline>>>,
     proto: RefCell<Proto>,
     buffer_size: usize,
+    limits: http::Limits,
     h2_settings: client::Settings,
     /// The `ping` option, and the context it runs in (the opening stream's).
     ping: Value,
@@ -245,11 +248,12 @@ fn failed_response(out: &mut Outbox, h: StageHandle, started: bool, code: &str) 
 }
 
 impl HttpSession {
-    fn new(buffer_size: usize, h2_settings: client::Settings, ping: Value) -> HttpSession {
+    fn new(buffer_size: usize, limits: http::Limits, h2_settings: client::Settings, ping: Value) -> HttpSession {
         HttpSession {
             pipeline: RefCell::new(None),
             proto: RefCell::new(Proto::Deciding(Vec::new())),
             buffer_size,
+            limits,
             h2_settings,
             ping,
             context: RefCell::new(None),
@@ -273,7 +277,7 @@ impl HttpSession {
             })),
             _ => Proto::Http1(Box::new(Http1 {
                 encoder: RequestEncoder::new(self.buffer_size),
-                decoder: ResponseDecoder::new(),
+                decoder: ResponseDecoder::with_limits(self.limits),
                 collecting: FxHashMap::default(),
                 waiters: VecDeque::new(),
             })),
@@ -775,8 +779,9 @@ impl MuxHttp {
         };
         let key = SessionKey::of(&key_value);
         let (pool, options) = (self.cfg.pool.clone(), self.cfg.options.clone());
-        let (buffer_size, h2, ping) = (self.cfg.buffer_size, self.cfg.h2, self.cfg.ping.clone());
-        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size, h2, ping))?;
+        let (buffer_size, limits, h2, ping) =
+            (self.cfg.buffer_size, self.cfg.limits, self.cfg.h2, self.cfg.ping.clone());
+        let lease = pool.lease(&key, || Some(options), || HttpSession::new(buffer_size, limits, h2, ping))?;
         let pooled = lease.pooled().clone();
         if !pooled.session().is_open() {
             let layout = match self.sub.as_ref().map(|s| s.layout()) {

@@ -33,6 +33,8 @@ pub(super) struct H2 {
     flow: Option<Rc<Flow>>,
     /// serveHTTP with a constant answer: its HTTP/2 form, made once.
     constant: Option<heads::Constant>,
+    /// Requests taken (`maxMessages`).
+    requests: u64,
 }
 
 impl Drop for H2 {
@@ -94,33 +96,35 @@ struct H2Stream {
 
 impl H2 {
     /// A connection that started with the preface (prior knowledge, or ALPN `h2`).
-    pub(super) fn start(cx: &mut Cx<'_>) -> H2 {
+    pub(super) fn start(cx: &mut Cx<'_>, settings: Settings) -> H2 {
         register(cx);
-        H2::new()
+        H2::new(settings)
     }
 
-    fn new() -> H2 {
+    fn new(settings: Settings) -> H2 {
         H2 {
-            conn: ServerConn::new(Settings::default()),
+            conn: ServerConn::new(settings),
             streams: FxHashMap::default(),
             preface_left: 0,
             scheduled: false,
             counted: 0,
             flow: None,
             constant: None,
+            requests: 0,
         }
     }
 
     /// After `Upgrade: h2c`, with the request replayed as stream 1.
-    pub(super) fn upgraded(replay: &[u8]) -> H2 {
+    pub(super) fn upgraded(replay: &[u8], settings: Settings) -> H2 {
         H2 {
-            conn: ServerConn::upgraded(Settings::default(), replay),
+            conn: ServerConn::upgraded(settings, replay),
             streams: FxHashMap::default(),
             preface_left: PREFACE.len(),
             scheduled: false,
             counted: 0,
             flow: None,
             constant: None,
+            requests: 0,
         }
     }
 
@@ -170,7 +174,7 @@ impl Server {
             &b"HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n"[..],
         )));
         self.sniffing = false;
-        self.h2 = Some(Box::new(H2::upgraded(&replay)));
+        self.h2 = Some(Box::new(H2::upgraded(&replay, self.cfg.h2)));
         register(cx);
         self.h2_drive(cx);
         true
@@ -227,6 +231,11 @@ impl Server {
         match ev {
             Incoming::Request { id, parts, connect } => {
                 let mut s = H2Stream { connect, ..H2Stream::default() };
+                h2.requests += 1;
+                if self.cfg.max_messages > 0 && h2.requests >= self.cfg.max_messages {
+                    // The last request this connection takes (`maxMessages`): GOAWAY after it.
+                    h2.conn.shutdown();
+                }
                 if self.cfg.constant.is_some() {
                     // A constant answer needs nothing of the request.
                     h2.streams.insert(id, s);

@@ -15,6 +15,13 @@ pub mod upgrade;
 /// The client connection preface: an HTTP/2 connection with prior knowledge starts with it.
 pub const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
+/// An HTTP/2 window size option: at most 2^31 - 1 bytes (RFC 9113 §6.9.1).
+pub fn window_size(filter: &str, n: usize) -> pipy_value::JsResult<u32> {
+    u32::try_from(n).ok().filter(|&n| n > 0 && n < (1 << 31)).ok_or_else(|| {
+        pipy_value::error::range_error(&format!("{filter}(): window size {n} is out of range (1 to 2^31-1)"))
+    })
+}
+
 /// The windows and limits of one side of a connection (`demuxHTTP`'s and `muxHTTP`'s options).
 #[derive(Clone, Copy)]
 pub struct Settings {
