@@ -255,16 +255,9 @@ impl Server {
                     slot.request = Some(Message { head: head_value, ..Message::default() });
                     self.queue.push_back(slot);
                 } else {
-                    let layout = match self.sub.as_ref().map(|s| s.layout()) {
-                        Some(Ok(l)) => l,
-                        Some(Err(e)) => return cx.throw(e),
-                        None => return cx.throw(error::type_error("demuxHTTP(): missing .to(...)")),
-                    };
-                    let p = cx.sub(&layout, SubContext::Clone, id);
-                    slot.pipeline = Some(p.clone());
+                    let Some(p) = self.start_request(cx, id, head_value) else { return };
+                    slot.pipeline = Some(p);
                     self.queue.push_back(slot);
-                    p.start(&[]);
-                    p.input(Event::MessageStart(head_value));
                 }
             }
             http::Event::Body(b) => {
@@ -305,6 +298,16 @@ impl Server {
                 self.fail_with(cx, 501, "Not Implemented");
             }
         }
+    }
+
+    /// demuxHTTP: the sub-pipeline of request `id` (HTTP/1 or an HTTP/2 stream), started with
+    /// the request's head; None after reporting a missing or broken `.to(...)`.
+    fn start_request(&self, cx: &mut Cx<'_>, id: u32, head: Value) -> Option<Rc<Pipeline>> {
+        let layout = super::sub_layout(cx, self.sub.as_ref(), "demuxHTTP")?;
+        let p = cx.sub(&layout, SubContext::Clone, id);
+        p.start(&[]);
+        p.input(Event::MessageStart(head));
+        Some(p)
     }
 
     /// serveHTTP: calls the handler with request `id` (or takes it as the answer when it is not

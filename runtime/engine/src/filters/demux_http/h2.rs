@@ -11,7 +11,7 @@ use crate::http::js::{response_head_of, response_head_value};
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message, StreamError};
-use crate::pipeline::{Cx, Pipeline, Settled, StageHandle, SubContext};
+use crate::pipeline::{Cx, Pipeline, Settled, StageHandle};
 use pipy_protocols::http1 as http;
 use pipy_value::{Value, error};
 use rustc_hash::FxHashMap;
@@ -246,16 +246,11 @@ impl Server {
                     s.request = Some(Message { head, ..Message::default() });
                     h2.streams.insert(id, s);
                 } else {
-                    let layout = match self.sub.as_ref().map(|s| s.layout()) {
-                        Some(Ok(l)) => l,
-                        Some(Err(e)) => return cx.throw(e),
-                        None => return cx.throw(error::type_error("demuxHTTP(): missing .to(...)")),
-                    };
-                    let p = cx.sub(&layout, SubContext::Clone, id);
-                    s.pipeline = Some(p.clone());
-                    h2.streams.insert(id, s);
-                    p.start(&[]);
-                    p.input(Event::MessageStart(head));
+                    let Some(p) = self.start_request(cx, id, head) else { return };
+                    s.pipeline = Some(p);
+                    if let Some(h2) = self.h2.as_mut() {
+                        h2.streams.insert(id, s);
+                    }
                 }
             }
             Incoming::Body { id, data } => {

@@ -75,8 +75,6 @@ pub struct ClientConn {
     unsent: VecDeque<u32>,
     /// Streams to poll at the next drive.
     ready: Ready,
-    /// Why the connection ended, for streams that were still open.
-    failure: Option<Option<Reason>>,
     /// PINGs (`muxHTTP`'s `ping` option): the connection's ping handle, and whether a PING
     /// waits for its ACK.
     ping_pong: Option<h2::PingPong>,
@@ -99,7 +97,6 @@ impl ClientConn {
             streams: FxHashMap::default(),
             unsent: VecDeque::new(),
             ready: Ready::default(),
-            failure: None,
             ping_pong: None,
             ping_out: false,
             gauge: super::StreamGauge::client(),
@@ -123,11 +120,6 @@ impl ClientConn {
 
     pub fn is_closed(&self) -> bool {
         matches!(self.state, State::Closed)
-    }
-
-    /// Requests open on the connection.
-    pub fn stream_count(&self) -> usize {
-        self.streams.len()
     }
 
     /// A new request `id` (ids are the caller's, unique while the request lives).
@@ -192,11 +184,6 @@ impl ClientConn {
             self.ping_out = pp.send_ping(h2::Ping::opaque()).is_ok();
         }
         self.ping_out
-    }
-
-    /// Stops the connection: no new streams; GOAWAY once open ones finish.
-    pub fn shutdown(&mut self) {
-        self.unsent.clear();
     }
 
     /// Polls everything until nothing moves.
@@ -264,7 +251,6 @@ impl ClientConn {
     /// The connection is over: every stream still waiting fails.
     fn close(&mut self, reason: Option<Reason>, replies: &mut Vec<Reply>) {
         self.state = State::Closed;
-        self.failure = Some(reason);
         self.unsent.clear();
         let mut ids: Vec<u32> = self.streams.iter().filter(|(_, s)| !s.done).map(|(&id, _)| id).collect();
         ids.sort_unstable();

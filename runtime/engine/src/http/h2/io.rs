@@ -17,7 +17,6 @@ struct Pipe {
     input_ended: bool,
     /// What the connection wrote: its writes (often many small frames) gathered in one buffer.
     output: BytesMut,
-    output_closed: bool,
 }
 
 /// The filter's side: feeds input, takes output.
@@ -53,11 +52,6 @@ impl PipeEnd {
         let mut p = self.0.borrow_mut();
         if p.output.is_empty() { Vec::new() } else { vec![p.output.split().freeze()] }
     }
-
-    /// The connection shut its writing side down.
-    pub fn output_closed(&self) -> bool {
-        self.0.borrow().output_closed
-    }
 }
 
 impl AsyncRead for PipeIo {
@@ -84,7 +78,7 @@ impl AsyncWrite for PipeIo {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.0.borrow_mut().output_closed = true;
+        // The filter ends the connection when `h2` says it is closed.
         Poll::Ready(Ok(()))
     }
 }

@@ -88,14 +88,15 @@ pub struct ServerConn {
     state: State,
     streams: FxHashMap<u32, Stream>,
     next_id: u32,
-    /// Streams opened so far (for `maxMessages`-like limits and metrics).
-    pub opened: u64,
     /// After an h2c upgrade: drops the ACK of the replayed settings.
     ack_filter: Option<super::upgrade::AckFilter>,
     /// Checks the client's frames for errors whose codes `h2` does not give.
     guard: FrameGuard,
     /// Streams to poll at the next drive.
     ready: Ready,
+    /// Response bytes of all streams waiting for the client's windows (kept as streams are
+    /// polled, so reading it costs nothing).
+    backlog: usize,
     gauge: super::StreamGauge,
 }
 
@@ -117,10 +118,10 @@ impl ServerConn {
             state: State::Handshake(handshake),
             streams: FxHashMap::default(),
             next_id: 1,
-            opened: 0,
             ack_filter: None,
             guard: FrameGuard::new(),
             ready: Ready::default(),
+            backlog: 0,
             gauge: super::StreamGauge::default(),
         }
     }
@@ -168,14 +169,9 @@ impl ServerConn {
         matches!(self.state, State::Closed)
     }
 
-    /// Streams still open.
-    pub fn stream_count(&self) -> usize {
-        self.streams.len()
-    }
-
     /// Response bytes held until the client's windows open.
     pub fn backlog(&self) -> usize {
-        self.streams.values().map(|s| s.send.backlog()).sum()
+        self.backlog
     }
 
     /// Stops taking new streams; open ones finish (GOAWAY).
@@ -197,6 +193,7 @@ impl ServerConn {
             Ok(send) if !empty => {
                 s.send.attach(send);
                 s.send.push_bytes(c.body.clone());
+                self.backlog += c.body.len();
                 s.send.finish(None);
                 s.mark.set();
             }
@@ -224,12 +221,16 @@ impl ServerConn {
             let mut progress = self.poll_connection(&mut cx, incoming);
             for id in self.ready.take() {
                 let Some(s) = self.streams.get_mut(&id) else { continue };
+                let before = s.send.backlog();
                 let waker = s.mark.waker();
                 let mut scx = Context::from_waker(&waker);
                 progress |= Self::poll_stream(id, s, &mut scx, incoming);
-                if s.finished() {
+                let done = s.finished();
+                let after = if done { 0 } else { s.send.backlog() };
+                if done {
                     self.streams.remove(&id);
                 }
+                self.backlog = (self.backlog + after).saturating_sub(before);
             }
             if !progress && self.ready.is_empty() {
                 break;
@@ -261,7 +262,6 @@ impl ServerConn {
                     let (parts, body) = req.into_parts();
                     let id = self.next_id;
                     self.next_id = self.next_id.wrapping_add(1).max(1);
-                    self.opened += 1;
                     let ended = body.is_end_stream();
                     let connect = parts.method == http::Method::CONNECT;
                     incoming.push(Incoming::Request { id, parts, connect });
