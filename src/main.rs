@@ -98,6 +98,10 @@ struct WorkerArgs {
     /// Do not print the pipeline graph at start-up.
     #[arg(long, global = true)]
     no_graph: bool,
+    /// On SIGINT/SIGTERM, how long to wait for streams in flight before closing them: seconds,
+    /// or 0 to wait as long as they take.
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    shutdown_timeout: f64,
     /// Serve the admin service (GET /metrics: the stats metrics) on [ip:]port.
     #[arg(long, global = true, value_name = "[IP:]PORT")]
     admin_port: Option<String>,
@@ -112,6 +116,8 @@ impl WorkerArgs {
             reuse_port: self.reuse_port,
             no_graph: self.no_graph,
             args: args.to_vec(),
+            shutdown_timeout: (self.shutdown_timeout > 0.0)
+                .then(|| std::time::Duration::from_secs_f64(self.shutdown_timeout)),
         }
     }
 }
@@ -123,6 +129,13 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{s}' is not a thread count (a number from 1, or max)")),
+    }
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('s').parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(format!("'{s}' is not a number of seconds")),
     }
 }
 

@@ -19,6 +19,8 @@ pub struct WorkerOptions {
     pub no_graph: bool,
     /// `pipy.argv` of the script.
     pub args: Vec<String>,
+    /// How long a graceful stop waits for streams in flight (None: until they end).
+    pub shutdown_timeout: Option<std::time::Duration>,
 }
 
 /// Runs the main script at `path` (whose text is `source`) as one worker until it stops;
@@ -65,7 +67,14 @@ pub fn run_worker(path: &str, source: &str, worker: &WorkerOptions) -> i32 {
         log::debug(&format!("[thread] Thread {id} started"));
         Ok(())
     };
-    net::run(net::WorkerOptions { reuse_port: worker.reuse_port || worker.threads > 1, thread_id: id }, setup)
+    net::run(
+        net::WorkerOptions {
+            reuse_port: worker.reuse_port || worker.threads > 1,
+            thread_id: id,
+            shutdown_timeout: worker.shutdown_timeout,
+        },
+        setup,
+    )
 }
 
 /// Reads the main script again and runs it in place of the old one (SIGHUP).

@@ -38,6 +38,9 @@ pub(super) const OPTIONS: &[&str] =
 const HEADER_TIMEOUT: f64 = 60.0;
 /// The wake token of the header timer (request ids use the rest).
 const HEADER_TIMER: u32 = u32::MAX;
+/// The wake token of draining (a graceful stop, or a reload): HTTP/1 closes when idle and after
+/// the answer in flight otherwise; HTTP/2 sends GOAWAY.
+const DRAIN: u32 = u32::MAX - 2;
 
 pub(super) struct Config {
     /// serveHTTP's handler; None for demuxHTTP.
@@ -124,6 +127,8 @@ pub(super) fn make(cfg: &Rc<Config>, sub: Option<&Rc<SubSlot>>) -> Box<dyn Filte
         sniffing: true,
         held: Data::new(),
         h2: None,
+        drain: None,
+        draining: false,
     })
 }
 
@@ -166,6 +171,10 @@ struct Server {
     held: Data,
     /// The connection speaks HTTP/2.
     h2: Option<Box<h2::H2>>,
+    /// Registered to be told when the worker stops or reloads.
+    drain: Option<crate::net::DrainTicket>,
+    /// Told: the connection takes no request after those it has begun.
+    draining: bool,
 }
 
 impl Drop for Server {
@@ -234,7 +243,7 @@ impl Server {
                 let id = self.next_id;
                 self.next_id = self.next_id.wrapping_add(1);
                 let mut req_info = RequestInfo::from_head(&head);
-                if self.cfg.max_messages > 0 && self.heads_seen >= self.cfg.max_messages {
+                if self.draining || (self.cfg.max_messages > 0 && self.heads_seen >= self.cfg.max_messages) {
                     // The last request this connection takes: its answer closes it.
                     req_info.is_final = true;
                 }
@@ -473,9 +482,26 @@ impl Server {
             return None;
         }
         self.sniffing = false;
-        self.h2 = Some(Box::new(h2::H2::start(cx, self.cfg.h2)));
+        self.h2 = Some(Box::new(h2::H2::new(self.cfg.h2)));
         self.h2_input(cx, Some(&all));
         None
+    }
+}
+
+impl Server {
+    /// The worker stops or has reloaded: an idle connection closes now; one with a request
+    /// begun closes after that request's answer, which says `connection: close`. A tunnel runs
+    /// on until it ends (the stop's grace period bounds it).
+    fn drain(&mut self, cx: &mut Cx<'_>) {
+        self.draining = true;
+        if self.closed || self.tunnel.is_some() {
+            return;
+        }
+        if self.queue.is_empty() && self.decoder.is_idle() && self.held.is_empty() {
+            self.close(cx);
+        } else if let Some(last) = self.queue.back_mut() {
+            last.info.is_final = true;
+        }
     }
 }
 
@@ -483,6 +509,9 @@ impl Filter for Server {
     fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
         if self.closed {
             return;
+        }
+        if self.drain.is_none() && crate::net::in_event_loop() {
+            self.drain = Some(crate::net::on_drain(cx.handle(), DRAIN));
         }
         if self.h2.is_some() {
             match e {
@@ -553,6 +582,9 @@ impl Filter for Server {
     }
 
     fn wake(&mut self, cx: &mut Cx<'_>, id: u32) {
+        if id == DRAIN && self.h2.is_none() {
+            return self.drain(cx);
+        }
         if self.h2.is_some() {
             return self.h2_wake(cx, id);
         }

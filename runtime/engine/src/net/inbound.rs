@@ -27,6 +27,7 @@ thread_local! {
 /// How long, and for how many bytes, a connection the server closed keeps reading (and
 /// dropping) what the client still sends.
 const LINGER: Duration = Duration::from_millis(500);
+const LINGER_STOPPING: Duration = Duration::from_millis(50);
 const LINGER_BYTES: usize = 1 << 20;
 
 /// Open inbound connections on this thread.
@@ -314,7 +315,10 @@ async fn serve_tcp(
         // frames after a GOAWAY). Closing with unread bytes answers them with a RST, which can
         // destroy the answer just sent before the client reads it; so read and drop what comes
         // for a moment (the write side is shut already: the client sees the end).
-        let deadline = tokio::time::Instant::now() + LINGER;
+        // While the worker stops, a client that has not closed after the end it was sent gets
+        // only a short while: the stop waits for this connection.
+        let linger = if super::shutting_down() { LINGER_STOPPING } else { LINGER };
+        let deadline = tokio::time::Instant::now() + linger;
         let mut sink = [0u8; 16 * 1024];
         let mut dropped = 0;
         while dropped < LINGER_BYTES {

@@ -87,6 +87,9 @@ struct Worker {
 pub struct WorkerOptions {
     pub reuse_port: bool,
     pub thread_id: usize,
+    /// How long a graceful stop waits for streams in flight before closing them (None: as long
+    /// as they take).
+    pub shutdown_timeout: Option<Duration>,
 }
 
 /// Reloads the scripts (installed by the binary): runs them again in this worker.
@@ -164,6 +167,7 @@ fn reload() {
                 log::info(&format!("[listener] Stopped listening on port {} at {}", addr.port(), addr.ip()));
             }
             log::info("Reloaded");
+            drain_all();
             for hook in RELOAD_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
                 hook();
             }
@@ -247,6 +251,44 @@ pub fn on_reload(f: fn()) {
             h.push(f);
         }
     });
+}
+
+/// A connection that winds down when asked (at shutdown, and after a reload for the
+/// connections of the old pipelines): it is woken with its token, closes at once when idle and
+/// after what is in flight otherwise. Dropping the ticket forgets the connection.
+pub struct DrainTicket(u64);
+
+/// Registers the stage of `handle` to be woken with `token` when connections should drain.
+pub fn on_drain(handle: crate::pipeline::StageHandle, token: u32) -> DrainTicket {
+    DRAIN.with(|d| {
+        let mut d = d.borrow_mut();
+        d.1 += 1;
+        let id = d.1;
+        d.0.insert(id, (handle, token));
+        DrainTicket(id)
+    })
+}
+
+impl Drop for DrainTicket {
+    fn drop(&mut self) {
+        // At thread exit the registry may be gone already: nothing to forget then.
+        let _ = DRAIN.try_with(|d| d.borrow_mut().0.remove(&self.0));
+    }
+}
+
+/// Wakes every registered connection to drain (each once: it is forgotten here).
+fn drain_all() {
+    let all = DRAIN.with(|d| std::mem::take(&mut d.borrow_mut().0));
+    for (_, (handle, token)) in all {
+        handle.wake(token);
+    }
+}
+
+/// Connections to wake when draining, by ticket, and the last ticket given.
+type DrainRegistry = (std::collections::HashMap<u64, (crate::pipeline::StageHandle, u32)>, u64);
+
+thread_local! {
+    static DRAIN: RefCell<DrainRegistry> = RefCell::new((std::collections::HashMap::new(), 0));
 }
 
 /// This worker's index (0 for the first).
@@ -347,14 +389,30 @@ async fn shutdown(
     for hook in SHUTDOWN_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
         hook();
     }
+    drain_all();
+    crate::memory::run_microtasks();
     let wake = WAKE.with(|w| w.clone());
     let drain = async {
         while ACTIVE.with(|a| a.get()) > 0 {
             wake.notified().await;
         }
     };
+    let limit = options().shutdown_timeout;
+    let timeout = async {
+        match limit {
+            Some(t) => tokio::time::sleep(t).await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::select! {
         _ = drain => {}
+        _ = timeout => {
+            let open = inbound::inbound_count();
+            log::warn(&format!(
+                "[shutdown] {open} connection(s) still open after {:.1} s: closing them",
+                limit.unwrap_or_default().as_secs_f64()
+            ));
+        }
         _ = async { match sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
             log::info("Received SIGINT again, stopping now");
             return 0;

@@ -11,7 +11,7 @@ use crate::http::js::{response_head_of, response_head_value};
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, Event, Message, StreamError};
-use crate::pipeline::{Cx, Pipeline, Settled, StageHandle};
+use crate::pipeline::{Cx, Pipeline, Settled};
 use pipy_protocols::http1 as http;
 use pipy_value::{Value, error};
 use rustc_hash::FxHashMap;
@@ -47,34 +47,9 @@ impl Drop for H2 {
 
 /// The wake token of a scheduled drive (stream ids, used for promises, stay below it).
 const DRIVE: u32 = u32::MAX - 1;
-/// The wake token of a graceful shutdown (GOAWAY, then close once open streams finish).
-const GOAWAY: u32 = u32::MAX - 2;
-
-thread_local! {
-    /// This worker's HTTP/2 server connections, told when the worker shuts down.
-    static LIVE: std::cell::RefCell<Vec<StageHandle>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Sends GOAWAY on every HTTP/2 server connection of this worker (at shutdown, and after a
-/// reload): clients start no new streams there, streams in flight finish, and then the
-/// connections close.
-fn go_away_all() {
-    for h in LIVE.with(|l| std::mem::take(&mut *l.borrow_mut())) {
-        h.wake(GOAWAY);
-    }
-}
-
-/// Counts a new HTTP/2 server connection for `go_away_all` (forgetting those that are gone).
-fn register(cx: &mut Cx<'_>) {
-    crate::net::on_shutdown(go_away_all);
-    // After a reload, clients move to the new pipelines as their old connections drain.
-    crate::net::on_reload(go_away_all);
-    LIVE.with(|l| {
-        let mut l = l.borrow_mut();
-        l.retain(|h| h.pipeline().is_some());
-        l.push(cx.handle());
-    });
-}
+/// The wake token of a graceful stop or a reload: GOAWAY, then close once open streams finish
+/// (clients start no new streams here and move to the new pipelines).
+const GOAWAY: u32 = super::DRAIN;
 
 #[derive(Default)]
 struct H2Stream {
@@ -96,12 +71,7 @@ struct H2Stream {
 
 impl H2 {
     /// A connection that started with the preface (prior knowledge, or ALPN `h2`).
-    pub(super) fn start(cx: &mut Cx<'_>, settings: Settings) -> H2 {
-        register(cx);
-        H2::new(settings)
-    }
-
-    fn new(settings: Settings) -> H2 {
+    pub(super) fn new(settings: Settings) -> H2 {
         H2 {
             conn: ServerConn::new(settings),
             streams: FxHashMap::default(),
@@ -175,7 +145,6 @@ impl Server {
         )));
         self.sniffing = false;
         self.h2 = Some(Box::new(H2::upgraded(&replay, self.cfg.h2)));
-        register(cx);
         self.h2_drive(cx);
         true
     }

@@ -1,0 +1,122 @@
+//! Stopping and reloading as a client sees it: idle keep-alive connections are closed at once,
+//! a request in flight gets its answer with `connection: close`, long streams are cut at the
+//! `--shutdown-timeout`, and a reload winds down the old pipelines' connections the same way.
+
+mod common;
+
+use common::{Server, connect, read_all, send};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+/// Reads one response head and its content-length body; returns the head text and the body.
+fn response(c: &mut std::net::TcpStream) -> (String, String) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match std::io::Read::read(c, &mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let len = text
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    let _ = std::io::Read::read_exact(c, &mut body);
+    (text.to_ascii_lowercase(), String::from_utf8_lossy(&body).into_owned())
+}
+
+#[test]
+fn sigterm_closes_idle_keep_alive_connections_at_once() {
+    let mut s = Server::start("stop-idle", "pipy().listen($PORT0).serveHTTP(new Message('hi'))", 1);
+    let mut idle: Vec<_> = (0..20).map(|_| connect(s.port(0))).collect();
+    for c in &mut idle {
+        assert_eq!(common::http_request(c, "GET", "/", b"").1, "hi");
+    }
+    let started = Instant::now();
+    // Without draining, these connections keep the process up until the clients leave.
+    let code = s.signal_and_wait("TERM", Duration::from_secs(5));
+    assert_eq!(code, Some(0), "the server stopped with idle keep-alive clients connected");
+    assert!(started.elapsed() < Duration::from_secs(3), "stopping took {:?}", started.elapsed());
+    for c in &mut idle {
+        assert_eq!(read_all(c), b"", "each idle connection was closed");
+    }
+}
+
+#[test]
+fn sigterm_answers_requests_in_flight_with_connection_close() {
+    // A slow upstream behind a proxy, both in this process: requests in flight on the proxy
+    // and on the upstream finish; their answers say the connection closes.
+    let script = "pipy()
+        .listen($PORT0).serveHTTP(() => new Timeout(0.6).wait().then(() => new Message('late')))
+        .listen($PORT1).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT0')))";
+    let mut s = Server::start("stop-in-flight", script, 2);
+    let mut direct = connect(s.port(0));
+    let mut proxied = connect(s.port(1));
+    for c in [&mut direct, &mut proxied] {
+        c.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").expect("write");
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = std::process::Command::new("kill").args(["-TERM", &s.pid().to_string()]).status();
+    for c in [&mut direct, &mut proxied] {
+        let (head, body) = response(c);
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert!(head.contains("connection: close"), "{head}");
+        assert_eq!(body, "late");
+        assert_eq!(read_all(c), b"", "closed after the answer");
+    }
+    assert_eq!(s.signal_and_wait("0", Duration::from_secs(5)), Some(0));
+    // A new connection is refused: the listeners closed when the stop began.
+    assert!(std::net::TcpStream::connect(("127.0.0.1", s.port(0))).is_err());
+}
+
+#[test]
+fn a_long_stream_is_closed_at_the_shutdown_timeout() {
+    let mut s = Server::start_with(
+        "stop-timeout",
+        "pipy().listen($PORT0).handleData(() => {})",
+        1,
+        &[],
+        &["--shutdown-timeout", "0.5"],
+    );
+    let mut c = connect(s.port(0));
+    send(&mut c, b"a stream that never ends");
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    // Within the grace period the stream keeps the process up...
+    assert_eq!(s.signal_and_wait("TERM", Duration::from_millis(300)), None);
+    // ...then it is closed and the process exits.
+    assert_eq!(s.signal_and_wait("0", Duration::from_secs(5)), Some(0));
+    assert!(started.elapsed() >= Duration::from_millis(450), "{:?}", started.elapsed());
+    s.wait_for("still open after 0.5 s", Duration::from_secs(1));
+}
+
+#[test]
+fn reload_winds_down_the_old_pipelines_connections() {
+    let script = "pipy().listen($PORT0).serveHTTP(
+        msg => msg.head.path === '/slow' ? new Timeout(0.6).wait().then(() => new Message('v1 slow')) : new Message('v1'))";
+    let mut s = Server::start("reload-drain", script, 1);
+    let mut idle = connect(s.port(0));
+    assert_eq!(common::http_request(&mut idle, "GET", "/", b"").1, "v1");
+    let mut busy = connect(s.port(0));
+    busy.write_all(b"GET /slow HTTP/1.1\r\nhost: x\r\n\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    let text = std::fs::read_to_string(s.dir.join("main.js")).expect("script");
+    std::fs::write(s.dir.join("main.js"), text.replace("v1", "v2")).expect("rewrite");
+    let _ = std::process::Command::new("kill").args(["-HUP", &s.pid().to_string()]).status();
+    s.wait_for("Reloaded", Duration::from_secs(5));
+    // The idle old connection is closed (its client reconnects to the new pipelines)...
+    assert_eq!(read_all(&mut idle), b"");
+    // ...the one with a request in flight gets the old script's answer, then closes.
+    let (head, body) = response(&mut busy);
+    assert!(head.contains("connection: close"), "{head}");
+    assert_eq!(body, "v1 slow");
+    assert_eq!(read_all(&mut busy), b"");
+    let mut new = connect(s.port(0));
+    new.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").expect("write");
+    assert_eq!(response(&mut new).1, "v2");
+    // The server is still up and serving after the reload.
+    assert_eq!(s.signal_and_wait("0", Duration::from_millis(100)), None);
+}
