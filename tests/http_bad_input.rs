@@ -70,3 +70,62 @@ fn bad_requests_get_nginx_statuses_and_the_server_keeps_serving() {
     let both = String::from_utf8_lossy(&read_all(&mut idle)).into_owned();
     assert_eq!(both.matches("HTTP/1.1 200 OK").count(), 2, "{both}");
 }
+
+/// A garbage flood: connections that send random bytes, some staying connected and some
+/// closing their side at once. Each gets `400 Bad Request` (or 505 for a mangled version) as soon as
+/// the bytes cannot begin a request, on serveHTTP and through a demuxHTTP → muxHTTP proxy, and
+/// the server still serves afterwards.
+#[test]
+fn a_garbage_flood_is_answered_at_once() {
+    let script = "pipy()
+        .listen($PORT0).serveHTTP(new Message('up'))
+        .listen($PORT1).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT0')))";
+    let s = Server::start("garbage-flood", script, 2);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let started = Instant::now();
+    let (mut answered, mut total, mut slowest) = (0, 0, Duration::ZERO);
+    for round in 0..4 {
+        let port = s.port(round % 2);
+        let half_close = round >= 2;
+        let mut conns = Vec::new();
+        for _ in 0..100 {
+            let bytes: Vec<u8> = (0..48).map(|_| next() as u8).collect();
+            let mut c = connect(port);
+            c.write_all(&bytes).expect("write");
+            if half_close {
+                let _ = c.shutdown(std::net::Shutdown::Write);
+            }
+            conns.push((c, Instant::now(), bytes));
+        }
+        for (mut c, sent, bytes) in conns {
+            total += 1;
+            c.set_read_timeout(Some(Duration::from_secs(2))).expect("timeout");
+            let mut buf = [0u8; 512];
+            if let Ok(n) = std::io::Read::read(&mut c, &mut buf) {
+                let st = status_of(&buf[..n]);
+                if st.starts_with("HTTP/1.1 400") || st.starts_with("HTTP/1.1 505") {
+                    answered += 1;
+                    slowest = slowest.max(sent.elapsed());
+                } else {
+                    eprintln!("not answered: {bytes:?} -> {st:?}");
+                }
+            } else {
+                eprintln!("no answer: {bytes:?}");
+            }
+        }
+    }
+    assert_eq!(answered, total, "every garbage connection got an answer");
+    assert!(slowest < Duration::from_secs(2), "slowest answer after {slowest:?}");
+    eprintln!(
+        "{answered} of {total} garbage connections answered; slowest {slowest:?}; all in {:?}",
+        started.elapsed()
+    );
+    let ok = exchange(s.port(1), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    assert!(String::from_utf8_lossy(&ok).ends_with("up"));
+}

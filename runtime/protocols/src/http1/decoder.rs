@@ -276,6 +276,8 @@ pub struct Decoder<S: Side> {
     body_size: u64,
     held: Vec<Bytes>,
     error: Option<DecodeError>,
+    /// Checks a request head while it is incomplete (garbage is refused at its first bad byte).
+    check: framing::HeadCheck,
 }
 
 /// Decodes requests, as a server reads them.
@@ -305,6 +307,7 @@ impl<S: Side + Default> Decoder<S> {
             body_size: 0,
             held: Vec::new(),
             error: None,
+            check: framing::HeadCheck::default(),
         }
     }
 }
@@ -377,6 +380,7 @@ impl<S: Side> Decoder<S> {
 
     fn on_head_block(&mut self, out: &mut Vec<Event<S::Head>>) -> Result<(), K> {
         let (block, lines) = self.lines.take();
+        self.check = framing::HeadCheck::default();
         self.head_size = block.len() as u64;
         if !S::IS_RESPONSE && block == PREFACE_HEAD {
             self.state = State::Preface(0);
@@ -408,9 +412,16 @@ impl<S: Side> Decoder<S> {
                 State::Head => {
                     let (n, done) =
                         self.lines.scan(rest, &self.limits, true).map_err(|e| e.head_kind(S::IS_RESPONSE))?;
-                    pos += n;
                     if done {
+                        pos += n;
                         self.on_head_block(out)?;
+                    } else {
+                        // An incomplete request head is checked as it comes; a complete one is
+                        // parsed whole.
+                        if !S::IS_RESPONSE {
+                            self.check.feed(rest.get(..n).unwrap_or_default())?;
+                        }
+                        pos += n;
                     }
                 }
                 State::Body(remaining) => {

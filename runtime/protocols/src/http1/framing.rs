@@ -112,6 +112,109 @@ impl Lines {
     }
 }
 
+/// Checks a request head byte by byte while it is still arriving, so that bytes that cannot
+/// begin a valid request are refused at once rather than when (if ever) the head ends. It
+/// follows the full parse (`httparse`, run on the complete head) rule for rule, with the same
+/// error kinds, so a head split anywhere fails the same way as in one piece; for a version
+/// other than 1.x (it may be the HTTP/2 preface) it stops checking and leaves the decision to
+/// the full parse.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct HeadCheck {
+    state: Check,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Check {
+    /// Nothing but empty lines yet.
+    #[default]
+    Start,
+    /// A CR before the request line; its LF is next.
+    StartCr,
+    Method,
+    /// The first byte of the target is next.
+    TargetStart,
+    /// Within the target (which must be UTF-8): `need` more continuation bytes of a character,
+    /// the next one within `lo..=hi`.
+    Target {
+        need: u8,
+        lo: u8,
+        hi: u8,
+    },
+    /// Bytes of `HTTP/1.x` matched so far.
+    Version(u8),
+    /// The CR ending the request line; its LF is next.
+    RequestCr,
+    /// A header line (or the empty line) begins.
+    LineStart,
+    Name,
+    Value,
+    /// The CR ending a header line; its LF is next.
+    ValueCr,
+    /// No more to check: the head is ending, or the full parse decides.
+    Done,
+}
+
+/// The target state after byte `b` begins a character: a visible ASCII byte, or the lead byte
+/// of a UTF-8 sequence (with the range its next byte must fall in, as `str::from_utf8` rules:
+/// no overlong forms, no surrogates, nothing above U+10FFFF).
+fn utf8_lead(b: u8) -> Option<Check> {
+    let (need, lo, hi) = match b {
+        b'!'..=0x7e => (0, 0x80, 0xbf),
+        0xc2..=0xdf => (1, 0x80, 0xbf),
+        0xe0 => (2, 0xa0, 0xbf),
+        0xe1..=0xec | 0xee..=0xef => (2, 0x80, 0xbf),
+        0xed => (2, 0x80, 0x9f),
+        0xf0 => (3, 0x90, 0xbf),
+        0xf1..=0xf3 => (3, 0x80, 0xbf),
+        0xf4 => (3, 0x80, 0x8f),
+        _ => return None,
+    };
+    Some(Check::Target { need, lo, hi })
+}
+
+fn is_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+impl HeadCheck {
+    /// Checks the next bytes of the head.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<(), K> {
+        for &b in bytes {
+            self.state = match (self.state, b) {
+                (Check::Done, _) => return Ok(()),
+                (Check::Start, b'\n') | (Check::StartCr, b'\n') => Check::Start,
+                (Check::Start, b'\r') => Check::StartCr,
+                (Check::Start | Check::Method, b) if is_token(b) => Check::Method,
+                (Check::Method, b' ') => Check::TargetStart,
+                (Check::TargetStart | Check::Target { need: 0, .. }, b) => match utf8_lead(b) {
+                    Some(t) => t,
+                    None if b == b' ' && self.state != Check::TargetStart => Check::Version(0),
+                    None => return Err(K::BadStartLine),
+                },
+                (Check::Target { need, lo, hi }, b) if (lo..=hi).contains(&b) => {
+                    Check::Target { need: need - 1, lo: 0x80, hi: 0xbf }
+                }
+                (Check::Version(i @ 0..=6), b) if b"HTTP/1."[usize::from(i)] == b => Check::Version(i + 1),
+                (Check::Version(5), b'2') => Check::Done,
+                (Check::Version(7), b'0' | b'1') => Check::Version(8),
+                (Check::Version(0..=7), _) => return Err(K::UnsupportedVersion),
+                (Check::Version(_), b'\r') => Check::RequestCr,
+                (Check::Version(_), b'\n') | (Check::RequestCr, b'\n') => Check::LineStart,
+                (Check::Start | Check::StartCr | Check::Method | Check::Target { .. }, _)
+                | (Check::Version(_) | Check::RequestCr, _) => return Err(K::BadStartLine),
+                (Check::LineStart, b'\r' | b'\n') => Check::Done,
+                (Check::LineStart | Check::Name, b) if is_token(b) => Check::Name,
+                (Check::Name, b':') => Check::Value,
+                (Check::Value, b'\r') => Check::ValueCr,
+                (Check::Value, b'\n') | (Check::ValueCr, b'\n') => Check::LineStart,
+                (Check::Value, b'\t' | b' '..=0x7e | 0x80..=0xff) => Check::Value,
+                (Check::LineStart | Check::Name | Check::Value | Check::ValueCr, _) => return Err(K::BadHeader),
+            };
+        }
+        Ok(())
+    }
+}
+
 /// A chunk-size line being read: `1A3F[ ;ext=val]CRLF`.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ChunkLine {

@@ -263,10 +263,11 @@ fn response_tunnels() {
 fn request_tunnels() {
     let input = b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n\x16\x03\x01";
     // Not holding: the tunnel is reported, and bytes after it are parsed as HTTP (Pipy's
-    // plain decoder) until the caller switches the decoder to tunnel mode.
+    // plain decoder) until the caller switches the decoder to tunnel mode: TLS bytes cannot
+    // begin a request line, so they are refused as they arrive.
     let (ev, err) = run_req(&[input]);
     assert_eq!(head_of(&ev[0]).1.tunnel, Some(TunnelKind::Connect));
-    assert_eq!(err.map(|e| e.kind), Some(DecodeErrorKind::Truncated));
+    assert_eq!(err.map(|e| e.kind), Some(DecodeErrorKind::BadStartLine));
     assert_eq!(ev.len(), 2);
     // Holding: bytes wait for the decision.
     let mut d = RequestDecoder::new();
@@ -462,6 +463,59 @@ fn encode_decode_round_trip() {
         let expect: Vec<u8> = if status == 204 { Vec::new() } else { sent };
         let received = ev.iter().find_map(|e| if let Event::Body(b) = e { Some(b.to_vec()) } else { None });
         assert_eq!(received.unwrap_or_default(), expect);
+    }
+}
+
+/// Bytes that cannot begin a request are refused as they arrive, not when the head would end:
+/// each case fails on its last byte (the head is never complete), with the kind the full parse
+/// gives for the same bytes followed by the end of the head.
+#[test]
+fn a_bad_head_is_refused_at_its_first_bad_byte() {
+    use DecodeErrorKind as K;
+    let cases: &[(&[u8], K)] = &[
+        (b"\x16", K::BadStartLine),
+        (b"\x00", K::BadStartLine),
+        (b"\r\r", K::BadStartLine),
+        (b" ", K::BadStartLine),
+        (b"GET\r", K::BadStartLine),
+        (b"GET  ", K::BadStartLine),
+        (b"GET /\x7f", K::BadStartLine),
+        (b"GET /a\r", K::BadStartLine),
+        (b"GET /\xff", K::BadStartLine),
+        (b"GET /\xc3 ", K::BadStartLine),
+        (b"GET /\xed\xa0", K::BadStartLine),
+        (b"GET /\xe0\x80", K::BadStartLine),
+        (b"GET / X", K::UnsupportedVersion),
+        (b"GET / HTTP/1.2", K::UnsupportedVersion),
+        (b"GET / HTTP/3", K::UnsupportedVersion),
+        (b"GET / HTTP/1.1x", K::BadStartLine),
+        (b"GET / HTTP/1.1\r\r", K::BadStartLine),
+        (b"GET / HTTP/1.1\r\n ", K::BadHeader),
+        (b"GET / HTTP/1.1\r\nBad ", K::BadHeader),
+        (b"GET / HTTP/1.1\r\nx: a\x01", K::BadHeader),
+        (b"GET / HTTP/1.1\r\nx: a\rb", K::BadHeader),
+    ];
+    for (input, kind) in cases {
+        let mut d = RequestDecoder::new();
+        let mut out = Vec::new();
+        let (last, before) = input.split_last().map(|(l, b)| (*l, b)).unwrap_or((0, &[]));
+        let shown = String::from_utf8_lossy(input);
+        assert!(d.feed(Bytes::copy_from_slice(before), &mut out).is_ok(), "{shown:?} failed early");
+        let e = d.feed(Bytes::copy_from_slice(&[last]), &mut out).err();
+        assert_eq!(e.map(|e| e.kind), Some(*kind), "{shown:?}");
+        // The same kind as the full parse of the bytes made a complete head.
+        let mut whole = input.to_vec();
+        whole.extend_from_slice(b"\r\n\r\n");
+        assert_eq!(run_req(&[&whole]).1.map(|e| e.kind), Some(*kind), "{shown:?} whole");
+    }
+    // What may still become a request is not refused: odd but valid heads byte by byte.
+    for ok in [
+        &b"\r\n\nGET /%C3%A9?a=1 HTTP/1.0\nX-A:\tv\xc3\xa9 \x80\r\nx:\r\n\r\n"[..],
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        b"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n",
+        b"GET /\xc3\xa9 HTTP/1.1\r\n\r\n",
+    ] {
+        assert_eq!(req_all_splits(ok).1, None, "{:?}", String::from_utf8_lossy(ok));
     }
 }
 
