@@ -8,7 +8,7 @@ use crate::pipeline::context::{self, Context, Flow};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event, StreamError};
 use crate::pipeline::{Layout, Output, Pipeline};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use pipy_value::Value;
 use pipy_value::object::Obj;
 use std::cell::{Cell, RefCell};
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 thread_local! {
@@ -250,13 +250,12 @@ async fn serve_tcp(
     if let Some(addr) = object_addr(&inbound) {
         OPEN.with(|o| o.borrow_mut().insert(addr));
     }
-    let (mut rd, wr) = stream.into_split();
+    let (rd, wr) = stream.into_split();
     let (tx, rx) = mpsc::unbounded_channel();
     let activity = Rc::new(Cell::new(Instant::now()));
     let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
     let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout));
     pipeline.start(std::slice::from_ref(&inbound));
-    let mut buf = BytesMut::with_capacity(16 * 1024);
     let mut reading = !pipeline.ended();
     let mut writer_done = false;
     let mut peer_closed = false;
@@ -270,23 +269,16 @@ async fn serve_tcp(
                 // What this side reads goes upstream or straight back downstream: wait for both.
                 flow.writable(true).await;
                 flow.writable(false).await;
-                if buf.capacity() - buf.len() < 4096 {
-                    buf.reserve(16 * 1024);
-                }
-                match options.read_timeout {
-                    Some(t) => tokio::time::timeout(t, rd.read_buf(&mut buf)).await.unwrap_or(Err(std::io::ErrorKind::TimedOut.into())),
-                    None => rd.read_buf(&mut buf).await,
-                }
+                super::read_some_within(&rd, options.read_timeout).await
             }, if reading => {
                 activity.set(Instant::now());
                 match r {
-                    Ok(0) => {
+                    Ok(chunk) if chunk.is_empty() => {
                         reading = false;
                         peer_closed = true;
                         pipeline.input(Event::end());
                     }
-                    Ok(_) => {
-                        let chunk = buf.split().freeze();
+                    Ok(chunk) => {
                         pipeline.input(Event::Data(Data::from(chunk)));
                     }
                     Err(e) => {
@@ -319,11 +311,10 @@ async fn serve_tcp(
         // only a short while: the stop waits for this connection.
         let linger = if super::shutting_down() { LINGER_STOPPING } else { LINGER };
         let deadline = tokio::time::Instant::now() + linger;
-        let mut sink = [0u8; 16 * 1024];
         let mut dropped = 0;
         while dropped < LINGER_BYTES {
-            match tokio::time::timeout_at(deadline, rd.read(&mut sink)).await {
-                Ok(Ok(n)) if n > 0 => dropped += n,
+            match tokio::time::timeout_at(deadline, super::read_some(&rd)).await {
+                Ok(Ok(chunk)) if !chunk.is_empty() => dropped += chunk.len(),
                 _ => break,
             }
         }

@@ -581,6 +581,41 @@ pub fn signal_number(name: &str) -> Option<i32> {
 
 /// A connection's idle timeout as one timer that lives as long as the connection: re-armed only
 /// when it fires early (there was activity since), never on each read or write.
+/// How much one read takes from a socket at most.
+const READ_SIZE: usize = 64 * 1024;
+
+thread_local! {
+    /// The worker's one read buffer: sockets are read into it and what came is copied out in a
+    /// chunk of its own size, so a connection holds no buffer while it waits.
+    static SCRATCH: RefCell<Box<[u8]>> = RefCell::new(vec![0u8; READ_SIZE].into_boxed_slice());
+}
+
+/// Waits until the socket has bytes or its end, and reads them: an empty chunk is the end.
+pub(crate) async fn read_some(rd: &tokio::net::tcp::OwnedReadHalf) -> std::io::Result<bytes::Bytes> {
+    loop {
+        rd.readable().await?;
+        let r = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            rd.try_read(&mut s[..]).map(|n| bytes::Bytes::copy_from_slice(s.get(..n).unwrap_or_default()))
+        });
+        match r {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            r => return r,
+        }
+    }
+}
+
+/// `read_some` with an optional time limit (a timed-out read is an error of kind `TimedOut`).
+pub(crate) async fn read_some_within(
+    rd: &tokio::net::tcp::OwnedReadHalf,
+    limit: Option<Duration>,
+) -> std::io::Result<bytes::Bytes> {
+    match limit {
+        Some(t) => tokio::time::timeout(t, read_some(rd)).await.unwrap_or(Err(std::io::ErrorKind::TimedOut.into())),
+        None => read_some(rd).await,
+    }
+}
+
 pub(crate) struct IdleTimer {
     sleep: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
     idle: Duration,

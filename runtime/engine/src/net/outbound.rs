@@ -8,12 +8,10 @@ use crate::pipeline::StageHandle;
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event, StreamError};
-use bytes::BytesMut;
 use std::cell::Cell;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 
 #[derive(Clone, Debug)]
@@ -164,32 +162,24 @@ async fn run(
             }
         }
     };
-    let (mut rd, wr) = stream.into_split();
+    let (rd, wr) = stream.into_split();
     let activity = Rc::new(Cell::new(Instant::now()));
     let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), true, activity.clone(), options.write_timeout));
     let mut writer_done = false;
-    let mut buf = BytesMut::with_capacity(16 * 1024);
     let mut idle = super::IdleTimer::new(options.idle_timeout);
     loop {
         tokio::select! {
             r = async {
                 flow.room_downstream().await;
-                if buf.capacity() - buf.len() < 4096 {
-                    buf.reserve(16 * 1024);
-                }
-                match options.read_timeout {
-                    Some(t) => tokio::time::timeout(t, rd.read_buf(&mut buf)).await.unwrap_or(Err(std::io::ErrorKind::TimedOut.into())),
-                    None => rd.read_buf(&mut buf).await,
-                }
+                super::read_some_within(&rd, options.read_timeout).await
             } => {
                 activity.set(Instant::now());
                 match r {
-                    Ok(0) => {
+                    Ok(chunk) if chunk.is_empty() => {
                         handle.emit(Event::end());
                         return Ok(());
                     }
-                    Ok(_) => {
-                        let chunk = buf.split().freeze();
+                    Ok(chunk) => {
                         handle.emit(Event::Data(Data::from(chunk)));
                         if !handle.alive() {
                             return Ok(());
