@@ -19,6 +19,28 @@ static PAUSE_MAX_MICROS: AtomicU64 = AtomicU64::new(0);
 /// Live objects by worker thread, as each last reported.
 static LIVE: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 
+/// Gives memory the allocator holds freed back to the system (installed by the binary, which
+/// picks the allocator).
+static TRIM: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Installs the function that returns freed memory to the system.
+pub fn set_trim(f: fn()) {
+    let _ = TRIM.set(f);
+}
+
+/// After many connections closed (a flood ended), freed memory is given back: an allocator
+/// returns pages only as it allocates again, and an idle worker does not.
+fn trim_after_a_drop() {
+    use crate::net::inbound;
+    let open = inbound::inbound_count();
+    if inbound::peak() >= open * 2 + 256 {
+        if let Some(trim) = TRIM.get() {
+            trim();
+        }
+        inbound::reset_peak();
+    }
+}
+
 /// How often an idle worker looks for suspects left behind.
 const IDLE_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -100,6 +122,7 @@ pub(crate) fn spawn_idle_collector() {
             tick.tick().await;
             collect_pending();
             publish_live();
+            trim_after_a_drop();
         }
     });
 }

@@ -22,6 +22,8 @@ use tokio::sync::mpsc;
 thread_local! {
     static NEXT_INBOUND_ID: Cell<u64> = const { Cell::new(1) };
     static INBOUND_COUNT: Cell<usize> = const { Cell::new(0) };
+    /// The most connections open at once since `reset_peak`.
+    static INBOUND_PEAK: Cell<usize> = const { Cell::new(0) };
 }
 
 /// How long, and for how many bytes, a connection the server closed keeps reading (and
@@ -33,6 +35,16 @@ const LINGER_BYTES: usize = 1 << 20;
 /// Open inbound connections on this thread.
 pub fn inbound_count() -> usize {
     INBOUND_COUNT.with(|c| c.get())
+}
+
+/// The most connections this worker had open at once since `reset_peak`.
+pub fn peak() -> usize {
+    INBOUND_PEAK.with(|p| p.get())
+}
+
+/// Starts counting the peak again from the connections open now.
+pub fn reset_peak() {
+    INBOUND_PEAK.with(|p| p.set(inbound_count()));
 }
 
 fn bind_socket(addr: SocketAddr, reuse_port: bool, udp: bool) -> std::io::Result<socket2::Socket> {
@@ -243,7 +255,11 @@ async fn serve_tcp(
     options: ListenOptions,
 ) {
     let _active = active();
-    INBOUND_COUNT.with(|c| c.set(c.get() + 1));
+    let open = INBOUND_COUNT.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    INBOUND_PEAK.with(|p| p.set(p.get().max(open)));
     let ctx = new_inbound_context(remote, local);
     let flow = ctx.flow.clone();
     let inbound = ctx.inbound.borrow().clone();
