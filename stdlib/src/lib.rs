@@ -66,7 +66,7 @@ pub fn install_all() {
     netmask::install();
     xml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
-    algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound.borrow().clone());
+    algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound_value());
     pipy_engine::log::set_inspector(console::inspect::inspect);
 }
 

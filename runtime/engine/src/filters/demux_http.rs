@@ -436,6 +436,11 @@ impl Server {
         if self.input_ended && self.queue.is_empty() && !self.closed {
             self.close(cx);
         }
+        if self.queue.is_empty() && self.decoder.is_idle() {
+            // Between requests a keep-alive connection keeps no buffers.
+            self.queue = VecDeque::new();
+            self.decoder.release_buffers();
+        }
     }
 
     fn close(&mut self, cx: &mut Cx<'_>) {

@@ -229,7 +229,7 @@ impl Filter for Mux {
                 k = v;
             }
             if k.is_undefined() {
-                k = cx.context().inbound.borrow().clone();
+                k = cx.context().inbound_value();
             }
             self.key = Some(SessionKey::of(&k));
         }

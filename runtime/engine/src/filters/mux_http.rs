@@ -772,7 +772,7 @@ impl MuxHttp {
             self.session = None;
         }
         let key_value = if self.cfg.selector.is_undefined() {
-            cx.context().inbound.borrow().clone()
+            cx.context().inbound_value()
         } else {
             let sel = self.cfg.selector.clone();
             cx.eval(&sel, &[])?

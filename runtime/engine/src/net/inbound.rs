@@ -2,13 +2,13 @@
 //! peer address). The socket's bytes go in as Data, its end as StreamEnd; what the pipeline
 //! outputs is written back, and its StreamEnd closes the connection.
 
+use super::queue::{WriteOp, WriteRx, WriteTx};
 use super::{ListenOptions, active};
 use crate::log;
 use crate::pipeline::context::{self, Context, Flow};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event, StreamError};
 use crate::pipeline::{Layout, Output, Pipeline};
-use bytes::Bytes;
 use pipy_value::Value;
 use pipy_value::object::Obj;
 use std::cell::{Cell, RefCell};
@@ -17,7 +17,6 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
-use tokio::sync::mpsc;
 
 thread_local! {
     static NEXT_INBOUND_ID: Cell<u64> = const { Cell::new(1) };
@@ -87,15 +86,53 @@ fn ip_text(a: &SocketAddr) -> String {
     }
 }
 
-fn new_inbound_context(remote: SocketAddr, local: SocketAddr) -> Rc<Context> {
-    let id = NEXT_INBOUND_ID.with(|n| {
+fn next_inbound_id() -> u64 {
+    NEXT_INBOUND_ID.with(|n| {
         let id = n.get();
         n.set(id + 1);
         id
-    });
+    })
+}
+
+/// A TCP connection's `__inbound` object, made when first asked for: most connections (those
+/// of a hello server, of a plain proxy) never need it.
+pub struct LazyInbound {
+    id: u64,
+    remote: SocketAddr,
+    local: SocketAddr,
+    object: RefCell<Option<Value>>,
+}
+
+impl LazyInbound {
+    /// The object (made now the first time; counted as the object of an open connection).
+    pub fn object(&self) -> Value {
+        if let Some(v) = self.object.borrow().as_ref() {
+            return v.clone();
+        }
+        let v = inbound_object(self.id, self.remote, self.local);
+        if let Some(addr) = object_addr(&v) {
+            OPEN.with(|o| o.borrow_mut().insert(addr));
+        }
+        *self.object.borrow_mut() = Some(v.clone());
+        v
+    }
+
+    /// The connection closed: upstream sessions keyed by its object can never be used again,
+    /// and the object is no longer held here.
+    fn closed(&self) {
+        let Some(v) = self.object.borrow_mut().take() else { return };
+        if let Some(addr) = object_addr(&v) {
+            OPEN.with(|o| o.borrow_mut().remove(&addr));
+        }
+        crate::pool::key_closed(&v);
+    }
+}
+
+fn new_inbound_context(remote: SocketAddr, local: SocketAddr) -> (Rc<Context>, Rc<LazyInbound>) {
     let ctx = context::new_root_copy();
-    *ctx.inbound.borrow_mut() = inbound_object(id, remote, local);
-    ctx
+    let lazy = Rc::new(LazyInbound { id: next_inbound_id(), remote, local, object: RefCell::new(None) });
+    *ctx.lazy_inbound.borrow_mut() = Some(lazy.clone());
+    (ctx, lazy)
 }
 
 pub fn listen_tcp(
@@ -139,17 +176,11 @@ pub fn listen_tcp(
     Ok(handle.abort_handle())
 }
 
-pub(super) enum WriteOp {
-    Data(Bytes),
-    /// Flush, then close the connection.
-    End,
-}
-
 /// Writes queued chunks; counts them in `flow` so readers can hold back. Returns when the
 /// pipeline ended the stream or the peer stopped reading.
 pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
     mut w: W,
-    mut rx: mpsc::UnboundedReceiver<WriteOpPub>,
+    mut rx: WriteRx,
     flow: Rc<Flow>,
     upstream: bool,
     activity: Rc<Cell<Instant>>,
@@ -160,8 +191,8 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
     let mut pending_end = false;
     while let Some(op) = rx.recv().await {
         let mut chunk = match op {
-            WriteOpPub::Data(b) => b,
-            WriteOpPub::End => {
+            WriteOp::Data(b) => b,
+            WriteOp::End => {
                 let _ = w.flush().await;
                 let _ = w.shutdown().await;
                 return Ok(());
@@ -169,9 +200,9 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
         };
         if chunk.len() < GATHER {
             let mut gathered: Option<bytes::BytesMut> = None;
-            while let Ok(next) = rx.try_recv() {
+            while let Some(next) = rx.try_recv() {
                 match next {
-                    WriteOpPub::Data(b) => {
+                    WriteOp::Data(b) => {
                         let buf = gathered.get_or_insert_with(|| {
                             let mut m = bytes::BytesMut::with_capacity(chunk.len() + b.len());
                             m.extend_from_slice(&chunk);
@@ -182,7 +213,7 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
                             break;
                         }
                     }
-                    WriteOpPub::End => {
+                    WriteOp::End => {
                         pending_end = true;
                         break;
                     }
@@ -215,19 +246,17 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
     Ok(())
 }
 
-pub(super) use WriteOp as WriteOpPub;
-
 /// The pipeline output function that queues writes.
-pub(super) fn writer_output(tx: mpsc::UnboundedSender<WriteOp>, flow: Rc<Flow>, upstream: bool) -> Output {
+pub(super) fn writer_output(tx: WriteTx, flow: Rc<Flow>, upstream: bool) -> Output {
     Output::Func(Box::new(move |e| match e {
         Event::Data(d) => {
             for c in d.chunks() {
                 flow.add(upstream, c.len());
-                let _ = tx.send(WriteOp::Data(c.clone()));
+                tx.send(WriteOp::Data(c.clone()));
             }
         }
         Event::StreamEnd(_) => {
-            let _ = tx.send(WriteOp::End);
+            tx.send(WriteOp::End);
         }
         _ => {}
     }))
@@ -260,18 +289,17 @@ async fn serve_tcp(
         c.get()
     });
     INBOUND_PEAK.with(|p| p.set(p.get().max(open)));
-    let ctx = new_inbound_context(remote, local);
+    let (ctx, lazy) = new_inbound_context(remote, local);
     let flow = ctx.flow.clone();
-    let inbound = ctx.inbound.borrow().clone();
-    if let Some(addr) = object_addr(&inbound) {
-        OPEN.with(|o| o.borrow_mut().insert(addr));
-    }
+    // `onStart` callbacks get the inbound object; without one it waits until asked for.
+    let args = if layout.on_start.borrow().is_some() { vec![ctx.inbound_value()] } else { Vec::new() };
     let (rd, wr) = stream.into_split();
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = super::queue::write_queue();
     let activity = Rc::new(Cell::new(Instant::now()));
     let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
     let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout));
-    pipeline.start(std::slice::from_ref(&inbound));
+    pipeline.start(&args);
+    drop(args);
     let mut reading = !pipeline.ended();
     let mut writer_done = false;
     let mut peer_closed = false;
@@ -336,10 +364,7 @@ async fn serve_tcp(
         }
     }
     // The connection is over: upstream sessions keyed by it can never be used again.
-    if let Some(addr) = object_addr(&inbound) {
-        OPEN.with(|o| o.borrow_mut().remove(&addr));
-    }
-    crate::pool::key_closed(&inbound);
+    lazy.closed();
     drop(pipeline);
     crate::memory::run_microtasks();
     INBOUND_COUNT.with(|c| c.set(c.get() - 1));
@@ -369,8 +394,9 @@ pub fn listen_udp(
                         Some(x) => x,
                         None => {
                             let local = sock.local_addr().unwrap_or(addr);
-                            let ctx = new_inbound_context(remote, local);
-                            let inbound = ctx.inbound.borrow().clone();
+                            let ctx = context::new_root_copy();
+                            let inbound = inbound_object(next_inbound_id(), remote, local);
+                            *ctx.inbound.borrow_mut() = inbound.clone();
                             let s2 = sock.clone();
                             let p = Pipeline::new(&layout.borrow(), ctx, Output::Func(Box::new(move |e| {
                                 if let Event::Data(d) = e {

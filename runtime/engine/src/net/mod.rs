@@ -6,6 +6,7 @@
 
 pub mod inbound;
 pub mod outbound;
+mod queue;
 
 use crate::log;
 use crate::pipeline::context;

@@ -2,7 +2,8 @@
 //! then pump bytes both ways. Failures become StreamEnd error codes the way the original names
 //! them: any failure to connect is `ConnectionRefused`, a failed lookup `CannotResolve`.
 
-use super::inbound::{WriteOpPub as WriteOp, write_loop};
+use super::inbound::write_loop;
+use super::queue::{WriteOp, WriteRx, WriteTx};
 use super::{Protocol, active};
 use crate::pipeline::StageHandle;
 use crate::pipeline::context::Flow;
@@ -12,7 +13,6 @@ use std::cell::Cell;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 #[derive(Clone, Debug)]
 pub struct ConnectOptions {
@@ -55,7 +55,7 @@ pub fn outbound_count() -> usize {
 
 /// A running outbound connection: the writer side the filter feeds.
 pub struct Outbound {
-    tx: mpsc::UnboundedSender<WriteOp>,
+    tx: WriteTx,
     flow: Rc<Flow>,
     task: tokio::task::AbortHandle,
 }
@@ -64,13 +64,13 @@ impl Outbound {
     pub fn send(&self, d: &Data) {
         for c in d.chunks() {
             self.flow.add(true, c.len());
-            let _ = self.tx.send(WriteOp::Data(c.clone()));
+            self.tx.send(WriteOp::Data(c.clone()));
         }
     }
 
     /// The stream ended on our side: flush and half-close.
     pub fn end(&self) {
-        let _ = self.tx.send(WriteOp::End);
+        self.tx.send(WriteOp::End);
     }
 }
 
@@ -102,7 +102,7 @@ async fn resolve(target: &str) -> Result<SocketAddr, ErrorCode> {
 /// Starts connecting to `target`; received bytes and the end come out of `handle` (the connect
 /// filter's stage).
 pub fn start(target: String, options: ConnectOptions, handle: StageHandle, flow: Rc<Flow>) -> Outbound {
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = super::queue::write_queue();
     let f2 = flow.clone();
     let task = tokio::task::spawn_local(async move {
         let _active = active();
@@ -142,7 +142,7 @@ async fn run(
     target: &str,
     options: &ConnectOptions,
     handle: &StageHandle,
-    rx: mpsc::UnboundedReceiver<WriteOp>,
+    rx: WriteRx,
     flow: Rc<Flow>,
 ) -> Result<(), ErrorCode> {
     let addr = resolve(target).await?;
@@ -199,11 +199,7 @@ async fn run(
     }
 }
 
-async fn run_udp(
-    addr: SocketAddr,
-    handle: &StageHandle,
-    mut rx: mpsc::UnboundedReceiver<WriteOp>,
-) -> Result<(), ErrorCode> {
+async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx) -> Result<(), ErrorCode> {
     let local: SocketAddr =
         if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| ErrorCode::ConnectionRefused)?;
     let sock = tokio::net::UdpSocket::bind(local).await.map_err(|_| ErrorCode::ConnectionRefused)?;

@@ -20,8 +20,12 @@ use std::rc::Rc;
 pub struct Context {
     pub id: u64,
     values: RefCell<Vec<Value>>,
-    /// `__inbound` of this context (the inbound connection's object), if any.
+    /// `__inbound` of this context (the inbound connection's object), once made or set; read
+    /// it with [`Context::inbound_value`].
     pub inbound: RefCell<Value>,
+    /// The connection whose `__inbound` object is made when first asked for (shared by the
+    /// copies of the context, so they all get the same object).
+    pub lazy_inbound: RefCell<Option<Rc<crate::net::inbound::LazyInbound>>>,
     /// Back-pressure between the sockets of one stream (shared by copies of the context).
     pub flow: Rc<Flow>,
 }
@@ -152,6 +156,7 @@ impl Context {
             id: 0,
             values: RefCell::new(Vec::new()),
             inbound: RefCell::new(Value::Undefined),
+            lazy_inbound: RefCell::new(None),
             flow: Rc::new(Flow::default()),
         })
     }
@@ -170,6 +175,7 @@ impl Context {
             id: Context::next_id(),
             values: RefCell::new(self.values.borrow().clone()),
             inbound: RefCell::new(self.inbound.borrow().clone()),
+            lazy_inbound: RefCell::new(self.lazy_inbound.borrow().clone()),
             flow: self.flow.clone(),
         })
     }
@@ -182,6 +188,7 @@ impl Context {
             id: Context::next_id(),
             values: RefCell::new(self.values.borrow().clone()),
             inbound: RefCell::new(self.inbound.borrow().clone()),
+            lazy_inbound: RefCell::new(self.lazy_inbound.borrow().clone()),
             flow: Rc::new(Flow::default()),
         })
     }
@@ -192,8 +199,27 @@ impl Context {
             id: Context::next_id(),
             values: RefCell::new(self.values.borrow().clone()),
             inbound: RefCell::new(Value::Undefined),
+            lazy_inbound: RefCell::new(None),
             flow: Rc::new(Flow::default()),
         })
+    }
+
+    /// `__inbound`: the inbound connection's object (made now if this is the first time it is
+    /// asked for), or undefined.
+    pub fn inbound_value(&self) -> Value {
+        let v = self.inbound.borrow().clone();
+        if !matches!(v, Value::Undefined) {
+            return v;
+        }
+        let lazy = self.lazy_inbound.borrow().clone();
+        match lazy {
+            Some(l) => {
+                let v = l.object();
+                *self.inbound.borrow_mut() = v.clone();
+                v
+            }
+            None => v,
+        }
     }
 
     pub fn get(&self, slot: u32) -> Value {
@@ -356,7 +382,7 @@ fn slot_of(binding: u32) -> Result<u32, Rc<str>> {
 pub fn load(binding: u32, typeof_mode: bool) -> JsResult<Value> {
     match slot_of(binding) {
         Ok(slot) => Ok(current().get(slot)),
-        Err(name) if &*name == "__inbound" => Ok(current().inbound.borrow().clone()),
+        Err(name) if &*name == "__inbound" => Ok(current().inbound_value()),
         Err(name) => {
             let global = Value::Object(pipy_value::realm::intrinsics().global.clone());
             let key = pipy_value::PropKey::from(&*name);

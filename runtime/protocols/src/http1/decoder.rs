@@ -352,6 +352,13 @@ impl<S: Side> Decoder<S> {
         matches!(self.state, State::Tunnel)
     }
 
+    /// Lets go of the memory kept for the next head (call between messages, when idle).
+    pub fn release_buffers(&mut self) {
+        if self.is_idle() {
+            self.lines = Lines::default();
+        }
+    }
+
     /// True between messages (no partial head or body pending).
     pub fn is_idle(&self) -> bool {
         matches!(self.state, State::Head) && self.lines.is_blank()
