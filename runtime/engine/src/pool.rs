@@ -156,8 +156,11 @@ pub struct Pooled<S: Session> {
     /// `Session::close` was called.
     closed: Cell<bool>,
     free_since: Cell<Instant>,
-    /// One idle timer per session at most.
+    /// One idle timer per session at most (its task, when it could be spawned now; a closed
+    /// session stops it, so a session that ended with its client is freed at once, not after
+    /// `maxIdle`).
     timer_armed: Cell<bool>,
+    timer: RefCell<Option<tokio::task::AbortHandle>>,
     session: S,
 }
 
@@ -198,6 +201,9 @@ impl<S: Session> Pooled<S> {
     pub fn close(&self) {
         self.retire();
         if !self.closed.replace(true) {
+            if let Some(t) = self.timer.borrow_mut().take() {
+                t.abort();
+            }
             self.session.close();
         }
     }
@@ -242,12 +248,13 @@ fn arm_idle_timer<S: Session>(pooled: &Rc<Pooled<S>>, delay: Duration) {
     let weak = Rc::downgrade(pooled);
     // Through the worker's spawner: a lease can be dropped outside the event loop (the REPL
     // drops its pipelines between turns).
-    net::spawn_local(async move {
+    let task = net::spawn_local(async move {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
         let Some(pooled) = weak.upgrade() else { return };
         pooled.timer_armed.set(false);
+        pooled.timer.borrow_mut().take();
         if pooled.retired.get() || pooled.leases.get() > 0 {
             return;
         }
@@ -259,6 +266,7 @@ fn arm_idle_timer<S: Session>(pooled: &Rc<Pooled<S>>, delay: Duration) {
         }
         pooled.close();
     });
+    *pooled.timer.borrow_mut() = task;
 }
 
 /// A stream's hold on a pooled session; dropping it lets go.
@@ -409,6 +417,7 @@ impl<S: Session> Pool<S> {
                     closed: Cell::new(false),
                     free_since: Cell::new(Instant::now()),
                     timer_armed: Cell::new(false),
+                    timer: RefCell::new(None),
                     session: new(),
                 });
                 self.groups.borrow_mut().get_mut(key)?.sessions.insert(0, s.clone());

@@ -53,6 +53,22 @@ pub fn outbound_count() -> usize {
     OUTBOUND_COUNT.with(|c| c.get())
 }
 
+/// One open outbound connection in `outbound_count` while it lives.
+struct Counted;
+
+impl Counted {
+    fn new() -> Counted {
+        OUTBOUND_COUNT.with(|c| c.set(c.get() + 1));
+        Counted
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let _ = OUTBOUND_COUNT.try_with(|c| c.set(c.get().saturating_sub(1)));
+    }
+}
+
 /// A running outbound connection: the writer side the filter feeds.
 pub struct Outbound {
     tx: WriteTx,
@@ -106,9 +122,9 @@ pub fn start(target: String, options: ConnectOptions, handle: StageHandle, flow:
     let f2 = flow.clone();
     let task = tokio::task::spawn_local(async move {
         let _active = active();
-        OUTBOUND_COUNT.with(|c| c.set(c.get() + 1));
+        // Counted down when the task ends or is aborted (the filter let go of the connection).
+        let _counted = Counted::new();
         let r = run(&target, &options, &handle, rx, f2).await;
-        OUTBOUND_COUNT.with(|c| c.set(c.get() - 1));
         if let Err(code) = r {
             crate::log::debug(&format!("[outbound] {target}: {}", code.name()));
             handle.emit(Event::StreamEnd(Some(StreamError::Code(code))));
