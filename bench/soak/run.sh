@@ -39,8 +39,8 @@ TERM_LOAD_MS=${TERM_LOAD_MS:-2000}; TERM_IDLE_MS=${TERM_IDLE_MS:-100}; TERM_KA_M
 SCALE_MIN=${SCALE_MIN:-1.2}
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need nginx || ! need wrk; then
-  apt-get install -y --no-install-recommends nginx-light wrk >/dev/null
+if ! need nginx || ! need wrk || ! need curl || ! need taskset; then
+  apt-get install -y --no-install-recommends nginx-light wrk curl util-linux >/dev/null
 fi
 need python3 || { echo "python3 is needed" >&2; exit 2; }
 if [ -z "${PIPY:-}" ]; then cargo build --release -q; PIPY=target/release/pipy; fi
@@ -254,9 +254,9 @@ ngx_master() { cat "$WORK/ngx-$1.pid"; }
 ngx_worker() { pgrep -P "$(ngx_master "$1")" | head -1; }
 
 NAMES=(); PIPY_RES=(); NGINX_RES=(); VERDICT=(); NOTES=()
-row() { # name pipy-result nginx-result pipy-ok(1/0)
+row() { # name pipy-result nginx-result pipy-ok(1/0/info)
   NAMES+=("$1"); PIPY_RES+=("$2"); NGINX_RES+=("$3")
-  if [ "$4" = 1 ]; then VERDICT+=(PASS); else VERDICT+=(FAIL); fi
+  if [ "$4" = 1 ]; then VERDICT+=(PASS); elif [ "$4" = info ]; then VERDICT+=(info); else VERDICT+=(FAIL); fi
   log "$1: pipy: $2 | nginx: $3 | $([ "$4" = 1 ] && echo PASS || echo FAIL)"
 }
 mark() { [ "$1" = 1 ] && echo "" || echo " [would fail]"; }  # for the nginx column
@@ -480,11 +480,17 @@ OTHERS=$(awk '{if ($5 > m) m = $5} END {printf "%.2f", m}' "$WORK/scale")
 is_true "$OTHERS > 0.2" && log "row 6: other processes used up to $OTHERS cores during the measurements: the ratios are not reliable"
 kill -TERM $PH_PID $PH2_PID; kill -QUIT $NH_PID $NH2_PID; wait $PH_PID $PH2_PID $NH_PID $NH2_PID || true
 pr=$(calc "sprintf(\"%.2f\", ${SR[pipy2]} / ${SR[pipy1]})"); nr=$(calc "sprintf(\"%.2f\", ${SR[nginx2]} / ${SR[nginx1]})")
-P_OK=0; is_true "$pr >= $SCALE_MIN" && [ $((SE[pipy1] + SE[pipy2])) = 0 ] && P_OK=1
+# Where nginx cannot reach SCALE_MIN either (wrk shares the two cores of a small machine), pipy
+# must scale at least as well as nginx did in the same rounds, less 0.1.
+need=$(calc "sprintf(\"%.2f\", ($nr - 0.1 < $SCALE_MIN) ? $nr - 0.1 : $SCALE_MIN)")
+P_OK=0; is_true "$pr >= $need" && [ $((SE[pipy1] + SE[pipy2])) = 0 ] && P_OK=1
+# The short form (CI) runs 2 s rounds on a shared machine: a speed ratio there is reported, not
+# judged (errors still fail it).
+[ "$SHORT" = 1 ] && [ $((SE[pipy1] + SE[pipy2])) = 0 ] && P_OK=info
 N_OK=0; is_true "$nr >= $SCALE_MIN" && [ $((SE[nginx1] + SE[nginx2])) = 0 ] && N_OK=1
 errs() { [ $(($1 + $2)) = 0 ] || echo ", $1/$2 non-2xx+errors"; }
 row "--threads 2 scaling" \
-  "threads 1: $(kfmt ${SR[pipy1]})/s (${SC[pipy1]} cores), 2: $(kfmt ${SR[pipy2]})/s (${SC[pipy2]} cores), x$pr (min x$SCALE_MIN)$(errs ${SE[pipy1]} ${SE[pipy2]})" \
+  "threads 1: $(kfmt ${SR[pipy1]})/s (${SC[pipy1]} cores), 2: $(kfmt ${SR[pipy2]})/s (${SC[pipy2]} cores), x$pr (min x$need)$(errs ${SE[pipy1]} ${SE[pipy2]})" \
   "workers 1: $(kfmt ${SR[nginx1]})/s (${SC[nginx1]} cores), 2: $(kfmt ${SR[nginx2]})/s (${SC[nginx2]} cores), x$nr$(errs ${SE[nginx1]} ${SE[nginx2]})$(mark $N_OK)" $P_OK
 is_true "$OTHERS > 0.2" && NOTES+=("--threads 2 scaling: other processes on the machine used up to $OTHERS cores during a measurement")
 
