@@ -16,7 +16,11 @@ fn every_script_prints_its_expected_output_with_collection_at_every_safe_point()
     run_all(&[("PIPY_GC_STRESS", "1")]);
 }
 
+/// One run at a time: scripts write files in their folder (the two tests would race).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run_all(env: &[(&str, &str)]) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/scripts")

@@ -260,6 +260,10 @@ impl Server {
                     complete: false,
                     waiting: None,
                 };
+                if self.queue.capacity() == 0 {
+                    // One request at a time is the rule; pipelining grows the queue.
+                    self.queue.reserve_exact(1);
+                }
                 if self.cfg.handler.is_some() {
                     slot.request = Some(Message { head: head_value, ..Message::default() });
                     self.queue.push_back(slot);
@@ -437,8 +441,10 @@ impl Server {
             self.close(cx);
         }
         if self.queue.is_empty() && self.decoder.is_idle() {
-            // Between requests a keep-alive connection keeps no buffers.
-            self.queue = VecDeque::new();
+            // Between requests a keep-alive connection keeps only small buffers.
+            if self.queue.capacity() > 1 {
+                self.queue = VecDeque::new();
+            }
             self.decoder.release_buffers();
         }
     }

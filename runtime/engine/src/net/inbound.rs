@@ -293,7 +293,7 @@ async fn serve_tcp(
     let flow = ctx.flow.clone();
     // `onStart` callbacks get the inbound object; without one it waits until asked for.
     let args = if layout.on_start.borrow().is_some() { vec![ctx.inbound_value()] } else { Vec::new() };
-    let (rd, wr) = stream.into_split();
+    let (mut rd, wr) = stream.into_split();
     let (tx, rx) = super::queue::write_queue();
     let activity = Rc::new(Cell::new(Instant::now()));
     let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
@@ -313,7 +313,7 @@ async fn serve_tcp(
                 // What this side reads goes upstream or straight back downstream: wait for both.
                 flow.writable(true).await;
                 flow.writable(false).await;
-                super::read_some_within(&rd, options.read_timeout).await
+                super::read_some_within(&mut rd, options.read_timeout).await
             }, if reading => {
                 activity.set(Instant::now());
                 match r {
@@ -357,7 +357,7 @@ async fn serve_tcp(
         let deadline = tokio::time::Instant::now() + linger;
         let mut dropped = 0;
         while dropped < LINGER_BYTES {
-            match tokio::time::timeout_at(deadline, super::read_some(&rd)).await {
+            match tokio::time::timeout_at(deadline, super::read_some(&mut rd)).await {
                 Ok(Ok(chunk)) if !chunk.is_empty() => dropped += chunk.len(),
                 _ => break,
             }

@@ -592,23 +592,27 @@ thread_local! {
 }
 
 /// Waits until the socket has bytes or its end, and reads them: an empty chunk is the end.
-pub(crate) async fn read_some(rd: &tokio::net::tcp::OwnedReadHalf) -> std::io::Result<bytes::Bytes> {
-    loop {
-        rd.readable().await?;
-        let r = SCRATCH.with(|s| {
+pub(crate) async fn read_some(rd: &mut tokio::net::tcp::OwnedReadHalf) -> std::io::Result<bytes::Bytes> {
+    use tokio::io::AsyncRead;
+    std::future::poll_fn(|cx| {
+        SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
-            rd.try_read(&mut s[..]).map(|n| bytes::Bytes::copy_from_slice(s.get(..n).unwrap_or_default()))
-        });
-        match r {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
-            r => return r,
-        }
-    }
+            let mut buf = tokio::io::ReadBuf::new(&mut s[..]);
+            match std::pin::Pin::new(&mut *rd).poll_read(cx, &mut buf) {
+                std::task::Poll::Ready(Ok(())) => {
+                    std::task::Poll::Ready(Ok(bytes::Bytes::copy_from_slice(buf.filled())))
+                }
+                std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+                std::task::Poll::Pending => std::task::Poll::Pending,
+            }
+        })
+    })
+    .await
 }
 
 /// `read_some` with an optional time limit (a timed-out read is an error of kind `TimedOut`).
 pub(crate) async fn read_some_within(
-    rd: &tokio::net::tcp::OwnedReadHalf,
+    rd: &mut tokio::net::tcp::OwnedReadHalf,
     limit: Option<Duration>,
 ) -> std::io::Result<bytes::Bytes> {
     match limit {

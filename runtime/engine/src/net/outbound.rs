@@ -178,7 +178,7 @@ async fn run(
             }
         }
     };
-    let (rd, wr) = stream.into_split();
+    let (mut rd, wr) = stream.into_split();
     let activity = Rc::new(Cell::new(Instant::now()));
     let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), true, activity.clone(), options.write_timeout));
     let mut writer_done = false;
@@ -187,7 +187,7 @@ async fn run(
         tokio::select! {
             r = async {
                 flow.room_downstream().await;
-                super::read_some_within(&rd, options.read_timeout).await
+                super::read_some_within(&mut rd, options.read_timeout).await
             } => {
                 activity.set(Instant::now());
                 match r {

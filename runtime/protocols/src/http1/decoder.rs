@@ -352,10 +352,10 @@ impl<S: Side> Decoder<S> {
         matches!(self.state, State::Tunnel)
     }
 
-    /// Lets go of the memory kept for the next head (call between messages, when idle).
+    /// Lets go of a large head's memory kept for the next one (call between messages).
     pub fn release_buffers(&mut self) {
         if self.is_idle() {
-            self.lines = Lines::default();
+            self.lines.shrink();
         }
     }
 

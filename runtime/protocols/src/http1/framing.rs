@@ -26,6 +26,9 @@ impl LineError {
     }
 }
 
+/// The first allocation for a block of lines (a typical request head fits).
+const FIRST_BLOCK: usize = 256;
+
 /// Collects the lines of a head or trailer section, across input chunks, until the empty line.
 #[derive(Debug, Default)]
 pub(crate) struct Lines {
@@ -47,6 +50,10 @@ impl Lines {
         limits: &super::decoder::Limits,
         skip_leading_empty: bool,
     ) -> Result<(usize, bool), LineError> {
+        if self.buf.capacity() == 0 {
+            // Most heads fit: one allocation rather than a doubling per few bytes.
+            self.buf.reserve(FIRST_BLOCK);
+        }
         let mut i = 0;
         while let Some(rest) = data.get(i..).filter(|r| !r.is_empty()) {
             let Some(p) = rest.iter().position(|&b| b == b'\n') else {
@@ -103,6 +110,13 @@ impl Lines {
         let lines = std::mem::take(&mut self.lines);
         self.line_len = 0;
         (std::mem::take(&mut self.buf), lines)
+    }
+
+    /// Lets go of a large block's allocation (a small one is kept for the next head).
+    pub(crate) fn shrink(&mut self) {
+        if self.buf.is_empty() && self.buf.capacity() > 4 * FIRST_BLOCK {
+            self.buf = Vec::new();
+        }
     }
 
     /// Returns a block's allocation for reuse by the next one.
