@@ -352,7 +352,7 @@ impl<S: Side> Decoder<S> {
         matches!(self.state, State::Tunnel)
     }
 
-    /// Lets go of a large head's memory kept for the next one (call between messages).
+    /// Lets go of the memory kept for the next head (call between messages).
     pub fn release_buffers(&mut self) {
         if self.is_idle() {
             self.lines.shrink();

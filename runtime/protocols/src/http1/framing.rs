@@ -112,9 +112,10 @@ impl Lines {
         (std::mem::take(&mut self.buf), lines)
     }
 
-    /// Lets go of a large block's allocation (a small one is kept for the next head).
+    /// Lets go of the block's allocation while no block is being collected (an idle
+    /// keep-alive connection holds none; the next head costs one allocation).
     pub(crate) fn shrink(&mut self) {
-        if self.buf.is_empty() && self.buf.capacity() > 4 * FIRST_BLOCK {
+        if self.buf.is_empty() {
             self.buf = Vec::new();
         }
     }
