@@ -35,12 +35,15 @@ fn sigterm_closes_idle_keep_alive_connections_at_once() {
     for c in &mut idle {
         assert_eq!(common::http_request(c, "GET", "/", b"").1, "hi");
     }
+    // And connections that have sent nothing yet.
+    let mut silent: Vec<_> = (0..5).map(|_| connect(s.port(0))).collect();
+    std::thread::sleep(Duration::from_millis(100));
     let started = Instant::now();
     // Without draining, these connections keep the process up until the clients leave.
     let code = s.signal_and_wait("TERM", Duration::from_secs(5));
     assert_eq!(code, Some(0), "the server stopped with idle keep-alive clients connected");
     assert!(started.elapsed() < Duration::from_secs(3), "stopping took {:?}", started.elapsed());
-    for c in &mut idle {
+    for c in idle.iter_mut().chain(silent.iter_mut()) {
         assert_eq!(read_all(c), b"", "each idle connection was closed");
     }
 }

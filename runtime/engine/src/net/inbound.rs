@@ -304,11 +304,19 @@ async fn serve_tcp(
     let mut writer_done = false;
     let mut peer_closed = false;
     let mut idle = super::IdleTimer::new(options.idle_timeout);
+    // A connection that has sent nothing yet is closed when the worker stops (what has begun is
+    // wound down by its filters).
+    let mut silent = true;
+    let stopping = super::stopping();
     loop {
         if !reading && writer_done {
             break;
         }
+        if silent && super::shutting_down() {
+            break;
+        }
         tokio::select! {
+            _ = stopping.notified(), if silent => {}
             r = async {
                 // What this side reads goes upstream or straight back downstream: wait for both.
                 flow.writable(true).await;
@@ -323,6 +331,7 @@ async fn serve_tcp(
                         pipeline.input(Event::end());
                     }
                     Ok(chunk) => {
+                        silent = false;
                         pipeline.input(Event::Data(Data::from(chunk)));
                     }
                     Err(e) => {

@@ -106,6 +106,8 @@ thread_local! {
     static ACTIVE: Cell<usize> = const { Cell::new(0) };
     static WAKE: Rc<tokio::sync::Notify> = Rc::new(tokio::sync::Notify::new());
     static SHUTTING_DOWN: Cell<bool> = const { Cell::new(false) };
+    /// Told once when a graceful stop begins.
+    static STOPPING: Rc<tokio::sync::Notify> = Rc::new(tokio::sync::Notify::new());
     /// Run once when a graceful shutdown starts (`on_shutdown`).
     static SHUTDOWN_HOOKS: RefCell<Vec<fn()>> = const { RefCell::new(Vec::new()) };
     /// Run after each successful reload (`on_reload`).
@@ -297,6 +299,12 @@ pub fn thread_id() -> usize {
     OPTIONS.with(|o| o.borrow().thread_id)
 }
 
+/// Notified when a graceful stop begins (check `shutting_down` first: a stop that began before
+/// the wait is not told again).
+pub(crate) fn stopping() -> Rc<tokio::sync::Notify> {
+    STOPPING.with(|s| s.clone())
+}
+
 pub fn shutting_down() -> bool {
     SHUTTING_DOWN.with(|s| s.get())
 }
@@ -391,6 +399,7 @@ async fn shutdown(
         hook();
     }
     drain_all();
+    STOPPING.with(|s| s.notify_waiters());
     crate::memory::run_microtasks();
     let wake = WAKE.with(|w| w.clone());
     let drain = async {
@@ -580,8 +589,6 @@ pub fn signal_number(name: &str) -> Option<i32> {
     })
 }
 
-/// A connection's idle timeout as one timer that lives as long as the connection: re-armed only
-/// when it fires early (there was activity since), never on each read or write.
 /// How much one read takes from a socket at most.
 const READ_SIZE: usize = 64 * 1024;
 
@@ -598,13 +605,9 @@ pub(crate) async fn read_some(rd: &mut tokio::net::tcp::OwnedReadHalf) -> std::i
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let mut buf = tokio::io::ReadBuf::new(&mut s[..]);
-            match std::pin::Pin::new(&mut *rd).poll_read(cx, &mut buf) {
-                std::task::Poll::Ready(Ok(())) => {
-                    std::task::Poll::Ready(Ok(bytes::Bytes::copy_from_slice(buf.filled())))
-                }
-                std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
-                std::task::Poll::Pending => std::task::Poll::Pending,
-            }
+            std::pin::Pin::new(&mut *rd)
+                .poll_read(cx, &mut buf)
+                .map_ok(|()| bytes::Bytes::copy_from_slice(buf.filled()))
         })
     })
     .await
@@ -621,6 +624,8 @@ pub(crate) async fn read_some_within(
     }
 }
 
+/// A connection's idle timeout as one timer that lives as long as the connection: re-armed only
+/// when it fires early (there was activity since), never on each read or write.
 pub(crate) struct IdleTimer {
     sleep: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
     idle: Duration,
