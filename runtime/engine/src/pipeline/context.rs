@@ -171,36 +171,34 @@ impl Context {
 
     /// A new context with the same values (objects shared by reference).
     pub fn fork(&self) -> Rc<Context> {
-        Rc::new(Context {
-            id: Context::next_id(),
-            values: RefCell::new(self.values.borrow().clone()),
-            inbound: RefCell::new(self.inbound.borrow().clone()),
-            lazy_inbound: RefCell::new(self.lazy_inbound.borrow().clone()),
-            flow: self.flow.clone(),
-        })
+        self.copy(true, self.flow.clone())
     }
 
     /// A copy with a flow of its own (same values and inbound): a pipeline whose reading must
     /// not wait on the streams of the context it came from (an HTTP/2 upstream session, whose
     /// streams are paced by their own windows).
     pub fn fork_with_own_flow(&self) -> Rc<Context> {
-        Rc::new(Context {
-            id: Context::next_id(),
-            values: RefCell::new(self.values.borrow().clone()),
-            inbound: RefCell::new(self.inbound.borrow().clone()),
-            lazy_inbound: RefCell::new(self.lazy_inbound.borrow().clone()),
-            flow: Rc::new(Flow::default()),
-        })
+        self.copy(true, Rc::new(Flow::default()))
     }
 
     /// A copy for a new root stream: same values, its own inbound and flow.
     pub fn fresh_copy(&self) -> Rc<Context> {
+        self.copy(false, Rc::new(Flow::default()))
+    }
+
+    /// A copy with the same values, this context's inbound connection or none, and `flow`.
+    fn copy(&self, same_inbound: bool, flow: Rc<Flow>) -> Rc<Context> {
+        let (inbound, lazy_inbound) = if same_inbound {
+            (self.inbound.borrow().clone(), self.lazy_inbound.borrow().clone())
+        } else {
+            (Value::Undefined, None)
+        };
         Rc::new(Context {
             id: Context::next_id(),
             values: RefCell::new(self.values.borrow().clone()),
-            inbound: RefCell::new(Value::Undefined),
-            lazy_inbound: RefCell::new(None),
-            flow: Rc::new(Flow::default()),
+            inbound: RefCell::new(inbound),
+            lazy_inbound: RefCell::new(lazy_inbound),
+            flow,
         })
     }
 
