@@ -4,8 +4,6 @@
 // One block calls into the allocator's C interface (`trim_allocator`); nothing else is unsafe.
 #![deny(unsafe_code)]
 
-mod admin;
-
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use pipy_program::{self as program, RunError};
@@ -113,9 +111,12 @@ struct WorkerArgs {
     /// or 0 to wait as long as they take.
     #[arg(long, global = true, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     shutdown_timeout: f64,
-    /// Serve the admin service (GET /metrics: the stats metrics) on [ip:]port.
+    /// Serve the admin service (status, logs, metrics, codebase, program control) on [ip:]port.
     #[arg(long, global = true, value_name = "[IP:]PORT")]
     admin_port: Option<String>,
+    /// This instance's name, as the admin service and a repo show it (default: the host name).
+    #[arg(long, global = true, value_name = "NAME")]
+    instance_name: Option<String>,
 }
 
 impl WorkerArgs {
@@ -129,6 +130,7 @@ impl WorkerArgs {
             args: args.to_vec(),
             shutdown_timeout: (self.shutdown_timeout > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.shutdown_timeout)),
+            control: None,
         }
     }
 }
@@ -212,7 +214,21 @@ fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std:
     }
 }
 
+/// Runs under the admin service: a script with `--admin-port`, or a codebase from a repo.
+fn run_admin(mode: pipy_admin::Mode, args: &[String], worker: &WorkerArgs) -> ExitCode {
+    let threads = worker.threads.unwrap_or(1);
+    let options = pipy_admin::Options {
+        admin: worker.admin_port.clone(),
+        name: worker.instance_name.clone(),
+        launch: program::supervisor::Launch { main: Default::default(), worker: worker.options(0, threads, args) },
+    };
+    ExitCode::from(pipy_admin::run(mode, options).clamp(0, 255) as u8)
+}
+
 fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return run_admin(pipy_admin::Mode::Url(path.to_string()), args, worker);
+    }
     let src = match std::fs::read_to_string(path) {
         Ok(src) => src,
         Err(e) => {
@@ -220,11 +236,9 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(spec) = &worker.admin_port {
-        if let Err(e) = admin::start(spec) {
-            eprintln!("error: cannot serve the admin port {}: {e}", admin::address(spec));
-            return ExitCode::from(1);
-        }
+    if worker.admin_port.is_some() {
+        let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+        return run_admin(pipy_admin::Mode::Script(full), args, worker);
     }
     let threads = worker.threads.unwrap_or(1);
     let mut handles = Vec::new();

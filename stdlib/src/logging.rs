@@ -137,6 +137,8 @@ enum Format {
 }
 
 struct Logger {
+    /// The log's name: the admin service shows its recent lines under it.
+    name: String,
     format: Format,
     targets: Vec<Target>,
 }
@@ -189,6 +191,7 @@ fn log(this: &Value, args: &[Value]) -> JsResult<Value> {
     // HTTP targets may call into scripts (http.Agent): after the logger is no longer borrowed.
     let mut sinks = Vec::new();
     with_logger(this, |l| {
+        pipy_engine::log::history::record(&l.name, &bytes);
         for t in &mut l.targets {
             let _ = match t {
                 Target::Stdout => std::io::stdout().lock().write_all(&bytes),
@@ -229,8 +232,9 @@ fn class(logging: &Obj, name: &'static str, format: Format) {
     });
     util::method(&proto, "toHTTP", 2, |this, args| add(this, Target::Http(Rc::new(RefCell::new(http_sink(args)?)))));
     util::method(&proto, "toSyslog", 1, |_, _| Err(error::type_error("toSyslog(): not supported yet")));
-    util::namespace_class(logging, name, 1, &proto, move |proto, _| {
-        let logger = Logger { format, targets: Vec::new() };
+    util::namespace_class(logging, name, 1, &proto, move |proto, args| {
+        let name = ops::to_rust_string(&arg(args, 0))?;
+        let logger = Logger { name, format, targets: Vec::new() };
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(logger)))))
     });
 }

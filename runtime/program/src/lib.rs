@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod loader;
+pub mod supervisor;
 mod worker;
 
 pub use loader::{clear_module_caches, set_codebase_root};
@@ -86,4 +87,35 @@ pub fn display(v: &Value) -> String {
 /// Console-style formatting.
 pub fn inspect(v: &Value) -> String {
     pipy_stdlib::console::inspect(v)
+}
+
+/// One pipeline layout as a graph shows it: its name, and each filter with the sub-pipelines it
+/// links to.
+pub struct LayoutGraph {
+    pub name: String,
+    pub module: String,
+    pub filters: Vec<(String, Vec<String>)>,
+}
+
+/// Runs `source` in a fresh realm on this thread, without an event loop (listeners are not
+/// opened, timers do not fire), and returns the layouts it built. Meant for a thread of its own:
+/// it resets this thread's engine state.
+pub fn layouts_of(name: &str, source: &str) -> Result<Vec<LayoutGraph>, String> {
+    init();
+    match run(name, source, options(false)) {
+        Ok(_) => {}
+        Err(RunError::Compile(diags)) => return Err(diags.iter().map(|d| d.render(name, source)).collect()),
+        Err(RunError::Uncaught(e)) => return Err(describe_exception(&e)),
+    }
+    let out = pipy_engine::pipeline::layout::all_layouts()
+        .iter()
+        .filter(|l| !(l.filters.borrow().is_empty() && l.name.borrow().starts_with('(')))
+        .map(|l| LayoutGraph {
+            name: l.name.borrow().clone(),
+            module: l.module.to_string(),
+            filters: l.filters.borrow().iter().map(|f| (f.name().to_string(), f.subs())).collect(),
+        })
+        .collect();
+    pipy_engine::pipeline::layout::forget_all();
+    Ok(out)
 }

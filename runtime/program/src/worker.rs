@@ -21,6 +21,8 @@ pub struct WorkerOptions {
     pub args: Vec<String>,
     /// How long a graceful stop waits for streams in flight (None: until they end).
     pub shutdown_timeout: Option<std::time::Duration>,
+    /// Where other threads send this worker commands (reload, stop).
+    pub control: Option<std::sync::Arc<net::Control>>,
 }
 
 /// Runs the main script at `path` (whose text is `source`) as one worker until it stops;
@@ -40,14 +42,14 @@ pub fn run_worker(path: &str, source: &str, worker: &WorkerOptions) -> i32 {
             Err(RunError::Compile(diags)) => {
                 if id == 0 {
                     for d in diags {
-                        eprint!("{}", d.render(path, source));
+                        report(&d.render(path, source));
                     }
                 }
                 return Err(1);
             }
             Err(RunError::Uncaught(e)) => {
                 if id == 0 {
-                    eprintln!("{}", describe_exception(&e));
+                    report(&format!("{}\n", describe_exception(&e)));
                 }
                 return Err(1);
             }
@@ -72,9 +74,17 @@ pub fn run_worker(path: &str, source: &str, worker: &WorkerOptions) -> i32 {
             reuse_port: worker.reuse_port || worker.threads > 1,
             thread_id: id,
             shutdown_timeout: worker.shutdown_timeout,
+            control: worker.control.clone(),
         },
         setup,
     )
+}
+
+/// Prints a start-up error as it is (a rendered diagnostic), and keeps it in the main log for
+/// the admin service.
+fn report(text: &str) {
+    eprint!("{text}");
+    log::history::record(log::history::MAIN, text.as_bytes());
 }
 
 /// Reads the main script again and runs it in place of the old one (SIGHUP).

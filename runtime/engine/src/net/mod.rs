@@ -91,6 +91,58 @@ pub struct WorkerOptions {
     /// How long a graceful stop waits for streams in flight before closing them (None: as long
     /// as they take).
     pub shutdown_timeout: Option<Duration>,
+    /// Where another thread (the admin service, a codebase watcher) sends this worker commands.
+    pub control: Option<std::sync::Arc<Control>>,
+}
+
+/// What another thread can ask of a running worker.
+#[derive(Debug)]
+pub enum Command {
+    /// Run the scripts again (as SIGHUP does); the outcome goes back on the channel.
+    Reload(Option<std::sync::mpsc::Sender<Result<(), String>>>),
+    /// Stop gracefully (as SIGTERM does).
+    Stop,
+}
+
+/// A worker's mailbox for commands from other threads, and how its start-up went.
+#[derive(Debug, Default)]
+pub struct Control {
+    queue: std::sync::Mutex<std::collections::VecDeque<Command>>,
+    notify: tokio::sync::Notify,
+    started: std::sync::Mutex<Option<Result<(), String>>>,
+    started_cv: std::sync::Condvar,
+}
+
+impl Control {
+    pub fn new() -> std::sync::Arc<Control> {
+        std::sync::Arc::new(Control::default())
+    }
+
+    /// Queues `c` for the worker; it runs between events.
+    pub fn send(&self, c: Command) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(c);
+        self.notify.notify_one();
+    }
+
+    fn take(&self) -> Vec<Command> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).drain(..).collect()
+    }
+
+    fn report(&self, r: Result<(), String>) {
+        let mut s = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        if s.is_none() {
+            *s = Some(r);
+        }
+        self.started_cv.notify_all();
+    }
+
+    /// Waits until the worker has loaded its scripts and opened its listeners (Ok), or failed
+    /// to (Err); None if it has not said within `limit`.
+    pub fn wait_started(&self, limit: Duration) -> Option<Result<(), String>> {
+        let s = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        let (s, _) = self.started_cv.wait_timeout_while(s, limit, |s| s.is_none()).unwrap_or_else(|e| e.into_inner());
+        s.clone()
+    }
 }
 
 /// Reloads the scripts (installed by the binary): runs them again in this worker.
@@ -147,8 +199,8 @@ pub fn set_reloader(r: Reloader) {
 
 /// SIGHUP: run the scripts again. Connections already accepted keep their pipelines; listeners
 /// the new scripts declare get the new layouts; listeners they no longer declare close.
-fn reload() {
-    let Some(r) = RELOADER.with(|s| s.borrow().clone()) else { return };
+fn reload() -> Result<(), String> {
+    let Some(r) = RELOADER.with(|s| s.borrow().clone()) else { return Err("nothing to reload".into()) };
     TOUCHED.with(|t| t.borrow_mut().clear());
     log::info("Reloading the scripts (SIGHUP)...");
     RELOADING.with(|r| r.set(true));
@@ -174,8 +226,12 @@ fn reload() {
             for hook in RELOAD_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
                 hook();
             }
+            Ok(())
         }
-        Err(e) => log::error(&format!("Reload failed, keeping the running scripts: {e}")),
+        Err(e) => {
+            log::error(&format!("Reload failed, keeping the running scripts: {e}"));
+            Err(e)
+        }
     }
 }
 
@@ -317,6 +373,19 @@ fn listener_count() -> usize {
 /// `setup` runs first, inside the loop (it loads the script, so top-level code may start timers
 /// and pipelines); an `Err` is the exit code to stop with. Returns the process exit code.
 pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i32 {
+    let control = options.control.clone();
+    let code = run_loop(options, setup, control.clone());
+    if let Some(c) = &control {
+        c.report(Err(format!("the worker stopped (exit code {code})")));
+    }
+    code
+}
+
+fn run_loop(
+    options: WorkerOptions,
+    setup: impl FnOnce() -> Result<(), i32>,
+    control: Option<std::sync::Arc<Control>>,
+) -> i32 {
     OPTIONS.with(|o| *o.borrow_mut() = options);
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -343,6 +412,9 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
         }
         if failed {
             return 1;
+        }
+        if let Some(c) = &control {
+            c.report(Ok(()));
         }
         for t in tasks {
             start_task(t);
@@ -374,7 +446,23 @@ pub fn run(options: WorkerOptions, setup: impl FnOnce() -> Result<(), i32>) -> i
                     return shutdown(&mut sigint, &mut sigterm).await;
                 }
                 _ = async { match &mut sighup { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
-                    reload();
+                    let _ = reload();
+                }
+                _ = async { match &control { Some(c) => c.notify.notified().await, None => std::future::pending().await } } => {
+                    for cmd in control.as_ref().map(|c| c.take()).unwrap_or_default() {
+                        match cmd {
+                            Command::Reload(reply) => {
+                                let r = reload();
+                                if let Some(reply) = reply {
+                                    let _ = reply.send(r);
+                                }
+                            }
+                            Command::Stop => {
+                                log::info("Stopping (asked by the admin service)...");
+                                return shutdown(&mut sigint, &mut sigterm).await;
+                            }
+                        }
+                    }
                 }
                 _ = wake.notified() => {}
             }

@@ -1,5 +1,7 @@
 //! Log lines: `YYYY-MM-DD HH:MM:SS.mmm [INF] message` on stderr (or stdout, or nowhere).
 
+pub mod history;
+
 use std::cell::RefCell;
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -42,6 +44,28 @@ pub fn set_level(l: Level) {
     LEVEL.store(l as u8, Ordering::Relaxed);
 }
 
+/// The log level in force.
+pub fn level() -> Level {
+    match LEVEL.load(Ordering::Relaxed) {
+        0 => Level::Debug,
+        1 => Level::Info,
+        2 => Level::Warn,
+        _ => Level::Error,
+    }
+}
+
+impl Level {
+    /// The name `--log-level` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+}
+
 pub fn enabled(l: Level) -> bool {
     l as u8 >= LEVEL.load(Ordering::Relaxed)
 }
@@ -67,6 +91,7 @@ pub fn log(l: Level, msg: &str) {
         return;
     }
     let line = format!("{} {} {}\n", timestamp(), l.tag(), msg);
+    history::record(history::MAIN, line.as_bytes());
     match SINK.load(Ordering::Relaxed) {
         0 => {
             let _ = std::io::stderr().lock().write_all(line.as_bytes());

@@ -1,0 +1,136 @@
+//! The admin service (`--admin-port [ip:]port`): the running program's status, logs, metrics,
+//! options and codebase files; starting, reloading and stopping it; pipeline graphs; and, in
+//! repo mode, the codebase repo and the workers that run its codebases. Paths, methods, status
+//! codes and JSON shapes follow the original's admin API.
+//!
+//! It runs on a thread of its own with its own event loop (hyper over Tokio), apart from the
+//! workers, so a busy or broken script never stalls it, and it stays up when the script fails
+//! to load. Everything it shares with the workers is `Send`: the stats registry, the log
+//! history, and each worker's command mailbox.
+
+#![forbid(unsafe_code)]
+
+mod client;
+pub mod host;
+mod link;
+pub mod metrics;
+mod server;
+mod ws;
+
+pub use host::Host;
+pub use server::{address, start};
+
+use pipy_program::supervisor::Launch;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the process runs.
+pub enum Mode {
+    /// A script from the file system (its folder is the codebase).
+    Script(PathBuf),
+    /// A codebase from a repo: `http://host:port/repo/<name>/`.
+    Url(String),
+}
+
+/// How the process runs it.
+pub struct Options {
+    /// `--admin-port`: serve the admin service there.
+    pub admin: Option<String>,
+    /// `--instance-name`.
+    pub name: Option<String>,
+    pub launch: Launch,
+}
+
+/// Runs `mode` with an admin service (or, for a repo codebase, without one if none is asked
+/// for) until SIGINT or SIGTERM; returns the exit code.
+pub fn run(mode: Mode, options: Options) -> i32 {
+    let host = Arc::new(Host::new(options.name, options.launch));
+    if let Some(spec) = &options.admin {
+        if let Err(e) = start(spec, host.clone()) {
+            eprintln!("error: cannot serve the admin port {}: {e}", address(spec));
+            return 1;
+        }
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start an event loop: {e}");
+            return 1;
+        }
+    };
+    rt.block_on(async move {
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let mut linked = None;
+        let mut started = false;
+        match mode {
+            Mode::Script(path) => {
+                let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let main = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let h = host.clone();
+                let r = tokio::task::spawn_blocking(move || {
+                    let mut p = h.program();
+                    p.set_codebase(&root, &main, true);
+                    p.start("/")
+                })
+                .await;
+                match r {
+                    Ok(Ok(())) => started = true,
+                    Ok(Err(e)) => pipy_engine::log::error(&format!("[admin] {e}; the admin service keeps running")),
+                    Err(_) => return 70,
+                }
+            }
+            Mode::Url(url) => {
+                let (h, s) = (host.clone(), stop.clone());
+                linked = Some(tokio::spawn(async move {
+                    if let Err(e) = link::run(h, url, s).await {
+                        pipy_engine::log::error(&format!("[codebase] {e}"));
+                    }
+                }));
+            }
+        }
+        let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+        let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut check = tokio::time::interval(Duration::from_millis(100));
+        loop {
+            tokio::select! {
+                _ = async { match &mut sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => break,
+                _ = async { match &mut sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => break,
+                _ = check.tick() => {
+                    // A script run with an admin port ends when its workers do (as without one).
+                    if started && host.program().running.as_ref().is_some_and(|r| r.ended()) {
+                        let h = host.clone();
+                        return tokio::task::spawn_blocking(move || h.program().stop()).await.unwrap_or(70);
+                    }
+                }
+            }
+        }
+        stop.notify_one();
+        if let Some(l) = linked {
+            let _ = l.await;
+        }
+        let h = host.clone();
+        tokio::task::spawn_blocking(move || h.program().stop()).await.unwrap_or(70)
+    })
+}
+
+/// `POST /api/v1/program` (start) and `PATCH` (reload): `name` is the codebase to run, or `/`
+/// (or nothing) for the current one.
+pub(crate) fn change_program(host: &Host, name: &str, reload: bool) -> Result<(), String> {
+    let mut p = host.program();
+    let name = if name.is_empty() || name == "/" { "/".to_string() } else { name.to_string() };
+    if name != "/" {
+        return Err(format!("No codebase named {name}"));
+    }
+    if reload { p.reload() } else { p.start(&name) }
+}
+
+/// The metrics of the workers that report to this repo, for `/metrics` (none outside repo mode).
+pub(crate) fn repo_metrics_hook() -> String {
+    String::new()
+}
+
+/// `/api/v1/metrics/<uuid>/<name>` for a worker reporting to this repo.
+pub(crate) fn repo_history_hook(_uuid: &str, _name: &str) -> hyper::Response<server::Body> {
+    server::not_found()
+}

@@ -1,0 +1,78 @@
+//! WebSockets of the admin service: `/api/v1/log/<uuid>/<name>` streams a log (the client sends
+//! `watch\n`, then gets the lines kept so far and every new one).
+
+use crate::host::Host;
+use crate::server::{Body, not_found, text};
+use futures_util::{SinkExt, StreamExt};
+use hyper::body::Incoming;
+use hyper::header::{CONNECTION, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, UPGRADE};
+use hyper::{Request, Response, StatusCode};
+use std::sync::Arc;
+use tokio_tungstenite::tungstenite::protocol::{Message, Role};
+
+/// Answers a WebSocket upgrade with 101 and serves the socket on its own task.
+pub(crate) fn upgrade(host: Arc<Host>, req: Request<Incoming>, path: String) -> Response<Body> {
+    let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).map(|k| k.as_bytes().to_vec()) else {
+        return text(StatusCode::BAD_REQUEST, "Missing sec-websocket-key\n");
+    };
+    let log_name = match path.strip_prefix("/api/v1/log/") {
+        Some(rest) => {
+            let (uuid, name) = rest.split_once('/').unwrap_or(("", rest));
+            if !uuid.is_empty() && uuid != host.uuid {
+                return not_found();
+            }
+            let name = if name.is_empty() { pipy_engine::log::history::MAIN } else { name };
+            name.to_string()
+        }
+        None => return not_found(),
+    };
+    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(&key);
+    tokio::spawn(async move {
+        let Ok(upgraded) = hyper::upgrade::on(req).await else { return };
+        let io = hyper_util::rt::TokioIo::new(upgraded);
+        let ws = tokio_tungstenite::WebSocketStream::from_raw_socket(io, Role::Server, None).await;
+        watch_log(ws, &log_name).await;
+    });
+    let mut r = text(StatusCode::SWITCHING_PROTOCOLS, bytes::Bytes::new());
+    let h = r.headers_mut();
+    h.remove(hyper::header::CONTENT_TYPE);
+    h.insert(UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(CONNECTION, HeaderValue::from_static("upgrade"));
+    if let Ok(v) = HeaderValue::from_str(&accept) {
+        h.insert(SEC_WEBSOCKET_ACCEPT, v);
+    }
+    r
+}
+
+async fn watch_log<S>(mut ws: tokio_tungstenite::WebSocketStream<S>, name: &str)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    // Nothing is sent before the client asks with `watch`.
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) if t.trim() == "watch" => break,
+            Some(Ok(Message::Binary(b))) if String::from_utf8_lossy(&b).trim() == "watch" => break,
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+            _ => {}
+        }
+    }
+    let (past, mut rx) = pipy_engine::log::history::watch(name);
+    if !past.is_empty() && ws.send(Message::Text(String::from_utf8_lossy(&past).into_owned().into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            line = rx.recv() => {
+                let Some(line) = line else { return };
+                if ws.send(Message::Text(String::from_utf8_lossy(&line).into_owned().into())).await.is_err() {
+                    return;
+                }
+            }
+            msg = ws.next() => match msg {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                _ => {}
+            }
+        }
+    }
+}
