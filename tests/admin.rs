@@ -1,0 +1,271 @@
+//! The admin service (`--admin-port`) of a process running a script: every endpoint over a real
+//! loopback socket, as the console and scripts of operators use them.
+
+mod common;
+
+use common::Server;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// One request on its own connection: (status, head, body).
+pub fn call(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the admin port");
+    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).expect("send");
+    s.write_all(body).expect("send body");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("a status code");
+    (status, head, raw[split + 4..].to_vec())
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = call(port, "GET", path, &[], b"");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn json(port: u16, path: &str) -> serde_json::Value {
+    let (status, body) = get(port, path);
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"))
+}
+
+fn fetch(port: u16, path: &str) -> String {
+    String::from_utf8_lossy(&common::exchange(
+        port,
+        format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").as_bytes(),
+    ))
+    .into_owned()
+}
+
+const SCRIPT: &str = r#"
+var log = new logging.TextLogger('access');
+var hits = new stats.Counter('test_hits', ['path']);
+pipy().listen($PORT0).serveHTTP(req => {
+  hits.withLabels(req.head.path).increase();
+  log.log('hit', req.head.path);
+  return new Message('version one\n');
+})
+"#;
+
+fn start(name: &str) -> (Server, u16) {
+    let admin = common::free_port();
+    let arg = format!("--admin-port=127.0.0.1:{admin}");
+    let s = Server::start_with(name, SCRIPT, 1, &[("lib/util.js", "export default 1")], &[&arg]);
+    (s, admin)
+}
+
+#[test]
+fn status_logs_metrics_and_options_are_served() {
+    let (mut s, admin) = start("admin-status");
+    assert!(fetch(s.port(0), "/a").ends_with("version one\n"));
+
+    let st = json(admin, "/api/v1/status");
+    assert_eq!(st["uuid"].as_str().map(str::len), Some(36), "{st}");
+    assert!(st["since"].as_u64().is_some_and(|t| t > 0 && t <= st["timestamp"].as_u64().unwrap_or(0)));
+    assert!(st["logs"].as_array().is_some_and(|l| l.iter().any(|n| n == "access")), "{st}");
+    assert_eq!(json(admin, "/status")["uuid"], st["uuid"]);
+
+    // Prometheus text, plain and gzipped.
+    let (status, metrics) = get(admin, "/metrics");
+    assert_eq!(status, 200);
+    assert!(metrics.contains("test_hits{path=\"/a\"} 1"), "{metrics}");
+    let (status, head, packed) = call(admin, "GET", "/metrics", &[("accept-encoding", "gzip, deflate")], b"");
+    assert_eq!(status, 200);
+    assert!(head.to_ascii_lowercase().contains("content-encoding: gzip"), "{head}");
+    let mut unpacked = String::new();
+    flate2::read::GzDecoder::new(&packed[..]).read_to_string(&mut unpacked).expect("gzip");
+    assert!(unpacked.contains("test_hits{path=\"/a\"} 1"));
+
+    // Logs: the main log and a script's logger.
+    let (status, main_log) = get(admin, "/log");
+    assert_eq!(status, 200);
+    assert!(main_log.contains("Listening on TCP port"), "{main_log}");
+    assert_eq!(get(admin, "/log/access"), (200, "hit /a\n".to_string()));
+    assert_eq!(get(admin, "/log/nothing-here").0, 404);
+
+    // The log level changes at run time; bad options are refused with a reason.
+    assert_eq!(get(admin, "/options"), (200, "--log-level=info\n".to_string()));
+    let (status, _, body) = call(admin, "POST", "/options", &[], b"--log-level=debug");
+    assert_eq!((status, String::from_utf8_lossy(&body).as_ref()), (200, "--log-level=debug\n"));
+    let (status, _, body) = call(admin, "POST", "/options", &[], b"--log-level=loud");
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("loud"));
+    let (status, _, _) = call(admin, "POST", "/options", &[], b"--no-such-option");
+    assert_eq!(status, 400);
+
+    // Unknown paths and methods.
+    assert_eq!(get(admin, "/no/such/thing").0, 404);
+    assert_eq!(call(admin, "PUT", "/status", &[], b"").0, 405);
+    assert_eq!(call(admin, "DELETE", "/metrics", &[], b"").0, 405);
+    s.logged(Duration::from_millis(10));
+}
+
+#[test]
+fn the_running_codebase_is_read_written_and_reloaded() {
+    let (s, admin) = start("admin-files");
+    let files = json(admin, "/api/v1/files");
+    assert_eq!(files["main"], "/main.js");
+    assert_eq!(files["readOnly"], false);
+    let list: Vec<&str> =
+        files["files"].as_array().map(|a| a.iter().filter_map(|f| f.as_str()).collect()).unwrap_or_default();
+    assert!(list.contains(&"/main.js") && list.contains(&"/lib/util.js"), "{files}");
+    assert_eq!(get(admin, "/api/v1/files/lib/util.js"), (200, "export default 1".to_string()));
+    assert_eq!(get(admin, "/api/v1/files/missing.js").0, 404);
+    assert_eq!(get(admin, "/api/v1/files/../../etc/passwd").0, 400);
+
+    // Write a new main script and reload: new connections get the new pipeline.
+    let v2 = format!("pipy().listen({}).serveHTTP(new Message('version two\\n'))", s.port(0));
+    assert_eq!(call(admin, "POST", "/api/v1/files/main.js", &[], v2.as_bytes()).0, 201);
+    assert_eq!(get(admin, "/api/v1/files/main.js"), (200, v2.clone()));
+    assert_eq!(call(admin, "PATCH", "/api/v1/program", &[], b"").0, 201);
+    assert!(fetch(s.port(0), "/").ends_with("version two\n"));
+
+    // A broken script is refused at reload; the old one keeps serving.
+    assert_eq!(call(admin, "POST", "/api/v1/files/main.js", &[], b"pipy(.listen(").0, 201);
+    let (status, _, why) = call(admin, "PATCH", "/api/v1/program", &[], b"");
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&why));
+    assert!(fetch(s.port(0), "/").ends_with("version two\n"));
+
+    // Stop, then start again from the files.
+    assert_eq!(call(admin, "POST", "/api/v1/files/main.js", &[], v2.as_bytes()).0, 201);
+    assert_eq!(get(admin, "/api/v1/program"), (200, "/".to_string()));
+    assert_eq!(call(admin, "DELETE", "/api/v1/program", &[], b"").0, 204);
+    assert_eq!(get(admin, "/api/v1/program"), (200, String::new()));
+    assert!(TcpStream::connect(("127.0.0.1", s.port(0))).is_err(), "the listener closed");
+    assert_eq!(call(admin, "POST", "/api/v1/program", &[], b"/").0, 201);
+    assert!(fetch(s.port(0), "/").ends_with("version two\n"));
+
+    // Other files: add, set main, delete.
+    assert_eq!(call(admin, "POST", "/api/v1/files/other.js", &[], b"1").0, 201);
+    assert_eq!(call(admin, "PATCH", "/api/v1/files", &[], br#"{"main":"/other.js"}"#).0, 201);
+    assert_eq!(json(admin, "/api/v1/files")["main"], "/other.js");
+    assert_eq!(call(admin, "PATCH", "/api/v1/files", &[], b"{").0, 400);
+    assert_eq!(call(admin, "DELETE", "/api/v1/files/other.js", &[], b"").0, 204);
+    assert_eq!(get(admin, "/api/v1/files/other.js").0, 404);
+}
+
+#[test]
+fn the_admin_service_stays_up_when_the_script_fails_to_load() {
+    let admin = common::free_port();
+    let arg = format!("--admin-port=127.0.0.1:{admin}");
+    let dir = common::temp_dir("admin-broken");
+    std::fs::write(dir.join("main.js"), "pipy().listen(1).serveHTTP(").expect("write");
+    let mut s = Server::spawn(dir, vec![], &[&arg]);
+    s.wait_for("admin service keeps running", Duration::from_secs(20));
+    let (status, log) = get(admin, "/log");
+    assert_eq!(status, 200);
+    assert!(log.contains("main.js"), "the error is in the log: {log}");
+    assert_eq!(get(admin, "/api/v1/program"), (200, String::new()));
+}
+
+#[test]
+fn graphs_and_metric_history_are_json() {
+    let (s, admin) = start("admin-graph");
+    let script =
+        b"pipy().listen(9).demuxHTTP().to('inner')\npipy().pipeline('inner').muxHTTP().to($=>$.connect('localhost:1'))";
+    let (status, _, body) = call(admin, "POST", "/api/v1/graph", &[], script);
+    assert_eq!(status, 200);
+    let g: serde_json::Value = serde_json::from_slice(&body).expect("graph JSON");
+    let names: Vec<&str> =
+        g["nodes"].as_array().map(|n| n.iter().filter_map(|n| n["name"].as_str()).collect()).unwrap_or_default();
+    for want in ["demuxHTTP", "muxHTTP", "connect", "inner"] {
+        assert!(names.contains(&want), "{want} in {g}");
+    }
+    assert!(g["roots"].as_array().is_some_and(|r| r.len() >= 2), "{g}");
+    let (status, _, why) = call(admin, "POST", "/api/v1/graph", &[], b"pipy(.");
+    assert_eq!(status, 400);
+    assert!(!why.is_empty());
+
+    // The history is sampled every 5 s; the first sample is taken at start-up.
+    assert!(fetch(s.port(0), "/h").ends_with("version one\n"));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let h = json(admin, "/api/v1/metrics/test_hits");
+        let m = &h["metrics"][0];
+        if m["k"] == "test_hits" && m["s"][0]["k"] == "/h" {
+            assert_eq!(m["l"], "path");
+            assert!(h["time"].as_u64().is_some_and(|t| t > 0));
+            break;
+        }
+        assert!(Instant::now() < deadline, "no history of test_hits: {h}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let all = json(admin, "/api/v1/metrics");
+    assert!(all["metrics"].as_array().is_some_and(|m| m.iter().any(|e| e["k"] == "test_hits")));
+}
+
+/// A minimal WebSocket client: handshake, one masked text frame, then reads text frames.
+fn ws_watch(port: u16, path: &str, until: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).expect("handshake");
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut b).expect("101 head");
+        head.push(b[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{head}");
+    let payload = b"watch\n";
+    let mask = [1u8, 2, 3, 4];
+    let mut frame = vec![0x81, 0x80 | payload.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().enumerate().map(|(i, c)| c ^ mask[i % 4]));
+    s.write_all(&frame).expect("watch");
+    let mut got = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !got.contains(until) {
+        assert!(Instant::now() < deadline, "no {until:?} over the WebSocket; got {got:?}");
+        let mut h = [0u8; 2];
+        s.read_exact(&mut h).expect("frame head");
+        let mut len = (h[1] & 0x7f) as usize;
+        if len == 126 {
+            let mut l = [0u8; 2];
+            s.read_exact(&mut l).expect("len");
+            len = u16::from_be_bytes(l) as usize;
+        } else if len == 127 {
+            let mut l = [0u8; 8];
+            s.read_exact(&mut l).expect("len");
+            len = u64::from_be_bytes(l) as usize;
+        }
+        let mut data = vec![0u8; len];
+        s.read_exact(&mut data).expect("frame data");
+        if h[0] & 0x0f == 1 {
+            got.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    got
+}
+
+#[test]
+fn a_log_is_watched_over_a_websocket() {
+    let (s, admin) = start("admin-ws");
+    assert!(fetch(s.port(0), "/first").ends_with("version one\n"));
+    let port = s.port(0);
+    // A line written after the watch began arrives too.
+    let later = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        fetch(port, "/second")
+    });
+    let got = ws_watch(admin, "/api/v1/log//access", "hit /second");
+    assert!(got.starts_with("hit /first\n"), "the history comes first: {got:?}");
+    assert!(later.join().expect("client").ends_with("version one\n"));
+    let main = ws_watch(admin, "/api/v1/log//pipy_log", "Listening on TCP port");
+    assert!(main.contains("[INF]"));
+    assert_eq!(get(admin, "/api/v1/log//access").0, 400, "a plain GET is not a watch");
+}
