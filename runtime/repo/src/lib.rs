@@ -36,6 +36,9 @@
 //!   files they watch, through `GET /repo/<cb>/_etags` (`path#etag` lines in path order). See
 //!   [`Repo::commit_files`]. Setting main alone changes only what the next publish lists first.
 //! - Deleting a codebase deletes every codebase derived from it, recursively.
+//! - Left to the admin service: a JSON version that is a number becomes its integer's text (below
+//!   0 or above `i32::MAX` is "Invalid version number"); one that is neither string nor number is
+//!   "Invalid version"; a `base` that is not a string is "Invalid base codebase".
 //! - `create` with a `main` is ignored by the original (the codebase keeps `/main.js` or the
 //!   base's main); here it is honoured.
 //!
