@@ -35,7 +35,7 @@ const LONG_VERSION: &str = concat!(
 #[derive(Parser)]
 #[command(name = "pipy", version, long_version = LONG_VERSION, about = "Pipy in Rust: a programmable network proxy scripted in PipyJS")]
 #[command(
-    after_help = "Examples:\n  pipy run hello.js\n  pipy hello.js\n  pipy -e '1 + 1'\n  pipy check proxy.js\n  pipy repl"
+    after_help = "Examples:\n  pipy run hello.js\n  pipy hello.js\n  pipy -e '1 + 1'\n  pipy check proxy.js\n  pipy repl\n  pipy                                   a codebase repo and its console on port 6060 (in memory)\n  pipy --admin-port=6060 ./repo-dir      a repo kept in ./repo-dir\n  pipy http://repo:6060/repo/hello/      run codebase /hello from a repo"
 )]
 struct Cli {
     /// Evaluate EXPR and print its value.
@@ -117,6 +117,12 @@ struct WorkerArgs {
     /// This instance's name, as the admin service and a repo show it (default: the host name).
     #[arg(long, global = true, value_name = "NAME")]
     instance_name: Option<String>,
+    /// Repo mode: load every folder with a main.js under DIR as a codebase (published as version 1).
+    #[arg(long, global = true, value_name = "DIR")]
+    init_repo: Option<std::path::PathBuf>,
+    /// Repo mode: run this codebase of the repo here once the repo is up.
+    #[arg(long, global = true, value_name = "CODEBASE")]
+    init_code: Option<String>,
 }
 
 impl WorkerArgs {
@@ -225,9 +231,22 @@ fn run_admin(mode: pipy_admin::Mode, args: &[String], worker: &WorkerArgs) -> Ex
     ExitCode::from(pipy_admin::run(mode, options).clamp(0, 255) as u8)
 }
 
+/// Repo mode: `pipy` with no script (the repo in memory) or with a folder (kept there).
+fn run_repo(dir: Option<std::path::PathBuf>, args: &[String], worker: &WorkerArgs) -> ExitCode {
+    let mode = pipy_admin::Mode::Repo { dir, init_repo: worker.init_repo.clone(), init_code: worker.init_code.clone() };
+    run_admin(mode, args, worker)
+}
+
 fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
     if path.starts_with("http://") || path.starts_with("https://") {
         return run_admin(pipy_admin::Mode::Url(path.to_string()), args, worker);
+    }
+    if std::path::Path::new(path).is_dir() {
+        return run_repo(Some(path.into()), args, worker);
+    }
+    if worker.init_repo.is_some() || worker.init_code.is_some() {
+        eprintln!("error: --init-repo and --init-code are for repo mode (pipy with no script, or with a folder)");
+        return ExitCode::from(2);
     }
     let src = match std::fs::read_to_string(path) {
         Ok(src) => src,
@@ -328,7 +347,7 @@ fn main() -> Result<ExitCode> {
                     }
                     run_file(&file, &cli.args, &worker)
                 }
-                _ => ExitCode::from(pipy_repl::shell::run() as u8),
+                _ => run_repo(None, &cli.args, &cli.worker),
             },
         }
     })?;

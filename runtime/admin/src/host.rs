@@ -17,6 +17,10 @@ pub struct Host {
     pub program: Mutex<Program>,
     /// Samples of this process's metrics, one every few seconds.
     pub history: Mutex<crate::metrics::History>,
+    /// Repo mode: the codebase store and the workers that report to it.
+    pub repo: Option<crate::repo::RepoState>,
+    /// Where codebases from the repo are written to run here.
+    pub scratch: PathBuf,
 }
 
 /// The program the workers run.
@@ -54,12 +58,15 @@ pub fn new_uuid() -> String {
 }
 
 impl Host {
-    pub fn new(name: Option<String>, launch: Launch) -> Host {
+    pub fn new(name: Option<String>, launch: Launch, repo: Option<pipy_repo::Repo>) -> Host {
         let name = name.unwrap_or_else(|| {
             std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
         });
+        let uuid = new_uuid();
         Host {
-            uuid: new_uuid(),
+            scratch: std::env::temp_dir().join(format!("pipy-run-{uuid}")),
+            repo: repo.map(crate::repo::RepoState::new),
+            uuid,
             name,
             since: now_ms(),
             program: Mutex::new(Program {
@@ -72,6 +79,11 @@ impl Host {
             }),
             history: Mutex::new(crate::metrics::History::default()),
         }
+    }
+
+    /// Where codebase `name` of the repo is written to run here.
+    pub fn scratch_dir(&self, name: &str) -> PathBuf {
+        self.scratch.join(name.trim_start_matches('/').replace('/', "_"))
     }
 
     pub fn program(&self) -> std::sync::MutexGuard<'_, Program> {
@@ -135,11 +147,16 @@ impl Program {
     pub fn files(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(root) = &self.root {
-            list_dir(root, "", &mut out);
+            list_files(root, &mut out);
         }
-        out.sort();
         out
     }
+}
+
+/// Files under `dir`, as paths from it (`/lib/a.js`), sorted; hidden ones are left out.
+pub fn list_files(dir: &Path, out: &mut Vec<String>) {
+    list_dir(dir, "", out);
+    out.sort();
 }
 
 fn list_dir(dir: &Path, prefix: &str, out: &mut Vec<String>) {

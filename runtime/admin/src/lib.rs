@@ -14,6 +14,7 @@ mod client;
 pub mod host;
 mod link;
 pub mod metrics;
+mod repo;
 mod server;
 mod ws;
 
@@ -31,6 +32,14 @@ pub enum Mode {
     Script(PathBuf),
     /// A codebase from a repo: `http://host:port/repo/<name>/`.
     Url(String),
+    /// Repo mode: serve a codebase repo, kept in memory or in a folder.
+    Repo {
+        dir: Option<PathBuf>,
+        /// `--init-repo`: load every folder with a `main.js` under it as a codebase.
+        init_repo: Option<PathBuf>,
+        /// `--init-code`: run this codebase of the repo here.
+        init_code: Option<String>,
+    },
 }
 
 /// How the process runs it.
@@ -45,8 +54,24 @@ pub struct Options {
 /// Runs `mode` with an admin service (or, for a repo codebase, without one if none is asked
 /// for) until SIGINT or SIGTERM; returns the exit code.
 pub fn run(mode: Mode, options: Options) -> i32 {
-    let host = Arc::new(Host::new(options.name, options.launch));
-    if let Some(spec) = &options.admin {
+    let repo = match &mode {
+        Mode::Repo { dir: None, .. } => Some(pipy_repo::Repo::in_memory()),
+        Mode::Repo { dir: Some(d), .. } => match pipy_repo::Repo::open(d) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("error: cannot open the repo in {}: {e}", d.display());
+                return 1;
+            }
+        },
+        _ => None,
+    };
+    let repo_mode = repo.is_some();
+    let host = Arc::new(Host::new(options.name, options.launch, repo));
+    let admin = match (&options.admin, repo_mode) {
+        (None, true) => Some("6060".to_string()),
+        (a, _) => a.clone(),
+    };
+    if let Some(spec) = &admin {
         if let Err(e) = start(spec, host.clone()) {
             eprintln!("error: cannot serve the admin port {}: {e}", address(spec));
             return 1;
@@ -80,6 +105,28 @@ pub fn run(mode: Mode, options: Options) -> i32 {
                     Err(_) => return 70,
                 }
             }
+            Mode::Repo { init_repo, init_code, .. } => {
+                if let (Some(dir), Some(state)) = (init_repo, &host.repo) {
+                    match repo::init_from_dir(state, &dir) {
+                        Ok(made) => pipy_engine::log::info(&format!("[repo] Loaded {} codebase(s) from {}", made.len(), dir.display())),
+                        Err(e) => {
+                            eprintln!("error: --init-repo: {e}");
+                            return 1;
+                        }
+                    }
+                }
+                if let Some(spec) = &admin {
+                    pipy_engine::log::info(&format!("[repo] Serving the repo and the console at http://{}/", address(spec)));
+                }
+                if let Some(name) = init_code {
+                    let h = host.clone();
+                    match tokio::task::spawn_blocking(move || change_program(&h, &name, false)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => pipy_engine::log::error(&format!("[repo] --init-code: {e}")),
+                        Err(_) => return 70,
+                    }
+                }
+            }
             Mode::Url(url) => {
                 let (h, s) = (host.clone(), stop.clone());
                 linked = Some(tokio::spawn(async move {
@@ -110,27 +157,33 @@ pub fn run(mode: Mode, options: Options) -> i32 {
             let _ = l.await;
         }
         let h = host.clone();
-        tokio::task::spawn_blocking(move || h.program().stop()).await.unwrap_or(70)
+        let code = tokio::task::spawn_blocking(move || h.program().stop()).await.unwrap_or(70);
+        let _ = std::fs::remove_dir_all(&host.scratch);
+        code
     })
 }
 
 /// `POST /api/v1/program` (start) and `PATCH` (reload): `name` is the codebase to run, or `/`
 /// (or nothing) for the current one.
 pub(crate) fn change_program(host: &Host, name: &str, reload: bool) -> Result<(), String> {
-    let mut p = host.program();
     let name = if name.is_empty() || name == "/" { "/".to_string() } else { name.to_string() };
     if name != "/" {
-        return Err(format!("No codebase named {name}"));
+        // Repo mode: run the editor's view of a codebase of the repo.
+        let Some(state) = &host.repo else { return Err(format!("No codebase named {name}")) };
+        if reload {
+            return Err("Only the running codebase can be reloaded (PATCH with /)".into());
+        }
+        let dir = host.scratch_dir(&name);
+        let mut p = host.program();
+        p.stop();
+        let main = repo::export(state, &name, &dir)?;
+        p.set_codebase(&dir, &main, true);
+        return p.start(&name);
     }
-    if reload { p.reload() } else { p.start(&name) }
-}
-
-/// The metrics of the workers that report to this repo, for `/metrics` (none outside repo mode).
-pub(crate) fn repo_metrics_hook() -> String {
-    String::new()
-}
-
-/// `/api/v1/metrics/<uuid>/<name>` for a worker reporting to this repo.
-pub(crate) fn repo_history_hook(_uuid: &str, _name: &str) -> hyper::Response<server::Body> {
-    server::not_found()
+    let mut p = host.program();
+    if reload {
+        return p.reload();
+    }
+    let current = if p.current.is_empty() { "/".to_string() } else { p.current.clone() };
+    p.start(&current)
 }

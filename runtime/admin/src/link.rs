@@ -108,6 +108,10 @@ pub async fn run(host: Arc<Host>, url: String, stop: Arc<tokio::sync::Notify>) -
     let mut reported_down = false;
     let mut incremental = false;
     let every = poll_interval();
+    // The repo's admin link tells of a new version at once; polling finds it otherwise.
+    let poke = Arc::new(tokio::sync::Notify::new());
+    let link = tokio::spawn(keep_linked(url.clone(), host.uuid.clone(), poke.clone()));
+    let _stop_link = AbortOnDrop(link);
     loop {
         match request("HEAD", &url, Bytes::new()).await {
             Ok(Reply { status: 200, etag: Some(tag), .. }) if tag != etag => {
@@ -153,6 +157,7 @@ pub async fn run(host: Arc<Host>, url: String, stop: Arc<tokio::sync::Notify>) -
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
+            _ = poke.notified() => {}
             _ = stop.notified() => return Ok(()),
         }
     }
@@ -192,5 +197,37 @@ async fn report(host: &Host, url: &str, version: &str, error: Option<&str>, _inc
     match request("POST", url, Bytes::from(status.to_string())).await {
         Ok(r) => r.status == 206,
         Err(_) => false,
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Keeps a WebSocket to the repo (`/repo/<codebase>/<uuid>`) open, reconnecting while it is
+/// down; a `reload` from the repo pokes the version check.
+async fn keep_linked(url: String, uuid: String, poke: Arc<tokio::sync::Notify>) {
+    use futures_util::StreamExt;
+    let Ok((authority, path)) = crate::client::split_url(&url) else { return };
+    let ws_url = format!("ws://{authority}{path}{uuid}");
+    loop {
+        if let Ok(Ok(stream)) =
+            tokio::time::timeout(Duration::from_secs(10), tokio::net::TcpStream::connect(&authority)).await
+        {
+            if let Ok((mut ws, _)) = tokio_tungstenite::client_async(ws_url.as_str(), stream).await {
+                while let Some(Ok(msg)) = ws.next().await {
+                    if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                        if t.trim() == "reload" {
+                            poke.notify_one();
+                        }
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(poll_interval()).await;
     }
 }

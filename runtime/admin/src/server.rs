@@ -167,7 +167,7 @@ fn route(host: &Host, req: &Req) -> Response<Body> {
         }
         "/dump" => return if get { json_response(&dump_json(host)) } else { method_not_allowed() },
         "/log" => return if get { log_tail(pipy_engine::log::history::MAIN) } else { method_not_allowed() },
-        "/metrics" => return if get { metrics(req) } else { method_not_allowed() },
+        "/metrics" => return if get { metrics(host, req) } else { method_not_allowed() },
         "/options" => {
             return match *m {
                 Method::GET => text(StatusCode::OK, options_text()),
@@ -186,6 +186,9 @@ fn route(host: &Host, req: &Req) -> Response<Body> {
         "/api/v1/program" => return program(host, req),
         "/api/v1/graph" => return if *m == Method::POST { graph(&req.body) } else { method_not_allowed() },
         _ => {}
+    }
+    if let Some(r) = host.repo.as_ref().and_then(|state| crate::repo::route(state, req)) {
+        return r;
     }
     if let Some(what) = path.strip_prefix("/dump/") {
         return if get { text(StatusCode::OK, dump_items(what)) } else { method_not_allowed() };
@@ -268,9 +271,11 @@ fn log_tail(name: &str) -> Response<Body> {
     }
 }
 
-fn metrics(req: &Req) -> Response<Body> {
+fn metrics(host: &Host, req: &Req) -> Response<Body> {
     let mut body = crate::metrics::local_text();
-    body.push_str(&crate::repo_metrics_hook());
+    if let Some(r) = &host.repo {
+        body.push_str(&r.metrics_text());
+    }
     let gzip = req
         .headers
         .get(ACCEPT_ENCODING)
@@ -297,7 +302,10 @@ fn metrics_history(host: &Host, rest: &str) -> Response<Body> {
         None => ("", rest),
     };
     if !uuid.is_empty() && uuid != host.uuid {
-        return crate::repo_history_hook(uuid, name);
+        return match host.repo.as_ref().and_then(|r| r.history(uuid, name)) {
+            Some(h) => json_response(&h),
+            None => not_found(),
+        };
     }
     let h = host.history.lock().unwrap_or_else(|e| e.into_inner());
     json_response(&h.to_json((!name.is_empty()).then_some(name)))

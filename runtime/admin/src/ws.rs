@@ -15,6 +15,17 @@ pub(crate) fn upgrade(host: Arc<Host>, req: Request<Incoming>, path: String) -> 
     let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).map(|k| k.as_bytes().to_vec()) else {
         return text(StatusCode::BAD_REQUEST, "Missing sec-websocket-key\n");
     };
+    if let (Some(rest), Some(state)) = (path.strip_prefix("/repo/"), host.repo.as_ref()) {
+        // A worker's admin link: `/repo/<codebase>/<uuid>`.
+        let Some((cb, _uuid)) = rest.rsplit_once('/') else { return not_found() };
+        let cb = format!("/{cb}");
+        if state.repo().info(&cb).is_none() {
+            return not_found();
+        }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        state.add_link(&cb, tx);
+        return accept(req, &key, move |ws| admin_link(ws, rx));
+    }
     let log_name = match path.strip_prefix("/api/v1/log/") {
         Some(rest) => {
             let (uuid, name) = rest.split_once('/').unwrap_or(("", rest));
@@ -26,12 +37,22 @@ pub(crate) fn upgrade(host: Arc<Host>, req: Request<Incoming>, path: String) -> 
         }
         None => return not_found(),
     };
-    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(&key);
+    accept(req, &key, move |ws| async move { watch_log(ws, &log_name).await })
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>>;
+
+/// Answers 101 and hands the socket to `serve` on a task of its own once the upgrade is done.
+fn accept<F, Fut>(req: Request<Incoming>, key: &[u8], serve: F) -> Response<Body>
+where
+    F: FnOnce(Socket) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key);
     tokio::spawn(async move {
         let Ok(upgraded) = hyper::upgrade::on(req).await else { return };
         let io = hyper_util::rt::TokioIo::new(upgraded);
-        let ws = tokio_tungstenite::WebSocketStream::from_raw_socket(io, Role::Server, None).await;
-        watch_log(ws, &log_name).await;
+        serve(tokio_tungstenite::WebSocketStream::from_raw_socket(io, Role::Server, None).await).await;
     });
     let mut r = text(StatusCode::SWITCHING_PROTOCOLS, bytes::Bytes::new());
     let h = r.headers_mut();
@@ -66,6 +87,25 @@ where
             line = rx.recv() => {
                 let Some(line) = line else { return };
                 if ws.send(Message::Text(String::from_utf8_lossy(&line).into_owned().into())).await.is_err() {
+                    return;
+                }
+            }
+            msg = ws.next() => match msg {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The repo's side of a worker's admin link: sends it commands (`reload`) until either side
+/// hangs up.
+async fn admin_link(mut ws: Socket, mut rx: tokio::sync::mpsc::UnboundedReceiver<String>) {
+    loop {
+        tokio::select! {
+            cmd = rx.recv() => {
+                let Some(cmd) = cmd else { return };
+                if ws.send(Message::Text(cmd.into())).await.is_err() {
                     return;
                 }
             }

@@ -202,7 +202,7 @@ pub fn set_reloader(r: Reloader) {
 fn reload() -> Result<(), String> {
     let Some(r) = RELOADER.with(|s| s.borrow().clone()) else { return Err("nothing to reload".into()) };
     TOUCHED.with(|t| t.borrow_mut().clear());
-    log::info("Reloading the scripts (SIGHUP)...");
+    log::info("Reloading the scripts...");
     RELOADING.with(|r| r.set(true));
     WORKER.with(|w| w.borrow_mut().exits.clear());
     let result = r();
