@@ -3,41 +3,10 @@
 
 mod common;
 
-use common::Server;
+use common::{Server, call, get, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-
-/// One request on its own connection: (status, head, body).
-pub fn call(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the admin port");
-    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-    let mut req =
-        format!("{method} {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes()).expect("send");
-    s.write_all(body).expect("send body");
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("a status code");
-    (status, head, raw[split + 4..].to_vec())
-}
-
-fn get(port: u16, path: &str) -> (u16, String) {
-    let (status, _, body) = call(port, "GET", path, &[], b"");
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn json(port: u16, path: &str) -> serde_json::Value {
-    let (status, body) = get(port, path);
-    assert_eq!(status, 200, "GET {path}: {body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"))
-}
 
 fn fetch(port: u16, path: &str) -> String {
     String::from_utf8_lossy(&common::exchange(
