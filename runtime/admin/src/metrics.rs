@@ -10,7 +10,10 @@ pub const HISTORY_LEN: usize = 60;
 
 /// Every metric of this process in the Prometheus text format.
 pub fn local_text() -> String {
-    pipy_stdlib::stats::render() + &pipy_engine::memory::metrics() + &pipy_engine::http::h2::metrics()
+    pipy_stdlib::stats::render()
+        + &pipy_engine::net::metrics::render()
+        + &pipy_engine::memory::metrics()
+        + &pipy_engine::http::h2::metrics()
 }
 
 /// One metric family at one moment: its type, label names and the value of each series.

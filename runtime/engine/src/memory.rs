@@ -122,6 +122,7 @@ pub(crate) fn spawn_idle_collector() {
             tick.tick().await;
             collect_pending();
             publish_live();
+            crate::net::metrics::publish();
             trim_after_a_drop();
         }
     });

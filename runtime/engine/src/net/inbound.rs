@@ -143,6 +143,7 @@ pub fn listen_tcp(
 ) -> std::io::Result<tokio::task::AbortHandle> {
     let socket = bind_socket(addr, reuse_port, false)?;
     let listener = tokio::net::TcpListener::from_std(socket.into())?;
+    let traffic = super::metrics::inbound(&format!("{}:{}", addr.ip(), addr.port()));
     let handle = tokio::task::spawn_local(async move {
         let open = Rc::new(Cell::new(0usize));
         loop {
@@ -167,8 +168,9 @@ pub fn listen_tcp(
             let options = options.clone();
             let open = open.clone();
             open.set(open.get() + 1);
+            let traffic = traffic.clone();
             tokio::task::spawn_local(async move {
-                serve_tcp(stream, remote, local, layout, options).await;
+                serve_tcp(stream, remote, local, layout, options, traffic).await;
                 open.set(open.get() - 1);
             });
         }
@@ -185,6 +187,7 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
     upstream: bool,
     activity: Rc<Cell<Instant>>,
     write_timeout: Option<Duration>,
+    traffic: Rc<super::metrics::Traffic>,
 ) -> Result<(), ErrorCode> {
     // Small chunks queued together (an HTTP head and its body) go out in one write.
     const GATHER: usize = 64 * 1024;
@@ -232,6 +235,7 @@ pub(super) async fn write_loop<W: AsyncWriteExt + Unpin>(
             None => w.write_all(&chunk).await,
         };
         flow.sub(upstream, n);
+        traffic.add_out(n);
         activity.set(Instant::now());
         if r.is_err() {
             return Err(ErrorCode::WriteError);
@@ -282,8 +286,10 @@ async fn serve_tcp(
     local: SocketAddr,
     layout: Rc<Layout>,
     options: ListenOptions,
+    traffic: Rc<super::metrics::Traffic>,
 ) {
     let _active = active();
+    let _open = super::metrics::Open::new(&traffic);
     let open = INBOUND_COUNT.with(|c| {
         c.set(c.get() + 1);
         c.get()
@@ -297,7 +303,8 @@ async fn serve_tcp(
     let (tx, rx) = super::queue::write_queue();
     let activity = Rc::new(Cell::new(Instant::now()));
     let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
-    let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout));
+    let mut writer =
+        Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout, traffic.clone()));
     pipeline.start(&args);
     drop(args);
     let mut reading = !pipeline.ended();
@@ -332,6 +339,7 @@ async fn serve_tcp(
                     }
                     Ok(chunk) => {
                         silent = false;
+                        traffic.add_in(chunk.len());
                         pipeline.input(Event::Data(Data::from(chunk)));
                     }
                     Err(e) => {

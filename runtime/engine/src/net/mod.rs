@@ -5,6 +5,7 @@
 //! when asked so several workers (or processes) can serve one port.
 
 pub mod inbound;
+pub mod metrics;
 pub mod outbound;
 mod queue;
 

@@ -165,7 +165,9 @@ async fn run(
     if options.protocol == Protocol::Udp {
         return run_udp(addr, handle, rx).await;
     }
+    let upstream = super::metrics::outbound("tcp", target);
     let mut attempt = 0;
+    let began = Instant::now();
     let stream = loop {
         match connect_once(addr, options).await {
             Ok(s) => break s,
@@ -178,9 +180,13 @@ async fn run(
             }
         }
     };
+    upstream.observe_connect(began.elapsed().as_secs_f64() * 1000.0);
+    let open = super::metrics::Open::new(&upstream.traffic);
+    let traffic = open.traffic().clone();
     let (mut rd, wr) = stream.into_split();
     let activity = Rc::new(Cell::new(Instant::now()));
-    let mut writer = Box::pin(write_loop(wr, rx, flow.clone(), true, activity.clone(), options.write_timeout));
+    let mut writer =
+        Box::pin(write_loop(wr, rx, flow.clone(), true, activity.clone(), options.write_timeout, traffic.clone()));
     let mut writer_done = false;
     let mut idle = super::IdleTimer::new(options.idle_timeout);
     loop {
@@ -196,6 +202,7 @@ async fn run(
                         return Ok(());
                     }
                     Ok(chunk) => {
+                        traffic.add_in(chunk.len());
                         handle.emit(Event::Data(Data::from(chunk)));
                         if !handle.alive() {
                             return Ok(());

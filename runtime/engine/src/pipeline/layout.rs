@@ -14,6 +14,8 @@ pub struct Layout {
     pub filters: RefCell<Vec<Rc<dyn FilterFactory>>>,
     pub on_start: RefCell<Option<Value>>,
     pub on_end: RefCell<Option<Value>>,
+    /// Pipelines of this layout alive now (`pipy_pipeline_count`).
+    pub active: std::cell::Cell<usize>,
 }
 
 impl Layout {
@@ -24,6 +26,7 @@ impl Layout {
             filters: RefCell::new(Vec::new()),
             on_start: RefCell::new(None),
             on_end: RefCell::new(None),
+            active: std::cell::Cell::new(0),
         });
         remember(&l);
         l

@@ -135,6 +135,7 @@ impl Pipeline {
         let filters: Vec<_> = factories.iter().map(|f| RefCell::new(f.create())).collect();
         let dead = (0..filters.len()).map(|_| Cell::new(false)).collect();
         LIVE.with(|l| l.set(l.get() + 1));
+        layout.active.set(layout.active.get() + 1);
         Rc::new(Pipeline {
             layout: layout.clone(),
             context,
@@ -288,6 +289,7 @@ impl Pipeline {
 impl Drop for Pipeline {
     fn drop(&mut self) {
         LIVE.with(|l| l.set(l.get() - 1));
+        self.layout.active.set(self.layout.active.get().saturating_sub(1));
         // A context that outlives its pipeline may be held by a cycle only (a promise in one of
         // its variables whose handler was registered in it).
         if Rc::strong_count(&self.context) > 1 {

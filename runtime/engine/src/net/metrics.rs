@@ -1,0 +1,208 @@
+//! The runtime's own metrics, with the original's names and labels:
+//! `pipy_inbound_count|in|out{listen}` per listening port, `pipy_outbound_count|in|out{protocol,
+//! peer}` per upstream, `pipy_outbound_conn_time{protocol, peer}` (connect time in ms, a
+//! histogram with the original's 21 buckets) and `pipy_pipeline_count{module, name}`.
+//!
+//! Each worker counts in thread-local cells (a connection holds its entry, so a read costs one
+//! add); once a second the worker publishes its numbers to a process-wide table, and `render`
+//! adds up every worker's.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Mutex;
+
+/// Connections and bytes of one listener or one upstream, in this worker.
+#[derive(Default, Debug)]
+pub struct Traffic {
+    pub count: Cell<i64>,
+    pub bytes_in: Cell<u64>,
+    pub bytes_out: Cell<u64>,
+}
+
+impl Traffic {
+    pub fn add_in(&self, n: usize) {
+        self.bytes_in.set(self.bytes_in.get() + n as u64);
+    }
+
+    pub fn add_out(&self, n: usize) {
+        self.bytes_out.set(self.bytes_out.get() + n as u64);
+    }
+}
+
+/// An open connection counted in its `Traffic` until dropped.
+pub struct Open(Rc<Traffic>);
+
+impl Open {
+    pub fn new(t: &Rc<Traffic>) -> Open {
+        t.count.set(t.count.get() + 1);
+        Open(t.clone())
+    }
+
+    pub fn traffic(&self) -> &Rc<Traffic> {
+        &self.0
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.count.set(self.0.count.get() - 1);
+    }
+}
+
+/// The upper bounds of `pipy_outbound_conn_time` (ms): 1, then ×1.5 rounded down, 20 of them.
+fn conn_time_bounds() -> [f64; 20] {
+    let mut b = [0.0; 20];
+    let mut limit = 1.5f64;
+    for x in &mut b {
+        *x = limit.floor();
+        limit *= 1.5;
+    }
+    b
+}
+
+/// An upstream's traffic and connect times in this worker.
+#[derive(Default, Debug)]
+pub struct Upstream {
+    pub traffic: Rc<Traffic>,
+    /// Connects per bucket (the last is +Inf), their sum (ms) and count.
+    conn_time: RefCell<([u64; 21], f64, u64)>,
+}
+
+impl Upstream {
+    pub fn observe_connect(&self, ms: f64) {
+        let bounds = conn_time_bounds();
+        let i = bounds.iter().position(|b| ms <= *b).unwrap_or(20);
+        let mut c = self.conn_time.borrow_mut();
+        c.0[i] += 1;
+        c.1 += ms;
+        c.2 += 1;
+    }
+}
+
+thread_local! {
+    static INBOUND: RefCell<BTreeMap<String, Rc<Traffic>>> = const { RefCell::new(BTreeMap::new()) };
+    static OUTBOUND: RefCell<BTreeMap<(String, String), Rc<Upstream>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The counters of listener `listen` (`ip:port`) in this worker.
+pub fn inbound(listen: &str) -> Rc<Traffic> {
+    INBOUND.with(|m| m.borrow_mut().entry(listen.to_string()).or_default().clone())
+}
+
+/// The counters of upstream `peer` (`host:port`) over `protocol` (`tcp`, `udp`) in this worker.
+pub fn outbound(protocol: &str, peer: &str) -> Rc<Upstream> {
+    OUTBOUND.with(|m| m.borrow_mut().entry((protocol.to_string(), peer.to_string())).or_default().clone())
+}
+
+/// One worker's numbers as last published.
+#[derive(Default, Clone)]
+struct Snapshot {
+    inbound: BTreeMap<String, (i64, u64, u64)>,
+    outbound: BTreeMap<(String, String), (i64, u64, u64, [u64; 21], f64, u64)>,
+    pipelines: BTreeMap<(String, String), i64>,
+}
+
+static PUBLISHED: Mutex<BTreeMap<usize, Snapshot>> = Mutex::new(BTreeMap::new());
+
+/// Publishes this worker's numbers (from its idle tick).
+pub(crate) fn publish() {
+    let mut s = Snapshot::default();
+    INBOUND.with(|m| {
+        for (k, t) in m.borrow().iter() {
+            s.inbound.insert(k.clone(), (t.count.get(), t.bytes_in.get(), t.bytes_out.get()));
+        }
+    });
+    OUTBOUND.with(|m| {
+        for (k, u) in m.borrow().iter() {
+            let t = &u.traffic;
+            let c = u.conn_time.borrow();
+            s.outbound.insert(k.clone(), (t.count.get(), t.bytes_in.get(), t.bytes_out.get(), c.0, c.1, c.2));
+        }
+    });
+    for l in crate::pipeline::layout::all_layouts() {
+        let n = l.active.get();
+        if n > 0 {
+            *s.pipelines.entry((l.module.to_string(), l.name.borrow().clone())).or_default() += n as i64;
+        }
+    }
+    let id = super::thread_id();
+    PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).insert(id, s);
+}
+
+fn number(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+fn label(v: &str) -> String {
+    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+/// Every worker's numbers added up, in the Prometheus text format. Each family has its total
+/// (no labels) and one series per label set, as the original writes them.
+pub fn render() -> String {
+    let all = PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut inbound: BTreeMap<String, (i64, u64, u64)> = BTreeMap::new();
+    let mut outbound: BTreeMap<(String, String), (i64, u64, u64, [u64; 21], f64, u64)> = BTreeMap::new();
+    let mut pipelines: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for s in all.values() {
+        for (k, v) in &s.inbound {
+            let e = inbound.entry(k.clone()).or_default();
+            e.0 += v.0;
+            e.1 += v.1;
+            e.2 += v.2;
+        }
+        for (k, v) in &s.outbound {
+            let e = outbound.entry(k.clone()).or_insert_with(|| (0, 0, 0, [0; 21], 0.0, 0));
+            e.0 += v.0;
+            e.1 += v.1;
+            e.2 += v.2;
+            for (a, b) in e.3.iter_mut().zip(v.3) {
+                *a += b;
+            }
+            e.4 += v.4;
+            e.5 += v.5;
+        }
+        for (k, v) in &s.pipelines {
+            *pipelines.entry(k.clone()).or_default() += v;
+        }
+    }
+    let mut out = String::new();
+    let mut family = |name: &str, kind: &str, rows: Vec<(String, f64)>| {
+        out.push_str(&format!("# TYPE {name} {kind}\n"));
+        let total: f64 = rows.iter().fold(0.0, |a, r| a + r.1);
+        out.push_str(&format!("{name} {}\n", number(total)));
+        for (labels, v) in rows {
+            out.push_str(&format!("{name}{{{labels}}} {}\n", number(v)));
+        }
+    };
+    let inb = |f: fn(&(i64, u64, u64)) -> f64| -> Vec<(String, f64)> {
+        inbound.iter().map(|(k, v)| (format!("listen=\"{}\"", label(k)), f(v))).collect()
+    };
+    family("pipy_inbound_count", "gauge", inb(|v| v.0 as f64));
+    family("pipy_inbound_in", "counter", inb(|v| v.1 as f64));
+    family("pipy_inbound_out", "counter", inb(|v| v.2 as f64));
+    type Row = (i64, u64, u64, [u64; 21], f64, u64);
+    let outb = |f: fn(&Row) -> f64| -> Vec<(String, f64)> {
+        outbound.iter().map(|((p, peer), v)| (format!("protocol=\"{}\",peer=\"{}\"", label(p), label(peer)), f(v))).collect()
+    };
+    family("pipy_outbound_count", "gauge", outb(|v| v.0 as f64));
+    family("pipy_outbound_in", "counter", outb(|v| v.1 as f64));
+    family("pipy_outbound_out", "counter", outb(|v| v.2 as f64));
+    let rows = pipelines.iter().map(|((m, n), v)| (format!("module=\"{}\",name=\"{}\"", label(m), label(n)), *v as f64)).collect();
+    family("pipy_pipeline_count", "gauge", rows);
+    out.push_str("# TYPE pipy_outbound_conn_time histogram\n");
+    let bounds = conn_time_bounds();
+    for ((p, peer), v) in &outbound {
+        let labels = format!("protocol=\"{}\",peer=\"{}\"", label(p), label(peer));
+        let mut acc = 0;
+        for (i, b) in bounds.iter().enumerate() {
+            acc += v.3[i];
+            out.push_str(&format!("pipy_outbound_conn_time_bucket{{{labels},le=\"{b}\"}} {acc}\n"));
+        }
+        out.push_str(&format!("pipy_outbound_conn_time_bucket{{{labels},le=\"+Inf\"}} {}\n", v.5));
+        out.push_str(&format!("pipy_outbound_conn_time_sum{{{labels}}} {}\n", v.4));
+        out.push_str(&format!("pipy_outbound_conn_time_count{{{labels}}} {}\n", v.5));
+    }
+    out
+}
