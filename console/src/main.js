@@ -237,6 +237,7 @@ async function deleteCodebase() {
   await api.deleteCodebase(st.cb);
   notice(`Deleted ${st.cb}`);
   st.files.clear();
+  await openCodebase(null);
   location.hash = '';
   await refreshCodebases();
 }
@@ -560,12 +561,12 @@ function renderInstances() {
     const age = Date.now() - (inst.timestamp || 0);
     const online = age < 30000;
     return h('tr', { 'data-test': 'instance', 'data-uuid': s.uuid || '', class: online ? 'online' : 'stale' },
-      h('td', null, h('span', { class: 'dot', title: online ? 'reporting' : 'not reporting' }), inst.id),
-      h('td', { text: s.name || '—' }),
-      h('td', { class: 'mono', title: s.uuid, text: (s.uuid || '').slice(0, 8) }),
-      h('td', { class: 'mono', text: inst.ip || s.ip || '—' }),
+      h('td', { title: `#${inst.id} ${s.uuid || ''}` },
+        h('span', { class: 'dot', title: online ? 'reporting' : 'not reporting' }),
+        s.name ? s.name + ' ' : '', h('span', { class: 'mono muted', text: (s.uuid || '').slice(0, 8) })),
+      h('td', { class: 'mono', text: (inst.ip || s.ip || '—').replace(/^::ffff:/, '') }),
       h('td', { 'data-test': 'instance-version', text: s.version || '—' }),
-      h('td', { title: fmtTime(s.since), text: fmtTime(s.since) }),
+      h('td', { title: fmtTime(s.since), text: fmtTime(s.since).slice(11) }),
       h('td', { title: fmtTime(inst.timestamp), text: fmtAgo(inst.timestamp) }),
       h('td', null, h('button', {
         class: 'small', 'data-test': 'instance-log', disabled: !s.uuid,
@@ -574,7 +575,7 @@ function renderInstances() {
       })));
   });
   ui.instances.append(h('table', { class: 'table' },
-    h('thead', null, h('tr', null, ['#', 'name', 'uuid', 'ip', 'version', 'started', 'last report', ''].map(t => h('th', { text: t })))),
+    h('thead', null, h('tr', null, ['instance', 'ip', 'version', 'started', 'reported', ''].map(t => h('th', { text: t })))),
     h('tbody', null, rows)));
 }
 

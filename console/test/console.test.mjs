@@ -193,6 +193,59 @@ async function main() {
     expect(!await errorVisible(), `error bar visible: ${await text('error')}`);
   });
 
+  await step('add a file, make it main, graph error, delete it', async () => {
+    await page.fill(tid('new-file'), '/extra.js');
+    await page.click(tid('add-file'));
+    await page.locator(`${tid('file')}[data-name="/extra.js"]`).waitFor();
+    await waitFor('/extra.js to open', async () => (await text('current-file')) === '/extra.js');
+    const r = await http('GET', `/api/v1/repo-files${CB}/extra.js`);
+    expect(r.status === 200, `GET /api/v1/repo-files${CB}/extra.js answered ${r.status}`);
+    await page.click(tid('set-main'));
+    await waitFor('main to be /extra.js', async () => (await text('main')) === '/extra.js');
+    expect(JSON.parse((await http('GET', '/api/v1/repo' + CB)).text).main === '/extra.js', 'API does not say main is /extra.js');
+    // an unsaved broken main file: the graph request fails and says why
+    await page.locator(`${tid('editor')} .cm-content`).click();
+    await page.keyboard.type('pipy().listen(', { delay: 2 });
+    await page.click(tid('graph-refresh'));
+    await page.locator(`${tid('graph')} ${tid('graph-error')}`).waitFor();
+    await page.locator(tid('error')).waitFor({ state: 'visible' });
+    await screenshot('graph-error');
+    await page.click(tid('error-close'));
+    // back to /main.js as main; delete /extra.js
+    await page.click(tid('delete-file'));
+    await waitFor('/extra.js to leave the tree', async () => {
+      const li = page.locator(`${tid('file')}[data-name="/extra.js"]`);
+      return (await li.count()) === 0 || /erased/.test(await li.getAttribute('class'));
+    });
+    await page.click(`${tid('file')}[data-name="/main.js"]`);
+    await waitFor('/main.js to open', async () => (await text('current-file')) === '/main.js');
+    await page.click(tid('set-main'));
+    await waitFor('main to be /main.js', async () => (await text('main')) === '/main.js');
+    const g = await http('GET', `/api/v1/repo-files${CB}/extra.js`);
+    expect(g.status === 404, `GET of the deleted /extra.js answered ${g.status}`);
+    expect(!await errorVisible(), `error bar visible: ${await text('error')}`);
+  });
+
+  await step('derive a codebase', async () => {
+    const child = CB + '-child';
+    await page.fill(tid('new-name'), child);
+    await page.selectOption(tid('new-base'), CB);
+    await page.click(tid('create'));
+    await waitFor('the derived codebase to open', async () => (await text('codebase-name')) === child);
+    await waitFor('its base to show', async () => (await text('base')) === CB);
+    await page.locator(`${tid('file')}[data-name="/main.js"]`).waitFor();
+    const info = JSON.parse((await http('GET', '/api/v1/repo' + child)).text);
+    expect(info.base === CB, `API says the base is ${info.base}`);
+    const f = await http('GET', `/api/v1/repo-files${child}/main.js`);
+    expect(f.text === SCRIPT, `derived /main.js is ${JSON.stringify(f.text)}`);
+    await screenshot('derived');
+    await page.click(tid('delete-codebase'));
+    await page.locator(`${tid('codebase-item')}[data-name="${child}"]`).waitFor({ state: 'detached' });
+    await page.click(`${tid('codebase-item')}[data-name="${CB}"]`);
+    await waitFor('the codebase to open again', async () => (await text('codebase-name')) === CB);
+    await waitFor('/main.js to open', async () => (await text('current-file')) === '/main.js');
+  });
+
   await step('run locally', async () => {
     await page.click(tid('run'));
     await waitFor('the program line to name the codebase', async () => (await text('program')) === CB);
@@ -225,10 +278,17 @@ async function main() {
     await step('worker instance shows up', async () => {
       worker = spawn(WORKER_BIN, [`${ADMIN_URL}/repo${CB}/`], { stdio: 'ignore' });
       await waitFor('an instance row', async () => (await page.locator(`${tid('instances')} ${tid('instance')}`).count()) > 0, 20000, 500);
-      const row = (await page.locator(tid('instance')).first().textContent()) || '';
-      expect(row.includes(String(parseInt(version0, 10) + 1)), `instance row does not show the published version: ${row}`);
+      const uuid = await page.locator(tid('instance')).first().getAttribute('data-uuid');
+      expect(uuid, 'the instance row has no uuid');
       const body = await waitFor(`the worker to answer on port ${PORT}`, hello);
       expect(body === HELLO, `worker answered ${JSON.stringify(body)}`);
+      // the instance's own log, streamed through the admin service
+      await page.locator(tid('instance-log')).first().click();
+      await waitFor('the log source to be the instance', async () => (await page.locator(tid('log-source')).inputValue()) === uuid);
+      await waitFor('the log socket to connect', async () => (await text('log-status')) === 'connected', 10000);
+      await waitFor(`the worker's log line about port ${PORT}`,
+        async () => ((await page.locator(tid('log-output')).textContent()) || '').includes(String(PORT)), 10000);
+      await screenshot('worker-log');
       worker.kill();
       worker = null;
     });
@@ -272,6 +332,7 @@ try {
     try {
       const p = await http('GET', '/api/v1/program');
       if (p.text.trim() === CB) await http('DELETE', '/api/v1/program');
+      await http('DELETE', '/api/v1/repo' + CB + '-child');
       await http('DELETE', '/api/v1/repo' + CB);
     } catch (e) { /* best effort */ }
   }
