@@ -52,6 +52,7 @@ function build() {
   ui.version = h('span', { class: 'badge', 'data-test': 'version' });
   ui.main = h('span', { class: 'badge mono', 'data-test': 'main' });
   ui.base = h('span', { class: 'badge mono', 'data-test': 'base' });
+  ui.derived = h('span', { class: 'mono', 'data-test': 'derived' });
   ui.save = h('button', { 'data-test': 'save', title: 'Save the open file (Ctrl+S)', onclick: () => act(saveCurrent), text: 'Save' });
   ui.publish = h('button', { 'data-test': 'publish', title: 'Save all, then publish the edits as the next version', onclick: () => act(publish), text: 'Publish' });
   ui.run = h('button', { 'data-test': 'run', class: 'go', title: 'Run this codebase locally', onclick: () => act(run), text: 'Run' });
@@ -62,6 +63,7 @@ function build() {
     h('span', { class: 'field' }, 'version ', ui.version),
     h('span', { class: 'field' }, 'main ', ui.main),
     h('span', { class: 'field base-field' }, 'base ', ui.base),
+    h('span', { class: 'field derived-field' }, 'derived ', ui.derived),
     h('span', { class: 'spacer' }),
     ui.save, ui.publish, ui.run, ui.stop, ui.delCb);
 
@@ -225,6 +227,7 @@ async function createCodebase() {
   await act(async () => {
     await api.createCodebase(name, ui.newBase.value || undefined);
     ui.newName.value = '';
+    ui.newBase.value = '';
     notice(`Created ${name}`);
     await refreshCodebases();
     location.hash = '#' + name;
@@ -298,7 +301,7 @@ async function refreshInfo() {
   const info = await api.getCodebase(cb);
   if (cb !== st.cb) return;
   st.info = info;
-  const key = JSON.stringify([info.version, info.main, info.base, info.files, info.editFiles, info.erasedFiles, info.baseFiles]);
+  const key = JSON.stringify([info.version, info.main, info.base, info.derived, info.files, info.editFiles, info.erasedFiles, info.baseFiles]);
   if (key !== st.infoKey) {
     st.infoKey = key;
     renderToolbar();
@@ -314,6 +317,9 @@ function renderToolbar() {
   ui.main.textContent = info.main || '(none)';
   ui.base.textContent = info.base || '';
   ui.base.parentElement.hidden = !info.base;
+  const derived = Array.isArray(info.derived) ? info.derived : [];
+  ui.derived.textContent = derived.join(', ');
+  ui.derived.parentElement.hidden = !derived.length;
   updateButtons();
 }
 
