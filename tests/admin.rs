@@ -238,3 +238,49 @@ fn a_log_is_watched_over_a_websocket() {
     assert!(main.contains("[INF]"));
     assert_eq!(get(admin, "/api/v1/log//access").0, 400, "a plain GET is not a watch");
 }
+
+#[test]
+fn built_in_metrics_count_connections_and_bytes_across_threads() {
+    let admin = common::free_port();
+    let arg = format!("--admin-port=127.0.0.1:{admin}");
+    let script = r#"
+pipy().listen($PORT0).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT1')))
+pipy().listen($PORT1).serveHTTP(new Message('up\n'))
+"#;
+    let s = Server::start_with("admin-builtin", script, 2, &[], &["--threads", "2", &arg]);
+    let req = b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
+    let mut answered = 0;
+    for _ in 0..10 {
+        if String::from_utf8_lossy(&common::exchange(s.port(0), req)).ends_with("up\n") {
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 10);
+    let listen = format!("listen=\"0.0.0.0:{}\"", s.port(0));
+    let peer = format!("peer=\"127.0.0.1:{}\"", s.port(1));
+    // Workers publish their numbers twice a second.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let m = get(admin, "/metrics").1;
+        let value = |series: &str| -> Option<f64> {
+            m.lines()
+                .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))?
+                .rsplit(' ')
+                .next()?
+                .parse()
+                .ok()
+        };
+        let inbound_in = value(&format!("pipy_inbound_in{{{listen}}}"));
+        let conns = value(&format!("pipy_outbound_conn_time_count{{protocol=\"tcp\",{peer}}}"));
+        if inbound_in == Some((req.len() * 10) as f64) && conns == Some(10.0) {
+            assert_eq!(value(&format!("pipy_inbound_count{{{listen}}}")), Some(0.0), "{m}");
+            assert!(value(&format!("pipy_outbound_in{{protocol=\"tcp\",{peer}}}")).is_some_and(|v| v > 0.0));
+            assert!(value(&format!("pipy_inbound_out{{{listen}}}")).is_some_and(|v| v > 0.0));
+            assert!(value("pipy_inbound_in").is_some_and(|v| v >= (req.len() * 10) as f64), "the total line: {m}");
+            assert!(m.contains("# TYPE pipy_outbound_conn_time histogram"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "inbound_in {inbound_in:?}, connects {conns:?} in:\n{m}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod console;
 pub mod host;
 mod link;
 pub mod metrics;

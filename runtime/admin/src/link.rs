@@ -209,9 +209,12 @@ impl Drop for AbortOnDrop {
 }
 
 /// Keeps a WebSocket to the repo (`/repo/<codebase>/<uuid>`) open, reconnecting while it is
-/// down; a `reload` from the repo pokes the version check.
+/// down. The repo sends `reload` (check the version now), `log/on/<name>` and `log/off/<name>`
+/// (start and stop sending a log's new lines, as `log/<name>\n<lines>`) and `log/tail/<name>`
+/// (send its history, as `log-tail/<name>\n<lines>`).
 async fn keep_linked(url: String, uuid: String, poke: Arc<tokio::sync::Notify>) {
-    use futures_util::StreamExt;
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
     let Ok((authority, path)) = crate::client::split_url(&url) else { return };
     let ws_url = format!("ws://{authority}{path}{uuid}");
     loop {
@@ -219,10 +222,39 @@ async fn keep_linked(url: String, uuid: String, poke: Arc<tokio::sync::Notify>) 
             tokio::time::timeout(Duration::from_secs(10), tokio::net::TcpStream::connect(&authority)).await
         {
             if let Ok((mut ws, _)) = tokio_tungstenite::client_async(ws_url.as_str(), stream).await {
-                while let Some(Ok(msg)) = ws.next().await {
-                    if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
-                        if t.trim() == "reload" {
-                            poke.notify_one();
+                let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+                let mut forwarding: std::collections::HashMap<String, AbortOnDrop> = Default::default();
+                loop {
+                    tokio::select! {
+                        msg = ws.next() => {
+                            let Some(Ok(msg)) = msg else { break };
+                            let Message::Text(t) = msg else { continue };
+                            let t = t.trim();
+                            if t == "reload" {
+                                poke.notify_one();
+                            } else if let Some(name) = t.strip_prefix("log/tail/") {
+                                let past = pipy_engine::log::history::tail(name).unwrap_or_default();
+                                let _ = out_tx.send(format!("log-tail/{name}\n{}", String::from_utf8_lossy(&past)));
+                            } else if let Some(name) = t.strip_prefix("log/on/") {
+                                let (_, mut rx) = pipy_engine::log::history::watch(name);
+                                let (tx, name2) = (out_tx.clone(), name.to_string());
+                                let task = tokio::spawn(async move {
+                                    while let Some(line) = rx.recv().await {
+                                        if tx.send(format!("log/{name2}\n{}", String::from_utf8_lossy(&line))).is_err() {
+                                            return;
+                                        }
+                                    }
+                                });
+                                forwarding.insert(name.to_string(), AbortOnDrop(task));
+                            } else if let Some(name) = t.strip_prefix("log/off/") {
+                                forwarding.remove(name);
+                            }
+                        }
+                        out = out_rx.recv() => {
+                            let Some(out) = out else { break };
+                            if ws.send(Message::Text(out.into())).await.is_err() {
+                                break;
+                            }
                         }
                     }
                 }

@@ -30,13 +30,35 @@ pub struct Instance {
 pub struct RepoState {
     repo: Mutex<Repo>,
     instances: Mutex<BTreeMap<String, Instance>>,
-    /// Admin links of connected workers: (codebase, where to send it commands).
-    links: Mutex<Vec<(String, tokio::sync::mpsc::UnboundedSender<String>)>>,
+    /// Admin links of connected workers.
+    links: Mutex<Vec<Link>>,
+    /// Watchers of workers' logs (`/api/v1/log/<uuid>/<name>`).
+    watchers: Mutex<Vec<LogWatcher>>,
+}
+
+/// A worker's admin link: its uuid, its codebase, where to send it commands.
+struct Link {
+    uuid: String,
+    codebase: String,
+    tx: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+/// A console watching log `name` of worker `uuid`; it gets the log's history first.
+struct LogWatcher {
+    uuid: String,
+    name: String,
+    tx: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+    got_history: bool,
 }
 
 impl RepoState {
     pub fn new(repo: Repo) -> RepoState {
-        RepoState { repo: Mutex::new(repo), instances: Mutex::new(BTreeMap::new()), links: Mutex::new(Vec::new()) }
+        RepoState {
+            repo: Mutex::new(repo),
+            instances: Mutex::new(BTreeMap::new()),
+            links: Mutex::new(Vec::new()),
+            watchers: Mutex::new(Vec::new()),
+        }
     }
 
     pub fn repo(&self) -> MutexGuard<'_, Repo> {
@@ -61,17 +83,88 @@ impl RepoState {
         out
     }
 
-    /// A worker's admin link to codebase `cb` opened: commands for it go to `tx`.
-    pub fn add_link(&self, cb: &str, tx: tokio::sync::mpsc::UnboundedSender<String>) {
-        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
-        links.retain(|(_, t)| !t.is_closed());
-        links.push((cb.to_string(), tx));
+    fn links(&self) -> MutexGuard<'_, Vec<Link>> {
+        self.links.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn watchers(&self) -> MutexGuard<'_, Vec<LogWatcher>> {
+        self.watchers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Worker `uuid` of codebase `cb` opened its admin link: commands for it go to `tx`.
+    pub fn add_link(&self, uuid: &str, cb: &str, tx: tokio::sync::mpsc::UnboundedSender<String>) {
+        let mut links = self.links();
+        links.retain(|l| !l.tx.is_closed() && l.uuid != uuid);
+        links.push(Link { uuid: uuid.to_string(), codebase: cb.to_string(), tx });
+        drop(links);
+        // A worker that reconnects gets the logs that are still watched again.
+        let names: Vec<String> = self.watchers().iter().filter(|w| w.uuid == uuid).map(|w| w.name.clone()).collect();
+        for n in names {
+            self.send_link(uuid, &format!("log/on/{n}"));
+        }
+    }
+
+    /// Sends a command on worker `uuid`'s admin link (false if it has none).
+    pub fn send_link(&self, uuid: &str, cmd: &str) -> bool {
+        self.links().iter().any(|l| l.uuid == uuid && l.tx.send(cmd.to_string()).is_ok())
+    }
+
+    /// Whether worker `uuid` has an admin link open.
+    pub fn linked(&self, uuid: &str) -> bool {
+        self.links().iter().any(|l| l.uuid == uuid && !l.tx.is_closed())
     }
 
     /// Tells the linked workers of these codebases to fetch their new version now.
     pub fn tell_reload(&self, codebases: &[String]) {
-        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
-        links.retain(|(cb, tx)| !codebases.contains(cb) || tx.send("reload".to_string()).is_ok());
+        let mut links = self.links();
+        links.retain(|l| !codebases.contains(&l.codebase) || l.tx.send("reload".to_string()).is_ok());
+    }
+
+    /// A console starts watching log `name` of worker `uuid`: asks the worker for its history
+    /// and its new lines.
+    pub fn watch_log(&self, uuid: &str, name: &str, tx: tokio::sync::mpsc::UnboundedSender<Vec<u8>>) {
+        let first = !self.watchers().iter().any(|w| w.uuid == uuid && w.name == name && !w.tx.is_closed());
+        self.watchers().push(LogWatcher { uuid: uuid.to_string(), name: name.to_string(), tx, got_history: false });
+        self.send_link(uuid, &format!("log/tail/{name}"));
+        if first {
+            self.send_link(uuid, &format!("log/on/{name}"));
+        }
+    }
+
+    /// A console stopped watching: when nobody watches that log any more, the worker stops
+    /// sending it.
+    pub fn unwatch_log(&self, uuid: &str, name: &str) {
+        let mut w = self.watchers();
+        w.retain(|w| !w.tx.is_closed());
+        let still = w.iter().any(|w| w.uuid == uuid && w.name == name);
+        drop(w);
+        if !still {
+            self.send_link(uuid, &format!("log/off/{name}"));
+        }
+    }
+
+    /// A message from worker `uuid` on its admin link: `log/<name>\n<lines>` (new lines) or
+    /// `log-tail/<name>\n<lines>` (the history a new watcher asked for).
+    pub fn worker_said(&self, uuid: &str, msg: &str) {
+        let Some((head, data)) = msg.split_once('\n') else { return };
+        let (tail, name) = match (head.strip_prefix("log-tail/"), head.strip_prefix("log/")) {
+            (Some(n), _) => (true, n),
+            (None, Some(n)) => (false, n),
+            _ => return,
+        };
+        let mut all = self.watchers();
+        all.retain(|w| !w.tx.is_closed());
+        for w in all.iter_mut().filter(|w| w.uuid == uuid && w.name == name) {
+            if tail {
+                if !w.got_history {
+                    w.got_history = true;
+                    let _ = w.tx.send(data.as_bytes().to_vec());
+                }
+            } else {
+                w.got_history = true;
+                let _ = w.tx.send(data.as_bytes().to_vec());
+            }
+        }
     }
 
     /// `/api/v1/metrics/<uuid>/<name>` for a worker.

@@ -205,6 +205,9 @@ fn route(host: &Host, req: &Req) -> Response<Body> {
     if path.starts_with("/api/v1/log/") {
         return text(StatusCode::BAD_REQUEST, "Expected a WebSocket upgrade\n");
     }
+    if let Some(r) = crate::console::serve(req) {
+        return r;
+    }
     if get { not_found() } else { method_not_allowed() }
 }
 

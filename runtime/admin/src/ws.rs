@@ -17,23 +17,29 @@ pub(crate) fn upgrade(host: Arc<Host>, req: Request<Incoming>, path: String) -> 
     };
     if let (Some(rest), Some(state)) = (path.strip_prefix("/repo/"), host.repo.as_ref()) {
         // A worker's admin link: `/repo/<codebase>/<uuid>`.
-        let Some((cb, _uuid)) = rest.rsplit_once('/') else { return not_found() };
+        let Some((cb, uuid)) = rest.rsplit_once('/') else { return not_found() };
         let cb = format!("/{cb}");
-        if state.repo().info(&cb).is_none() {
+        if uuid.is_empty() || state.repo().info(&cb).is_none() {
             return not_found();
         }
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        state.add_link(&cb, tx);
-        return accept(req, &key, move |ws| admin_link(ws, rx));
+        state.add_link(uuid, &cb, tx);
+        let uuid = uuid.to_string();
+        return accept(req, &key, move |ws| admin_link(host, uuid, ws, rx));
     }
     let log_name = match path.strip_prefix("/api/v1/log/") {
         Some(rest) => {
             let (uuid, name) = rest.split_once('/').unwrap_or(("", rest));
+            let name = if name.is_empty() { pipy_engine::log::history::MAIN } else { name }.to_string();
             if !uuid.is_empty() && uuid != host.uuid {
-                return not_found();
+                // A worker's log, through its admin link.
+                if !host.repo.as_ref().is_some_and(|r| r.linked(uuid)) {
+                    return not_found();
+                }
+                let uuid = uuid.to_string();
+                return accept(req, &key, move |ws| watch_remote_log(host, ws, uuid, name));
             }
-            let name = if name.is_empty() { pipy_engine::log::history::MAIN } else { name };
-            name.to_string()
+            name
         }
         None => return not_found(),
     };
@@ -65,18 +71,10 @@ where
     r
 }
 
-async fn watch_log<S>(mut ws: tokio_tungstenite::WebSocketStream<S>, name: &str)
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-{
+async fn watch_log(mut ws: Socket, name: &str) {
     // Nothing is sent before the client asks with `watch`.
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(t))) if t.trim() == "watch" => break,
-            Some(Ok(Message::Binary(b))) if String::from_utf8_lossy(&b).trim() == "watch" => break,
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-            _ => {}
-        }
+    if !wait_watch(&mut ws).await {
+        return;
     }
     let (past, mut rx) = pipy_engine::log::history::watch(name);
     if !past.is_empty() && ws.send(Message::Text(String::from_utf8_lossy(&past).into_owned().into())).await.is_err() {
@@ -98,9 +96,53 @@ where
     }
 }
 
-/// The repo's side of a worker's admin link: sends it commands (`reload`) until either side
-/// hangs up.
-async fn admin_link(mut ws: Socket, mut rx: tokio::sync::mpsc::UnboundedReceiver<String>) {
+/// Waits for the client's `watch` (false if it hung up first).
+async fn wait_watch(ws: &mut Socket) -> bool {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) if t.trim() == "watch" => return true,
+            Some(Ok(Message::Binary(b))) if String::from_utf8_lossy(&b).trim() == "watch" => return true,
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return false,
+            _ => {}
+        }
+    }
+}
+
+/// A console watching a worker's log: the lines come from the worker over its admin link.
+async fn watch_remote_log(host: Arc<Host>, mut ws: Socket, uuid: String, name: String) {
+    let Some(state) = host.repo.as_ref() else { return };
+    if !wait_watch(&mut ws).await {
+        return;
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    state.watch_log(&uuid, &name, tx);
+    loop {
+        tokio::select! {
+            data = rx.recv() => {
+                let Some(data) = data else { break };
+                if ws.send(Message::Text(String::from_utf8_lossy(&data).into_owned().into())).await.is_err() {
+                    break;
+                }
+            }
+            msg = ws.next() => match msg {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                _ => {}
+            }
+        }
+    }
+    drop(rx);
+    state.unwatch_log(&uuid, &name);
+}
+
+/// The repo's side of a worker's admin link: sends it commands (`reload`, `log/on/<name>`…)
+/// and passes the log lines it sends to the consoles that watch them, until either side hangs
+/// up.
+async fn admin_link(
+    host: Arc<Host>,
+    uuid: String,
+    mut ws: Socket,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
     loop {
         tokio::select! {
             cmd = rx.recv() => {
@@ -110,6 +152,11 @@ async fn admin_link(mut ws: Socket, mut rx: tokio::sync::mpsc::UnboundedReceiver
                 }
             }
             msg = ws.next() => match msg {
+                Some(Ok(Message::Text(t))) => {
+                    if let Some(state) = &host.repo {
+                        state.worker_said(&uuid, &t);
+                    }
+                }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 _ => {}
             }

@@ -95,11 +95,36 @@ pub fn outbound(protocol: &str, peer: &str) -> Rc<Upstream> {
     OUTBOUND.with(|m| m.borrow_mut().entry((protocol.to_string(), peer.to_string())).or_default().clone())
 }
 
+/// An upstream's numbers: open connections, bytes in and out, connect times per bucket, their
+/// sum (ms) and count.
+#[derive(Default, Clone, Copy)]
+struct Row {
+    count: i64,
+    bytes_in: u64,
+    bytes_out: u64,
+    buckets: [u64; 21],
+    sum: f64,
+    n: u64,
+}
+
+impl Row {
+    fn add(&mut self, o: &Row) {
+        self.count += o.count;
+        self.bytes_in += o.bytes_in;
+        self.bytes_out += o.bytes_out;
+        for (a, b) in self.buckets.iter_mut().zip(o.buckets) {
+            *a += b;
+        }
+        self.sum += o.sum;
+        self.n += o.n;
+    }
+}
+
 /// One worker's numbers as last published.
 #[derive(Default, Clone)]
 struct Snapshot {
-    inbound: BTreeMap<String, (i64, u64, u64)>,
-    outbound: BTreeMap<(String, String), (i64, u64, u64, [u64; 21], f64, u64)>,
+    inbound: BTreeMap<String, Row>,
+    outbound: BTreeMap<(String, String), Row>,
     pipelines: BTreeMap<(String, String), i64>,
 }
 
@@ -110,14 +135,28 @@ pub(crate) fn publish() {
     let mut s = Snapshot::default();
     INBOUND.with(|m| {
         for (k, t) in m.borrow().iter() {
-            s.inbound.insert(k.clone(), (t.count.get(), t.bytes_in.get(), t.bytes_out.get()));
+            let row = Row {
+                count: t.count.get(),
+                bytes_in: t.bytes_in.get(),
+                bytes_out: t.bytes_out.get(),
+                ..Row::default()
+            };
+            s.inbound.insert(k.clone(), row);
         }
     });
     OUTBOUND.with(|m| {
         for (k, u) in m.borrow().iter() {
             let t = &u.traffic;
             let c = u.conn_time.borrow();
-            s.outbound.insert(k.clone(), (t.count.get(), t.bytes_in.get(), t.bytes_out.get(), c.0, c.1, c.2));
+            let row = Row {
+                count: t.count.get(),
+                bytes_in: t.bytes_in.get(),
+                bytes_out: t.bytes_out.get(),
+                buckets: c.0,
+                sum: c.1,
+                n: c.2,
+            };
+            s.outbound.insert(k.clone(), row);
         }
     });
     for l in crate::pipeline::layout::all_layouts() {
@@ -142,26 +181,15 @@ fn label(v: &str) -> String {
 /// (no labels) and one series per label set, as the original writes them.
 pub fn render() -> String {
     let all = PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut inbound: BTreeMap<String, (i64, u64, u64)> = BTreeMap::new();
-    let mut outbound: BTreeMap<(String, String), (i64, u64, u64, [u64; 21], f64, u64)> = BTreeMap::new();
+    let mut inbound: BTreeMap<String, Row> = BTreeMap::new();
+    let mut outbound: BTreeMap<(String, String), Row> = BTreeMap::new();
     let mut pipelines: BTreeMap<(String, String), i64> = BTreeMap::new();
     for s in all.values() {
         for (k, v) in &s.inbound {
-            let e = inbound.entry(k.clone()).or_default();
-            e.0 += v.0;
-            e.1 += v.1;
-            e.2 += v.2;
+            inbound.entry(k.clone()).or_default().add(v);
         }
         for (k, v) in &s.outbound {
-            let e = outbound.entry(k.clone()).or_insert_with(|| (0, 0, 0, [0; 21], 0.0, 0));
-            e.0 += v.0;
-            e.1 += v.1;
-            e.2 += v.2;
-            for (a, b) in e.3.iter_mut().zip(v.3) {
-                *a += b;
-            }
-            e.4 += v.4;
-            e.5 += v.5;
+            outbound.entry(k.clone()).or_default().add(v);
         }
         for (k, v) in &s.pipelines {
             *pipelines.entry(k.clone()).or_default() += v;
@@ -176,20 +204,25 @@ pub fn render() -> String {
             out.push_str(&format!("{name}{{{labels}}} {}\n", number(v)));
         }
     };
-    let inb = |f: fn(&(i64, u64, u64)) -> f64| -> Vec<(String, f64)> {
+    let inb = |f: fn(&Row) -> f64| -> Vec<(String, f64)> {
         inbound.iter().map(|(k, v)| (format!("listen=\"{}\"", label(k)), f(v))).collect()
     };
-    family("pipy_inbound_count", "gauge", inb(|v| v.0 as f64));
-    family("pipy_inbound_in", "counter", inb(|v| v.1 as f64));
-    family("pipy_inbound_out", "counter", inb(|v| v.2 as f64));
-    type Row = (i64, u64, u64, [u64; 21], f64, u64);
+    family("pipy_inbound_count", "gauge", inb(|v| v.count as f64));
+    family("pipy_inbound_in", "counter", inb(|v| v.bytes_in as f64));
+    family("pipy_inbound_out", "counter", inb(|v| v.bytes_out as f64));
     let outb = |f: fn(&Row) -> f64| -> Vec<(String, f64)> {
-        outbound.iter().map(|((p, peer), v)| (format!("protocol=\"{}\",peer=\"{}\"", label(p), label(peer)), f(v))).collect()
+        outbound
+            .iter()
+            .map(|((p, peer), v)| (format!("protocol=\"{}\",peer=\"{}\"", label(p), label(peer)), f(v)))
+            .collect()
     };
-    family("pipy_outbound_count", "gauge", outb(|v| v.0 as f64));
-    family("pipy_outbound_in", "counter", outb(|v| v.1 as f64));
-    family("pipy_outbound_out", "counter", outb(|v| v.2 as f64));
-    let rows = pipelines.iter().map(|((m, n), v)| (format!("module=\"{}\",name=\"{}\"", label(m), label(n)), *v as f64)).collect();
+    family("pipy_outbound_count", "gauge", outb(|v| v.count as f64));
+    family("pipy_outbound_in", "counter", outb(|v| v.bytes_in as f64));
+    family("pipy_outbound_out", "counter", outb(|v| v.bytes_out as f64));
+    let rows = pipelines
+        .iter()
+        .map(|((m, n), v)| (format!("module=\"{}\",name=\"{}\"", label(m), label(n)), *v as f64))
+        .collect();
     family("pipy_pipeline_count", "gauge", rows);
     out.push_str("# TYPE pipy_outbound_conn_time histogram\n");
     let bounds = conn_time_bounds();
@@ -197,12 +230,12 @@ pub fn render() -> String {
         let labels = format!("protocol=\"{}\",peer=\"{}\"", label(p), label(peer));
         let mut acc = 0;
         for (i, b) in bounds.iter().enumerate() {
-            acc += v.3[i];
+            acc += v.buckets[i];
             out.push_str(&format!("pipy_outbound_conn_time_bucket{{{labels},le=\"{b}\"}} {acc}\n"));
         }
-        out.push_str(&format!("pipy_outbound_conn_time_bucket{{{labels},le=\"+Inf\"}} {}\n", v.5));
-        out.push_str(&format!("pipy_outbound_conn_time_sum{{{labels}}} {}\n", v.4));
-        out.push_str(&format!("pipy_outbound_conn_time_count{{{labels}}} {}\n", v.5));
+        out.push_str(&format!("pipy_outbound_conn_time_bucket{{{labels},le=\"+Inf\"}} {}\n", v.n));
+        out.push_str(&format!("pipy_outbound_conn_time_sum{{{labels}}} {}\n", v.sum));
+        out.push_str(&format!("pipy_outbound_conn_time_count{{{labels}}} {}\n", v.n));
     }
     out
 }
