@@ -43,6 +43,9 @@ fn status_logs_metrics_and_options_are_served() {
     assert!(st["since"].as_u64().is_some_and(|t| t > 0 && t <= st["timestamp"].as_u64().unwrap_or(0)));
     assert!(st["logs"].as_array().is_some_and(|l| l.iter().any(|n| n == "access")), "{st}");
     assert_eq!(json(admin, "/status")["uuid"], st["uuid"]);
+    let graph = &st["modules"]["/main.js"]["graph"];
+    assert_eq!(graph["nodes"][0]["name"], format!("Listen on 0.0.0.0:{}", s.port(0)), "{st}");
+    assert_eq!(graph["nodes"][1]["name"], "serveHTTP");
 
     // Prometheus text, plain and gzipped.
     let (status, metrics) = get(admin, "/metrics");
@@ -283,4 +286,41 @@ pipy().listen($PORT1).serveHTTP(new Message('up\n'))
         assert!(Instant::now() < deadline, "inbound_in {inbound_in:?}, connects {conns:?} in:\n{m}");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+#[test]
+fn a_script_answers_admin_requests_under_its_own_paths() {
+    let admin = common::free_port();
+    let arg = format!("--admin-port=127.0.0.1:{admin}");
+    let script = r#"
+var hits = 0;
+pipy().listen($PORT0).serveHTTP(() => { hits++; return new Message('ok\n') })
+pipy().admin('/admin/hits').replaceMessage(req => new Message(
+  { status: 200, headers: { 'content-type': 'application/json', 'x-path': req.head.path } },
+  JSON.stringify({ hits, method: req.head.method, body: req.body ? req.body.toString() : '' })
+))
+pipy().admin('/admin/slow').replaceMessage(() => new Timeout(0.2).wait().then(() => new Message({ status: 202 }, 'later')))
+"#;
+    let s = Server::start_with("admin-script", script, 1, &[], &["--threads", "2", &arg]);
+    for _ in 0..3 {
+        assert!(fetch(s.port(0), "/").ends_with("ok\n"));
+    }
+    let (status, head, body) = call(admin, "POST", "/admin/hits/x?y=1", &[], b"payload");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("content-type: application/json") && head.contains("x-path: /admin/hits/x"), "{head}");
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(v["method"], "POST");
+    assert_eq!(v["body"], "payload");
+    // Two worker threads each count their own requests; the admin pipeline runs on the first.
+    assert!(v["hits"].as_u64().is_some_and(|h| h <= 3), "{v}");
+    let (status, _, body) = call(admin, "GET", "/admin/slow", &[], b"");
+    assert_eq!((status, body.as_slice()), (202, &b"later"[..]));
+    assert_eq!(get(admin, "/admin/none").0, 404);
+}
+
+#[test]
+fn an_admin_path_outside_admin_is_refused() {
+    let (out, err, code) = common::run_script("admin-bad-path", "pipy().admin('/status').dummy()", &[]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("must start with /admin/"), "{err}");
 }

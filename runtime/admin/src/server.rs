@@ -205,6 +205,9 @@ fn route(host: &Host, req: &Req) -> Response<Body> {
     if path.starts_with("/api/v1/log/") {
         return text(StatusCode::BAD_REQUEST, "Expected a WebSocket upgrade\n");
     }
+    if path.starts_with("/admin/") {
+        return script_admin(host, req);
+    }
     if let Some(r) = crate::console::serve(req) {
         return r;
     }
@@ -215,11 +218,18 @@ fn status_json(host: &Host) -> Json {
     let (modules, running) = {
         let p = host.program();
         let running = p.running.as_ref().is_some_and(|r| !r.ended());
-        let modules: serde_json::Map<String, Json> = if running {
-            p.files().into_iter().filter(|f| f.ends_with(".js")).map(|f| (f, json!({}))).collect()
-        } else {
-            Default::default()
-        };
+        let mut modules = serde_json::Map::new();
+        if running {
+            let root = p.root.as_ref().map(|r| r.display().to_string()).unwrap_or_default();
+            let layouts = pipy_program::running_layouts();
+            let mut names: Vec<&str> = layouts.iter().map(|l| l.module.as_str()).collect();
+            names.dedup();
+            for m in names {
+                let of_module: Vec<_> = layouts.iter().filter(|l| l.module == m).cloned().collect();
+                let name = m.strip_prefix(root.as_str()).filter(|n| n.starts_with('/')).unwrap_or(m);
+                modules.insert(name.to_string(), json!({"graph": graph_json(&of_module)}));
+            }
+        }
         (modules, running)
     };
     json!({
@@ -442,9 +452,14 @@ fn graph(body: &[u8]) -> Response<Body> {
         Ok(Err(e)) => return bad_request(e),
         Err(_) => return bad_request("the script did not finish within 10 s"),
     };
+    json_response(&graph_json(&layouts))
+}
+
+/// Layouts as `{roots, nodes}` (see `graph`).
+fn graph_json(layouts: &[pipy_program::LayoutGraph]) -> Json {
     let mut nodes = Vec::new();
     let mut roots = Vec::new();
-    for l in &layouts {
+    for l in layouts {
         let index = nodes.len();
         roots.push(index);
         nodes.push(json!({"name": l.name, "t": "pipeline", "c": []}));
@@ -463,5 +478,51 @@ fn graph(body: &[u8]) -> Response<Body> {
             }
         }
     }
-    json_response(&json!({"roots": roots, "nodes": nodes}))
+    json!({"roots": roots, "nodes": nodes})
+}
+
+/// `/admin/…`: the running script's `pipy().admin(path)` pipelines answer (404 when none takes
+/// the path or nothing runs).
+fn script_admin(host: &Host, req: &Req) -> Response<Body> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let request = pipy_engine::net::AdminRequest {
+        method: req.method.to_string(),
+        path: req.path.clone(),
+        headers: req
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: req.body.to_vec(),
+        reply: tx,
+    };
+    {
+        let p = host.program();
+        match &p.running {
+            Some(r) if !r.ended() => r.admin(request),
+            _ => return not_found(),
+        }
+    }
+    match rx.recv_timeout(Duration::from_secs(35)) {
+        Ok(Some(r)) => {
+            let mut resp = Response::new(Full::new(Bytes::from(r.body)));
+            *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let h = resp.headers_mut();
+            h.insert("server", HeaderValue::from_static("pipy"));
+            for (k, v) in r.headers {
+                let lower = k.to_ascii_lowercase();
+                if matches!(lower.as_str(), "content-length" | "transfer-encoding" | "connection") {
+                    continue;
+                }
+                if let (Ok(k), Ok(v)) =
+                    (hyper::header::HeaderName::from_bytes(lower.as_bytes()), HeaderValue::from_str(&v))
+                {
+                    h.append(k, v);
+                }
+            }
+            resp
+        }
+        Ok(None) => not_found(),
+        Err(_) => text(StatusCode::GATEWAY_TIMEOUT, "The admin pipeline did not answer within 35 s\n"),
+    }
 }

@@ -91,6 +91,7 @@ pub fn inspect(v: &Value) -> String {
 
 /// One pipeline layout as a graph shows it: its name, and each filter with the sub-pipelines it
 /// links to.
+#[derive(Clone, Debug)]
 pub struct LayoutGraph {
     pub name: String,
     pub module: String,
@@ -107,7 +108,14 @@ pub fn layouts_of(name: &str, source: &str) -> Result<Vec<LayoutGraph>, String> 
         Err(RunError::Compile(diags)) => return Err(diags.iter().map(|d| d.render(name, source)).collect()),
         Err(RunError::Uncaught(e)) => return Err(describe_exception(&e)),
     }
-    let out = pipy_engine::pipeline::layout::all_layouts()
+    let out = current_layouts();
+    pipy_engine::pipeline::layout::forget_all();
+    Ok(out)
+}
+
+/// The layouts this thread's scripts built.
+pub fn current_layouts() -> Vec<LayoutGraph> {
+    pipy_engine::pipeline::layout::all_layouts()
         .iter()
         .filter(|l| !(l.filters.borrow().is_empty() && l.name.borrow().starts_with('(')))
         .map(|l| LayoutGraph {
@@ -115,7 +123,17 @@ pub fn layouts_of(name: &str, source: &str) -> Result<Vec<LayoutGraph>, String> 
             module: l.module.to_string(),
             filters: l.filters.borrow().iter().map(|f| (f.name().to_string(), f.subs())).collect(),
         })
-        .collect();
-    pipy_engine::pipeline::layout::forget_all();
-    Ok(out)
+        .collect()
+}
+
+static RUNNING_GRAPH: std::sync::Mutex<Vec<LayoutGraph>> = std::sync::Mutex::new(Vec::new());
+
+/// The layouts of the running program (the first worker's, published when it loads or reloads).
+pub fn running_layouts() -> Vec<LayoutGraph> {
+    RUNNING_GRAPH.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Publishes this thread's layouts as the running program's.
+pub(crate) fn publish_layouts() {
+    *RUNNING_GRAPH.lock().unwrap_or_else(|e| e.into_inner()) = current_layouts();
 }

@@ -92,6 +92,17 @@ impl Running {
         result
     }
 
+    /// Passes a request to the first worker's `pipy().admin(path)` pipelines; its answer (None:
+    /// no admin pipeline takes the path) comes back on the request's channel.
+    pub fn admin(&self, req: pipy_engine::net::AdminRequest) {
+        match self.controls.first() {
+            Some(c) => c.send(Command::Admin(req)),
+            None => {
+                let _ = req.reply.send(None);
+            }
+        }
+    }
+
     /// True once every worker thread has ended.
     pub fn ended(&self) -> bool {
         self.handles.iter().all(|h| h.is_finished())

@@ -66,6 +66,9 @@ pub fn run_worker(path: &str, source: &str, worker: &WorkerOptions) -> i32 {
         if id == 0 && !worker.no_graph {
             print_graph();
         }
+        if id == 0 {
+            crate::publish_layouts();
+        }
         log::debug(&format!("[thread] Thread {id} started"));
         Ok(())
     };
@@ -100,7 +103,12 @@ fn reload(path: &str) -> Result<(), String> {
     }
     match layout::missing_subs().first() {
         Some((l, f)) => Err(format!("missing .to(...) for {f}() in pipeline '{l}'")),
-        None => Ok(()),
+        None => {
+            if net::thread_id() == 0 {
+                crate::publish_layouts();
+            }
+            Ok(())
+        }
     }
 }
 

@@ -251,6 +251,18 @@ fn m_watch(this: &Value, args: &[Value]) -> JsResult<Value> {
     Ok(this.clone())
 }
 
+fn m_admin(this: &Value, args: &[Value]) -> JsResult<Value> {
+    let (o, module, _) = state(this)?;
+    let path = ops::to_rust_string(&arg(args, 0))?;
+    if !path.starts_with("/admin/") {
+        return Err(error::type_error(&format!("admin(): the path must start with /admin/ (got '{path}')")));
+    }
+    let layout = Layout::new(&module, &format!("Admin {path}"));
+    net::add_admin(&path, layout.clone());
+    set_current(&o, layout);
+    Ok(this.clone())
+}
+
 fn m_exit(this: &Value, args: &[Value]) -> JsResult<Value> {
     let (o, module, _) = state(this)?;
     let layout = Layout::new(&module, "Exit");
@@ -369,6 +381,13 @@ pub static METHODS: &[MethodSpec] = &[
     m("task", "(interval | signal?, onStart?)", "Starts a pipeline once, on a timer, or on a signal", true, m_task),
     m("watch", "(filename)", "Starts a pipeline whenever a file changes", true, m_watch),
     m("exit", "(onStart?)", "Starts a pipeline when the process is asked to stop", true, m_exit),
+    m(
+        "admin",
+        "(path)",
+        "Answers the admin service's requests under path (/admin/...): a Message in, a Message out",
+        true,
+        m_admin,
+    ),
     m("export", "(namespace, variables)", "Exports __variables to other modules under a namespace", false, m_export),
     m("import", "(variables)", "Imports __variables other modules export ({ __name: 'namespace' })", false, m_import),
     m(

@@ -79,6 +79,8 @@ struct Worker {
     listeners: Vec<ListenSpec>,
     tasks: Vec<TaskSpec>,
     exits: Vec<Rc<Layout>>,
+    /// `pipy().admin(path)` pipelines, by path prefix.
+    admins: Vec<(String, Rc<Layout>)>,
     started: bool,
     /// Running listeners by address, so listening again on a port replaces its pipeline.
     running: Vec<RunningListener>,
@@ -103,6 +105,28 @@ pub enum Command {
     Reload(Option<std::sync::mpsc::Sender<Result<(), String>>>),
     /// Stop gracefully (as SIGTERM does).
     Stop,
+    /// A request to the admin service for a script's `pipy().admin(path)` pipeline.
+    Admin(AdminRequest),
+}
+
+/// A request the admin service passes to a worker's admin pipelines (plain data: it crosses
+/// threads).
+#[derive(Debug)]
+pub struct AdminRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The response, or None when no admin pipeline takes the path.
+    pub reply: std::sync::mpsc::Sender<Option<AdminResponse>>,
+}
+
+/// What an admin pipeline answered.
+#[derive(Debug, Default)]
+pub struct AdminResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 /// A worker's mailbox for commands from other threads, and how its start-up went.
@@ -194,6 +218,81 @@ pub fn add_exit(layout: Rc<Layout>) {
     WORKER.with(|w| w.borrow_mut().exits.push(layout));
 }
 
+/// Registers a `pipy().admin(path)` pipeline: admin service requests under `path` go to it.
+pub fn add_admin(path: &str, layout: Rc<Layout>) {
+    WORKER.with(|w| w.borrow_mut().admins.push((path.to_string(), layout)));
+}
+
+/// Runs an admin request through the admin pipeline its path belongs to (the longest prefix);
+/// the response goes back on the request's channel.
+fn serve_admin(req: AdminRequest) {
+    let layout = WORKER.with(|w| {
+        w.borrow()
+            .admins
+            .iter()
+            .filter(|(p, _)| req.path.starts_with(p.as_str()))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, l)| l.clone())
+    });
+    let Some(layout) = layout else {
+        let _ = req.reply.send(None);
+        return;
+    };
+    let AdminRequest { method, path, headers, body, reply } = req;
+    tokio::task::spawn_local(async move {
+        let _active = active();
+        let done = Rc::new(tokio::sync::Notify::new());
+        let answer: Rc<RefCell<(Option<AdminResponse>, bool)>> = Rc::new(RefCell::new((None, false)));
+        let (d, a) = (done.clone(), answer.clone());
+        let output = Output::Func(Box::new(move |e| {
+            let mut a = a.borrow_mut();
+            if a.1 {
+                return;
+            }
+            match e {
+                crate::pipeline::event::Event::MessageStart(head) => {
+                    let h = crate::http::js::response_head_of(&head).unwrap_or_default();
+                    let headers = h.headers.iter().map(|x| (x.name.to_string(), x.value.to_string())).collect();
+                    a.0 = Some(AdminResponse { status: h.status, headers, body: Vec::new() });
+                }
+                crate::pipeline::event::Event::Data(data) => {
+                    if let Some(r) = a.0.as_mut() {
+                        r.body.extend_from_slice(&data.to_vec());
+                    }
+                }
+                crate::pipeline::event::Event::MessageEnd { .. } | crate::pipeline::event::Event::StreamEnd(_) => {
+                    a.1 = true;
+                    d.notify_one();
+                }
+            }
+        }));
+        let p = Pipeline::new(&layout, context::new_root_copy(), output);
+        p.start(&[]);
+        let head = pipy_protocols::http1::head::RequestHead {
+            method,
+            path,
+            protocol: "HTTP/1.1".into(),
+            headers: headers.iter().map(|(k, v)| pipy_protocols::http1::head::Header::new(k, v)).collect(),
+        };
+        p.input(crate::pipeline::event::Event::MessageStart(crate::http::js::request_head_value(head)));
+        if !body.is_empty() {
+            p.input(crate::pipeline::event::Event::Data(crate::pipeline::data::Data::from(body)));
+        }
+        p.input(crate::pipeline::event::Event::MessageEnd { tail: Value::Undefined, payload: Value::Undefined });
+        crate::memory::run_microtasks();
+        if !answer.borrow().1 {
+            let _ = tokio::time::timeout(Duration::from_secs(30), done.notified()).await;
+        }
+        let r = answer.borrow_mut().0.take().unwrap_or(AdminResponse {
+            status: 500,
+            headers: Vec::new(),
+            body: b"The admin pipeline ended without a response\n".to_vec(),
+        });
+        let _ = reply.send(Some(r));
+        drop(p);
+    });
+}
+
 pub fn set_reloader(r: Reloader) {
     RELOADER.with(|s| *s.borrow_mut() = Some(r));
 }
@@ -205,7 +304,11 @@ fn reload() -> Result<(), String> {
     TOUCHED.with(|t| t.borrow_mut().clear());
     log::info("Reloading the scripts...");
     RELOADING.with(|r| r.set(true));
-    WORKER.with(|w| w.borrow_mut().exits.clear());
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.exits.clear();
+        w.admins.clear();
+    });
     let result = r();
     RELOADING.with(|r| r.set(false));
     match result {
@@ -462,6 +565,7 @@ fn run_loop(
                                 log::info("Stopping (asked by the admin service)...");
                                 return shutdown(&mut sigint, &mut sigterm).await;
                             }
+                            Command::Admin(req) => serve_admin(req),
                         }
                     }
                 }
