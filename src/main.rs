@@ -123,6 +123,24 @@ struct WorkerArgs {
     /// Repo mode: run this codebase of the repo here once the repo is up.
     #[arg(long, global = true, value_name = "CODEBASE")]
     init_code: Option<String>,
+    /// The admin service over TLS: its certificate (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    admin_tls_cert: Option<std::path::PathBuf>,
+    /// The admin service over TLS: its private key (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    admin_tls_key: Option<std::path::PathBuf>,
+    /// Mutual TLS on the admin port: only clients with a certificate from these CAs (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    admin_tls_trusted: Option<std::path::PathBuf>,
+    /// A worker of an https:// repo: its client certificate (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// A worker of an https:// repo: its client key (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    tls_key: Option<std::path::PathBuf>,
+    /// A worker of an https:// repo: the CAs that sign the repo's certificate (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    tls_trusted: Option<std::path::PathBuf>,
 }
 
 impl WorkerArgs {
@@ -227,6 +245,16 @@ fn run_admin(mode: pipy_admin::Mode, args: &[String], worker: &WorkerArgs) -> Ex
         admin: worker.admin_port.clone(),
         name: worker.instance_name.clone(),
         launch: program::supervisor::Launch { main: Default::default(), worker: worker.options(0, threads, args) },
+        admin_tls: pipy_admin::tls::TlsFiles {
+            cert: worker.admin_tls_cert.clone(),
+            key: worker.admin_tls_key.clone(),
+            trusted: worker.admin_tls_trusted.clone(),
+        },
+        fetch_tls: pipy_admin::tls::TlsFiles {
+            cert: worker.tls_cert.clone(),
+            key: worker.tls_key.clone(),
+            trusted: worker.tls_trusted.clone(),
+        },
     };
     ExitCode::from(pipy_admin::run(mode, options).clamp(0, 255) as u8)
 }
@@ -255,7 +283,9 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if worker.admin_port.is_some() {
+    let admin_tls =
+        worker.admin_tls_cert.is_some() || worker.admin_tls_key.is_some() || worker.admin_tls_trusted.is_some();
+    if worker.admin_port.is_some() || admin_tls {
         let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
         return run_admin(pipy_admin::Mode::Script(full), args, worker);
     }

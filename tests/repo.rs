@@ -287,3 +287,45 @@ fn a_fleet_of_twenty_workers_follows_one_repo() {
     drop(r2);
     let _ = std::fs::remove_dir_all(store);
 }
+
+/// The admin port over mutual TLS, and a worker fetching its codebase from it with a client
+/// certificate (`https://` repo, `--tls-trusted`, `--tls-cert`, `--tls-key`).
+#[test]
+fn a_worker_fetches_from_a_repo_over_mutual_tls() {
+    let admin = common::free_port();
+    let port = common::free_port();
+    let tls = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let f = |name: &str| tls.join(name).display().to_string();
+    let src = common::temp_dir("repo-tls-src");
+    std::fs::create_dir_all(src.join("secure")).expect("dir");
+    std::fs::write(src.join("secure/main.js"), hello("over tls")).expect("write");
+    let (init, cert, key, ca) = (
+        format!("--init-repo={}", src.display()),
+        format!("--admin-tls-cert={}", f("server.crt")),
+        format!("--admin-tls-key={}", f("server.key")),
+        format!("--admin-tls-trusted={}", f("ca.crt")),
+    );
+    let _r = repo("repo-tls", admin, None, &[&init, &cert, &key, &ca]);
+
+    // Plain HTTP gets no answer from a TLS port.
+    let raw = common::exchange(admin, b"GET /api/v1/repo HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    assert!(!String::from_utf8_lossy(&raw).contains("/secure"), "plain HTTP was served");
+
+    let url = format!("https://localhost:{admin}/repo/secure/");
+    let (trusted, ccert, ckey) = (
+        format!("--tls-trusted={}", f("ca.crt")),
+        format!("--tls-cert={}", f("client.crt")),
+        format!("--tls-key={}", f("client.key")),
+    );
+    let p = port.to_string();
+    let _w = Server::spawn_args(common::temp_dir("repo-tls-w"), &[&trusted, &ccert, &ckey, &url, "--", &p], vec![port]);
+    assert_eq!(answer(port), "over tls\n");
+
+    // Without a client certificate the repo refuses the worker: it never gets the codebase.
+    let port2 = common::free_port();
+    let p2 = port2.to_string();
+    let mut w2 = Server::spawn_args(common::temp_dir("repo-tls-w2"), &[&trusted, &url, "--", &p2], vec![]);
+    w2.wait_for("The repo is not reachable", Duration::from_secs(15));
+    assert_eq!(answer(port2), "");
+    let _ = std::fs::remove_dir_all(src);
+}

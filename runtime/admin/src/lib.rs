@@ -17,6 +17,7 @@ mod link;
 pub mod metrics;
 mod repo;
 mod server;
+pub mod tls;
 mod ws;
 
 pub use host::Host;
@@ -50,6 +51,10 @@ pub struct Options {
     /// `--instance-name`.
     pub name: Option<String>,
     pub launch: Launch,
+    /// `--admin-tls-cert/-key/-trusted`: the admin service over TLS (mutual with trusted CAs).
+    pub admin_tls: tls::TlsFiles,
+    /// `--tls-cert/-key/-trusted`: how a worker talks to an `https://` repo.
+    pub fetch_tls: tls::TlsFiles,
 }
 
 /// Runs `mode` with an admin service (or, for a repo codebase, without one if none is asked
@@ -72,8 +77,32 @@ pub fn run(mode: Mode, options: Options) -> i32 {
         (None, true) => Some("6060".to_string()),
         (a, _) => a.clone(),
     };
+    let server_tls = match (options.admin_tls.is_empty(), admin.is_some()) {
+        (true, _) => None,
+        (false, false) => {
+            eprintln!("error: --admin-tls-* options need an admin port (--admin-port)");
+            return 1;
+        }
+        (false, true) => match tls::server_config(&options.admin_tls) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        },
+    };
+    let client = match &mode {
+        Mode::Url(url) if url.starts_with("https://") => match tls::client_config(&options.fetch_tls) {
+            Ok(c) => client::Client { tls: Some(c) },
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        },
+        _ => client::Client::default(),
+    };
     if let Some(spec) = &admin {
-        if let Err(e) = start(spec, host.clone()) {
+        if let Err(e) = start(spec, host.clone(), server_tls) {
             eprintln!("error: cannot serve the admin port {}: {e}", address(spec));
             return 1;
         }
@@ -131,7 +160,7 @@ pub fn run(mode: Mode, options: Options) -> i32 {
             Mode::Url(url) => {
                 let (h, s) = (host.clone(), stop.clone());
                 linked = Some(tokio::spawn(async move {
-                    if let Err(e) = link::run(h, url, s).await {
+                    if let Err(e) = link::run(h, url, client, s).await {
                         pipy_engine::log::error(&format!("[codebase] {e}"));
                     }
                 }));

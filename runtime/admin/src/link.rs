@@ -5,7 +5,7 @@
 //! serving the last version it has, and it picks up again when the repo is back. A version that
 //! fails to load is logged and reported; the one before it keeps serving.
 
-use crate::client::{Reply, request};
+use crate::client::{Client, Reply};
 use crate::host::{Host, now_ms};
 use bytes::Bytes;
 use serde_json::json;
@@ -77,8 +77,8 @@ struct Version {
     files: Vec<(String, Bytes)>,
 }
 
-async fn download(url: &str) -> Result<Version, String> {
-    let manifest = request("GET", url, Bytes::new()).await?;
+async fn download(client: &Client, url: &str) -> Result<Version, String> {
+    let manifest = client.request("GET", url, Bytes::new()).await?;
     if manifest.status != 200 {
         return Err(format!("GET {url}: status {}", manifest.status));
     }
@@ -90,7 +90,7 @@ async fn download(url: &str) -> Result<Version, String> {
     for p in &paths {
         let Some(clean) = crate::host::clean_path(p) else { return Err(format!("GET {url}: bad path {p}")) };
         let file_url = format!("{}{}", url.trim_end_matches('/'), clean);
-        let r = request("GET", &file_url, Bytes::new()).await?;
+        let r = client.request("GET", &file_url, Bytes::new()).await?;
         if r.status != 200 {
             return Err(format!("GET {file_url}: status {}", r.status));
         }
@@ -100,7 +100,7 @@ async fn download(url: &str) -> Result<Version, String> {
 }
 
 /// Runs the codebase at `url` until the process is told to stop. Returns when `stop` is told.
-pub async fn run(host: Arc<Host>, url: String, stop: Arc<tokio::sync::Notify>) -> Result<(), String> {
+pub async fn run(host: Arc<Host>, url: String, client: Client, stop: Arc<tokio::sync::Notify>) -> Result<(), String> {
     let url = if url.ends_with('/') { url } else { format!("{url}/") };
     let cache = Cache::new(&host.uuid)?;
     let mut etag = String::new();
@@ -110,13 +110,13 @@ pub async fn run(host: Arc<Host>, url: String, stop: Arc<tokio::sync::Notify>) -
     let every = poll_interval();
     // The repo's admin link tells of a new version at once; polling finds it otherwise.
     let poke = Arc::new(tokio::sync::Notify::new());
-    let link = tokio::spawn(keep_linked(url.clone(), host.uuid.clone(), poke.clone()));
+    let link = tokio::spawn(keep_linked(client.clone(), url.clone(), host.uuid.clone(), poke.clone()));
     let _stop_link = AbortOnDrop(link);
     loop {
-        match request("HEAD", &url, Bytes::new()).await {
+        match client.request("HEAD", &url, Bytes::new()).await {
             Ok(Reply { status: 200, etag: Some(tag), .. }) if tag != etag => {
                 reported_down = false;
-                match download(&url).await {
+                match download(&client, &url).await {
                     Ok(v) => {
                         let tag = v.etag.clone();
                         match apply(&host, &cache, v).await {
@@ -153,7 +153,7 @@ pub async fn run(host: Arc<Host>, url: String, stop: Arc<tokio::sync::Notify>) -
             }
         }
         if !reported_down {
-            incremental = report(&host, &url, &etag, last_error.as_deref(), incremental).await;
+            incremental = report(&client, &host, &url, &etag, last_error.as_deref(), incremental).await;
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -181,7 +181,14 @@ async fn apply(host: &Arc<Host>, cache: &Cache, v: Version) -> Result<(), String
 
 /// Posts this worker's status (and its metrics) to the repo. Returns whether the repo asked for
 /// metrics in every report (it answers 206 once it has them).
-async fn report(host: &Host, url: &str, version: &str, error: Option<&str>, _incremental: bool) -> bool {
+async fn report(
+    client: &Client,
+    host: &Host,
+    url: &str,
+    version: &str,
+    error: Option<&str>,
+    _incremental: bool,
+) -> bool {
     let status = json!({
         "timestamp": now_ms(),
         "since": host.since,
@@ -194,7 +201,7 @@ async fn report(host: &Host, url: &str, version: &str, error: Option<&str>, _inc
         "logs": pipy_engine::log::history::names(),
         "metrics": crate::metrics::local_text(),
     });
-    match request("POST", url, Bytes::from(status.to_string())).await {
+    match client.request("POST", url, Bytes::from(status.to_string())).await {
         Ok(r) => r.status == 206,
         Err(_) => false,
     }
@@ -212,15 +219,14 @@ impl Drop for AbortOnDrop {
 /// down. The repo sends `reload` (check the version now), `log/on/<name>` and `log/off/<name>`
 /// (start and stop sending a log's new lines, as `log/<name>\n<lines>`) and `log/tail/<name>`
 /// (send its history, as `log-tail/<name>\n<lines>`).
-async fn keep_linked(url: String, uuid: String, poke: Arc<tokio::sync::Notify>) {
+async fn keep_linked(client: Client, url: String, uuid: String, poke: Arc<tokio::sync::Notify>) {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
-    let Ok((authority, path)) = crate::client::split_url(&url) else { return };
-    let ws_url = format!("ws://{authority}{path}{uuid}");
+    let Ok(target) = crate::client::split_url(&url) else { return };
+    let scheme = if target.tls { "wss" } else { "ws" };
+    let ws_url = format!("{scheme}://{}{}{uuid}", target.authority, target.path);
     loop {
-        if let Ok(Ok(stream)) =
-            tokio::time::timeout(Duration::from_secs(10), tokio::net::TcpStream::connect(&authority)).await
-        {
+        if let Ok(stream) = client.connect(&target).await {
             if let Ok((mut ws, _)) = tokio_tungstenite::client_async(ws_url.as_str(), stream).await {
                 let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
                 let mut forwarding: std::collections::HashMap<String, AbortOnDrop> = Default::default();

@@ -24,8 +24,8 @@ pub fn address(spec: &str) -> String {
     if spec.contains(':') { spec.to_string() } else { format!("0.0.0.0:{spec}") }
 }
 
-/// Binds the admin port and serves it on a thread of its own.
-pub fn start(spec: &str, host: Arc<Host>) -> std::io::Result<()> {
+/// Binds the admin port and serves it on a thread of its own (over TLS with `tls`).
+pub fn start(spec: &str, host: Arc<Host>, tls: Option<Arc<rustls::ServerConfig>>) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(address(spec))?;
     listener.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -43,23 +43,41 @@ pub fn start(spec: &str, host: Arc<Host>) -> std::io::Result<()> {
                 let Ok((stream, peer)) = listener.accept().await else { continue };
                 let _ = stream.set_nodelay(true);
                 let host = host.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let service = hyper::service::service_fn(move |req| {
-                        let host = host.clone();
-                        async move { Ok::<_, std::convert::Infallible>(handle(host, peer, req).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .timer(hyper_util::rt::TokioTimer::new())
-                        .header_read_timeout(Duration::from_secs(30))
-                        .serve_connection(io, service)
-                        .with_upgrades()
-                        .await;
+                    match tls {
+                        None => serve_connection(stream, host, peer).await,
+                        Some(config) => {
+                            let accept = tokio_rustls::TlsAcceptor::from(config).accept(stream);
+                            match tokio::time::timeout(Duration::from_secs(10), accept).await {
+                                Ok(Ok(s)) => serve_connection(s, host, peer).await,
+                                Ok(Err(e)) => pipy_engine::log::debug(&format!("[admin] TLS from {peer}: {e}")),
+                                Err(_) => {}
+                            }
+                        }
+                    }
                 });
             }
         });
     })?;
     Ok(())
+}
+
+async fn serve_connection<S>(stream: S, host: Arc<Host>, peer: SocketAddr)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let service = hyper::service::service_fn(move |req| {
+        let host = host.clone();
+        async move { Ok::<_, std::convert::Infallible>(handle(host, peer, req).await) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30))
+        .serve_connection(io, service)
+        .with_upgrades()
+        .await;
 }
 
 async fn sample_metrics(host: Arc<Host>) {
