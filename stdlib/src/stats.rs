@@ -4,6 +4,12 @@
 //! each has `withLabels(...values)` (the series with those label values, with the same methods),
 //! `name`, `type` and `value` (a histogram's value is its count).
 //!
+//! Labels are a hierarchy, as in the original: `withLabels(a)` then `.withLabels(b)` reaches the
+//! same series as `withLabels(a, b)`; a metric's `value` adds up every series under it, `label`
+//! is its last label value, `submetrics()` lists the metrics one label down and `clear()` forgets
+//! them. A histogram has `dimensions` (its buckets, count and sum) and `percentile.calculate(p)`.
+//! `stats.sum(names)` resolves to `{ name: metric }`.
+//!
 //! Metrics live in one registry for the whole process, so a metric made under one name by every
 //! worker thread is one metric (its series add up across threads, as the original's sum). `render`
 //! writes the registry in the Prometheus text format for the admin service's `GET /metrics`.
@@ -168,9 +174,112 @@ fn observe(this: &Value, args: &[Value]) -> JsResult<Value> {
     Ok(Value::Undefined)
 }
 
+/// Runs `f` over every series under this object's labels (all of them for a root).
+fn fold_series<R>(this: &Value, init: R, mut f: impl FnMut(R, &Series, Kind) -> R) -> JsResult<R> {
+    let (name, labels) = handle(this)?;
+    let reg = registry();
+    let fam = reg.get(&name).ok_or_else(|| error::type_error("metric was not registered"))?;
+    let mut acc = init;
+    for (_, s) in fam.series.iter().filter(|(k, _)| k.starts_with(&labels)) {
+        acc = f(acc, s, fam.kind);
+    }
+    Ok(acc)
+}
+
+/// A metric's value: its own, plus its submetrics' (a root sums every series); a histogram's
+/// is its count.
 fn value(this: &Value, _: &[Value]) -> JsResult<Value> {
-    let v = with_series(this, |s, kind, _| if kind == Kind::Histogram { s.count as f64 } else { s.value })?;
+    let v =
+        fold_series(this, 0.0, |acc, s, kind| acc + if kind == Kind::Histogram { s.count as f64 } else { s.value })?;
     Ok(Value::Number(v))
+}
+
+/// The last label value of this metric ("" for a root).
+fn label(this: &Value, _: &[Value]) -> JsResult<Value> {
+    Ok(Value::str(handle(this)?.1.last().map(String::as_str).unwrap_or("")))
+}
+
+/// How many numbers a value of this metric has: 1, or for a histogram its buckets, count and sum.
+fn dimensions(this: &Value, _: &[Value]) -> JsResult<Value> {
+    let (name, _) = handle(this)?;
+    let d = registry().get(&name).map(|f| if f.kind == Kind::Histogram { f.bounds.len() + 2 } else { 1 }).unwrap_or(1);
+    Ok(Value::Number(d as f64))
+}
+
+/// The metrics one label below this one, one per label value seen.
+fn submetrics(this: &Value, _: &[Value]) -> JsResult<Value> {
+    let (name, labels) = handle(this)?;
+    let next: Vec<String> = {
+        let reg = registry();
+        let fam = reg.get(&name).ok_or_else(|| error::type_error("metric was not registered"))?;
+        let mut v: Vec<String> = fam
+            .series
+            .keys()
+            .filter(|k| k.len() > labels.len() && k.starts_with(&labels))
+            .map(|k| k[labels.len()].clone())
+            .collect();
+        v.dedup();
+        v
+    };
+    let Value::Object(o) = this else { return Err(error::type_error("not a stats metric")) };
+    let subs = next
+        .into_iter()
+        .map(|l| {
+            let mut labels = labels.clone();
+            labels.push(l);
+            Value::Object(Obj::new(o.proto(), ObjectKind::Host(Box::new(Handle { name: name.clone(), labels }))))
+        })
+        .collect();
+    Ok(ops::new_array(subs))
+}
+
+/// Forgets every series under this metric.
+fn clear(this: &Value, _: &[Value]) -> JsResult<Value> {
+    let (name, labels) = handle(this)?;
+    if let Some(f) = registry().get_mut(&name) {
+        f.series.retain(|k, _| !k.starts_with(&labels));
+    }
+    Ok(Value::Undefined)
+}
+
+/// A histogram's percentiles: `percentile.calculate(p)` estimates the value under which `p`
+/// percent of the observations fall (linear within a bucket, as the original does).
+fn percentile(this: &Value, _: &[Value]) -> JsResult<Value> {
+    let (name, _) = handle(this)?;
+    let mut bounds = registry().get(&name).map(|f| f.bounds.clone()).unwrap_or_default();
+    let (mut counts, total) = fold_series(this, (vec![0u64; bounds.len()], 0u64), |(mut c, n), s, _| {
+        for (a, b) in c.iter_mut().zip(&s.buckets) {
+            *a += b;
+        }
+        (c, n + s.count)
+    })?;
+    // What fell above the last bound is in an open bucket.
+    let inside: u64 = counts.iter().sum();
+    bounds.push(f64::INFINITY);
+    counts.push(total.saturating_sub(inside));
+    let p = Obj::ordinary();
+    let calculate = move |_: &Value, args: &[Value], _: Option<&Obj>| -> JsResult<Value> {
+        let pct = ops::to_number(&arg(args, 0))?;
+        if pct.is_nan() || pct <= 0.0 {
+            return Ok(Value::Number(0.0));
+        }
+        let want = (total as f64 * pct / 100.0).floor() as u64;
+        let mut seen = 0u64;
+        for (i, &c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= want {
+                let last = if i > 0 { bounds[i - 1] } else { 0.0 };
+                if c == 0 {
+                    return Ok(Value::Number(bounds[i]));
+                }
+                return Ok(Value::Number(bounds[i] - (bounds[i] - last) * (seen - want) as f64 / c as f64));
+            }
+        }
+        Ok(Value::Number(f64::INFINITY))
+    };
+    let f = pipy_value::function::native_function("calculate", 1, std::rc::Rc::new(calculate), false);
+    p.define_value("calculate", Value::Object(f), pipy_value::attr::DEFAULT);
+    Ok(Value::Object(p))
 }
 
 fn name(this: &Value, _: &[Value]) -> JsResult<Value> {
@@ -184,10 +293,11 @@ fn kind_name(this: &Value, _: &[Value]) -> JsResult<Value> {
 }
 
 fn with_labels(this: &Value, args: &[Value]) -> JsResult<Value> {
-    let (name, _) = handle(this)?;
+    let (name, mut values) = handle(this)?;
     let want = registry().get(&name).map(|f| f.labels.len()).unwrap_or(0);
-    let values = args.iter().map(ops::to_rust_string).collect::<JsResult<Vec<_>>>()?;
-    if values.len() != want {
+    let more = args.iter().map(ops::to_rust_string).collect::<JsResult<Vec<_>>>()?;
+    values.extend(more);
+    if values.len() > want {
         return Err(error::type_error(&format!(
             "withLabels(): metric '{name}' has {want} label(s), {} value(s) given",
             values.len()
@@ -262,16 +372,53 @@ fn class(stats: &Obj, kind: Kind, cname: &'static str) {
     util::getter(&proto, "value", value);
     util::getter(&proto, "name", name);
     util::getter(&proto, "type", kind_name);
+    util::getter(&proto, "label", label);
+    util::getter(&proto, "dimensions", dimensions);
+    util::method(&proto, "submetrics", 0, submetrics);
+    util::method(&proto, "clear", 0, clear);
+    if kind == Kind::Histogram {
+        util::getter(&proto, "percentile", percentile);
+    }
+    PROTOS.with(|p| p.borrow_mut().push((kind, proto.clone())));
     util::namespace_class(stats, cname, 2, &proto, move |proto, args| {
         let h = register(kind, args)?;
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(h)))))
     });
 }
 
+/// `stats.sum(names)`: a promise of `{ name: metric }` for each name (metrics are kept for the
+/// whole process, so their values are already the sum over every worker thread).
+fn sum(_: &Value, args: &[Value]) -> JsResult<Value> {
+    let names = strings(&arg(args, 0))?;
+    let out = Obj::ordinary();
+    let protos = PROTOS.with(|p| p.borrow().clone());
+    for n in names {
+        let kind = registry().get(&n).map(|f| f.kind);
+        let Some(kind) = kind else { continue };
+        let Some(proto) = protos.iter().find(|(k, _)| *k == kind).map(|(_, p)| p.clone()) else { continue };
+        let h = Handle { name: n.clone(), labels: Vec::new() };
+        out.define_value(
+            n.as_str(),
+            Value::Object(Obj::new(Some(proto), ObjectKind::Host(Box::new(h)))),
+            pipy_value::attr::DEFAULT,
+        );
+    }
+    let (promise, resolve, _) = crate::promise::new_promise();
+    pipy_value::function::call(&resolve, &Value::Undefined, &[Value::Object(out)])?;
+    Ok(Value::Object(promise))
+}
+
+thread_local! {
+    /// Each metric class's prototype (for `stats.sum`).
+    static PROTOS: std::cell::RefCell<Vec<(Kind, Obj)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub fn install() {
     let stats = Obj::ordinary();
+    PROTOS.with(|p| p.borrow_mut().clear());
     class(&stats, Kind::Counter, "Counter");
     class(&stats, Kind::Gauge, "Gauge");
     class(&stats, Kind::Histogram, "Histogram");
+    util::method(&stats, "sum", 1, sum);
     util::global("stats", Value::Object(stats));
 }

@@ -1,0 +1,15 @@
+// stats: hierarchical labels (withLabels step by step, value sums what is under it, label,
+// submetrics, clear), a histogram's dimensions and percentiles (checked against the original), stats.sum.
+var c = new stats.Counter('req_total', ['method', 'code'])
+c.withLabels('GET', '200').increase(3)
+c.withLabels('GET', '404').increase()
+c.withLabels('POST').withLabels('200').increase(2)
+println(c.value, c.withLabels('GET').value, c.withLabels('GET').label, c.dimensions)
+println(c.submetrics().map(m => m.label + '=' + m.value).join(' '))
+println(c.withLabels('GET').submetrics().map(m => m.label + '=' + m.value).join(' '))
+var h = new stats.Histogram('lat', [10, 20, 50, 100])
+for (var i = 1; i <= 100; i++) h.observe(i)
+println(h.dimensions, h.percentile.calculate(50), h.percentile.calculate(90), h.percentile.calculate(99))
+c.withLabels('POST').clear()
+println(c.value)
+stats.sum(['req_total']).then(m => println(Object.keys(m).join(','), m.req_total.value))
