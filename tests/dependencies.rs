@@ -45,13 +45,23 @@ const NEVER_REACHES: &[(&str, &[&str], &str)] = &[
         "the standard library runs on the value core and the engine, not the compiler",
     ),
     ("pipy-lint", &["pipy-program", "pipy-repl"], "the linter never runs a program"),
-    ("pipy-program", &["pipy-repl", "pipy-lint", "rustyline"], "the facade does not depend on the shell"),
+    (
+        "pipy-program",
+        &["pipy-repl", "pipy-lint", "rustyline", "pipy-admin", "hyper"],
+        "the facade does not depend on the shell or the admin service",
+    ),
+    (
+        "pipy-repo",
+        &["pipy-value", "pipy-engine", "tokio", "hyper", "swc_ecma_parser", "cranelift-codegen"],
+        "the codebase store is plain data: no JavaScript, no network",
+    ),
 ];
 
 /// (crate, crates it must not name as direct dependencies, why).
 const NEVER_NAMES: &[(&str, &[&str], &str)] = &[
     ("pipy-lint", &["tokio", "cranelift-codegen", "cranelift-jit"], "the linter runs nothing and generates no code"),
     ("pipy", &["pipy-compiler", "pipy-value"], "the CLI runs scripts through pipy-program"),
+    ("pipy-admin", &["pipy-compiler", "pipy-value"], "the admin service runs programs through pipy-program"),
 ];
 
 struct Graph {

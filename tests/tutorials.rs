@@ -150,6 +150,69 @@ fn every_tutorial_answers_as_its_readme_shows() {
     .join("\n");
     insta::assert_snapshot!("10-http2-grpc", text);
     drop(proxy);
+
+    // 11: a repo on 6060, codebase /hello published twice, a worker following it.
+    let dir = common::copy_fixture("tutorial/11-repo-and-console", "tutorial-11");
+    let mut repo = Server::spawn_args(dir.clone(), &["--admin-port=6060"], vec![]);
+    repo.wait_for("[repo] Serving the repo", std::time::Duration::from_secs(20));
+    let v1 = std::fs::read_to_string(dir.join("main.js")).expect("main.js");
+    let v2 = std::fs::read_to_string(dir.join("main-v2.js")).expect("main-v2.js");
+    let api =
+        |method: &str, path: &str, body: &str| without_date(&request(&mut connect(6060), method, 6060, path, body));
+    let mut text = vec![
+        api("POST", "/api/v1/repo/hello", "{}"),
+        api("POST", "/api/v1/repo-files/hello/main.js", &v1),
+        api("PATCH", "/api/v1/repo/hello", r#"{"version":"1"}"#),
+        api("GET", "/repo/hello/", ""),
+    ];
+    let worker = Server::spawn_args(
+        common::temp_dir("tutorial-11-worker"),
+        &["--instance-name=worker-1", "http://localhost:6060/repo/hello/"],
+        vec![8080],
+    );
+    text.push(get(8080, "/"));
+    text.push(api("POST", "/api/v1/repo-files/hello/main.js", &v2));
+    text.push(api("PATCH", "/api/v1/repo/hello", r#"{"version":"2"}"#));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !get(8080, "/").contains("version 2") {
+        assert!(std::time::Instant::now() < deadline, "the worker did not pick up version 2");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    text.push(get(8080, "/"));
+    // What the repo knows: the codebase, its worker, and the worker's metric.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let (info, hits) = loop {
+        let info = get(6060, "/api/v1/repo/hello");
+        let metrics = get(6060, "/metrics");
+        let hits = metrics.lines().find(|l| l.starts_with("hello_hits{")).map(str::to_string);
+        if let (true, Some(hits)) = (info.contains("\"name\":\"worker-1\"") && info.contains("\"version\":\"2"), hits) {
+            break (info, hits);
+        }
+        assert!(std::time::Instant::now() < deadline, "no report from worker-1:\n{info}\n{metrics}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let body = info.split_once("\n\n").map(|(_, b)| b).unwrap_or("");
+    let v: serde_json::Value = serde_json::from_str(body.trim()).expect("codebase JSON");
+    let workers: Vec<String> = v["instances"]
+        .as_object()
+        .map(|m| m.values().map(|i| format!("{} at {}", i["status"]["name"], i["ip"])).collect())
+        .unwrap_or_default();
+    text.push(format!(
+        "> GET /api/v1/repo/hello (in part)\nversion {} main {} files {} workers {}\n",
+        v["version"],
+        v["main"],
+        v["files"],
+        workers.join(", ")
+    ));
+    text.push(format!("> GET /metrics (the worker's own metric)\n{hits}\n"));
+    insta::assert_snapshot!("11-repo-and-console", text.join("\n"));
+    drop(worker);
+    drop(repo);
+}
+
+/// A response without its `date` header (it changes every second).
+fn without_date(response: &str) -> String {
+    response.lines().filter(|l| !l.starts_with("date: ")).collect::<Vec<_>>().join("\n") + "\n"
 }
 
 /// `curl -sS -i` with `args`: the command and what it printed (line ends as `\n`).
