@@ -58,6 +58,15 @@ fn status_logs_metrics_and_options_are_served() {
     flate2::read::GzDecoder::new(&packed[..]).read_to_string(&mut unpacked).expect("gzip");
     assert!(unpacked.contains("test_hits{path=\"/a\"} 1"));
 
+    // A client that shuts its side down after the request still gets the whole answer.
+    let raw = common::exchange(admin, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n");
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a response");
+    let len: usize =
+        head.lines().find_map(|l| l.strip_prefix("content-length: ")).and_then(|v| v.parse().ok()).expect("a length");
+    assert_eq!(body.len(), len);
+    assert!(body.contains("test_hits{path=\"/a\"} 1"));
+
     // Logs: the main log and a script's logger.
     let (status, main_log) = get(admin, "/log");
     assert_eq!(status, 200);

@@ -72,7 +72,9 @@ where
         let host = host.clone();
         async move { Ok::<_, std::convert::Infallible>(handle(host, peer, req).await) }
     });
+    // Some clients shut their side down once the request is sent: they still get the answer.
     let _ = hyper::server::conn::http1::Builder::new()
+        .half_close(true)
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(Duration::from_secs(30))
         .serve_connection(io, service)
@@ -312,18 +314,19 @@ fn metrics(host: &Host, req: &Req) -> Response<Body> {
         .get(ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("gzip")));
+    const PROMETHEUS: &str = "text/plain; version=0.0.4";
     if !gzip {
-        return text(StatusCode::OK, body);
+        return with_type(StatusCode::OK, PROMETHEUS, body);
     }
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let packed = std::io::Write::write_all(&mut enc, body.as_bytes()).and_then(|_| enc.finish());
     match packed {
         Ok(bytes) => {
-            let mut r = text(StatusCode::OK, bytes);
+            let mut r = with_type(StatusCode::OK, PROMETHEUS, bytes);
             r.headers_mut().insert(hyper::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             r
         }
-        Err(_) => text(StatusCode::OK, body),
+        Err(_) => with_type(StatusCode::OK, PROMETHEUS, body),
     }
 }
 

@@ -67,6 +67,7 @@ pub fn clear_module_caches() {
 /// Sets the folder `/…` imports are resolved against (the main script's folder).
 pub fn set_codebase_root(root: &Path) {
     pipy_stdlib::pipy::set_codebase_root(root);
+    pipy_engine::net::metrics::set_codebase_root(root);
     CODEBASE_ROOT.with(|r| *r.borrow_mut() = Some(root.to_path_buf()));
 }
 

@@ -81,8 +81,16 @@ impl Upstream {
 }
 
 thread_local! {
+    /// The codebase folder: `pipy_pipeline_count`'s module label is the path inside it.
+    static ROOT: RefCell<String> = const { RefCell::new(String::new()) };
     static INBOUND: RefCell<BTreeMap<String, Rc<Traffic>>> = const { RefCell::new(BTreeMap::new()) };
     static OUTBOUND: RefCell<BTreeMap<(String, String), Rc<Upstream>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Sets the codebase folder of this worker (module labels are paths inside it, `/main.js`).
+pub fn set_codebase_root(root: &std::path::Path) {
+    let r = root.display().to_string();
+    ROOT.with(|x| *x.borrow_mut() = r.trim_end_matches('/').to_string());
 }
 
 /// The counters of listener `listen` (`ip:port`) in this worker.
@@ -159,10 +167,16 @@ pub(crate) fn publish() {
             s.outbound.insert(k.clone(), row);
         }
     });
+    let root = ROOT.with(|r| r.borrow().clone());
     for l in crate::pipeline::layout::all_layouts() {
         let n = l.active.get();
         if n > 0 {
-            *s.pipelines.entry((l.module.to_string(), l.name.borrow().clone())).or_default() += n as i64;
+            let m = l
+                .module
+                .strip_prefix(root.as_str())
+                .filter(|m| !root.is_empty() && m.starts_with('/'))
+                .unwrap_or(&l.module);
+            *s.pipelines.entry((m.to_string(), l.name.borrow().clone())).or_default() += n as i64;
         }
     }
     let id = super::thread_id();
