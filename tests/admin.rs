@@ -51,6 +51,16 @@ fn status_logs_metrics_and_options_are_served() {
     let (status, metrics) = get(admin, "/metrics");
     assert_eq!(status, 200);
     assert!(metrics.contains("test_hits{path=\"/a\"} 1"), "{metrics}");
+    // Live objects by class, as the original names them (published by the worker each tick).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !get(admin, "/metrics").1.lines().any(|l| {
+        l.strip_prefix("pipy_object_count{class=\"Function\"} ")
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
+    }) {
+        assert!(Instant::now() < deadline, "no pipy_object_count for functions");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let (status, head, packed) = call(admin, "GET", "/metrics", &[("accept-encoding", "gzip, deflate")], b"");
     assert_eq!(status, 200);
     assert!(head.to_ascii_lowercase().contains("content-encoding: gzip"), "{head}");

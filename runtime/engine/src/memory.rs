@@ -18,6 +18,8 @@ static PAUSE_MICROS: AtomicU64 = AtomicU64::new(0);
 static PAUSE_MAX_MICROS: AtomicU64 = AtomicU64::new(0);
 /// Live objects by worker thread, as each last reported.
 static LIVE: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
+/// Each worker's live objects by class, as last published.
+static LIVE_BY_CLASS: Mutex<BTreeMap<usize, [usize; 11]>> = Mutex::new(BTreeMap::new());
 
 /// Gives memory the allocator holds freed back to the system (installed by the binary, which
 /// picks the allocator).
@@ -90,6 +92,9 @@ fn publish_live() {
     if let Ok(mut live) = LIVE.lock() {
         live.insert(id, pipy_value::object::live_objects());
     }
+    if let Ok(mut live) = LIVE_BY_CLASS.lock() {
+        live.insert(id, pipy_value::object::live_objects_by_class());
+    }
 }
 
 /// The collector's metrics in Prometheus text: collections, garbage freed, time spent, and live
@@ -104,6 +109,20 @@ pub fn metrics() -> String {
     out.push_str(&format!("pipy_gc_pause_seconds_total {}\n", PAUSE_MICROS.load(Ordering::Relaxed) as f64 / 1e6));
     out.push_str("# TYPE pipy_gc_pause_max_seconds gauge\n");
     out.push_str(&format!("pipy_gc_pause_max_seconds {}\n", PAUSE_MAX_MICROS.load(Ordering::Relaxed) as f64 / 1e6));
+    // The original's name: live objects by class, summed over the workers.
+    let mut by_class = [0usize; 11];
+    if let Ok(live) = LIVE_BY_CLASS.lock() {
+        for counts in live.values() {
+            for (a, b) in by_class.iter_mut().zip(counts) {
+                *a += b;
+            }
+        }
+    }
+    out.push_str("# TYPE pipy_object_count gauge\n");
+    out.push_str(&format!("pipy_object_count {}\n", by_class.iter().sum::<usize>()));
+    for (name, n) in pipy_value::object::CLASSES.iter().zip(by_class) {
+        out.push_str(&format!("pipy_object_count{{class=\"{name}\"}} {n}\n"));
+    }
     out.push_str("# TYPE pipy_objects_live gauge\n");
     if let Ok(live) = LIVE.lock() {
         for (thread, n) in live.iter() {

@@ -13,8 +13,14 @@ use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
 
+/// The classes objects are counted by (`ObjectKind::class`): the kinds' names.
+pub const CLASSES: [&str; 11] =
+    ["Object", "Array", "Function", "Accessor", "Error", "Boolean", "Number", "String", "Symbol", "Arguments", "Host"];
+
 thread_local! {
     static LIVE_OBJECTS: Cell<usize> = const { Cell::new(0) };
+    /// Live objects of this thread by the class they were made as (`CLASSES`).
+    static LIVE_BY_CLASS: [Cell<usize>; 11] = const { [const { Cell::new(0) }; 11] };
     /// Bumped whenever the key set of a prototype object or any prototype link changes, so
     /// caches that looked through prototypes know they may be stale.
     static PROTO_EPOCH: Cell<u64> = const { Cell::new(0) };
@@ -40,6 +46,11 @@ pub fn live_objects() -> usize {
     LIVE_OBJECTS.with(|c| c.get())
 }
 
+/// Live objects of this thread by class (`CLASSES`, in that order).
+pub fn live_objects_by_class() -> [usize; 11] {
+    LIVE_BY_CLASS.with(|c| std::array::from_fn(|i| c[i].get()))
+}
+
 pub enum ObjectKind {
     Ordinary,
     /// Dense elements; `Value::Hole` marks a missing element, which then falls back to the named
@@ -63,6 +74,23 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
+    /// The index of this kind in `CLASSES`.
+    pub fn class(&self) -> u8 {
+        match self {
+            ObjectKind::Ordinary => 0,
+            ObjectKind::Array(_) => 1,
+            ObjectKind::Function(_) => 2,
+            ObjectKind::Accessor { .. } => 3,
+            ObjectKind::Error => 4,
+            ObjectKind::Boolean(_) => 5,
+            ObjectKind::Number(_) => 6,
+            ObjectKind::String(_) => 7,
+            ObjectKind::Symbol(_) => 8,
+            ObjectKind::Arguments(_) => 9,
+            ObjectKind::Host(_) => 10,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             ObjectKind::Ordinary => "Object",
@@ -91,11 +119,19 @@ pub struct JsObject {
     pub elements_sealed: bool,
     /// Some object has this one as its prototype: key-set changes bump the prototype epoch.
     pub is_prototype: bool,
+    /// The class it is counted under (its kind when made; `CLASSES`).
+    counted_as: u8,
 }
 
 impl Drop for JsObject {
     fn drop(&mut self) {
         LIVE_OBJECTS.with(|c| c.set(c.get().saturating_sub(1)));
+        let i = self.counted_as as usize;
+        let _ = LIVE_BY_CLASS.try_with(|c| {
+            if let Some(n) = c.get(i) {
+                n.set(n.get().saturating_sub(1));
+            }
+        });
     }
 }
 
@@ -156,6 +192,8 @@ impl PropertyDescriptor {
 impl Obj {
     pub fn new(proto: Option<Obj>, kind: ObjectKind) -> Obj {
         LIVE_OBJECTS.with(|c| c.set(c.get() + 1));
+        let counted_as = kind.class();
+        LIVE_BY_CLASS.with(|c| c[counted_as as usize].set(c[counted_as as usize].get() + 1));
         if let Some(p) = &proto {
             p.mark_prototype();
         }
@@ -168,6 +206,7 @@ impl Obj {
             elements_frozen: false,
             elements_sealed: false,
             is_prototype: false,
+            counted_as,
         })
     }
 
