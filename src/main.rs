@@ -58,17 +58,27 @@ struct Cli {
     help_filters: Option<String>,
 }
 
+/// Writes to stdout; a reader that went away (`pipy --list-filters | head`) ends the output
+/// quietly instead of with a panic.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 /// `--list-filters` and `--help-filters`, printed from the runtime's one filter registry.
 fn print_filters(only: Option<&str>) -> ExitCode {
     let all = pipy_engine::filters::all();
     match only {
         None => {
             let width = all.iter().map(|s| s.name.len() + s.params.len()).max().unwrap_or(0);
+            let mut text = String::new();
             for s in &all {
                 let sig = format!("{}{}", s.name, s.params);
                 let joint = if s.joint { " [.to(...)]" } else { "" };
-                println!("{sig:width$}  {}{joint}", s.help);
+                text.push_str(&format!("{sig:width$}  {}{joint}\n", s.help));
             }
+            print_out(&text);
             ExitCode::SUCCESS
         }
         Some(name) => {
@@ -77,14 +87,15 @@ fn print_filters(only: Option<&str>) -> ExitCode {
                 eprintln!("error: no filter named '{name}' (see pipy --list-filters)");
                 return ExitCode::from(2);
             }
+            let mut text = String::new();
             for s in list {
-                println!("{}{}", s.name, s.params);
-                println!("    {}", s.help);
+                text.push_str(&format!("{}{}\n    {}\n", s.name, s.params, s.help));
                 if s.joint {
-                    println!("    Takes a sub-pipeline: .{}(...).to(name | $=>$...)", s.name);
+                    text.push_str(&format!("    Takes a sub-pipeline: .{}(...).to(name | $=>$...)\n", s.name));
                 }
-                println!();
+                text.push('\n');
             }
+            print_out(&text);
             ExitCode::SUCCESS
         }
     }
@@ -123,6 +134,21 @@ struct WorkerArgs {
     /// Repo mode: run this codebase of the repo here once the repo is up.
     #[arg(long, global = true, value_name = "CODEBASE")]
     init_code: Option<String>,
+    /// This process's id as the repo knows it (default: a random UUID).
+    #[arg(long, global = true, value_name = "UUID")]
+    instance_uuid: Option<String>,
+    /// A worker of a repo: do not check for new versions (the first that loads keeps running).
+    #[arg(long, global = true)]
+    no_reload: bool,
+    /// A worker of a repo: do not report status to the repo.
+    #[arg(long, global = true)]
+    no_status: bool,
+    /// A worker of a repo: do not send metrics with the status.
+    #[arg(long, global = true)]
+    no_metrics: bool,
+    /// The most bytes kept of each log for the admin service (`/log`), e.g. 1048576 or 1m.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    log_history_limit: Option<usize>,
     /// The admin service over TLS: its certificate (PEM).
     #[arg(long, global = true, value_name = "FILE")]
     admin_tls_cert: Option<std::path::PathBuf>,
@@ -167,6 +193,20 @@ fn parse_threads(s: &str) -> Result<usize, String> {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{s}' is not a thread count (a number from 1, or max)")),
     }
+}
+
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, mul) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 1usize << 10),
+        Some('m') => (&t[..t.len() - 1], 1 << 20),
+        Some('g') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t.as_str(), 1),
+    };
+    num.parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mul))
+        .ok_or_else(|| format!("'{s}' is not a size in bytes (like 1048576, 512k or 1m)"))
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -221,7 +261,7 @@ fn run_source_in(name: &str, source: &str, print_value: bool, root: Option<&std:
     match program::run(name, source, program::options(false)) {
         Ok(v) => {
             if print_value {
-                println!("{}", program::display(&v));
+                print_out(&format!("{}\n", program::display(&v)));
             }
             ExitCode::SUCCESS
         }
@@ -254,6 +294,12 @@ fn run_admin(mode: pipy_admin::Mode, args: &[String], worker: &WorkerArgs) -> Ex
             cert: worker.tls_cert.clone(),
             key: worker.tls_key.clone(),
             trusted: worker.tls_trusted.clone(),
+        },
+        uuid: worker.instance_uuid.clone(),
+        link: pipy_admin::link::LinkOptions {
+            reload: !worker.no_reload,
+            status: !worker.no_status,
+            metrics: !worker.no_metrics,
         },
     };
     ExitCode::from(pipy_admin::run(mode, options).clamp(0, 255) as u8)
@@ -320,7 +366,7 @@ fn check(files: &[std::path::PathBuf], format: CheckFormat) -> ExitCode {
     let report = pipy_lint::check_files(files, format);
     match format {
         pipy_lint::Format::Human => eprint!("{}", report.text),
-        pipy_lint::Format::Json => print!("{}", report.text),
+        pipy_lint::Format::Json => print_out(&report.text),
     }
     ExitCode::from(report.exit_code())
 }
@@ -340,6 +386,9 @@ fn main() -> Result<ExitCode> {
     if let Some(s) = &cli.worker.log_local {
         pipy_engine::log::set_local(s);
     }
+    if let Some(n) = cli.worker.log_history_limit {
+        pipy_engine::log::history::set_limit(n);
+    }
     // Panics are caught where scripts and input can cause them (helpers, the compiler) and turn
     // into errors; keep the report to one line instead of a backtrace.
     // The parser's own assertions on malformed input are reported as a syntax error instead.
@@ -358,9 +407,11 @@ fn main() -> Result<ExitCode> {
         match (&cli.command, &cli.file) {
             (Some(Command::Run { file, args }), _) => run_file(file, args, &cli.worker),
             (Some(Command::Check { list_rules: true, .. }), _) => {
-                for r in pipy_lint::rules::ALL {
-                    println!("{}  {:<26}{}", r.code, r.name, r.summary);
-                }
+                let text: String = pipy_lint::rules::ALL
+                    .iter()
+                    .map(|r| format!("{}  {:<26}{}\n", r.code, r.name, r.summary))
+                    .collect();
+                print_out(&text);
                 ExitCode::SUCCESS
             }
             (Some(Command::Check { files, format, .. }), _) => check(files, *format),

@@ -146,6 +146,21 @@ fn the_running_codebase_is_read_written_and_reloaded() {
 }
 
 #[test]
+fn the_log_history_keeps_what_the_limit_allows() {
+    let admin = common::free_port();
+    let arg = format!("--admin-port=127.0.0.1:{admin}");
+    let script = "pipy().listen($PORT0).serveHTTP(() => { console.log('a line of about sixty characters for the history'); return new Message('ok') })";
+    let s = Server::start_with("admin-history", script, 1, &[], &[&arg, "--log-history-limit=300"]);
+    for _ in 0..20 {
+        assert!(fetch(s.port(0), "/").ends_with("ok"));
+    }
+    let (status, log) = get(admin, "/log");
+    assert_eq!(status, 200);
+    assert!(log.len() <= 300 && log.len() > 150, "{} bytes kept: {log}", log.len());
+    assert!(log.ends_with("a line of about sixty characters for the history\n"), "{log}");
+}
+
+#[test]
 fn the_admin_service_stays_up_when_the_script_fails_to_load() {
     let admin = common::free_port();
     let arg = format!("--admin-port=127.0.0.1:{admin}");

@@ -323,3 +323,25 @@ fn parser_assertions_are_plain_syntax_errors() {
         assert!(!err.contains("internal error"), "{err}");
     }
 }
+
+/// Output into a pipe whose reader has gone (`pipy --list-filters | head -1`) ends quietly,
+/// with exit status 0, not with a panic about a broken pipe.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    for args in
+        [&["--list-filters"][..], &["--help-filters"], &["check", "--list-rules"], &["-e", "'x'.repeat(200000)"]]
+    {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pipy"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("pipy starts");
+        // The reader goes away before pipy writes a byte.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("pipy ends");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("internal error") && !err.contains("Broken pipe"), "{args:?}: {err}");
+    }
+}

@@ -333,3 +333,54 @@ fn a_worker_fetches_from_a_repo_over_mutual_tls() {
     assert_eq!(answer(port2), "");
     let _ = std::fs::remove_dir_all(src);
 }
+
+/// `--instance-uuid`, `--no-metrics`, `--no-status` and `--no-reload` on workers.
+#[test]
+fn worker_flags_choose_what_is_reported_and_followed() {
+    let admin = common::free_port();
+    let _r = repo("repo-flags", admin, None, &[]);
+    assert_eq!(call(admin, "POST", "/api/v1/repo/flags", &[], b"{}").0, 201);
+    publish(admin, "/flags", &hello("v1"), "1");
+    let url = format!("http://127.0.0.1:{admin}/repo/flags/");
+    let start = |name: &str, extra: &[&str]| -> (Server, u16) {
+        let port = common::free_port();
+        let (p, inst) = (port.to_string(), format!("--instance-name={name}"));
+        let mut args: Vec<&str> = vec![&inst];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[&url, "--", &p]);
+        (Server::spawn_args(common::temp_dir(name), &args, vec![port]), port)
+    };
+    let (_a, a) = start("flags-a", &["--instance-uuid=fixed-uuid-1", "--no-metrics"]);
+    let (_b, _) = start("flags-b", &["--no-status"]);
+    let (_c, c) = start("flags-c", &["--no-reload"]);
+    publish(admin, "/flags", &hello("v2"), "2");
+    wait_answer(a, "v2", Duration::from_secs(10));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let info = json(admin, "/api/v1/repo/flags");
+        let names: Vec<String> = info["instances"]
+            .as_object()
+            .map(|m| m.values().filter_map(|i| i["status"]["name"].as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        let a_uuid = info["instances"]
+            .as_object()
+            .and_then(|m| m.values().find(|i| i["status"]["name"] == "flags-a").map(|i| i["status"]["uuid"].clone()));
+        if names.contains(&"flags-a".to_string()) && names.contains(&"flags-c".to_string()) {
+            assert!(!names.contains(&"flags-b".to_string()), "--no-status reported: {info}");
+            assert_eq!(a_uuid, Some(serde_json::json!("fixed-uuid-1")));
+            break;
+        }
+        assert!(Instant::now() < deadline, "reports missing: {info}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let metrics = get(admin, "/metrics").1;
+    assert!(metrics.contains("instance=\"flags-c\""), "{metrics}");
+    assert!(!metrics.contains("instance=\"flags-a\""), "--no-metrics sent metrics: {metrics}");
+    // --no-reload: still the first version, well after the others moved on.
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(answer(c), "v1\n");
+    // A uuid with a slash could not name the worker in the repo's paths.
+    let (_, err, code) = common::run_in(&common::temp_dir("flags-bad"), &["--instance-uuid=a/b", &url]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--instance-uuid"), "{err}");
+}

@@ -58,11 +58,11 @@ pub fn new_uuid() -> String {
 }
 
 impl Host {
-    pub fn new(name: Option<String>, launch: Launch, repo: Option<pipy_repo::Repo>) -> Host {
+    pub fn new(name: Option<String>, uuid: Option<String>, launch: Launch, repo: Option<pipy_repo::Repo>) -> Host {
         let name = name.unwrap_or_else(|| {
             std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
         });
-        let uuid = new_uuid();
+        let uuid = uuid.unwrap_or_else(new_uuid);
         Host {
             scratch: std::env::temp_dir().join(format!("pipy-run-{uuid}")),
             repo: repo.map(crate::repo::RepoState::new),

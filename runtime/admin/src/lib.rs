@@ -13,7 +13,7 @@
 mod client;
 mod console;
 pub mod host;
-mod link;
+pub mod link;
 pub mod metrics;
 mod repo;
 mod server;
@@ -55,6 +55,10 @@ pub struct Options {
     pub admin_tls: tls::TlsFiles,
     /// `--tls-cert/-key/-trusted`: how a worker talks to an `https://` repo.
     pub fetch_tls: tls::TlsFiles,
+    /// `--instance-uuid` (a random one otherwise).
+    pub uuid: Option<String>,
+    /// `--no-reload`, `--no-status`, `--no-metrics`.
+    pub link: link::LinkOptions,
 }
 
 /// Runs `mode` with an admin service (or, for a repo codebase, without one if none is asked
@@ -72,7 +76,11 @@ pub fn run(mode: Mode, options: Options) -> i32 {
         _ => None,
     };
     let repo_mode = repo.is_some();
-    let host = Arc::new(Host::new(options.name, options.launch, repo));
+    if options.uuid.as_deref().is_some_and(|u| u.is_empty() || u.contains('/')) {
+        eprintln!("error: --instance-uuid must be a non-empty string without slashes");
+        return 1;
+    }
+    let host = Arc::new(Host::new(options.name, options.uuid, options.launch, repo));
     let admin = match (&options.admin, repo_mode) {
         (None, true) => Some("6060".to_string()),
         (a, _) => a.clone(),
@@ -158,9 +166,9 @@ pub fn run(mode: Mode, options: Options) -> i32 {
                 }
             }
             Mode::Url(url) => {
-                let (h, s) = (host.clone(), stop.clone());
+                let (h, s, link_options) = (host.clone(), stop.clone(), options.link);
                 linked = Some(tokio::spawn(async move {
-                    if let Err(e) = link::run(h, url, client, s).await {
+                    if let Err(e) = link::run(h, url, client, link_options, s).await {
                         pipy_engine::log::error(&format!("[codebase] {e}"));
                     }
                 }));

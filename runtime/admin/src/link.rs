@@ -99,21 +99,50 @@ async fn download(client: &Client, url: &str) -> Result<Version, String> {
     Ok(Version { etag, main: main.to_string(), files })
 }
 
+/// What a worker tells its repo and takes from it.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkOptions {
+    /// Follow new versions (`--no-reload` turns it off: the first version runs for good).
+    pub reload: bool,
+    /// Report status (`--no-status`).
+    pub status: bool,
+    /// Send metrics with the status (`--no-metrics`).
+    pub metrics: bool,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions { reload: true, status: true, metrics: true }
+    }
+}
+
 /// Runs the codebase at `url` until the process is told to stop. Returns when `stop` is told.
-pub async fn run(host: Arc<Host>, url: String, client: Client, stop: Arc<tokio::sync::Notify>) -> Result<(), String> {
+pub async fn run(
+    host: Arc<Host>,
+    url: String,
+    client: Client,
+    options: LinkOptions,
+    stop: Arc<tokio::sync::Notify>,
+) -> Result<(), String> {
     let url = if url.ends_with('/') { url } else { format!("{url}/") };
     let cache = Cache::new(&host.uuid)?;
     let mut etag = String::new();
     let mut last_error: Option<String> = None;
     let mut reported_down = false;
-    let mut incremental = false;
     let every = poll_interval();
     // The repo's admin link tells of a new version at once; polling finds it otherwise.
     let poke = Arc::new(tokio::sync::Notify::new());
-    let link = tokio::spawn(keep_linked(client.clone(), url.clone(), host.uuid.clone(), poke.clone()));
+    let link = tokio::spawn(keep_linked(client.clone(), url.clone(), host.uuid.clone(), options.reload, poke.clone()));
     let _stop_link = AbortOnDrop(link);
     loop {
-        match client.request("HEAD", &url, Bytes::new()).await {
+        // With --no-reload, the first version that loads is kept.
+        let check = options.reload || etag.is_empty() || last_error.is_some();
+        let head = if check {
+            client.request("HEAD", &url, Bytes::new()).await
+        } else {
+            Ok(Reply { status: 200, etag: None, body: Bytes::new() })
+        };
+        match head {
             Ok(Reply { status: 200, etag: Some(tag), .. }) if tag != etag => {
                 reported_down = false;
                 match download(&client, &url).await {
@@ -152,8 +181,8 @@ pub async fn run(host: Arc<Host>, url: String, client: Client, stop: Arc<tokio::
                 }
             }
         }
-        if !reported_down {
-            incremental = report(&client, &host, &url, &etag, last_error.as_deref(), incremental).await;
+        if !reported_down && options.status {
+            report(&client, &host, &url, &etag, last_error.as_deref(), options.metrics).await;
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -179,17 +208,9 @@ async fn apply(host: &Arc<Host>, cache: &Cache, v: Version) -> Result<(), String
     .map_err(|_| "the program's thread failed".to_string())?
 }
 
-/// Posts this worker's status (and its metrics) to the repo. Returns whether the repo asked for
-/// metrics in every report (it answers 206 once it has them).
-async fn report(
-    client: &Client,
-    host: &Host,
-    url: &str,
-    version: &str,
-    error: Option<&str>,
-    _incremental: bool,
-) -> bool {
-    let status = json!({
+/// Posts this worker's status (and, with `metrics`, its metrics) to the repo.
+async fn report(client: &Client, host: &Host, url: &str, version: &str, error: Option<&str>, metrics: bool) {
+    let mut status = json!({
         "timestamp": now_ms(),
         "since": host.since,
         "uuid": host.uuid,
@@ -199,12 +220,13 @@ async fn report(
         "error": error,
         "modules": {},
         "logs": pipy_engine::log::history::names(),
-        "metrics": crate::metrics::local_text(),
     });
-    match client.request("POST", url, Bytes::from(status.to_string())).await {
-        Ok(r) => r.status == 206,
-        Err(_) => false,
+    if metrics {
+        status["metrics"] = json!(crate::metrics::local_text());
     }
+    // The repo answers 201, or 206 when it took the metrics too; either way there is nothing
+    // to do, and a repo that is down is noticed by the version check.
+    let _ = client.request("POST", url, Bytes::from(status.to_string())).await;
 }
 
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -219,7 +241,7 @@ impl Drop for AbortOnDrop {
 /// down. The repo sends `reload` (check the version now), `log/on/<name>` and `log/off/<name>`
 /// (start and stop sending a log's new lines, as `log/<name>\n<lines>`) and `log/tail/<name>`
 /// (send its history, as `log-tail/<name>\n<lines>`).
-async fn keep_linked(client: Client, url: String, uuid: String, poke: Arc<tokio::sync::Notify>) {
+async fn keep_linked(client: Client, url: String, uuid: String, reload: bool, poke: Arc<tokio::sync::Notify>) {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     let Ok(target) = crate::client::split_url(&url) else { return };
@@ -237,7 +259,9 @@ async fn keep_linked(client: Client, url: String, uuid: String, poke: Arc<tokio:
                             let Message::Text(t) = msg else { continue };
                             let t = t.trim();
                             if t == "reload" {
-                                poke.notify_one();
+                                if reload {
+                                    poke.notify_one();
+                                }
                             } else if let Some(name) = t.strip_prefix("log/tail/") {
                                 let past = pipy_engine::log::history::tail(name).unwrap_or_default();
                                 let _ = out_tx.send(format!("log-tail/{name}\n{}", String::from_utf8_lossy(&past)));

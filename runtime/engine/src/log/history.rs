@@ -8,8 +8,15 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 /// The name of the main log (what `log::info` and friends write), as the original names it.
 pub const MAIN: &str = "pipy_log";
 
-/// The most bytes kept of one log; the oldest lines go first.
+/// The most bytes kept of one log by default; the oldest lines go first.
 const KEEP_BYTES: usize = 256 * 1024;
+
+static LIMIT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(KEEP_BYTES);
+
+/// `--log-history-limit`: the most bytes kept of each log (0 keeps none).
+pub fn set_limit(bytes: usize) {
+    LIMIT.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
 
 /// A watcher of one log: each new line is sent to it until it hangs up.
 pub type Watcher = tokio::sync::mpsc::UnboundedSender<Vec<u8>>;
@@ -37,9 +44,13 @@ pub fn record(name: &str, line: &[u8]) {
     if !book.watchers.is_empty() {
         book.watchers.retain(|w| w.send(line.to_vec()).is_ok());
     }
+    let limit = LIMIT.load(std::sync::atomic::Ordering::Relaxed);
+    if limit == 0 {
+        return;
+    }
     book.bytes += line.len();
     book.lines.push_back(line.to_vec());
-    while book.bytes > KEEP_BYTES && book.lines.len() > 1 {
+    while book.bytes > limit && book.lines.len() > 1 {
         if let Some(old) = book.lines.pop_front() {
             book.bytes -= old.len();
         }
