@@ -322,13 +322,10 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
         eprintln!("error: --init-repo and --init-code are for repo mode (pipy with no script, or with a folder)");
         return ExitCode::from(2);
     }
-    let src = match std::fs::read_to_string(path) {
-        Ok(src) => src,
-        Err(e) => {
-            eprintln!("error: cannot read {path}: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    if let Err(e) = std::fs::read_to_string(path) {
+        eprintln!("error: cannot read {path}: {e}");
+        return ExitCode::from(2);
+    }
     let admin_tls =
         worker.admin_tls_cert.is_some() || worker.admin_tls_key.is_some() || worker.admin_tls_trusted.is_some();
     if worker.admin_port.is_some() || admin_tls {
@@ -336,26 +333,14 @@ fn run_file(path: &str, args: &[String], worker: &WorkerArgs) -> ExitCode {
         return run_admin(pipy_admin::Mode::Script(full), args, worker);
     }
     let threads = worker.threads.unwrap_or(1);
-    let mut handles = Vec::new();
-    for id in 1..threads {
-        let (path, src, args, worker) = (path.to_string(), src.clone(), args.to_vec(), worker.clone());
-        let h = std::thread::Builder::new()
-            .name(format!("pipy-worker-{id}"))
-            .stack_size(64 << 20)
-            .spawn(move || program::run_worker(&path, &src, &worker.options(id, threads, &args)));
-        match h {
-            Ok(h) => handles.push(h),
-            Err(e) => {
-                eprintln!("error: cannot start worker thread {id}: {e}");
-                return ExitCode::from(1);
-            }
+    let launch = program::supervisor::Launch { main: path.into(), worker: worker.options(0, threads, args) };
+    match program::supervisor::spawn(&launch) {
+        Ok(mut running) => ExitCode::from(running.wait().clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
-    let mut code = program::run_worker(path, &src, &worker.options(0, threads, args));
-    for h in handles {
-        code = code.max(h.join().unwrap_or(70));
-    }
-    ExitCode::from(code.clamp(0, 255) as u8)
 }
 
 fn check(files: &[std::path::PathBuf], format: CheckFormat) -> ExitCode {
@@ -389,6 +374,29 @@ fn main() -> Result<ExitCode> {
     if let Some(n) = cli.worker.log_history_limit {
         pipy_engine::log::history::set_limit(n);
     }
+    // What scripts see as pipy.name, pipy.uuid, pipy.source, pipy.since and pipy.version; the
+    // admin service and a repo know the process by the same name and uuid.
+    let mut cli = cli;
+    let uuid = cli.worker.instance_uuid.clone().unwrap_or_else(pipy_admin::host::new_uuid);
+    cli.worker.instance_uuid = Some(uuid.clone());
+    let source = match (&cli.command, &cli.file) {
+        (Some(Command::Run { file, .. }), _) | (None, Some(file)) => file.clone(),
+        _ => std::env::var("PIPY_CONFIG_FILE").unwrap_or_default(),
+    };
+    pipy_stdlib::pipy::set_instance(pipy_stdlib::pipy::Instance {
+        name: cli.worker.instance_name.clone().unwrap_or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
+        }),
+        uuid,
+        source,
+        since: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis()
+            as f64,
+        version: (
+            env!("CARGO_PKG_VERSION").to_string(),
+            env!("PIPY_COMMIT").to_string(),
+            env!("PIPY_COMMIT_DATE").to_string(),
+        ),
+    });
     // Panics are caught where scripts and input can cause them (helpers, the compiler) and turn
     // into errors; keep the report to one line instead of a backtrace.
     // The parser's own assertions on malformed input are reported as a syntax error instead.

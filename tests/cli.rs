@@ -1,5 +1,7 @@
 //! The `pipy` binary as a user runs it: exit codes, printed values, diagnostics, modules.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -344,4 +346,49 @@ fn output_into_a_closed_pipe_ends_quietly() {
         assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
         assert!(!err.contains("internal error") && !err.contains("Broken pipe"), "{args:?}: {err}");
     }
+}
+
+/// `pipy.name`, `uuid`, `source`, `since`, `version`, `performance`, `list`, `inbound/outbound`.
+#[test]
+fn scripts_see_the_process_as_the_command_line_set_it_up() {
+    let dir = common::temp_dir("cli-pipy-api");
+    std::fs::create_dir_all(dir.join("lib/deep")).expect("dir");
+    std::fs::write(dir.join("lib/a.js"), "1").expect("write");
+    std::fs::write(dir.join("lib/deep/b.js"), "2").expect("write");
+    std::fs::write(
+        dir.join("main.js"),
+        r#"
+var v = pipy.version
+println(pipy.name, pipy.uuid, pipy.source)
+println(typeof v.tag, v.tag.length > 0, typeof v.commit, typeof v.date)
+println(pipy.since > 1.7e12, pipy.since <= Date.now())
+var t = pipy.performance.now()
+println(t >= 0, pipy.performance.timeOrigin > 1.7e12, pipy.performance.now() >= t)
+println(pipy.list('/lib').join(' '))
+println(pipy.inbound.count, pipy.outbound.count)
+"#,
+    )
+    .expect("write");
+    let (out, err, code) = common::run_in(&dir, &["--instance-name=edge-1", "--instance-uuid=u-123", "main.js"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out, "edge-1 u-123 main.js\nstring true string string\ntrue true\ntrue true true\na.js deep/b.js\n0 0\n",
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `pipy.restart()` reloads the scripts of every worker.
+#[test]
+fn a_script_restarts_its_program() {
+    let script = r#"
+var n = 0
+pipy().listen($PORT0).serveHTTP(() => { n++; if (n == 1) pipy.restart(); return new Message('loaded ' + n) })
+"#;
+    let mut s = common::Server::start_with("cli-restart", script, 1, &[], &["--threads", "2"]);
+    let _ = common::exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    s.wait_for("Reloading the scripts", std::time::Duration::from_secs(10));
+    s.wait_for("Reloaded", std::time::Duration::from_secs(10));
+    let reloads = s.logged(std::time::Duration::from_millis(300)).iter().filter(|l| l.contains("] Reloaded")).count();
+    assert_eq!(reloads, 2, "both workers reloaded");
 }

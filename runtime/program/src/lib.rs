@@ -42,6 +42,7 @@ pub fn init() {
     }
     loader::install();
     pipy_engine::log::set_exception_describer(describe_exception);
+    pipy_stdlib::pipy::set_restart_hook(supervisor::reload_all);
 }
 
 /// Compile options with the standard library's regular-expression checker.

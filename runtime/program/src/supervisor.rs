@@ -28,6 +28,17 @@ pub struct Running {
     pub since: SystemTime,
 }
 
+/// The mailboxes of the running program's workers (for `pipy.restart()`).
+static CURRENT: std::sync::Mutex<Vec<Arc<Control>>> = std::sync::Mutex::new(Vec::new());
+
+/// Asks every worker of the running program to run its scripts again (`pipy.restart()`); the
+/// reloads happen between events, after the caller returns.
+pub fn reload_all() {
+    for c in CURRENT.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        c.send(Command::Reload(None));
+    }
+}
+
 /// Starts `launch.worker.threads` workers (at least one) running the main script. They load it
 /// on their own threads; `Running::started` tells how that went.
 pub fn spawn(launch: &Launch) -> Result<Running, String> {
@@ -56,6 +67,7 @@ pub fn spawn(launch: &Launch) -> Result<Running, String> {
             }
         }
     }
+    *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = running.controls.clone();
     Ok(running)
 }
 

@@ -34,6 +34,55 @@ pub fn set_thread(id: usize, concurrency: usize) {
     THREAD.with(|t| *t.borrow_mut() = (id, concurrency));
 }
 
+/// What `pipy.name`, `pipy.uuid`, `pipy.source`, `pipy.since` and `pipy.version` tell: this
+/// process, as the command line set it up.
+#[derive(Clone, Debug, Default)]
+pub struct Instance {
+    pub name: String,
+    pub uuid: String,
+    /// The main script or the repo URL the codebase came from.
+    pub source: String,
+    /// When the process started (ms since the epoch).
+    pub since: f64,
+    /// (tag, commit, date) of this build.
+    pub version: (String, String, String),
+}
+
+static INSTANCE: std::sync::Mutex<Option<Instance>> = std::sync::Mutex::new(None);
+static RESTART: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets what scripts see of this process (once, before workers start).
+pub fn set_instance(i: Instance) {
+    *INSTANCE.lock().unwrap_or_else(|e| e.into_inner()) = Some(i);
+}
+
+fn instance() -> Instance {
+    INSTANCE.lock().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(|| Instance {
+        version: (env!("CARGO_PKG_VERSION").to_string(), String::new(), String::new()),
+        ..Instance::default()
+    })
+}
+
+/// What `pipy.restart()` calls: reload every worker of the running program.
+pub fn set_restart_hook(f: fn()) {
+    let _ = RESTART.set(f);
+}
+
+/// The files under `dir` (names relative to it, `sub/file.js`), for `pipy.list`.
+fn list_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<Value>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        match e.file_type() {
+            Ok(t) if t.is_dir() && out.len() < 100_000 => list_files(&e.path(), &format!("{prefix}{name}/"), out),
+            Ok(t) if t.is_file() => out.push(Value::string(format!("{prefix}{name}"))),
+            _ => {}
+        }
+    }
+}
+
 /// The exit code a script asked for with `pipy.exit(code)`.
 pub fn requested_exit() -> Option<i32> {
     EXIT_CODE.with(|e| *e.borrow())
@@ -240,7 +289,51 @@ pub fn install() {
         o.define_value("concurrency", Value::num(n as f64), pipy_value::attr::DEFAULT);
         Ok(Value::Object(o))
     });
-    pipy.define_value("version", Value::str(env!("CARGO_PKG_VERSION")), pipy_value::attr::DEFAULT);
+    let origin = std::time::Instant::now();
+    let origin_ms =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64() * 1000.0;
+    util::getter(&pipy, "version", |_, _| {
+        let (tag, commit, date) = instance().version;
+        let o = Obj::ordinary();
+        o.define_value("tag", Value::string(tag), pipy_value::attr::DEFAULT);
+        o.define_value("commit", Value::string(commit), pipy_value::attr::DEFAULT);
+        o.define_value("date", Value::string(date), pipy_value::attr::DEFAULT);
+        Ok(Value::Object(o))
+    });
+    util::getter(&pipy, "since", |_, _| Ok(Value::num(instance().since)));
+    util::getter(&pipy, "source", |_, _| Ok(Value::string(instance().source)));
+    util::getter(&pipy, "name", |_, _| Ok(Value::string(instance().name)));
+    util::getter(&pipy, "uuid", |_, _| Ok(Value::string(instance().uuid)));
+    // `pipy.inbound.count`, `pipy.outbound.count`: this worker's open connections.
+    let inbound = Obj::ordinary();
+    util::getter(&inbound, "count", |_, _| Ok(Value::num(net::inbound::inbound_count() as f64)));
+    pipy.define_value("inbound", Value::Object(inbound), pipy_value::attr::DEFAULT);
+    let outbound = Obj::ordinary();
+    util::getter(&outbound, "count", |_, _| Ok(Value::num(net::outbound::outbound_count() as f64)));
+    pipy.define_value("outbound", Value::Object(outbound), pipy_value::attr::DEFAULT);
+    // `pipy.performance`: `timeOrigin` (ms since the epoch when this worker loaded) and `now()`
+    // (ms since then, monotonic, fractional).
+    let performance = Obj::ordinary();
+    performance.define_value("timeOrigin", Value::num(origin_ms), pipy_value::attr::DEFAULT);
+    let now = move |_: &Value, _: &[Value], _: Option<&Obj>| -> JsResult<Value> {
+        Ok(Value::num(origin.elapsed().as_secs_f64() * 1000.0))
+    };
+    let now = function::native_function("now", 0, Rc::new(now), false);
+    performance.define_value("now", Value::Object(now), pipy_value::attr::DEFAULT);
+    pipy.define_value("performance", Value::Object(performance), pipy_value::attr::DEFAULT);
+    util::method(&pipy, "list", 1, |_, args| {
+        let dir = resolve_path(&ops::to_rust_string(&arg(args, 0))?);
+        let mut out = Vec::new();
+        list_files(&dir, "", &mut out);
+        Ok(ops::new_array(out))
+    });
+    util::method(&pipy, "restart", 0, |_, _| {
+        match RESTART.get() {
+            Some(f) => f(),
+            None => return Err(error::type_error("pipy.restart(): no running program to restart")),
+        }
+        Ok(Value::Undefined)
+    });
     pipy.define_value("pid", Value::num(f64::from(std::process::id())), pipy_value::attr::DEFAULT);
     util::global("pipy", Value::Object(pipy));
     install_json_data();
