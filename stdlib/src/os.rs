@@ -99,6 +99,40 @@ fn normalize(p: &str) -> String {
     if s.is_empty() { ".".to_string() } else { s }
 }
 
+fn read_file(args: &[Value], what: &str) -> JsResult<Value> {
+    let p = path_arg(args, 0, what)?;
+    let bytes = std::fs::read(&p).map_err(|e| io_error(what, &p, e))?;
+    Ok(event::data_value(bytes.into()))
+}
+
+fn write_file(args: &[Value], what: &str) -> JsResult<Value> {
+    let p = path_arg(args, 0, what)?;
+    let bytes = match arg(args, 1) {
+        v if event::as_data(&v).is_some() => event::as_data(&v).map(|d| d.to_vec()).unwrap_or_default(),
+        v => ops::to_rust_string(&v)?.into_bytes(),
+    };
+    std::fs::write(&p, bytes).map_err(|e| io_error(what, &p, e))?;
+    Ok(Value::Undefined)
+}
+
+/// The names in a folder, sorted; folders end with `/`.
+fn list_dir(args: &[Value], what: &str) -> JsResult<Value> {
+    let p = path_arg(args, 0, what)?;
+    let mut names: Vec<String> = std::fs::read_dir(&p)
+        .map_err(|e| io_error(what, &p, e))?
+        .flatten()
+        .map(|e| {
+            let mut n = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                n.push('/');
+            }
+            n
+        })
+        .collect();
+    names.sort();
+    Ok(ops::new_array(names.into_iter().map(Value::string).collect()))
+}
+
 fn strings(args: &[Value]) -> JsResult<Vec<String>> {
     args.iter().map(ops::to_rust_string).collect()
 }
@@ -112,37 +146,61 @@ pub fn install() {
     os.define_value("env", Value::Object(env), attr::DEFAULT);
     os.define_value("platform", Value::str(std::env::consts::OS), attr::DEFAULT);
     util::method(&os, "home", 0, |_, _| Ok(std::env::var("HOME").map(Value::string).unwrap_or(Value::Undefined)));
-    util::method(&os, "readFile", 1, |_, args| {
-        let p = path_arg(args, 0, "readFile")?;
-        let bytes = std::fs::read(&p).map_err(|e| io_error("readFile", &p, e))?;
-        Ok(event::data_value(bytes.into()))
-    });
-    util::method(&os, "writeFile", 2, |_, args| {
-        let p = path_arg(args, 0, "writeFile")?;
-        let bytes = match arg(args, 1) {
-            v if event::as_data(&v).is_some() => event::as_data(&v).map(|d| d.to_vec()).unwrap_or_default(),
-            v => ops::to_rust_string(&v)?.into_bytes(),
-        };
-        std::fs::write(&p, bytes).map_err(|e| io_error("writeFile", &p, e))?;
+    util::method(&os, "readFile", 1, |_, args| read_file(args, "readFile"));
+    util::method(&os, "read", 1, |_, args| read_file(args, "read"));
+    util::method(&os, "writeFile", 2, |_, args| write_file(args, "writeFile"));
+    util::method(&os, "write", 2, |_, args| write_file(args, "write"));
+    util::method(&os, "chdir", 1, |_, args| {
+        let p = path_arg(args, 0, "chdir")?;
+        std::env::set_current_dir(&p).map_err(|e| io_error("chdir", &p, e))?;
         Ok(Value::Undefined)
     });
-    util::method(&os, "stat", 1, stat);
-    util::method(&os, "readDir", 1, |_, args| {
-        let p = path_arg(args, 0, "readDir")?;
-        let mut names: Vec<String> = std::fs::read_dir(&p)
-            .map_err(|e| io_error("readDir", &p, e))?
-            .flatten()
-            .map(|e| {
-                let mut n = e.file_name().to_string_lossy().into_owned();
-                if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    n.push('/');
-                }
-                n
-            })
-            .collect();
-        names.sort();
-        Ok(ops::new_array(names.into_iter().map(Value::string).collect()))
+    util::method(&os, "abspath", 1, |_, args| {
+        let p = ops::to_rust_string(&arg(args, 0))?;
+        let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
+        Ok(Value::string(normalize(&if p.starts_with('/') { p } else { format!("{cwd}/{p}") })))
     });
+    // `os.rm(path, { recursive, force })`: a file, or a folder with everything in it when
+    // recursive; with force, a path that does not exist is no error.
+    util::method(&os, "rm", 2, |_, args| {
+        let p = path_arg(args, 0, "rm")?;
+        let opt = |k: &str| ops::get_str(&arg(args, 1), k).map(|v| v.truthy()).unwrap_or(false);
+        let (recursive, force) = (opt("recursive"), opt("force"));
+        let r = match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.is_dir() && recursive => std::fs::remove_dir_all(&p),
+            Ok(m) if m.is_dir() => std::fs::remove_dir(&p),
+            Ok(_) => std::fs::remove_file(&p),
+            Err(e) => Err(e),
+        };
+        match r {
+            Err(e) if force && e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Undefined),
+            Err(e) => Err(io_error("rm", &p, e)),
+            Ok(()) => Ok(Value::Undefined),
+        }
+    });
+    // `os.kill(pid, signal = 0)`: signal 0 only checks that the process exists (the result
+    // says whether it does).
+    util::method(&os, "kill", 2, |_, args| {
+        let pid = ops::to_number(&arg(args, 0))?;
+        let sig = match arg(args, 1) {
+            Value::Undefined => 0.0,
+            v => ops::to_number(&v)?,
+        };
+        let valid = pid >= 1.0 && pid.fract() == 0.0 && pid <= i32::MAX as f64;
+        let Some(id) = valid.then(|| rustix::process::Pid::from_raw(pid as i32)).flatten() else {
+            return Err(error::type_error(&format!("os.kill(): {pid} is not a process id")));
+        };
+        if sig == 0.0 {
+            return Ok(Value::Bool(rustix::process::test_kill_process(id).is_ok()));
+        }
+        let signal = rustix::process::Signal::from_named_raw(sig as i32)
+            .ok_or_else(|| error::type_error(&format!("os.kill(): {sig} is not a signal number")))?;
+        rustix::process::kill_process(id, signal).map_err(|e| error::type_error(&format!("os.kill({pid}): {e}")))?;
+        Ok(Value::Bool(true))
+    });
+    util::method(&os, "stat", 1, stat);
+    util::method(&os, "readDir", 1, |_, args| list_dir(args, "readDir"));
+    util::method(&os, "list", 1, |_, args| list_dir(args, "list"));
     util::method(&os, "unlink", 1, |_, args| {
         let p = path_arg(args, 0, "unlink")?;
         std::fs::remove_file(&p).map_err(|e| io_error("unlink", &p, e))?;
