@@ -146,6 +146,18 @@ struct WorkerArgs {
     /// A worker of a repo: do not send metrics with the status.
     #[arg(long, global = true)]
     no_metrics: bool,
+    /// Also write the log to this file.
+    #[arg(long, global = true, value_name = "FILE")]
+    log_file: Option<std::path::PathBuf>,
+    /// Rotate the log file when it would pass this size (bytes, or 10m, 1g…).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    log_file_max_size: Option<usize>,
+    /// Keep at most this many log files (the current one included).
+    #[arg(long, global = true, value_name = "N")]
+    log_file_max_count: Option<usize>,
+    /// Rotate the log file after this long (30s, 15m, 1h, 1d).
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_interval)]
+    log_file_rotate_interval: Option<std::time::Duration>,
     /// The most bytes kept of each log for the admin service (`/log`), e.g. 1048576 or 1m.
     #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
     log_history_limit: Option<usize>,
@@ -207,6 +219,21 @@ fn parse_size(s: &str) -> Result<usize, String> {
         .ok()
         .and_then(|n| n.checked_mul(mul))
         .ok_or_else(|| format!("'{s}' is not a size in bytes (like 1048576, 512k or 1m)"))
+}
+
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (num, mul) = match t.chars().last() {
+        Some('s') => (&t[..t.len() - 1], 1.0),
+        Some('m') => (&t[..t.len() - 1], 60.0),
+        Some('h') => (&t[..t.len() - 1], 3600.0),
+        Some('d') => (&t[..t.len() - 1], 86400.0),
+        _ => (t, 1.0),
+    };
+    match num.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(std::time::Duration::from_secs_f64(n * mul)),
+        _ => Err(format!("'{s}' is not a time (like 30s, 15m, 1h or 1d)")),
+    }
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -373,6 +400,17 @@ fn main() -> Result<ExitCode> {
     }
     if let Some(n) = cli.worker.log_history_limit {
         pipy_engine::log::history::set_limit(n);
+    }
+    if let Some(path) = &cli.worker.log_file {
+        let rotation = pipy_engine::log::file::Rotation {
+            max_size: cli.worker.log_file_max_size.unwrap_or(0) as u64,
+            max_count: cli.worker.log_file_max_count.unwrap_or(0),
+            interval: cli.worker.log_file_rotate_interval,
+        };
+        if let Err(e) = pipy_engine::log::set_file(path, rotation) {
+            eprintln!("error: cannot open the log file {}: {e}", path.display());
+            return Ok(ExitCode::from(2));
+        }
     }
     // What scripts see as pipy.name, pipy.uuid, pipy.source, pipy.since and pipy.version; the
     // admin service and a repo know the process by the same name and uuid.

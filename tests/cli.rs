@@ -392,3 +392,38 @@ pipy().listen($PORT0).serveHTTP(() => { n++; if (n == 1) pipy.restart(); return 
     let reloads = s.logged(std::time::Duration::from_millis(300)).iter().filter(|l| l.contains("] Reloaded")).count();
     assert_eq!(reloads, 2, "both workers reloaded");
 }
+
+/// `--log-file` with `--log-file-max-size` and `--log-file-max-count`: the log also goes to the
+/// file, which rotates to `YYYY-MM-DD-HH-MM-SS-pipy.log` and keeps the newest files.
+#[test]
+fn the_log_goes_to_a_rotating_file() {
+    let dir = common::temp_dir("cli-log-file");
+    std::fs::create_dir_all(dir.join("logs")).expect("dir");
+    std::fs::write(dir.join("main.js"), "for (var i = 0; i < 200; i++) console.log('line', i, 'x'.repeat(40))")
+        .expect("write");
+    let (_, err, code) = common::run_in(
+        &dir,
+        &["--log-file=logs/pipy.log", "--log-file-max-size=2k", "--log-file-max-count=3", "main.js"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("line 199"), "the local log still gets every line");
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("logs"))
+        .expect("logs")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    // `YYYY-MM-DD-HH-MM-SS-`: six numbers, each followed by a dash.
+    let dated = |n: &str| n.split('-').take(6).all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
+    assert!(names.iter().filter(|n| *n != "pipy.log").all(|n| dated(n) && n.ends_with("-pipy.log")), "{names:?}");
+    let current = std::fs::read_to_string(dir.join("logs/pipy.log")).expect("current");
+    assert!(
+        current.len() <= 2048 && current.trim_end().ends_with(&format!("line 199 {}", "x".repeat(40))),
+        "{current}"
+    );
+    let (_, err, code) = common::run_in(&dir, &["--log-file-rotate-interval=soon", "main.js"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a time"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

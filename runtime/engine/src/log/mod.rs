@@ -1,5 +1,6 @@
 //! Log lines: `YYYY-MM-DD HH:MM:SS.mmm [INF] message` on stderr (or stdout, or nowhere).
 
+pub mod file;
 pub mod history;
 
 use std::cell::RefCell;
@@ -86,12 +87,26 @@ pub fn timestamp() -> String {
     chrono::Local::now().format("%Y-%m-%d %H:%M:%S%.3f").to_string()
 }
 
+/// `--log-file`: the main log also goes to this file.
+static FILE: std::sync::Mutex<Option<file::RotatingFile>> = std::sync::Mutex::new(None);
+
+/// Sends the main log to a file too (`--log-file`, with its rotation options).
+pub fn set_file(path: &std::path::Path, rotation: file::Rotation) -> std::io::Result<()> {
+    let f = file::RotatingFile::open(path, rotation)?;
+    *FILE.lock().unwrap_or_else(|e| e.into_inner()) = Some(f);
+    Ok(())
+}
+
 pub fn log(l: Level, msg: &str) {
     if !enabled(l) {
         return;
     }
     let line = format!("{} {} {}\n", timestamp(), l.tag(), msg);
     history::record(history::MAIN, line.as_bytes());
+    if let Some(f) = FILE.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        // A full disk must not stop the proxy: the line still goes to the local sink.
+        let _ = f.write(line.as_bytes());
+    }
     match SINK.load(Ordering::Relaxed) {
         0 => {
             let _ = std::io::stderr().lock().write_all(line.as_bytes());
