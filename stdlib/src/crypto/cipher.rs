@@ -551,7 +551,12 @@ fn construct(proto: &Obj, args: &[Value], decrypt: bool) -> JsResult<Value> {
     if !matches!(options, Value::Object(_)) {
         return Err(error::type_error(&format!("{what}: {}: options must be an object {{ key, iv }}", alg.name)));
     }
-    let key = option_bytes(&options, "key", &what)?.unwrap_or_default();
+    let Some(key) = option_bytes(&options, "key", &what)? else {
+        return Err(error::type_error(&format!(
+            "{what}: {}: options.key is required ({} bytes)",
+            alg.name, alg.key_len
+        )));
+    };
     if key.len() != alg.key_len {
         return Err(error::type_error(&format!(
             "{what}: {}: options.key expected to have a length of {} bytes (got {})",
@@ -597,7 +602,7 @@ pub fn install(crypto: &Obj) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aes_gcm::aead::{AeadInOut, KeyInit as _};
+    use aes_gcm::aead::AeadInOut;
 
     fn run(alg: &str, key: &[u8], iv: &[u8], decrypt: bool, aad: &[u8], pieces: &[&[u8]]) -> (Vec<u8>, Option<[u8; 16]>) {
         let alg = algorithm(alg).expect("algorithm");
