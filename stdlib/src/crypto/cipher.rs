@@ -18,7 +18,9 @@
 use crate::util::{self, arg};
 use aes::{Aes128, Aes192, Aes256};
 use cipher::consts::U16;
-use cipher::{Array, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser, KeyInit, KeyIvInit, StreamCipher};
+use cipher::{
+    Array, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser, KeyInit, KeyIvInit, StreamCipher,
+};
 use ghash::GHash;
 use ghash::universal_hash::UniversalHash;
 use pipy_engine::pipeline::event;
@@ -427,9 +429,7 @@ fn update(this: &Value, args: &[Value]) -> JsResult<Value> {
             return Err(format!("crypto.{}.update(): final() was already called", c.class()));
         }
         let mut out = Vec::with_capacity(input.len() + 16);
-        c.engine
-            .update(&input, &mut out)
-            .map_err(|e| format!("crypto.{}.update(): {}: {e}", c.class(), c.alg.name))?;
+        c.engine.update(&input, &mut out).map_err(|e| format!("crypto.{}.update(): {}: {e}", c.class(), c.alg.name))?;
         Ok(out)
     })?;
     out.map(|o| event::data_value(o.into())).map_err(|e| crypto_error(&e))
@@ -604,7 +604,14 @@ mod tests {
     use super::*;
     use aes_gcm::aead::AeadInOut;
 
-    fn run(alg: &str, key: &[u8], iv: &[u8], decrypt: bool, aad: &[u8], pieces: &[&[u8]]) -> (Vec<u8>, Option<[u8; 16]>) {
+    fn run(
+        alg: &str,
+        key: &[u8],
+        iv: &[u8],
+        decrypt: bool,
+        aad: &[u8],
+        pieces: &[&[u8]],
+    ) -> (Vec<u8>, Option<[u8; 16]>) {
         let alg = algorithm(alg).expect("algorithm");
         let mut e = engine(alg, key, iv, decrypt).expect("engine");
         if !aad.is_empty() {
@@ -638,17 +645,29 @@ mod tests {
                 let tag: Vec<u8> = match name {
                     "aes-128-gcm" => aes_gcm::Aes128Gcm::new_from_slice(k)
                         .expect("key")
-                        .encrypt_inout_detached(iv.as_slice().try_into().expect("nonce"), &aad, sealed.as_mut_slice().into())
+                        .encrypt_inout_detached(
+                            iv.as_slice().try_into().expect("nonce"),
+                            &aad,
+                            sealed.as_mut_slice().into(),
+                        )
                         .expect("seal")
                         .to_vec(),
                     "aes-256-gcm" => aes_gcm::Aes256Gcm::new_from_slice(k)
                         .expect("key")
-                        .encrypt_inout_detached(iv.as_slice().try_into().expect("nonce"), &aad, sealed.as_mut_slice().into())
+                        .encrypt_inout_detached(
+                            iv.as_slice().try_into().expect("nonce"),
+                            &aad,
+                            sealed.as_mut_slice().into(),
+                        )
                         .expect("seal")
                         .to_vec(),
                     _ => chacha20poly1305::ChaCha20Poly1305::new_from_slice(k)
                         .expect("key")
-                        .encrypt_inout_detached(iv.as_slice().try_into().expect("nonce"), &aad, sealed.as_mut_slice().into())
+                        .encrypt_inout_detached(
+                            iv.as_slice().try_into().expect("nonce"),
+                            &aad,
+                            sealed.as_mut_slice().into(),
+                        )
                         .expect("seal")
                         .to_vec(),
                 };
