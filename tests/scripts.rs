@@ -16,6 +16,24 @@ fn every_script_prints_its_expected_output_with_collection_at_every_safe_point()
     run_all(&[("PIPY_GC_STRESS", "1")]);
 }
 
+/// `cipher.js` proves byte-identity with Node: its output starts with exactly the lines
+/// `tests/js/cipher-vectors.mjs` printed with Node's crypto (`tests/js/cipher-vectors.txt`), and
+/// the two scripts share the code that makes those lines.
+#[test]
+fn cipher_vectors_are_the_ones_node_printed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let node = read("tests/js/cipher-vectors.txt");
+    assert!(node.lines().count() > 200 && !node.contains("MISMATCH"));
+    assert!(read("tests/scripts/cipher.out").starts_with(&node), "cipher.out does not start with cipher-vectors.txt");
+    let shared = |text: String| {
+        let start = text.find("// ---- shared with").expect("start marker");
+        let end = text.find("// ---- end of the shared part").expect("end marker");
+        text[start..end].to_string()
+    };
+    assert_eq!(shared(read("tests/scripts/cipher.js")), shared(read("tests/js/cipher-vectors.mjs")));
+}
+
 /// One run at a time: scripts write files in their folder (the two tests would race).
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 

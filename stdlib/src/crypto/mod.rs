@@ -4,8 +4,10 @@
 //! `new crypto.Hash(algorithm)` and `new crypto.Hmac(algorithm, key)` with `update(data |
 //! string, encoding?)` and `digest(encoding?)` (Data, or a string in `hex`/`base64`/…), for
 //! `sha1`, `sha256`, `sha384`, `sha512` (ring) and `md5` (ours, `md5.rs`). `PublicKey`, `JWK` and `JWT` are in `jwt.rs`.
-//! `Sign`/`Verify` are in `sign.rs`. (Ciphers are not here yet.)
+//! `Sign`/`Verify` are in `sign.rs`. `Cipher`/`Decipher` (AES-CBC/CTR/GCM and
+//! ChaCha20-Poly1305, byte-identical to Node's `createCipheriv`) are in `cipher.rs`.
 
+mod cipher;
 pub mod jwt;
 mod md5;
 pub mod sign;
@@ -133,5 +135,6 @@ pub fn install() {
     class(&crypto, "PrivateKey", |pem| Ok(Box::new(PrivateKeyHost(tls::private_key_from_pem(pem)?))));
     crate::crypto::jwt::install(&crypto);
     crate::crypto::sign::install(&crypto);
+    crate::crypto::cipher::install(&crypto);
     util::global("crypto", Value::Object(crypto));
 }
