@@ -181,8 +181,8 @@ impl Builder {
 }
 
 /// A scalar's value by the core schema (plain scalars) or its tag.
-fn resolve(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr_parser::Tag>>) -> Value {
-    match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(text.as_ref()), style, tag) {
+fn resolve(text: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr_parser::Tag>>) -> Value {
+    match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(text), style, tag) {
         Some(Scalar::Null) => Value::Null,
         Some(Scalar::Boolean(b)) => Value::Bool(b),
         Some(Scalar::Integer(i)) => Value::Number(i as f64),
