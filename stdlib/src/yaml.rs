@@ -26,7 +26,8 @@
 //! TypeError; an object shared by several places is written in full at each, up to
 //! `MAX_REPEATED_NODES` nodes in all (a guard against a shared graph whose expansion would be
 //! huge); past that, and past `MAX_DEPTH`, a RangeError. The document has no `---` and ends
-//! with a line break.
+//! with a line break. YAML 1.1 words (`yes`, `on`, `off`, …) are quoted when written, so 1.1
+//! readers see strings too; read back here they are strings either way.
 //!
 //! The original (Pipy 1.5, `src/api/yaml.cpp`, on libyaml's event parser rather than yaml-cpp)
 //! differs on purpose as follows:
@@ -37,7 +38,8 @@
 //! - its `stringify` returns `""` and its `encode` an empty Data for any defined value (the
 //!   writer is a stub); here they write YAML;
 //! - it accepts a reviver and a replacer but never calls them; here they are called as above;
-//! - its error message is libyaml's problem alone; here it carries the position too;
+//! - its parse error is a plain Error whose message is libyaml's problem alone; here it is a
+//!   SyntaxError and the message carries the position too;
 //! - an alias to an unknown anchor gives `undefined` there and an error here;
 //! - a mapping or sequence used as a key becomes that value's `toString()` there (taken when it
 //!   starts, so `[object Object]` or an empty string); here it is an error (joining a shared
