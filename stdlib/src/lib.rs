@@ -36,6 +36,7 @@ pub mod string;
 pub mod symbol;
 pub mod url;
 pub mod xml;
+pub mod yaml;
 
 /// Installs every built-in into this thread's realm.
 pub fn install_all() {
@@ -65,6 +66,7 @@ pub fn install_all() {
     stats::install();
     netmask::install();
     xml::install();
+    yaml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound_value());
     pipy_engine::log::set_inspector(console::inspect::inspect);
