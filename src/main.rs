@@ -41,6 +41,9 @@ struct Cli {
     /// Evaluate EXPR and print its value.
     #[arg(short = 'e', long = "eval", value_name = "EXPR")]
     eval: Option<String>,
+    /// Run the script at PATH (the same as giving it without -f, as the original takes it).
+    #[arg(short = 'f', long = "file", value_name = "PATH", conflicts_with = "file")]
+    file_path: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
     /// A script to run (same as `pipy run FILE`).
@@ -134,6 +137,9 @@ struct WorkerArgs {
     /// Repo mode: run this codebase of the repo here once the repo is up.
     #[arg(long, global = true, value_name = "CODEBASE")]
     init_code: Option<String>,
+    /// Start even when a port cannot be bound (the error is logged; the other ports serve).
+    #[arg(long, global = true)]
+    force_start: bool,
     /// This process's id as the repo knows it (default: a random UUID).
     #[arg(long, global = true, value_name = "UUID")]
     instance_uuid: Option<String>,
@@ -193,6 +199,7 @@ impl WorkerArgs {
             shutdown_timeout: (self.shutdown_timeout > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.shutdown_timeout)),
             control: None,
+            force_start: self.force_start,
         }
     }
 }
@@ -449,6 +456,9 @@ fn main() -> Result<ExitCode> {
     let handle = std::thread::Builder::new().stack_size(256 << 20).spawn(move || -> ExitCode {
         if let Some(expr) = &cli.eval {
             return run_source("<eval>", expr, true);
+        }
+        if let Some(path) = &cli.file_path {
+            return run_file(path, &cli.args, &cli.worker);
         }
         match (&cli.command, &cli.file) {
             (Some(Command::Run { file, args }), _) => run_file(file, args, &cli.worker),

@@ -427,3 +427,35 @@ fn the_log_goes_to_a_rotating_file() {
     assert!(err.contains("not a time"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `-f PATH` and `--file=PATH` run a script, as the original takes them.
+#[test]
+fn a_script_is_named_with_dash_f_too() {
+    let dir = common::temp_dir("cli-dash-f");
+    std::fs::write(dir.join("s.js"), "println('ran', pipy.argv.join(','))").expect("write");
+    for args in [&["-f", "s.js", "--", "a", "b"][..], &["--file=s.js", "--", "a", "b"]] {
+        let (out, err, code) = common::run_in(&dir, args);
+        assert_eq!((out.as_str(), code), ("ran a,b\n", 0), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A port that cannot be bound stops the start-up, unless `--force-start`: then it is logged and
+/// the other ports serve.
+#[test]
+fn force_start_serves_the_ports_it_can_bind() {
+    let busy = std::net::TcpListener::bind("0.0.0.0:0").expect("a port to hold");
+    let taken = busy.local_addr().expect("addr").port();
+    let script = format!(
+        "pipy().listen({taken}).serveHTTP(new Message('no'))\npipy().listen($PORT0).serveHTTP(new Message('yes'))"
+    );
+    let (_, err, code) =
+        common::run_script("cli-no-force", &script.replace("$PORT0", &common::free_port().to_string()), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("Cannot listen on port {taken}")), "{err}");
+    let mut s = common::Server::start_with("cli-force", &script, 1, &[], &["--force-start"]);
+    s.wait_for(&format!("Cannot listen on port {taken}"), std::time::Duration::from_secs(10));
+    let answer = common::exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    assert!(String::from_utf8_lossy(&answer).ends_with("yes"));
+    drop(busy);
+}

@@ -23,6 +23,8 @@ pub struct WorkerOptions {
     pub shutdown_timeout: Option<std::time::Duration>,
     /// Where other threads send this worker commands (reload, stop).
     pub control: Option<std::sync::Arc<net::Control>>,
+    /// Start even when a port cannot be bound (`--force-start`).
+    pub force_start: bool,
 }
 
 /// Runs the main script at `path` (whose text is `source`) as one worker until it stops;
@@ -78,6 +80,7 @@ pub fn run_worker(path: &str, source: &str, worker: &WorkerOptions) -> i32 {
             thread_id: id,
             shutdown_timeout: worker.shutdown_timeout,
             control: worker.control.clone(),
+            force_start: worker.force_start,
         },
         setup,
     )

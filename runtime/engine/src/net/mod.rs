@@ -96,6 +96,8 @@ pub struct WorkerOptions {
     pub shutdown_timeout: Option<Duration>,
     /// Where another thread (the admin service, a codebase watcher) sends this worker commands.
     pub control: Option<std::sync::Arc<Control>>,
+    /// `--force-start`: a port that cannot be bound is logged, and the rest starts anyway.
+    pub force_start: bool,
 }
 
 /// What another thread can ask of a running worker.
@@ -514,7 +516,7 @@ fn run_loop(
                 failed = true;
             }
         }
-        if failed {
+        if failed && !self::options().force_start {
             return 1;
         }
         if let Some(c) = &control {
