@@ -281,7 +281,7 @@ fn built_in_metrics_count_connections_and_bytes_across_threads() {
     let admin = common::free_port();
     let arg = format!("--admin-port=127.0.0.1:{admin}");
     let script = r#"
-pipy().listen($PORT0).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT1')))
+pipy().listen($PORT0, { peerStats: true }).demuxHTTP().to($=>$.muxHTTP().to($=>$.connect('127.0.0.1:$PORT1')))
 pipy().listen($PORT1).serveHTTP(new Message('up\n'))
 "#;
     let s = Server::start_with("admin-builtin", script, 2, &[], &["--threads", "2", &arg]);
@@ -313,7 +313,10 @@ pipy().listen($PORT1).serveHTTP(new Message('up\n'))
             assert_eq!(value(&format!("pipy_inbound_count{{{listen}}}")), Some(0.0), "{m}");
             assert!(value(&format!("pipy_outbound_in{{protocol=\"tcp\",{peer}}}")).is_some_and(|v| v > 0.0));
             assert!(value(&format!("pipy_inbound_out{{{listen}}}")).is_some_and(|v| v > 0.0));
-            assert!(value("pipy_inbound_in").is_some_and(|v| v >= (req.len() * 10) as f64), "the total line: {m}");
+            // peerStats: the same bytes under the client's address, not added to the total twice.
+            assert_eq!(value(&format!("pipy_inbound_in{{{listen},peer=\"127.0.0.1\"}}")), inbound_in, "{m}");
+            let upstream_in = value(&format!("pipy_inbound_in{{listen=\"0.0.0.0:{}\"}}", s.port(1))).unwrap_or(0.0);
+            assert_eq!(value("pipy_inbound_in"), inbound_in.map(|v| v + upstream_in), "the total line: {m}");
             assert!(m.contains("# TYPE pipy_outbound_conn_time histogram"));
             break;
         }
@@ -350,6 +353,14 @@ pipy().admin('/admin/slow').replaceMessage(() => new Timeout(0.2).wait().then(()
     let (status, _, body) = call(admin, "GET", "/admin/slow", &[], b"");
     assert_eq!((status, body.as_slice()), (202, &b"later"[..]));
     assert_eq!(get(admin, "/admin/none").0, 404);
+}
+
+#[test]
+fn listen_options_that_are_not_done_are_refused() {
+    let (_, err, code) =
+        common::run_script("listen-refused", "pipy().listen(18999, { bufferLimit: '1m' }).dummy()", &[]);
+    assert_ne!(code, 0);
+    assert!(err.contains("'bufferLimit' is not supported") && err.contains("main.js:1"), "{err}");
 }
 
 #[test]

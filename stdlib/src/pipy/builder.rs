@@ -177,6 +177,14 @@ pub fn listen_options(opts: &Value) -> JsResult<ListenOptions> {
     if let Some(n) = filters::parse_size(&filters::option(opts, "maxPacketSize")?)? {
         o.max_packet_size = n;
     }
+    o.peer_stats = filters::option(opts, "peerStats")?.truthy();
+    o.transparent = filters::option(opts, "transparent")?.truthy();
+    // Known to the original, not done here: refused rather than ignored.
+    for key in ["congestionLimit", "bufferLimit", "masquerade"] {
+        if !filters::option(opts, key)?.is_nullish() {
+            return Err(error::type_error(&format!("listen(): option '{key}' is not supported yet")));
+        }
+    }
     Ok(o)
 }
 

@@ -46,7 +46,7 @@ pub fn reset_peak() {
     INBOUND_PEAK.with(|p| p.set(inbound_count()));
 }
 
-fn bind_socket(addr: SocketAddr, reuse_port: bool, udp: bool) -> std::io::Result<socket2::Socket> {
+fn bind_socket(addr: SocketAddr, reuse_port: bool, udp: bool, transparent: bool) -> std::io::Result<socket2::Socket> {
     use socket2::{Domain, Socket, Type};
     let domain = if addr.is_ipv4() { Domain::IPV4 } else { Domain::IPV6 };
     let ty = if udp { Type::DGRAM } else { Type::STREAM };
@@ -54,6 +54,11 @@ fn bind_socket(addr: SocketAddr, reuse_port: bool, udp: bool) -> std::io::Result
     s.set_reuse_address(true)?;
     if reuse_port {
         s.set_reuse_port(true)?;
+    }
+    if transparent {
+        // Lets a transparent proxy accept connections to addresses that are not its own (needs
+        // CAP_NET_ADMIN; without it the listen fails with the system's reason).
+        if addr.is_ipv4() { s.set_ip_transparent_v4(true)? } else { s.set_ip_transparent_v6(true)? }
     }
     s.set_nonblocking(true)?;
     s.bind(&addr.into())?;
@@ -141,7 +146,7 @@ pub fn listen_tcp(
     options: ListenOptions,
     reuse_port: bool,
 ) -> std::io::Result<tokio::task::AbortHandle> {
-    let socket = bind_socket(addr, reuse_port, false)?;
+    let socket = bind_socket(addr, reuse_port, false, options.transparent)?;
     let listener = tokio::net::TcpListener::from_std(socket.into())?;
     let traffic = super::metrics::inbound(&format!("{}:{}", addr.ip(), addr.port()));
     let handle = tokio::task::spawn_local(async move {
@@ -168,7 +173,11 @@ pub fn listen_tcp(
             let options = options.clone();
             let open = open.clone();
             open.set(open.get() + 1);
-            let traffic = traffic.clone();
+            let traffic = if options.peer_stats {
+                super::metrics::inbound_peer(&format!("{}:{}", addr.ip(), addr.port()), &ip_text(&remote))
+            } else {
+                traffic.clone()
+            };
             tokio::task::spawn_local(async move {
                 serve_tcp(stream, remote, local, layout, options, traffic).await;
                 open.set(open.get() - 1);
@@ -394,7 +403,7 @@ pub fn listen_udp(
     options: ListenOptions,
     reuse_port: bool,
 ) -> std::io::Result<tokio::task::AbortHandle> {
-    let socket = bind_socket(addr, reuse_port, true)?;
+    let socket = bind_socket(addr, reuse_port, true, options.transparent)?;
     let sock = Rc::new(tokio::net::UdpSocket::from_std(socket.into())?);
     type Peer = (Rc<Pipeline>, Rc<Cell<Instant>>);
     let peers: Rc<RefCell<HashMap<SocketAddr, Peer>>> = Rc::new(RefCell::new(HashMap::new()));

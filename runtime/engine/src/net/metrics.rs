@@ -83,7 +83,8 @@ impl Upstream {
 thread_local! {
     /// The codebase folder: `pipy_pipeline_count`'s module label is the path inside it.
     static ROOT: RefCell<String> = const { RefCell::new(String::new()) };
-    static INBOUND: RefCell<BTreeMap<String, Rc<Traffic>>> = const { RefCell::new(BTreeMap::new()) };
+    /// By (listener, peer); the peer is empty unless the listener has `peerStats`.
+    static INBOUND: RefCell<BTreeMap<(String, String), Rc<Traffic>>> = const { RefCell::new(BTreeMap::new()) };
     static OUTBOUND: RefCell<BTreeMap<(String, String), Rc<Upstream>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
@@ -93,9 +94,28 @@ pub fn set_codebase_root(root: &std::path::Path) {
     ROOT.with(|x| *x.borrow_mut() = r.trim_end_matches('/').to_string());
 }
 
+/// The most peers of one listener counted apart (`peerStats`).
+const MAX_PEERS: usize = 1000;
+
 /// The counters of listener `listen` (`ip:port`) in this worker.
 pub fn inbound(listen: &str) -> Rc<Traffic> {
-    INBOUND.with(|m| m.borrow_mut().entry(listen.to_string()).or_default().clone())
+    inbound_peer(listen, "")
+}
+
+/// The counters of the connections from `peer` (an address) to listener `listen` (`peerStats`).
+pub fn inbound_peer(listen: &str, peer: &str) -> Rc<Traffic> {
+    INBOUND.with(|m| {
+        let mut m = m.borrow_mut();
+        let key = (listen.to_string(), peer.to_string());
+        if let Some(t) = m.get(&key) {
+            return t.clone();
+        }
+        // Counters never go back, so a peer's row stays; past MAX_PEERS peers of a listener,
+        // new ones are counted together as `(others)`.
+        let peers = m.range((listen.to_string(), String::new())..).take_while(|((l, _), _)| l == listen).count();
+        let key = if peers > MAX_PEERS { (listen.to_string(), "(others)".to_string()) } else { key };
+        m.entry(key).or_default().clone()
+    })
 }
 
 /// The counters of upstream `peer` (`host:port`) over `protocol` (`tcp`, `udp`) in this worker.
@@ -131,7 +151,7 @@ impl Row {
 /// One worker's numbers as last published.
 #[derive(Default, Clone)]
 struct Snapshot {
-    inbound: BTreeMap<String, Row>,
+    inbound: BTreeMap<(String, String), Row>,
     outbound: BTreeMap<(String, String), Row>,
     pipelines: BTreeMap<(String, String), i64>,
 }
@@ -195,7 +215,7 @@ fn label(v: &str) -> String {
 /// (no labels) and one series per label set, as the original writes them.
 pub fn render() -> String {
     let all = PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut inbound: BTreeMap<String, Row> = BTreeMap::new();
+    let mut inbound: BTreeMap<(String, String), Row> = BTreeMap::new();
     let mut outbound: BTreeMap<(String, String), Row> = BTreeMap::new();
     let mut pipelines: BTreeMap<(String, String), i64> = BTreeMap::new();
     for s in all.values() {
@@ -210,16 +230,28 @@ pub fn render() -> String {
         }
     }
     let mut out = String::new();
+    // Rows whose labels name a peer are inside a listener's row: not added to the total again.
     let mut family = |name: &str, kind: &str, rows: Vec<(String, f64)>| {
         out.push_str(&format!("# TYPE {name} {kind}\n"));
-        let total: f64 = rows.iter().fold(0.0, |a, r| a + r.1);
+        let total: f64 =
+            rows.iter().filter(|r| !r.0.starts_with("listen=") || !r.0.contains(",peer=")).fold(0.0, |a, r| a + r.1);
         out.push_str(&format!("{name} {}\n", number(total)));
         for (labels, v) in rows {
             out.push_str(&format!("{name}{{{labels}}} {}\n", number(v)));
         }
     };
+    // One row per listener (its peers added up), then one per peer of a `peerStats` listener.
+    let mut listeners: BTreeMap<&str, Row> = BTreeMap::new();
+    for ((l, _), v) in &inbound {
+        listeners.entry(l.as_str()).or_default().add(v);
+    }
     let inb = |f: fn(&Row) -> f64| -> Vec<(String, f64)> {
-        inbound.iter().map(|(k, v)| (format!("listen=\"{}\"", label(k)), f(v))).collect()
+        let mut rows: Vec<(String, f64)> =
+            listeners.iter().map(|(l, v)| (format!("listen=\"{}\"", label(l)), f(v))).collect();
+        for ((l, p), v) in inbound.iter().filter(|((_, p), _)| !p.is_empty()) {
+            rows.push((format!("listen=\"{}\",peer=\"{}\"", label(l), label(p)), f(v)));
+        }
+        rows
     };
     family("pipy_inbound_count", "gauge", inb(|v| v.count as f64));
     family("pipy_inbound_in", "counter", inb(|v| v.bytes_in as f64));

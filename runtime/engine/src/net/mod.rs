@@ -34,6 +34,10 @@ pub struct ListenOptions {
     pub keep_alive: bool,
     pub no_delay: bool,
     pub max_packet_size: usize,
+    /// `peerStats`: inbound metrics also per client address (`peer` label).
+    pub peer_stats: bool,
+    /// `transparent`: IP_TRANSPARENT on the listening socket (a transparent proxy's port).
+    pub transparent: bool,
 }
 
 impl Default for ListenOptions {
@@ -47,6 +51,8 @@ impl Default for ListenOptions {
             keep_alive: true,
             no_delay: true,
             max_packet_size: 16 * 1024,
+            peer_stats: false,
+            transparent: false,
         }
     }
 }
