@@ -318,6 +318,8 @@ pipy().listen($PORT1).serveHTTP(new Message('up\n'))
             let upstream_in = value(&format!("pipy_inbound_in{{listen=\"0.0.0.0:{}\"}}", s.port(1))).unwrap_or(0.0);
             assert_eq!(value("pipy_inbound_in"), inbound_in.map(|v| v + upstream_in), "the total line: {m}");
             assert!(m.contains("# TYPE pipy_outbound_conn_time histogram"));
+            // Every connection is over: the Data chunks they held are gone too.
+            assert!(value("pipy_chunk_count{type=\"Data\"}").is_some_and(|n| n < 50.0), "{m}");
             break;
         }
         assert!(Instant::now() < deadline, "inbound_in {inbound_in:?}, connects {conns:?} in:\n{m}");

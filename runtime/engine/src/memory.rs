@@ -18,6 +18,8 @@ static PAUSE_MICROS: AtomicU64 = AtomicU64::new(0);
 static PAUSE_MAX_MICROS: AtomicU64 = AtomicU64::new(0);
 /// Live objects by worker thread, as each last reported.
 static LIVE: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
+/// Each worker's Data chunks, as last published.
+static CHUNKS: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 /// Each worker's live objects by class, as last published.
 static LIVE_BY_CLASS: Mutex<BTreeMap<usize, [usize; 11]>> = Mutex::new(BTreeMap::new());
 
@@ -95,6 +97,9 @@ fn publish_live() {
     if let Ok(mut live) = LIVE_BY_CLASS.lock() {
         live.insert(id, pipy_value::object::live_objects_by_class());
     }
+    if let Ok(mut c) = CHUNKS.lock() {
+        c.insert(id, crate::pipeline::data::live_chunks());
+    }
 }
 
 /// The collector's metrics in Prometheus text: collections, garbage freed, time spent, and live
@@ -123,6 +128,11 @@ pub fn metrics() -> String {
     for (name, n) in pipy_value::object::CLASSES.iter().zip(by_class) {
         out.push_str(&format!("pipy_object_count{{class=\"{name}\"}} {n}\n"));
     }
+    // The original counts 16 KiB chunks by the producer that made them; here a chunk is a
+    // shared buffer of any size, counted once for each Data rope that holds it.
+    let chunks: usize = CHUNKS.lock().map(|c| c.values().sum()).unwrap_or(0);
+    out.push_str("# TYPE pipy_chunk_count gauge\n");
+    out.push_str(&format!("pipy_chunk_count {chunks}\npipy_chunk_count{{type=\"Data\"}} {chunks}\n"));
     out.push_str("# TYPE pipy_objects_live gauge\n");
     if let Ok(live) = LIVE.lock() {
         for (thread, n) in live.iter() {

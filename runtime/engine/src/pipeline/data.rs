@@ -6,10 +6,41 @@
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Data {
     chunks: VecDeque<Bytes>,
     size: usize,
+}
+
+thread_local! {
+    /// Chunks held by this thread's Data ropes (`pipy_chunk_count`): a chunk shared by two
+    /// ropes counts twice, as each holds it.
+    static CHUNKS: std::cell::Cell<isize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_chunks(n: isize) {
+    // At thread exit the counter may be gone already: nothing to count then.
+    let _ = CHUNKS.try_with(|c| c.set(c.get() + n));
+}
+
+/// Chunks held by this thread's Data ropes now.
+pub fn live_chunks() -> usize {
+    CHUNKS.with(|c| c.get().max(0) as usize)
+}
+
+impl Clone for Data {
+    fn clone(&self) -> Data {
+        count_chunks(self.chunks.len() as isize);
+        Data { chunks: self.chunks.clone(), size: self.size }
+    }
+}
+
+impl Drop for Data {
+    fn drop(&mut self) {
+        if !self.chunks.is_empty() {
+            count_chunks(-(self.chunks.len() as isize));
+        }
+    }
 }
 
 impl std::fmt::Debug for Data {
@@ -65,6 +96,7 @@ impl Data {
         if !b.is_empty() {
             self.size += b.len();
             self.chunks.push_back(b);
+            count_chunks(1);
         }
     }
 
@@ -74,20 +106,24 @@ impl Data {
         }
     }
 
-    pub fn push_data(&mut self, other: Data) {
-        for c in other.chunks {
+    pub fn push_data(&mut self, mut other: Data) {
+        let chunks = std::mem::take(&mut other.chunks);
+        count_chunks(-(chunks.len() as isize));
+        for c in chunks {
             self.push_bytes(c);
         }
     }
 
-    pub fn unshift(&mut self, other: Data) {
-        for c in other.chunks.into_iter().rev() {
+    pub fn unshift(&mut self, mut other: Data) {
+        // The chunks move from `other` to here: the count stays.
+        for c in std::mem::take(&mut other.chunks).into_iter().rev() {
             self.size += c.len();
             self.chunks.push_front(c);
         }
     }
 
     pub fn clear(&mut self) {
+        count_chunks(-(self.chunks.len() as isize));
         self.chunks.clear();
         self.size = 0;
     }
@@ -98,6 +134,7 @@ impl Data {
         let mut left = n.min(self.size);
         while left > 0 {
             let Some(mut c) = self.chunks.pop_front() else { break };
+            count_chunks(-1);
             if c.len() <= left {
                 left -= c.len();
                 self.size -= c.len();
@@ -108,6 +145,7 @@ impl Data {
                 left = 0;
                 out.push_bytes(head);
                 self.chunks.push_front(c);
+                count_chunks(1);
             }
         }
         out
@@ -298,6 +336,27 @@ mod tests {
             d.push_bytes(Bytes::copy_from_slice(p.as_bytes()));
         }
         d
+    }
+
+    #[test]
+    fn chunks_are_counted_while_ropes_hold_them() {
+        let base = live_chunks();
+        {
+            let mut d = rope(&["ab", "cd", "ef"]);
+            assert_eq!(live_chunks(), base + 3);
+            let copy = d.clone();
+            assert_eq!(live_chunks(), base + 6);
+            let head = d.shift(3); // "ab" + "c", "d" stays: one chunk split in two
+            assert_eq!(live_chunks(), base + 7);
+            let mut other = Data::from("xy");
+            other.push_data(head);
+            other.unshift(copy);
+            let tail = d.pop(1);
+            drop(tail);
+            d.clear();
+            drop(other);
+        }
+        assert_eq!(live_chunks(), base);
     }
 
     #[test]
