@@ -18,7 +18,6 @@ pub const CLASSES: [&str; 11] =
     ["Object", "Array", "Function", "Accessor", "Error", "Boolean", "Number", "String", "Symbol", "Arguments", "Host"];
 
 thread_local! {
-    static LIVE_OBJECTS: Cell<usize> = const { Cell::new(0) };
     /// Live objects of this thread by the class they were made as (`CLASSES`).
     static LIVE_BY_CLASS: [Cell<usize>; 11] = const { [const { Cell::new(0) }; 11] };
     /// Bumped whenever the key set of a prototype object or any prototype link changes, so
@@ -43,7 +42,7 @@ pub(crate) fn bump_proto_epoch() {
 
 /// Number of JS objects alive on this thread (a leak shows as a count that only grows).
 pub fn live_objects() -> usize {
-    LIVE_OBJECTS.with(|c| c.get())
+    LIVE_BY_CLASS.with(|c| c.iter().map(Cell::get).sum())
 }
 
 /// Live objects of this thread by class (`CLASSES`, in that order).
@@ -125,7 +124,6 @@ pub struct JsObject {
 
 impl Drop for JsObject {
     fn drop(&mut self) {
-        LIVE_OBJECTS.with(|c| c.set(c.get().saturating_sub(1)));
         let i = self.counted_as as usize;
         let _ = LIVE_BY_CLASS.try_with(|c| {
             if let Some(n) = c.get(i) {
@@ -191,7 +189,6 @@ impl PropertyDescriptor {
 
 impl Obj {
     pub fn new(proto: Option<Obj>, kind: ObjectKind) -> Obj {
-        LIVE_OBJECTS.with(|c| c.set(c.get() + 1));
         let counted_as = kind.class();
         LIVE_BY_CLASS.with(|c| c[counted_as as usize].set(c[counted_as as usize].get() + 1));
         if let Some(p) = &proto {
