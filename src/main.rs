@@ -152,6 +152,9 @@ struct WorkerArgs {
     /// A worker of a repo: do not send metrics with the status.
     #[arg(long, global = true)]
     no_metrics: bool,
+    /// A worker of a repo: keep the main log here (the repo's console cannot watch it).
+    #[arg(long, global = true)]
+    log_local_only: bool,
     /// Also write the log to this file.
     #[arg(long, global = true, value_name = "FILE")]
     log_file: Option<std::path::PathBuf>,
@@ -334,6 +337,7 @@ fn run_admin(mode: pipy_admin::Mode, args: &[String], worker: &WorkerArgs) -> Ex
             reload: !worker.no_reload,
             status: !worker.no_status,
             metrics: !worker.no_metrics,
+            send_log: !worker.log_local_only,
         },
     };
     ExitCode::from(pipy_admin::run(mode, options).clamp(0, 255) as u8)

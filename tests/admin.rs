@@ -210,54 +210,6 @@ fn graphs_and_metric_history_are_json() {
     assert!(all["metrics"].as_array().is_some_and(|m| m.iter().any(|e| e["k"] == "test_hits")));
 }
 
-/// A minimal WebSocket client: handshake, one masked text frame, then reads text frames.
-fn ws_watch(port: u16, path: &str, until: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    let req = format!(
-        "GET {path} HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
-    );
-    s.write_all(req.as_bytes()).expect("handshake");
-    let mut head = Vec::new();
-    let mut b = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        s.read_exact(&mut b).expect("101 head");
-        head.push(b[0]);
-    }
-    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
-    assert!(head.starts_with("http/1.1 101"), "{head}");
-    assert!(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{head}");
-    let payload = b"watch\n";
-    let mask = [1u8, 2, 3, 4];
-    let mut frame = vec![0x81, 0x80 | payload.len() as u8];
-    frame.extend_from_slice(&mask);
-    frame.extend(payload.iter().enumerate().map(|(i, c)| c ^ mask[i % 4]));
-    s.write_all(&frame).expect("watch");
-    let mut got = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !got.contains(until) {
-        assert!(Instant::now() < deadline, "no {until:?} over the WebSocket; got {got:?}");
-        let mut h = [0u8; 2];
-        s.read_exact(&mut h).expect("frame head");
-        let mut len = (h[1] & 0x7f) as usize;
-        if len == 126 {
-            let mut l = [0u8; 2];
-            s.read_exact(&mut l).expect("len");
-            len = u16::from_be_bytes(l) as usize;
-        } else if len == 127 {
-            let mut l = [0u8; 8];
-            s.read_exact(&mut l).expect("len");
-            len = u64::from_be_bytes(l) as usize;
-        }
-        let mut data = vec![0u8; len];
-        s.read_exact(&mut data).expect("frame data");
-        if h[0] & 0x0f == 1 {
-            got.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
-    got
-}
-
 #[test]
 fn a_log_is_watched_over_a_websocket() {
     let (s, admin) = start("admin-ws");
@@ -268,10 +220,11 @@ fn a_log_is_watched_over_a_websocket() {
         std::thread::sleep(Duration::from_millis(500));
         fetch(port, "/second")
     });
-    let got = ws_watch(admin, "/api/v1/log//access", "hit /second");
+    let got = common::ws_watch(admin, "/api/v1/log//access", "hit /second", Duration::from_secs(10));
+    assert!(got.contains("hit /second"), "{got}");
     assert!(got.starts_with("hit /first\n"), "the history comes first: {got:?}");
     assert!(later.join().expect("client").ends_with("version one\n"));
-    let main = ws_watch(admin, "/api/v1/log//pipy_log", "Listening on TCP port");
+    let main = common::ws_watch(admin, "/api/v1/log//pipy_log", "Listening on TCP port", Duration::from_secs(10));
     assert!(main.contains("[INF]"));
     assert_eq!(get(admin, "/api/v1/log//access").0, 400, "a plain GET is not a watch");
 }

@@ -384,3 +384,43 @@ fn worker_flags_choose_what_is_reported_and_followed() {
     assert_eq!(code, 1);
     assert!(err.contains("--instance-uuid"), "{err}");
 }
+
+/// A worker's log watched on the repo (`/api/v1/log/<uuid>/<name>`, through the worker's admin
+/// link): its history, then new lines. With `--log-local-only` the main log stays on the worker.
+#[test]
+fn a_workers_log_is_watched_through_the_repo() {
+    let admin = common::free_port();
+    let _r = repo("repo-logs", admin, None, &[]);
+    assert_eq!(call(admin, "POST", "/api/v1/repo/logs", &[], b"{}").0, 201);
+    let script = "pipy().listen(+pipy.argv[pipy.argv.length - 1]).serveHTTP(() => { console.log('served a request'); return new Message('ok\\n') })";
+    publish(admin, "/logs", script, "1");
+    let url = format!("http://127.0.0.1:{admin}/repo/logs/");
+    let start = |uuid: &str, extra: &[&str]| -> (Server, u16) {
+        let port = common::free_port();
+        let (p, id) = (port.to_string(), format!("--instance-uuid={uuid}"));
+        let mut args: Vec<&str> = vec![&id];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[&url, "--", &p]);
+        (Server::spawn_args(common::temp_dir(uuid), &args, vec![port]), port)
+    };
+    let (_a, a) = start("log-worker-a", &[]);
+    let (_b, b) = start("log-worker-b", &["--log-local-only"]);
+    // The admin links are open once the workers have reported.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while json(admin, "/api/v1/repo/logs")["instances"].as_object().map(|m| m.len()).unwrap_or(0) < 2 {
+        assert!(Instant::now() < deadline, "the workers did not report");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let later = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        answer(a)
+    });
+    let got = common::ws_watch(admin, "/api/v1/log/log-worker-a/pipy_log", "served a request", Duration::from_secs(10));
+    assert!(got.contains("Running version") && got.contains("served a request"), "history, then the new line: {got}");
+    assert_eq!(later.join().expect("client"), "ok\n");
+    assert_eq!(answer(b), "ok\n");
+    let quiet = common::ws_watch(admin, "/api/v1/log/log-worker-b/pipy_log", "served", Duration::from_millis(1500));
+    assert_eq!(quiet, "", "--log-local-only sent its log");
+    assert_eq!(get(admin, "/api/v1/log/nobody/pipy_log").0, 400, "a plain GET is not a watch");
+}

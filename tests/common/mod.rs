@@ -330,3 +330,53 @@ pub fn json(port: u16, path: &str) -> serde_json::Value {
     assert_eq!(status, 200, "GET {path}: {body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"))
 }
+
+/// A minimal WebSocket client: handshake, `watch` in one masked text frame, then the text frames
+/// that come until one has `until` or `limit` passes (what came is returned either way).
+pub fn ws_watch(port: u16, path: &str, until: &str, limit: Duration) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(limit)).expect("timeout");
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).expect("handshake");
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut b).expect("101 head");
+        head.push(b[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{head}");
+    let payload = b"watch\n";
+    let mask = [1u8, 2, 3, 4];
+    let mut frame = vec![0x81, 0x80 | payload.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().enumerate().map(|(i, c)| c ^ mask[i % 4]));
+    s.write_all(&frame).expect("watch");
+    let mut got = String::new();
+    let deadline = Instant::now() + limit;
+    while !got.contains(until) && Instant::now() < deadline {
+        let mut h = [0u8; 2];
+        if s.read_exact(&mut h).is_err() {
+            break;
+        }
+        let mut len = (h[1] & 0x7f) as usize;
+        if len == 126 {
+            let mut l = [0u8; 2];
+            s.read_exact(&mut l).expect("len");
+            len = u16::from_be_bytes(l) as usize;
+        } else if len == 127 {
+            let mut l = [0u8; 8];
+            s.read_exact(&mut l).expect("len");
+            len = u64::from_be_bytes(l) as usize;
+        }
+        let mut data = vec![0u8; len];
+        s.read_exact(&mut data).expect("frame data");
+        if h[0] & 0x0f == 1 {
+            got.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    got
+}

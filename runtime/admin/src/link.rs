@@ -108,11 +108,13 @@ pub struct LinkOptions {
     pub status: bool,
     /// Send metrics with the status (`--no-metrics`).
     pub metrics: bool,
+    /// Send the main log to the repo when it asks (`--log-local-only` turns it off).
+    pub send_log: bool,
 }
 
 impl Default for LinkOptions {
     fn default() -> Self {
-        LinkOptions { reload: true, status: true, metrics: true }
+        LinkOptions { reload: true, status: true, metrics: true, send_log: true }
     }
 }
 
@@ -132,7 +134,7 @@ pub async fn run(
     let every = poll_interval();
     // The repo's admin link tells of a new version at once; polling finds it otherwise.
     let poke = Arc::new(tokio::sync::Notify::new());
-    let link = tokio::spawn(keep_linked(client.clone(), url.clone(), host.uuid.clone(), options.reload, poke.clone()));
+    let link = tokio::spawn(keep_linked(client.clone(), url.clone(), host.uuid.clone(), options, poke.clone()));
     let _stop_link = AbortOnDrop(link);
     loop {
         // With --no-reload, the first version that loads is kept.
@@ -241,7 +243,10 @@ impl Drop for AbortOnDrop {
 /// down. The repo sends `reload` (check the version now), `log/on/<name>` and `log/off/<name>`
 /// (start and stop sending a log's new lines, as `log/<name>\n<lines>`) and `log/tail/<name>`
 /// (send its history, as `log-tail/<name>\n<lines>`).
-async fn keep_linked(client: Client, url: String, uuid: String, reload: bool, poke: Arc<tokio::sync::Notify>) {
+async fn keep_linked(client: Client, url: String, uuid: String, options: LinkOptions, poke: Arc<tokio::sync::Notify>) {
+    let reload = options.reload;
+    // `--log-local-only`: the main log stays here (a script's own loggers can still be watched).
+    let may_send = |name: &str| options.send_log || name != pipy_engine::log::history::MAIN;
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     let Ok(target) = crate::client::split_url(&url) else { return };
@@ -262,10 +267,10 @@ async fn keep_linked(client: Client, url: String, uuid: String, reload: bool, po
                                 if reload {
                                     poke.notify_one();
                                 }
-                            } else if let Some(name) = t.strip_prefix("log/tail/") {
+                            } else if let Some(name) = t.strip_prefix("log/tail/").filter(|n| may_send(n)) {
                                 let past = pipy_engine::log::history::tail(name).unwrap_or_default();
                                 let _ = out_tx.send(format!("log-tail/{name}\n{}", String::from_utf8_lossy(&past)));
-                            } else if let Some(name) = t.strip_prefix("log/on/") {
+                            } else if let Some(name) = t.strip_prefix("log/on/").filter(|n| may_send(n)) {
                                 let (_, mut rx) = pipy_engine::log::history::watch(name);
                                 let (tx, name2) = (out_tx.clone(), name.to_string());
                                 let task = tokio::spawn(async move {
