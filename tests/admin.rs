@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Server, call, get, json};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
