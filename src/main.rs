@@ -432,10 +432,12 @@ fn main() -> Result<ExitCode> {
         (Some(Command::Run { file, .. }), _) | (None, Some(file)) => file.clone(),
         _ => std::env::var("PIPY_CONFIG_FILE").unwrap_or_default(),
     };
+    let name = cli.worker.instance_name.clone().unwrap_or_else(|| {
+        std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
+    });
+    cli.worker.instance_name = Some(name.clone());
     pipy_stdlib::pipy::set_instance(pipy_stdlib::pipy::Instance {
-        name: cli.worker.instance_name.clone().unwrap_or_else(|| {
-            std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
-        }),
+        name,
         uuid,
         source,
         since: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis()

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct Host {
     /// A random id for this process (the repo knows a worker by it).
     pub uuid: String,
-    /// This instance's name (`--instance-name`, else the host name).
+    /// This instance's name (`--instance-name`; the CLI gives the host name otherwise).
     pub name: String,
     /// When the process started (ms since the epoch).
     pub since: u64,
@@ -59,9 +59,7 @@ pub fn new_uuid() -> String {
 
 impl Host {
     pub fn new(name: Option<String>, uuid: Option<String>, launch: Launch, repo: Option<pipy_repo::Repo>) -> Host {
-        let name = name.unwrap_or_else(|| {
-            std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
-        });
+        let name = name.unwrap_or_default();
         let uuid = uuid.unwrap_or_else(new_uuid);
         Host {
             scratch: std::env::temp_dir().join(format!("pipy-run-{uuid}")),
