@@ -260,22 +260,7 @@ fn percentile(this: &Value, _: &[Value]) -> JsResult<Value> {
     let p = Obj::ordinary();
     let calculate = move |_: &Value, args: &[Value], _: Option<&Obj>| -> JsResult<Value> {
         let pct = ops::to_number(&arg(args, 0))?;
-        if pct.is_nan() || pct <= 0.0 {
-            return Ok(Value::Number(0.0));
-        }
-        let want = (total as f64 * pct / 100.0).floor() as u64;
-        let mut seen = 0u64;
-        for (i, &c) in counts.iter().enumerate() {
-            seen += c;
-            if seen >= want {
-                let last = if i > 0 { bounds[i - 1] } else { 0.0 };
-                if c == 0 {
-                    return Ok(Value::Number(bounds[i]));
-                }
-                return Ok(Value::Number(bounds[i] - (bounds[i] - last) * (seen - want) as f64 / c as f64));
-            }
-        }
-        Ok(Value::Number(f64::INFINITY))
+        Ok(Value::Number(crate::algo::percentile::estimate(&bounds, &counts, total, pct)))
     };
     let f = pipy_value::function::native_function("calculate", 1, std::rc::Rc::new(calculate), false);
     p.define_value("calculate", Value::Object(f), pipy_value::attr::DEFAULT);

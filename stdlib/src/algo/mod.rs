@@ -12,6 +12,7 @@ mod cache;
 mod hashing;
 mod least_work;
 mod load_balancer;
+pub mod percentile;
 mod quota;
 mod round_robin;
 mod shared_map;
@@ -33,6 +34,7 @@ pub fn install() {
     balancer::install(&ns);
     load_balancer::install(&ns);
     shared_map::install(&ns);
+    percentile::install(&ns);
     util::method(&ns, "hash", 1, algo_hash);
     util::method(&ns, "uuid", 0, algo_uuid);
     util::global("algo", Value::Object(ns));

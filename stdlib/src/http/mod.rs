@@ -6,6 +6,7 @@
 //! the directory.
 
 mod agent;
+mod matcher;
 
 use crate::util::{self, arg};
 use pipy_engine::pipeline::data::Data;
@@ -230,6 +231,7 @@ pub fn install() {
     dproto.define_hidden("constructor", Value::Object(dir_ctor.clone()));
     http.define_hidden("Directory", Value::Object(dir_ctor));
     agent::install(&http);
+    matcher::install(&http);
     util::global("http", Value::Object(http));
 }
 
