@@ -1,26 +1,8 @@
-// exec: a child process fed with the stream's Data; its stdout comes back, then a StreamEnd.
-// Cases run one after another from a task (processes need the event loop).
-// Output may come in any number of chunks: collect it and print at the end.
-var show = name => {
-  var out = ''
-  return e => {
-    if (e.type === 'Data') out += e.toString()
-    if (e.type === 'StreamEnd') println(name, JSON.stringify(out), 'then StreamEnd', e.error || '')
-  }
-}
-var cases = [
-  () => pipeline($=>$.exec('tr a-z A-Z').handle(show('tr'))).process([new Data('hello\n'), new Data('world\n')]),
-  () => pipeline($=>$.exec(['sh', '-c', 'echo "$GREETING from sh"; echo oops >&2; exit 3'], {
-    env: { GREETING: 'hi', PATH: '/usr/bin:/bin' },
-    onExit: (code, err) => { println('exit code', code, 'stderr', JSON.stringify(err.toString())); return new StreamEnd },
-  }).handle(show('sh'))).process(new Data('')),
-  () => pipeline($=>$.exec(() => "sh -c 'echo out; echo err >&2'", { stderr: true })
-    .handle((out => e => {
-      if (e.type === 'Data') out += e.toString()
-      if (e.type === 'StreamEnd') println('both', JSON.stringify(out.split('\n').sort().join(',')))
-    })(''))
-  ).process(new Data('')),
-  () => pipeline($=>$.exec('no-such-command-xyz').handle(show('missing'))).process(new Data('')),
-]
-var next = () => { var c = cases.shift(); c && c().then(next) }
-pipy().task().onStart(() => { next(); return new StreamEnd })
+// pipy.exec: a command line or argv, stdout as Data, stdin, env, onExit with the code and stderr.
+println(pipy.exec('echo "two words" and\\ more').toString().trim())
+println(pipy.exec(['printf', '%s|%s', 'a b', 'c']).toString())
+println(pipy.exec('tr a-z A-Z', { stdin: new Data('shout\n') }).toString().trim())
+println(pipy.exec(['sh', '-c', 'echo $GREETING'], { env: { GREETING: 'from env', PATH: '/usr/bin:/bin' } }).toString().trim())
+pipy.exec(['sh', '-c', 'echo oops >&2; exit 3'], { onExit: (code, err) => println('exit', code, err.toString().trim()) })
+try { pipy.exec('no-such-program-here') } catch (e) { println('missing program throws') }
+try { pipy.exec([]) } catch (e) { println(e.message) }

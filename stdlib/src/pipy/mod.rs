@@ -83,6 +83,108 @@ fn list_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<Value>) {
     }
 }
 
+/// A command line split into arguments: spaces separate them, single and double quotes group
+/// (and are removed), a backslash takes the next character as it is.
+fn split_argv(cmd: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut started = false;
+    let mut quote: Option<char> = None;
+    let mut chars = cmd.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '\\') | (None, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                started = true;
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    out.push(std::mem::take(&mut cur));
+                    started = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        out.push(cur);
+    }
+    out
+}
+
+/// `pipy.exec(command | argv, { env, stdin, stderr, onExit })`: runs a program to its end (the
+/// worker waits) and returns what it wrote to its standard output, as Data. `env` replaces the
+/// environment; `stdin` (Data or a string) is written to its input; unless `stderr: true` (then
+/// it goes to pipy's own), its standard error is collected and `onExit(code, stderr)` gets it.
+fn exec(args: &[Value]) -> JsResult<Value> {
+    let argv: Vec<String> = match arg(args, 0) {
+        v @ Value::String(_) => split_argv(&ops::to_rust_string(&v)?),
+        Value::Object(o) if o.is_array() => {
+            o.array_elements().unwrap_or_default().iter().map(ops::to_rust_string).collect::<JsResult<_>>()?
+        }
+        _ => return Err(error::type_error("pipy.exec(): expected a command line or an array of arguments")),
+    };
+    let Some((program, rest)) = argv.split_first() else { return Err(error::type_error("exec() with no arguments")) };
+    let options = arg(args, 1);
+    let get = |k: &str| -> JsResult<Value> {
+        if options.is_object() { ops::get_str(&options, k) } else { Ok(Value::Undefined) }
+    };
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(rest);
+    if let Value::Object(env) = get("env")? {
+        cmd.env_clear();
+        for k in ops::own_enumerable_keys(&env) {
+            let v = ops::get(&Value::Object(env.clone()), &pipy_value::PropKey::from(k.clone()))?;
+            cmd.env(k.to_rust_string(), ops::to_rust_string(&v)?);
+        }
+    }
+    let input = match get("stdin")? {
+        v if v.is_nullish() => None,
+        v => Some(match event::as_data(&v) {
+            Some(d) => d.to_vec(),
+            None => ops::to_rust_string(&v)?.into_bytes(),
+        }),
+    };
+    let own_stderr = get("stderr")?.truthy();
+    cmd.stdin(if input.is_some() { std::process::Stdio::piped() } else { std::process::Stdio::null() });
+    cmd.stdout(std::process::Stdio::piped());
+    cmd.stderr(if own_stderr { std::process::Stdio::inherit() } else { std::process::Stdio::piped() });
+    let mut child = cmd.spawn().map_err(|e| error::type_error(&format!("pipy.exec(): cannot run '{program}': {e}")))?;
+    // Input is written from a thread of its own, so a program that answers before it has read
+    // everything cannot stall it.
+    let feeder = match (input, child.stdin.take()) {
+        (Some(bytes), Some(mut stdin)) => Some(std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, &bytes);
+        })),
+        _ => None,
+    };
+    let out = child.wait_with_output().map_err(|e| error::type_error(&format!("pipy.exec(): '{program}': {e}")))?;
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
+    let on_exit = get("onExit")?;
+    if on_exit.is_callable() {
+        let code = Value::num(out.status.code().unwrap_or(-1) as f64);
+        let mut cb_args = vec![code];
+        if !own_stderr {
+            cb_args.push(event::data_value(out.stderr.into()));
+        }
+        function::call(&on_exit, &Value::Undefined, &cb_args)?;
+    }
+    Ok(event::data_value(out.stdout.into()))
+}
+
 /// The exit code a script asked for with `pipy.exit(code)`.
 pub fn requested_exit() -> Option<i32> {
     EXIT_CODE.with(|e| *e.borrow())
@@ -327,6 +429,7 @@ pub fn install() {
         list_files(&dir, "", &mut out);
         Ok(ops::new_array(out))
     });
+    util::method(&pipy, "exec", 2, |_, args| exec(args));
     util::method(&pipy, "restart", 0, |_, _| {
         match RESTART.get() {
             Some(f) => f(),
