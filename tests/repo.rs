@@ -424,3 +424,29 @@ fn a_workers_log_is_watched_through_the_repo() {
     assert_eq!(quiet, "", "--log-local-only sent its log");
     assert_eq!(get(admin, "/api/v1/log/nobody/pipy_log").0, 400, "a plain GET is not a watch");
 }
+
+/// Bad input to the admin service gets a clear answer and the service keeps serving.
+#[test]
+fn the_admin_service_survives_bad_requests() {
+    let admin = common::free_port();
+    let _r = repo("repo-bad", admin, None, &[]);
+    let answers = [
+        common::exchange(admin, b"\x00\x01garbage\r\n\r\n"),
+        common::exchange(admin, b"GET /%ff%fe HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+        common::exchange(admin, b"POST /api/v1/repo/x HTTP/1.1\r\nhost: x\r\ncontent-length: 3\r\nconnection: close\r\n\r\n{{{"),
+        common::exchange(admin, b"GET /api/v1/log//pipy_log HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"),
+        common::exchange(admin, b"PATCH /api/v1/repo/x HTTP/1.1\r\nhost: x\r\ncontent-length: 9\r\nconnection: close\r\n\r\n\xff\xfe\x00{}[]\"1"),
+    ];
+    let status = |raw: &[u8]| String::from_utf8_lossy(raw).split(' ').nth(1).unwrap_or("").to_string();
+    assert_eq!(status(&answers[0]), "400", "{}", String::from_utf8_lossy(&answers[0]));
+    assert_eq!(status(&answers[1]), "404");
+    // Not JSON is read as no options: the codebase is made, as the original does.
+    assert_eq!(status(&answers[2]), "201");
+    assert_eq!(status(&answers[3]), "400", "an upgrade without a key");
+    assert_eq!(status(&answers[4]), "201", "a PATCH with no usable JSON saves the edits");
+    // A client that sends half a head and goes quiet holds up nobody else.
+    let mut slow = common::connect(admin);
+    common::send(&mut slow, b"GET /status HTTP/1.1\r\nhost:");
+    assert_eq!(get(admin, "/api/v1/repo"), (200, "/x".to_string()));
+    drop(slow);
+}
