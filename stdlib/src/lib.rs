@@ -13,6 +13,7 @@ pub mod util;
 
 pub mod algo;
 pub mod array;
+pub mod codecs;
 pub mod console;
 pub mod crypto;
 pub mod date;
@@ -66,6 +67,7 @@ pub fn install_all() {
     stats::install();
     netmask::install();
     xml::install();
+    codecs::install();
     yaml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound_value());

@@ -39,7 +39,7 @@ pub static SPECS: &[FilterSpec] = &[
     },
 ];
 
-fn to_value(r: Resp) -> Value {
+pub fn to_value(r: Resp) -> Value {
     match r {
         Resp::Simple(s) => Value::str(&s),
         Resp::Error(m) => make_error(ErrorKind::Error, &m),
@@ -53,7 +53,7 @@ fn to_value(r: Resp) -> Value {
 /// The RESP value a script value is written as: strings as simple strings, `Data` as bulk
 /// strings, numbers as integers, errors by their message, `null`/`undefined` as the null bulk
 /// string, anything else as the simple string of its text.
-fn resp_of(v: &Value) -> JsResult<Resp> {
+pub fn resp_of(v: &Value) -> JsResult<Resp> {
     Ok(match v {
         Value::Undefined | Value::Null | Value::Hole => Resp::Null,
         Value::Number(n) => Resp::Integer(*n as i64),
