@@ -21,6 +21,7 @@ pub mod error;
 pub mod function;
 pub mod global;
 pub mod http;
+pub mod ip;
 pub mod json;
 pub mod logging;
 pub mod map;
@@ -68,6 +69,7 @@ pub fn install_all() {
     netmask::install();
     xml::install();
     codecs::install();
+    ip::install();
     yaml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound_value());
