@@ -153,6 +153,32 @@ pub fn install() {
         let block = Block::parse(&cidr).map_err(|e| error::type_error(&format!("new Netmask(): {e}")))?;
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(block)))))
     });
+    // `IPMask`, the original's newer name for the same thing: `new IPMask('10.0.0.0/8')`, or
+    // `new IPMask(bits, bytes)` with the address as bytes (4 for IPv4, 16 for IPv6).
+    let ipmask_proto = proto.clone();
+    util::namespace_class(&global, "IPMask", 2, &ipmask_proto, |proto, args| {
+        let cidr = match (arg(args, 0), arg(args, 1)) {
+            (Value::Number(bits), Value::Object(o)) if o.is_array() => {
+                let bytes: Vec<u8> = o
+                    .array_elements()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|b| ops::to_number(b).map(|n| n as i64 as u8))
+                    .collect::<JsResult<_>>()?;
+                let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
+                let ip: std::net::IpAddr = if bytes.len() > 4 {
+                    std::net::Ipv6Addr::from(std::array::from_fn::<u8, 16, _>(byte)).into()
+                } else {
+                    std::net::Ipv4Addr::from(std::array::from_fn::<u8, 4, _>(byte)).into()
+                };
+                format!("{ip}/{bits}")
+            }
+            (v @ Value::String(_), _) => ops::to_rust_string(&v)?,
+            _ => return Err(error::type_error("new IPMask(): expected a CIDR string, or a bit count and bytes")),
+        };
+        let block = Block::parse(&cidr).map_err(|e| error::type_error(&format!("new IPMask(): {e}")))?;
+        Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(Box::new(block)))))
+    });
 }
 
 #[cfg(test)]
