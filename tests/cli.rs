@@ -459,3 +459,36 @@ fn force_start_serves_the_ports_it_can_bind() {
     assert!(String::from_utf8_lossy(&answer).ends_with("yes"));
     drop(busy);
 }
+
+/// `logging.TextLogger(…).toSyslog(priority, { address })`: RFC 5424 messages over UDP and TCP.
+#[test]
+fn a_logger_writes_to_syslog_over_udp_and_tcp() {
+    use std::io::Read;
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
+    udp.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("tcp");
+    let script = format!(
+        "new logging.TextLogger('a').toSyslog('WARNING', {{ address: 'udp://{}' }}).log('over udp', 1)\n\
+         new logging.TextLogger('b').toSyslog('ERR', {{ address: 'tcp://{}' }}).log('over tcp')\n\
+         try {{ new logging.TextLogger('c').toSyslog('LOUD') }} catch (e) {{ println(e.message) }}",
+        udp.local_addr().expect("addr"),
+        tcp.local_addr().expect("addr")
+    );
+    let (out, err, code) = common::run_script("cli-syslog", &script, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "toSyslog(): unknown priority 'LOUD'\n");
+    let mut buf = [0u8; 2048];
+    let n = udp.recv(&mut buf).expect("a datagram");
+    let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+    // <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG; PRI = user (1) × 8 + warning (4).
+    let parts: Vec<&str> = msg.splitn(8, ' ').collect();
+    assert_eq!((parts[0], parts[3], parts[5], parts[6], parts[7]), ("<12>1", "pipy", "-", "-", "over udp 1"), "{msg}");
+    assert!(parts[1].ends_with('Z') && parts[1].contains('T'), "{msg}");
+    let (mut conn, _) = tcp.accept().expect("a connection");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+    let mut framed = String::new();
+    let _ = conn.read_to_string(&mut framed);
+    let (len, msg) = framed.split_once(' ').expect("octet counting");
+    assert_eq!(len.parse::<usize>().ok(), Some(msg.len()), "{framed}");
+    assert!(msg.starts_with("<11>1 ") && msg.ends_with(" - - over tcp"), "{msg}");
+}

@@ -7,7 +7,9 @@
 //! return the logger. Each `log(...)` is one line. An HTTP target collects lines and sends them in
 //! one request (`POST` by default, through an `http.Agent`) when `size` lines (default 1000) are
 //! waiting or `interval` (default 1 s) after the first one; the body is `prefix`, the lines joined
-//! by `separator` (default a newline), then `postfix`. (`toSyslog` is not here yet.)
+//! by `separator` (default a newline), then `postfix`. `toSyslog(priority, { address })` sends each
+//! line as an RFC 5424 message (facility user) to `/dev/log`, or to `udp://host:port` or
+//! `tcp://host:port` (octet-counted frames).
 
 use crate::util::{self, arg};
 use pipy_engine::pipeline::event;
@@ -21,6 +23,98 @@ enum Target {
     Stderr,
     File(std::fs::File),
     Http(Rc<RefCell<HttpSink>>),
+    Syslog(Syslog),
+}
+
+/// Where `toSyslog` sends: RFC 5424 messages to the local syslog socket, or over UDP or TCP.
+struct Syslog {
+    /// Facility `user` (1) times 8, plus the severity.
+    pri: u8,
+    to: SyslogTo,
+}
+
+enum SyslogTo {
+    Unix(std::os::unix::net::UnixDatagram, std::path::PathBuf),
+    Udp(std::net::UdpSocket),
+    /// Octet-counted frames (RFC 6587); reconnected when a write fails.
+    Tcp(String, Option<std::net::TcpStream>),
+}
+
+/// The severities by the original's names.
+fn severity(name: &str) -> Option<u8> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "EMERG" => 0,
+        "ALERT" => 1,
+        "CRIT" => 2,
+        "ERR" => 3,
+        "WARNING" => 4,
+        "NOTICE" => 5,
+        "INFO" => 6,
+        "DEBUG" => 7,
+        _ => return None,
+    })
+}
+
+/// `toSyslog(priority = 'INFO', { address })`: `address` is `udp://host:port`,
+/// `tcp://host:port` or a unix socket path (default `/dev/log`, as syslog(3) uses).
+fn syslog_target(args: &[Value]) -> JsResult<Syslog> {
+    let prio = match arg(args, 0) {
+        Value::Undefined => 6,
+        v => {
+            let name = ops::to_rust_string(&v)?;
+            severity(&name).ok_or_else(|| error::type_error(&format!("toSyslog(): unknown priority '{name}'")))?
+        }
+    };
+    let opts = arg(args, 1);
+    let address = match if opts.is_object() { ops::get_str(&opts, "address")? } else { Value::Undefined } {
+        Value::Undefined | Value::Null => "/dev/log".to_string(),
+        v => ops::to_rust_string(&v)?,
+    };
+    let fail = |e: std::io::Error| error::type_error(&format!("toSyslog(): {address}: {e}"));
+    let to = if let Some(hp) = address.strip_prefix("udp://") {
+        let s = std::net::UdpSocket::bind(if hp.starts_with('[') { "[::]:0" } else { "0.0.0.0:0" }).map_err(fail)?;
+        s.connect(hp).map_err(fail)?;
+        SyslogTo::Udp(s)
+    } else if let Some(hp) = address.strip_prefix("tcp://") {
+        SyslogTo::Tcp(hp.to_string(), None)
+    } else {
+        SyslogTo::Unix(std::os::unix::net::UnixDatagram::unbound().map_err(fail)?, address.clone().into())
+    };
+    Ok(Syslog { pri: 8 + prio, to })
+}
+
+impl Syslog {
+    /// Sends one line as an RFC 5424 message (a lost datagram or a refused connection is not
+    /// an error a script sees: logging never fails the caller).
+    fn send(&mut self, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end_matches('\n');
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "-".into());
+        let time = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ");
+        let msg = format!("<{}>1 {time} {host} pipy {} - - {text}", self.pri, std::process::id());
+        match &mut self.to {
+            SyslogTo::Unix(sock, path) => {
+                let _ = sock.send_to(msg.as_bytes(), &*path);
+            }
+            SyslogTo::Udp(sock) => {
+                let _ = sock.send(msg.as_bytes());
+            }
+            SyslogTo::Tcp(addr, conn) => {
+                let frame = format!("{} {msg}", msg.len());
+                for _ in 0..2 {
+                    if conn.is_none() {
+                        *conn = std::net::TcpStream::connect(addr.as_str()).ok();
+                    }
+                    match conn.as_mut().map(|c| c.write_all(frame.as_bytes())) {
+                        Some(Ok(())) => break,
+                        _ => *conn = None,
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Lines waiting to go to an HTTP collector.
@@ -201,6 +295,10 @@ fn log(this: &Value, args: &[Value]) -> JsResult<Value> {
                     sinks.push(sink.clone());
                     Ok(())
                 }
+                Target::Syslog(s) => {
+                    s.send(&bytes);
+                    Ok(())
+                }
             };
         }
     })?;
@@ -231,7 +329,7 @@ fn class(logging: &Obj, name: &'static str, format: Format) {
         add(this, Target::File(file))
     });
     util::method(&proto, "toHTTP", 2, |this, args| add(this, Target::Http(Rc::new(RefCell::new(http_sink(args)?)))));
-    util::method(&proto, "toSyslog", 1, |_, _| Err(error::type_error("toSyslog(): not supported yet")));
+    util::method(&proto, "toSyslog", 1, |this, args| add(this, Target::Syslog(syslog_target(args)?)));
     util::namespace_class(logging, name, 1, &proto, move |proto, args| {
         let name = ops::to_rust_string(&arg(args, 0))?;
         let logger = Logger { name, format, targets: Vec::new() };
