@@ -492,3 +492,20 @@ fn a_logger_writes_to_syslog_over_udp_and_tcp() {
     assert_eq!(len.parse::<usize>().ok(), Some(msg.len()), "{framed}");
     assert!(msg.starts_with("<11>1 ") && msg.ends_with(" - - over tcp"), "{msg}");
 }
+
+/// `pipy.import(path)`: a module's exports, the same object for each path, as an `import` gives.
+#[test]
+fn a_script_imports_a_module_at_run_time() {
+    let dir = common::temp_dir("cli-import");
+    std::fs::create_dir_all(dir.join("lib")).expect("dir");
+    std::fs::write(dir.join("lib/m.js"), "export var answer = 42\nexport default function hi(n) { return 'hi ' + n }")
+        .expect("write");
+    std::fs::write(
+        dir.join("main.js"),
+        "var m = pipy.import('./lib/m.js')\nprintln(m.answer, m.default('there'), m === pipy.import('/lib/m.js'))\ntry { pipy.import('./nope.js') } catch (e) { println('missing:', e.message.indexOf('nope.js') >= 0) }",
+    )
+    .expect("write");
+    let (out, err, code) = common::run_in(&dir, &["main.js"]);
+    assert_eq!((out.as_str(), code), ("42 hi there true\nmissing: true\n", 0), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -430,6 +430,16 @@ pub fn install() {
         Ok(ops::new_array(out))
     });
     util::method(&pipy, "exec", 2, |_, args| exec(args));
+    // `pipy.import(path)`: a module's exports, loaded once per worker like an `import`
+    // (`./` and `/` paths are taken from the codebase's root).
+    util::method(&pipy, "import", 1, |_, args| {
+        let spec = ops::to_rust_string(&arg(args, 0))?;
+        let referrer = ROOT.with(|r| r.borrow().join("main.js")).display().to_string();
+        match realm::load_module(&spec, &referrer) {
+            Some(r) => r,
+            None => Err(error::type_error(&format!("cannot import module: {spec}"))),
+        }
+    });
     util::method(&pipy, "restart", 0, |_, _| {
         match RESTART.get() {
             Some(f) => f(),
