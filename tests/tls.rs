@@ -108,3 +108,35 @@ pipy({ _target: undefined })
     assert!(r.starts_with("HTTP/1.1 200 OK\r\n") && r.ends_with("passed through /x"), "{r}");
     s.wait_for(r#"hello {"serverNames":["localhost"],"protocolNames":["h2","http/1.1"]}"#, Duration::from_secs(5));
 }
+
+/// `http.Agent` with `tls` speaks HTTPS (the server name defaults to the host; `trusted` checks
+/// it), and `logging.toHTTP` to an `https://` URL delivers its lines over it.
+#[test]
+fn agents_and_http_loggers_speak_https() {
+    let script = r#"
+var cert = new crypto.Certificate(pipy.load('server.crt'))
+var key = new crypto.PrivateKey(pipy.load('server.key'))
+var ca = new crypto.Certificate(pipy.load('ca.crt'))
+var other = new crypto.Certificate(pipy.load('other.crt'))
+pipy().listen($PORT0)
+  .acceptTLS({ certificate: { cert, key } })
+  .to($=>$.serveHTTP(msg => (
+    msg.head.path == '/logs' && console.log('collector got', msg.body.toString().trim()),
+    new Message('secure ' + msg.head.path)
+  )))
+var good = new http.Agent('localhost:$PORT0', { tls: { trusted: [ca] } })
+var bad = new http.Agent('localhost:$PORT0', { tls: { trusted: [other] } })
+var logger = new logging.TextLogger('audit').toHTTP('https://localhost:$PORT0/logs', { tls: { trusted: [ca] }, batch: { size: 1 } })
+pipy().listen($PORT1).serveHTTP(() => good.request('GET', '/hello').then(r => (
+  logger.log('a line for the collector'),
+  bad.request('GET', '/nope').then(r2 => new Message(r.body.toString() + ' | ' + r2.head.status))
+)))
+"#;
+    let files = ["server.crt", "server.key", "ca.crt", "other.crt"].map(|n| (n, fixture(n)));
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    let mut s = Server::start_with("tls-agent", script, 2, &files, &[]);
+    let r = String::from_utf8_lossy(&exchange(s.port(1), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"))
+        .into_owned();
+    assert!(r.starts_with("HTTP/1.1 200 OK\r\n") && r.ends_with("secure /hello | 502"), "{r}");
+    s.wait_for("collector got a line for the collector", Duration::from_secs(10));
+}

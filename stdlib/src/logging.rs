@@ -2,7 +2,7 @@
 //! arguments as text separated by spaces (objects as `String(v):JSON`), `new
 //! logging.JSONLogger(name)` writes each argument as JSON, `new logging.BinaryLogger(name)` writes
 //! Data arguments as raw bytes (others as text) with no separator or newline; `toStdout()`, `toStderr()` and
-//! `toFile(path)` (appended, like `os` paths relative to the working directory) and `toHTTP(url,
+//! `toFile(path)` (appended, like `os` paths relative to the working directory) and `toHTTP(url` (http:// or https://, with `tls` options as `connectTLS` takes them),
 //! {method, headers, batch: {size, interval, prefix, postfix, separator}})` add where lines go, and
 //! return the logger. Each `log(...)` is one line. An HTTP target collects lines and sends them in
 //! one request (`POST` by default, through an `http.Agent`) when `size` lines (default 1000) are
@@ -172,11 +172,13 @@ fn to_http_line(sink: &Rc<RefCell<HttpSink>>, text: &str) {
     }
 }
 
-/// `http://host[:port][/path]` as (host:port, path).
-fn split_url(url: &str) -> JsResult<(String, String)> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        error::type_error(&format!("toHTTP(): '{url}' is not an http:// URL (https is not supported yet)"))
-    })?;
+/// `http(s)://host[:port][/path]` as (host:port, path, whether it is https).
+fn split_url(url: &str) -> JsResult<(String, String, bool)> {
+    let (rest, tls) = match (url.strip_prefix("http://"), url.strip_prefix("https://")) {
+        (Some(r), _) => (r, false),
+        (_, Some(r)) => (r, true),
+        _ => return Err(error::type_error(&format!("toHTTP(): '{url}' is not an http:// or https:// URL"))),
+    };
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -184,14 +186,24 @@ fn split_url(url: &str) -> JsResult<(String, String)> {
     if host.is_empty() {
         return Err(error::type_error(&format!("toHTTP(): no host in '{url}'")));
     }
-    Ok((host.to_string(), path.to_string()))
+    Ok((host.to_string(), path.to_string(), tls))
 }
 
 fn http_sink(args: &[Value]) -> JsResult<HttpSink> {
     let url = ops::to_rust_string(&arg(args, 0))?;
-    let (host, path) = split_url(&url)?;
+    let (host, path, https) = split_url(&url)?;
     let options = arg(args, 1);
     let opt = |k: &str| if options.is_object() { ops::get_str(&options, k) } else { Ok(Value::Undefined) };
+    // An https:// collector: the agent speaks TLS (`tls` options as `connectTLS` takes them).
+    let agent_options = Value::Object(pipy_value::Obj::ordinary());
+    if https {
+        let tls = opt("tls")?;
+        ops::set_str(
+            &agent_options,
+            "tls",
+            if tls.is_object() { tls } else { Value::Object(pipy_value::Obj::ordinary()) },
+        )?;
+    }
     let batch = opt("batch")?;
     let b = |k: &str| if batch.is_object() { ops::get_str(&batch, k) } else { Ok(Value::Undefined) };
     let text = |v: Value, default: &str| -> JsResult<String> {
@@ -200,7 +212,7 @@ fn http_sink(args: &[Value]) -> JsResult<HttpSink> {
     let http = ops::get_str(&Value::Object(realm::intrinsics().global.clone()), "http")?;
     let ctor = ops::get_str(&http, "Agent")?;
     let Value::Object(ctor) = ctor else { return Err(error::type_error("toHTTP(): http.Agent is missing")) };
-    let agent = function::construct(&ctor, &[Value::str(&host)], &ctor)?;
+    let agent = function::construct(&ctor, &[Value::str(&host), agent_options], &ctor)?;
     let size = match b("size")? {
         Value::Undefined | Value::Null => 1000,
         v => ops::to_number(&v)?.max(1.0) as usize,

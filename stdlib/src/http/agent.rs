@@ -1,7 +1,9 @@
 //! `http.Agent`: an HTTP client for scripts. `new http.Agent('host:port', options?)` builds the
 //! pipeline `muxHTTP().to($=>$.connect(host))` once; `agent.request(method, path?, headers?,
 //! body?)` (or `agent.request(message)`) sends one request through it and returns a Promise of
-//! the response Message. Requests of one agent share its pooled upstream connections.
+//! the response Message. Requests of one agent share its pooled upstream connections. With
+//! `tls: { sni?, trusted?, certificate?, alpn? }` (the options of `connectTLS`) it speaks HTTPS;
+//! the port then defaults to 443 and the server name to the host.
 //!
 //! A failed upstream gives the response a proxy would give (`502 Connection Refused`,
 //! `504 Gateway Timeout`, …) as the resolved Message; the original rejects with that Message.
@@ -21,8 +23,10 @@ struct AgentHost {
 
 const MODULE: &str = "http.Agent";
 
-/// `host` with the default HTTP port when it has none (`[v6]` addresses keep their brackets).
-fn target_of(host: &str) -> String {
+/// `host` with the default port (80, or 443 with TLS) when it has none (`[v6]` addresses keep
+/// their brackets).
+fn target_of(host: &str, tls: bool) -> String {
+    let port = if tls { 443 } else { 80 };
     let has_port = match host.rfind(':') {
         Some(i) if host.starts_with('[') => host[..i].ends_with(']'),
         Some(i) => !host[..i].contains(':') && host[i + 1..].parse::<u16>().is_ok(),
@@ -31,24 +35,25 @@ fn target_of(host: &str) -> String {
     if has_port {
         host.to_string()
     } else if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]:80")
+        format!("[{host}]:{port}")
     } else {
-        format!("{host}:80")
+        format!("{host}:{port}")
     }
 }
 
 /// Splits the agent's options between `muxHTTP()` and `connect()` (each rejects keys it does
-/// not know).
-fn split_options(options: &Value) -> JsResult<(Value, Value)> {
+/// not know), and `tls` (the options of a `connectTLS()` in between).
+fn split_options(options: &Value) -> JsResult<(Value, Value, Option<Value>)> {
     let mux_keys = filters::find("muxHTTP").map(|s| s.options).unwrap_or_default();
     let connect_keys = filters::find("connect").map(|s| s.options).unwrap_or_default();
     let (mux, connect) = (Value::Object(Obj::ordinary()), Value::Object(Obj::ordinary()));
+    let mut tls = None;
     if let Value::Object(o) = options {
         for k in ops::own_enumerable_keys(o) {
             let name = k.to_rust_string();
             let v = ops::get_str(options, &name)?;
             if name == "tls" {
-                return Err(error::type_error("http.Agent: the tls option is not supported yet"));
+                tls = Some(if v.is_object() { v } else { Value::Object(Obj::ordinary()) });
             } else if mux_keys.contains(&name.as_str()) {
                 ops::set_str(&mux, &name, v)?;
             } else if connect_keys.contains(&name.as_str()) {
@@ -62,18 +67,35 @@ fn split_options(options: &Value) -> JsResult<(Value, Value)> {
             }
         }
     }
-    Ok((mux, connect))
+    Ok((mux, connect, tls))
 }
 
 fn new_agent(host: String, options: &Value) -> JsResult<AgentHost> {
-    let (mux_options, connect_options) = split_options(options)?;
+    let (mux_options, connect_options, tls_options) = split_options(options)?;
     let module: Rc<str> = MODULE.into();
     let no_sub = |_: &Value| -> JsResult<Rc<Layout>> { Err(error::type_error("http.Agent: no sub-pipeline here")) };
     let cx = BuildCx { module: module.clone(), make_sub: &no_sub };
     let spec = |name: &str| filters::find(name).ok_or_else(|| error::type_error(&format!("no {name} filter")));
 
-    let connect = Layout::new(&module, &format!("http.Agent to {host}"));
-    connect.append((spec("connect")?.build)(&cx, &[Value::str(&target_of(&host)), connect_options])?);
+    let mut connect = Layout::new(&module, &format!("http.Agent to {host}"));
+    let target = target_of(&host, tls_options.is_some());
+    connect.append((spec("connect")?.build)(&cx, &[Value::str(&target), connect_options])?);
+    if let Some(tls) = tls_options {
+        // muxHTTP → connectTLS → connect; the server name defaults to the agent's host.
+        if ops::get_str(&tls, "sni")?.is_undefined() {
+            let name =
+                target.rsplit_once(':').map(|(h, _)| h.trim_start_matches('[').trim_end_matches(']')).unwrap_or("");
+            if name.parse::<std::net::IpAddr>().is_err() {
+                ops::set_str(&tls, "sni", Value::str(name))?;
+            }
+        }
+        let tls_filter = (spec("connectTLS")?.build)(&cx, &[tls])?;
+        if let Some(slot) = tls_filter.sub_slot() {
+            slot.set(SubTarget::Layout(connect));
+        }
+        connect = Layout::new(&module, &format!("http.Agent TLS to {host}"));
+        connect.append(tls_filter);
+    }
     // One session key for every request of this agent: they share its upstream connections.
     let key = Value::str(&format!("http.Agent {host}"));
     let selector = function::native_function("", 0, Rc::new(move |_, _, _| Ok(key.clone())), false);
@@ -200,9 +222,10 @@ mod tests {
 
     #[test]
     fn the_default_port_is_80() {
-        assert_eq!(target_of("example.com"), "example.com:80");
-        assert_eq!(target_of("localhost:8080"), "localhost:8080");
-        assert_eq!(target_of("::1"), "[::1]:80");
-        assert_eq!(target_of("[::1]:8080"), "[::1]:8080");
+        assert_eq!(target_of("example.com", false), "example.com:80");
+        assert_eq!(target_of("example.com", true), "example.com:443");
+        assert_eq!(target_of("localhost:8080", true), "localhost:8080");
+        assert_eq!(target_of("::1", false), "[::1]:80");
+        assert_eq!(target_of("[::1]:8080", false), "[::1]:8080");
     }
 }
