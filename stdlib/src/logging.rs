@@ -2,8 +2,9 @@
 //! arguments as text separated by spaces (objects as `String(v):JSON`), `new
 //! logging.JSONLogger(name)` writes each argument as JSON, `new logging.BinaryLogger(name)` writes
 //! Data arguments as raw bytes (others as text) with no separator or newline; `toStdout()`, `toStderr()` and
-//! `toFile(path)` (appended, like `os` paths relative to the working directory) and `toHTTP(url` (http:// or https://, with `tls` options as `connectTLS` takes them),
-//! {method, headers, batch: {size, interval, prefix, postfix, separator}})` add where lines go, and
+//! `toFile(path)` (appended, like `os` paths relative to the working directory) and `toHTTP(url,
+//! {method, headers, tls, batch: {size, interval, prefix, postfix, separator}})` (an `http://` or
+//! `https://` URL; `tls` as `connectTLS` takes it) add where lines go, and
 //! return the logger. Each `log(...)` is one line. An HTTP target collects lines and sends them in
 //! one request (`POST` by default, through an `http.Agent`) when `size` lines (default 1000) are
 //! waiting or `interval` (default 1 s) after the first one; the body is `prefix`, the lines joined
