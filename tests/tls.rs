@@ -140,3 +140,19 @@ pipy().listen($PORT1).serveHTTP(() => good.request('GET', '/hello').then(r => (
     assert!(r.starts_with("HTTP/1.1 200 OK\r\n") && r.ends_with("secure /hello | 502"), "{r}");
     s.wait_for("collector got a line for the collector", Duration::from_secs(10));
 }
+
+/// `crypto.Certificate` fields, as the original prints them for the same certificate.
+#[test]
+fn a_certificate_tells_its_names_and_validity() {
+    let crt = fixture("server.crt");
+    let script = "var c = new crypto.Certificate(pipy.load('server.crt'))\n\
+        println(JSON.stringify(c.subject), JSON.stringify(c.issuer), JSON.stringify(c.subjectAltNames), c.notBefore, c.notAfter)\n\
+        println(c.toPEM().toString() == pipy.load('server.crt').toString())";
+    let (out, err, code) = common::run_script("cert-fields", script, &[("server.crt", crt.as_bytes())]);
+    assert_eq!(code, 0, "{err}");
+    // What the original (Pipy 1.5.18, OpenSSL) printed for tests/fixtures/tls/server.crt.
+    assert_eq!(
+        out,
+        "{\"commonName\":\"localhost\"} {\"commonName\":\"Pipy Test CA\"} [\"localhost\"] 1795488754000 4949088754000\ntrue\n"
+    );
+}

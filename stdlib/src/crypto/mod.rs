@@ -11,6 +11,7 @@ mod cipher;
 pub mod jwt;
 mod md5;
 pub mod sign;
+mod x509;
 
 use crate::util::{self, arg};
 use pipy_engine::pipeline::event;
@@ -29,7 +30,7 @@ fn pem_of(v: &Value, what: &str) -> JsResult<Vec<u8>> {
 /// Makes a class's host value from PEM text.
 type MakeHost = fn(&[u8]) -> Result<Box<dyn std::any::Any>, String>;
 
-fn class(crypto: &Obj, name: &'static str, make: MakeHost) {
+fn class(crypto: &Obj, name: &'static str, make: MakeHost) -> Obj {
     let proto = util::class_prototype();
     util::namespace_class(crypto, name, 1, &proto, move |proto, args| {
         let what = format!("new crypto.{name}()");
@@ -37,6 +38,7 @@ fn class(crypto: &Obj, name: &'static str, make: MakeHost) {
         let host = make(&pem).map_err(|e| error::type_error(&format!("{what}: {e}")))?;
         Ok(Value::Object(Obj::new(Some(proto.clone()), ObjectKind::Host(host))))
     });
+    proto
 }
 
 /// A running digest: `None` once `digest()` was called.
@@ -126,11 +128,12 @@ pub fn install() {
     let crypto = Obj::ordinary();
     digest_class(&crypto, "Hash", false);
     digest_class(&crypto, "Hmac", true);
-    class(&crypto, "Certificate", |pem| {
+    let cert = class(&crypto, "Certificate", |pem| {
         let mut certs = tls::certificates_from_pem(pem)?;
         certs.truncate(1);
         Ok(Box::new(CertificateHost(certs)))
     });
+    x509::install(&cert);
     class(&crypto, "CertificateChain", |pem| Ok(Box::new(CertificateHost(tls::certificates_from_pem(pem)?))));
     class(&crypto, "PrivateKey", |pem| Ok(Box::new(PrivateKeyHost(tls::private_key_from_pem(pem)?))));
     crate::crypto::jwt::install(&crypto);
