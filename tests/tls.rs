@@ -156,3 +156,55 @@ fn a_certificate_tells_its_names_and_validity() {
         "{\"commonName\":\"localhost\"} {\"commonName\":\"Pipy Test CA\"} [\"localhost\"] 1795488754000 4949088754000\ntrue\n"
     );
 }
+
+/// SEC1 `EC PRIVATE KEY` files (as `openssl ecparam -genkey` writes them) sign, and OpenSSL
+/// verifies what they signed.
+#[test]
+fn sec1_ec_keys_sign() {
+    let mut files = Vec::new();
+    for n in ["ec-p256-sec1.key", "ec-p256.pub", "ec-p384-sec1.key", "ec-p384.pub"] {
+        files.push((n, fixture(n)));
+    }
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
+    let script = "[['p256', 'sha256'], ['p384', 'sha384']].forEach(([curve, hash]) => {\n\
+          var key = new crypto.PrivateKey(pipy.load('ec-' + curve + '-sec1.key'))\n\
+          var s = new crypto.Sign(hash); s.update('signed by a SEC1 key')\n\
+          var sig = s.sign(key)\n\
+          var v = new crypto.Verify(hash); v.update('signed by a SEC1 key')\n\
+          var pub = new crypto.PublicKey(pipy.load('ec-' + curve + '.pub'))\n\
+          os.writeFile('sig-' + curve, sig)\n\
+          println(curve, v.verify(pub, sig))\n\
+        })";
+    let dir = common::temp_dir("sec1-sign");
+    for (n, c) in &files {
+        std::fs::write(dir.join(n), c).expect("write");
+    }
+    std::fs::write(dir.join("main.js"), script).expect("write");
+    let (out, err, code) = common::run_in(&dir, &["main.js"]);
+    assert_eq!((out.as_str(), code), ("p256 true\np384 true\n", 0), "{err}");
+    // OpenSSL checks the signatures too, when it is installed.
+    if std::process::Command::new("openssl").arg("version").output().is_ok() {
+        for (curve, hash) in [("p256", "sha256"), ("p384", "sha384")] {
+            std::fs::write(dir.join("msg"), "signed by a SEC1 key").expect("write");
+            let ok = std::process::Command::new("openssl")
+                .args([
+                    "dgst",
+                    &format!("-{hash}"),
+                    "-verify",
+                    &format!("ec-{curve}.pub"),
+                    "-signature",
+                    &format!("sig-{curve}"),
+                    "msg",
+                ])
+                .current_dir(&dir)
+                .output()
+                .expect("openssl runs");
+            assert!(
+                String::from_utf8_lossy(&ok.stdout).contains("Verified OK"),
+                "{curve}: {}",
+                String::from_utf8_lossy(&ok.stdout)
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

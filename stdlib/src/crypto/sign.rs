@@ -4,7 +4,8 @@
 //! PKCS#1 v1.5; EC keys (P-256, P-384) sign ECDSA with DER-encoded signatures, as OpenSSL does.
 //! Algorithms: `sha256`, `sha384`, `sha512` (RSA); ECDSA signs P-256 with `sha256` and P-384
 //! with `sha384` (what ring offers) and verifies either curve with either hash. Private keys
-//! are PKCS#8 or PKCS#1 (`RSA PRIVATE KEY`); SEC1 EC keys are not read by ring.
+//! are PKCS#8, PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`, P-256 and P-384: rewrapped
+//! as PKCS#8 for ring).
 
 use crate::crypto::jwt::{Curve, Key};
 use crate::util::{self, arg};
@@ -38,12 +39,44 @@ struct Signer {
     message: Vec<u8>,
 }
 
+/// DER: a tag with its content.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A SEC1 `EC PRIVATE KEY` (what `openssl ecparam -genkey` writes) as the PKCS#8 document ring
+/// takes: the key wrapped with the algorithm and the curve named in its parameters (P-256 or
+/// P-384).
+fn sec1_to_pkcs8(sec1: &[u8]) -> Option<Vec<u8>> {
+    const P256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const P384: &[u8] = &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
+    const EC_PUBLIC_KEY: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    let curve = [P256, P384].into_iter().find(|oid| sec1.windows(oid.len()).any(|w| w == *oid))?;
+    let algorithm = der(0x30, &[EC_PUBLIC_KEY, curve].concat());
+    let body = [&[0x02, 0x01, 0x00][..], &algorithm, &der(0x04, sec1)].concat();
+    Some(der(0x30, &body))
+}
+
 fn sign_with(hash: Hash, key: &PrivateKeyDer<'_>, msg: &[u8]) -> Result<Vec<u8>, String> {
     let rng = SystemRandom::new();
+    if let PrivateKeyDer::Sec1(k) = key {
+        let pkcs8 = sec1_to_pkcs8(k.secret_sec1_der()).ok_or("an EC key on a curve other than P-256 or P-384")?;
+        return sign_with(hash, &PrivateKeyDer::Pkcs8(pkcs8.into()), msg);
+    }
     let rsa_pair = match key {
         PrivateKeyDer::Pkcs1(k) => Some(RsaKeyPair::from_der(k.secret_pkcs1_der()).map_err(|e| e.to_string())?),
         PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()).ok(),
-        _ => return Err("only PKCS#8 and PKCS#1 private keys can sign".into()),
+        _ => return Err("only PKCS#8, PKCS#1 and SEC1 private keys can sign".into()),
     };
     if let Some(pair) = rsa_pair {
         let pad: &'static dyn signature::RsaEncoding = match hash {
