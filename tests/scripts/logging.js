@@ -7,8 +7,8 @@ json.log({ method: 'GET', status: 200 })
 json.log('a', [1, 2])
 println('file:', JSON.stringify(os.readFile(file).toString()))
 os.unlink(file)
-try { text.toHTTP('https://localhost/') } catch (e) { println(e.message) }
-try { text.toSyslog() } catch (e) { println(e.message) }
+try { text.toHTTP('ftp://localhost/') } catch (e) { println(e.message) }
+try { text.toSyslog('LOUD') } catch (e) { println(e.message) }
 var bin = 'logging-test.bin'
 var raw = new logging.BinaryLogger('frames').toFile(bin)
 raw.log(new Data([0, 1, 255]), 'ab')

@@ -4,8 +4,8 @@
 //! or a `CERTIFICATE` (its key) block; `new crypto.JWK(json)` an RSA (`n`, `e`), EC (`crv`, `x`,
 //! `y`) or symmetric (`k`) key with `isValid`. `new crypto.JWT(token)` has `isValid`, `header` and
 //! `payload`, and `verify(key)` checks the signature with a secret (string or Data) for HS256/384/
-//! 512, or a PublicKey/JWK for RS256/384/512 and ES256/384 (ring; ES512's P-521 is not supported
-//! and never verifies). Like the original, `verify` checks the signature only, not `exp`/`nbf`.
+//! 512, or a PublicKey/JWK for RS256/384/512, ES256/384 (ring) and ES512 (P-521, the p521
+//! crate). Like the original, `verify` checks the signature only, not `exp`/`nbf`.
 
 use crate::util::{self, arg};
 use pipy_engine::pipeline::data::decode_base64;
@@ -200,6 +200,16 @@ pub fn verify(alg: &str, key: &Key, input: &[u8], sig: &[u8]) -> bool {
             };
             let Key::Ec(curve, point) = key else { return false };
             return *curve == want && UnparsedPublicKey::new(params, point).verify(input, sig).is_ok();
+        }
+        "ES512" => {
+            use p521::ecdsa::signature::Verifier;
+            let Key::Ec(Curve::P521, point) = key else { return false };
+            let (Ok(key), Ok(sig)) =
+                (p521::ecdsa::VerifyingKey::from_sec1_bytes(point), p521::ecdsa::Signature::from_slice(sig))
+            else {
+                return false;
+            };
+            return key.verify(input, &sig).is_ok();
         }
         _ => return false,
     };
