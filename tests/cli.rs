@@ -509,3 +509,19 @@ fn a_script_imports_a_module_at_run_time() {
     assert_eq!((out.as_str(), code), ("42 hi there true\nmissing: true\n", 0), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `pipy.exit(code)` stops gracefully (the answer in flight goes out, exit callbacks run and
+/// their promises are waited for) and the process ends with `code`.
+#[test]
+fn a_script_exits_gracefully_with_its_code() {
+    let script = r#"
+pipy.exit(() => { console.log('exit callback'); return new Timeout(0.3).wait().then(() => console.log('after the wait')) })
+pipy().listen($PORT0).serveHTTP(() => { pipy.exit(3); return new Message('bye') })
+"#;
+    let mut s = common::Server::start_with("cli-exit", script, 1, &[], &["--threads", "2"]);
+    let answer = common::exchange(s.port(0), b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    assert!(String::from_utf8_lossy(&answer).ends_with("bye"));
+    s.wait_for("after the wait", std::time::Duration::from_secs(10));
+    // `kill -0` only asks whether it is still there; the exit code is what pipy.exit asked for.
+    assert_eq!(s.signal_and_wait("0", std::time::Duration::from_secs(10)), Some(3));
+}

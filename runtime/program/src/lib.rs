@@ -43,6 +43,7 @@ pub fn init() {
     loader::install();
     pipy_engine::log::set_exception_describer(describe_exception);
     pipy_stdlib::pipy::set_restart_hook(supervisor::reload_all);
+    pipy_stdlib::pipy::set_stop_hook(supervisor::stop_all);
 }
 
 /// Compile options with the standard library's regular-expression checker.

@@ -39,6 +39,23 @@ pub fn reload_all() {
     }
 }
 
+/// The exit code `pipy.exit(code)` asked for (the highest, if several did).
+static REQUESTED_EXIT: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Asks every worker of the running program to stop gracefully, and the process to end with
+/// `code` (`pipy.exit(code)`).
+pub fn stop_all(code: i32) {
+    REQUESTED_EXIT.fetch_max(code, std::sync::atomic::Ordering::Relaxed);
+    let controls = CURRENT.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if controls.is_empty() {
+        // Not a served program (`pipy -e`, the shell): end now, as before.
+        std::process::exit(code);
+    }
+    for c in controls {
+        c.send(Command::Stop);
+    }
+}
+
 /// Starts `launch.worker.threads` workers (at least one) running the main script. They load it
 /// on their own threads; `Running::started` tells how that went.
 pub fn spawn(launch: &Launch) -> Result<Running, String> {
@@ -128,12 +145,13 @@ impl Running {
         self.wait()
     }
 
-    /// Waits for every worker to end; returns the highest exit code they asked for.
+    /// Waits for every worker to end; returns the highest exit code they (or `pipy.exit`) asked
+    /// for.
     pub fn wait(&mut self) -> i32 {
         let mut code = 0;
         for h in self.handles.drain(..) {
             code = code.max(h.join().unwrap_or(70));
         }
-        code
+        code.max(REQUESTED_EXIT.load(std::sync::atomic::Ordering::Relaxed))
     }
 }

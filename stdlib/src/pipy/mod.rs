@@ -50,6 +50,56 @@ pub struct Instance {
 
 static INSTANCE: std::sync::Mutex<Option<Instance>> = std::sync::Mutex::new(None);
 static RESTART: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+static STOP: std::sync::OnceLock<fn(i32)> = std::sync::OnceLock::new();
+
+thread_local! {
+    /// `pipy.exit(callback)` callbacks of this worker, run once when it starts to stop.
+    static EXIT_CALLBACKS: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What `pipy.exit(code)` calls: stop every worker gracefully and end with `code`.
+pub fn set_stop_hook(f: fn(i32)) {
+    let _ = STOP.set(f);
+}
+
+/// Runs the exit callbacks (a shutdown hook); the stop waits for the promises they return.
+fn run_exit_callbacks() {
+    for cb in EXIT_CALLBACKS.with(|c| std::mem::take(&mut *c.borrow_mut())) {
+        match function::call(&cb, &Value::Undefined, &[]) {
+            Ok(v) if crate::promise::is_promise(&v) => {
+                // The worker counts the promise as work in flight until it settles.
+                let guard = Rc::new(RefCell::new(Some(net::active())));
+                let (g1, g2) = (guard.clone(), guard);
+                let done = move |g: &Rc<RefCell<Option<net::ActiveGuard>>>| {
+                    g.borrow_mut().take();
+                };
+                let on_ok = function::native_function(
+                    "",
+                    1,
+                    Rc::new(move |_, _, _| {
+                        done(&g1);
+                        Ok(Value::Undefined)
+                    }),
+                    false,
+                );
+                let on_err = function::native_function(
+                    "",
+                    1,
+                    Rc::new(move |_, _, _| {
+                        done(&g2);
+                        Ok(Value::Undefined)
+                    }),
+                    false,
+                );
+                if let Ok(then) = ops::get_str(&v, "then") {
+                    let _ = function::call(&then, &v, &[Value::Object(on_ok), Value::Object(on_err)]);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => pipy_engine::log::script_error(&e, "pipy.exit() callback"),
+        }
+    }
+}
 
 /// Sets what scripts see of this process (once, before workers start).
 pub fn set_instance(i: Instance) {
@@ -369,13 +419,27 @@ pub fn install() {
         let path = ops::to_rust_string(&arg(args, 0))?;
         Ok(layout::load_script(&path)?.1)
     });
+    // `pipy.exit(code)`: a graceful stop of every worker (listeners close, streams in flight
+    // finish, exit callbacks run), then the process ends with `code`. `pipy.exit(callback)`:
+    // run `callback` when the process starts to stop; a promise it returns is waited for.
     util::method(&pipy, "exit", 1, |_, args| {
-        let code = match arg(args, 0) {
+        let a = arg(args, 0);
+        if a.is_callable() {
+            EXIT_CALLBACKS.with(|c| c.borrow_mut().push(a));
+            net::on_shutdown(run_exit_callbacks);
+            return Ok(Value::Undefined);
+        }
+        let code = match a {
             Value::Number(n) => n as i32,
-            _ => 0,
+            Value::Undefined => 0,
+            _ => return Err(error::type_error("pipy.exit(): expected an exit code or a function")),
         };
         EXIT_CODE.with(|e| *e.borrow_mut() = Some(code));
-        std::process::exit(code);
+        match STOP.get() {
+            Some(stop) => stop(code),
+            None => std::process::exit(code),
+        }
+        Ok(Value::Undefined)
     });
     util::method(&pipy, "now", 0, |_, _| {
         let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();

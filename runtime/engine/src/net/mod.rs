@@ -570,7 +570,7 @@ fn run_loop(
                                 }
                             }
                             Command::Stop => {
-                                log::info("Stopping (asked by the admin service)...");
+                                log::info("Stopping gracefully (asked by pipy.exit() or the admin service)...");
                                 return shutdown(&mut sigint, &mut sigterm).await;
                             }
                             Command::Admin(req) => serve_admin(req),
