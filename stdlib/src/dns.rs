@@ -655,11 +655,11 @@ mod tests {
     fn decodes_a_response_with_every_kind_of_record() {
         util::testing::setup();
         let v = decode(&hex(RESPONSE)).expect("decodes");
-        let json = json(&v);
-        assert!(json.contains(r#""rdata":"2001:db8::1""#), "{json}");
-        assert!(json.contains(r#""name":"www.example.com""#), "{json}");
+        let text = json(&v);
+        assert!(text.contains(r#""rdata":"2001:db8::1""#), "{text}");
+        assert!(text.contains(r#""name":"www.example.com""#), "{text}");
         let again = decode(&encode(&v).expect("encodes")).expect("decodes again");
-        assert_eq!(json, json(&again));
+        assert_eq!(text, json(&again));
     }
 
     #[test]
