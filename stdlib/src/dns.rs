@@ -328,15 +328,12 @@ pub fn decode(buf: &[u8]) -> JsResult<Value> {
 
 /// A C++ double-to-int conversion as x86 does it: out of range (or NaN) is the lowest value.
 fn to_i32(n: f64) -> i32 {
-    if n.is_nan() || n >= 2_147_483_648.0 || n <= -2_147_483_649.0 { i32::MIN } else { n as i32 }
+    if n > -2_147_483_649.0 && n < 2_147_483_648.0 { n as i32 } else { i32::MIN }
 }
 
 fn to_i64(n: f64) -> i64 {
-    if n.is_nan() || n >= 9.223_372_036_854_775_808e18 || n < -9.223_372_036_854_775_808e18 {
-        i64::MIN
-    } else {
-        n as i64
-    }
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if (-LIMIT..LIMIT).contains(&n) { n as i64 } else { i64::MIN }
 }
 
 fn get(o: &Value, key: &str) -> JsResult<Value> {
