@@ -17,6 +17,7 @@ pub mod codecs;
 pub mod console;
 pub mod crypto;
 pub mod date;
+pub mod dns;
 pub mod error;
 pub mod function;
 pub mod global;
@@ -69,6 +70,7 @@ pub fn install_all() {
     netmask::install();
     xml::install();
     codecs::install();
+    dns::install();
     ip::install();
     yaml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
