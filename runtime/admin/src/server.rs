@@ -132,7 +132,7 @@ pub(crate) struct Req {
     pub path: String,
     pub headers: hyper::HeaderMap,
     pub body: Bytes,
-    #[allow(dead_code)] // the repo reads it (a worker's address)
+    /// Where the request came from (a reporting worker's address).
     pub peer: SocketAddr,
 }
 
@@ -164,12 +164,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        // Two hex digits after `%` (looked at as bytes: the text may have any UTF-8 there).
+        let hex =
+            b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        if let (b'%', Some(v)) = (b[i], hex) {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
