@@ -22,26 +22,25 @@ fn this_ip(this: &Value) -> JsResult<IpAddr> {
     ip_of(this).ok_or_else(|| error::type_error("not an IP"))
 }
 
+/// An address from its bytes, as the original reads them: 4 make an IPv4 address, more an IPv6
+/// one (missing bytes are 0).
+pub fn from_bytes(values: &[Value]) -> JsResult<IpAddr> {
+    let bytes: Vec<u8> = values.iter().map(|b| ops::to_number(b).map(|n| n as i64 as u8)).collect::<JsResult<_>>()?;
+    let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    Ok(if bytes.len() > 4 {
+        IpAddr::V6(Ipv6Addr::from(std::array::from_fn::<u8, 16, _>(byte)))
+    } else {
+        IpAddr::V4(Ipv4Addr::from(std::array::from_fn::<u8, 4, _>(byte)))
+    })
+}
+
 /// An address from its text or its bytes.
 fn parse(v: &Value) -> JsResult<IpAddr> {
     match v {
         Value::String(_) => ops::to_rust_string(v)?
             .parse::<IpAddr>()
             .map_err(|_| error::type_error("new IP(): invalid IP address notation")),
-        Value::Object(o) if o.is_array() => {
-            let bytes: Vec<u8> = o
-                .array_elements()
-                .unwrap_or_default()
-                .iter()
-                .map(|b| ops::to_number(b).map(|n| n as i64 as u8))
-                .collect::<JsResult<_>>()?;
-            let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
-            Ok(if bytes.len() > 4 {
-                IpAddr::V6(Ipv6Addr::from(std::array::from_fn::<u8, 16, _>(byte)))
-            } else {
-                IpAddr::V4(Ipv4Addr::from(std::array::from_fn::<u8, 4, _>(byte)))
-            })
-        }
+        Value::Object(o) if o.is_array() => from_bytes(&o.array_elements().unwrap_or_default()),
         _ => Err(error::type_error("new IP(): expected a string or an array of bytes")),
     }
 }

@@ -31,6 +31,8 @@ enum Target {
 struct Syslog {
     /// Facility `user` (1) times 8, plus the severity.
     pri: u8,
+    /// This host's name, as messages carry it.
+    host: String,
     to: SyslogTo,
 }
 
@@ -81,7 +83,9 @@ fn syslog_target(args: &[Value]) -> JsResult<Syslog> {
     } else {
         SyslogTo::Unix(std::os::unix::net::UnixDatagram::unbound().map_err(fail)?, address.clone().into())
     };
-    Ok(Syslog { pri: 8 + prio, to })
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let host = if host.is_empty() { "-".to_string() } else { host };
+    Ok(Syslog { pri: 8 + prio, host, to })
 }
 
 impl Syslog {
@@ -90,11 +94,8 @@ impl Syslog {
     fn send(&mut self, line: &[u8]) {
         let text = String::from_utf8_lossy(line);
         let text = text.trim_end_matches('\n');
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .map(|h| h.trim().to_string())
-            .unwrap_or_else(|_| "-".into());
         let time = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ");
-        let msg = format!("<{}>1 {time} {host} pipy {} - - {text}", self.pri, std::process::id());
+        let msg = format!("<{}>1 {time} {} pipy {} - - {text}", self.pri, self.host, std::process::id());
         match &mut self.to {
             SyslogTo::Unix(sock, path) => {
                 let _ = sock.send_to(msg.as_bytes(), &*path);

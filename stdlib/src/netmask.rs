@@ -159,19 +159,7 @@ pub fn install() {
     util::namespace_class(&global, "IPMask", 2, &ipmask_proto, |proto, args| {
         let cidr = match (arg(args, 0), arg(args, 1)) {
             (Value::Number(bits), Value::Object(o)) if o.is_array() => {
-                let bytes: Vec<u8> = o
-                    .array_elements()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|b| ops::to_number(b).map(|n| n as i64 as u8))
-                    .collect::<JsResult<_>>()?;
-                let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
-                let ip: std::net::IpAddr = if bytes.len() > 4 {
-                    std::net::Ipv6Addr::from(std::array::from_fn::<u8, 16, _>(byte)).into()
-                } else {
-                    std::net::Ipv4Addr::from(std::array::from_fn::<u8, 4, _>(byte)).into()
-                };
-                format!("{ip}/{bits}")
+                format!("{}/{bits}", crate::ip::from_bytes(&o.array_elements().unwrap_or_default())?)
             }
             (v @ Value::String(_), _) => ops::to_rust_string(&v)?,
             _ => return Err(error::type_error("new IPMask(): expected a CIDR string, or a bit count and bytes")),

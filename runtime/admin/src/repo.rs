@@ -394,12 +394,8 @@ fn api_create(state: &RepoState, name: &str, body: &[u8]) -> Response<Body> {
         Some(Json::String(s)) => Some(s.clone()),
         Some(_) => return bad_request("Invalid base codebase"),
     };
-    let main = match main_of(&v) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let version = match version_of(&v) {
-        Ok(v) => v,
+    let (main, version) = match main_of(&v).and_then(|m| Ok((m, version_of(&v)?))) {
+        Ok(mv) => mv,
         Err(r) => return r,
     };
     done(state.repo().create(name, base.as_deref(), main.as_deref(), version.as_deref()), StatusCode::CREATED)
@@ -410,12 +406,8 @@ fn api_patch(state: &RepoState, name: &str, body: &[u8]) -> Response<Body> {
         return bad_request("Invalid codebase name");
     }
     let v: Json = serde_json::from_slice(body).unwrap_or(Json::Null);
-    let main = match main_of(&v) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let version = match version_of(&v) {
-        Ok(v) => v,
+    let (main, version) = match main_of(&v).and_then(|m| Ok((m, version_of(&v)?))) {
+        Ok(mv) => mv,
         Err(r) => return r,
     };
     let mut repo = state.repo();

@@ -137,7 +137,7 @@ pub(crate) struct Req {
 }
 
 async fn handle(host: Arc<Host>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
-    let path = percent_decode(req.uri().path());
+    let path = pipy_stdlib::http::percent_decode(req.uri().path());
     if is_websocket(req.headers()) {
         return crate::ws::upgrade(host, req, path);
     }
@@ -157,25 +157,6 @@ async fn handle(host: Arc<Host>, peer: SocketAddr, req: Request<Incoming>) -> Re
 
 fn is_websocket(h: &hyper::HeaderMap) -> bool {
     h.get(hyper::header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        // Two hex digits after `%` (looked at as bytes: the text may have any UTF-8 there).
-        let hex =
-            b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let (b'%', Some(v)) = (b[i], hex) {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn route(host: &Host, req: &Req) -> Response<Body> {

@@ -113,7 +113,8 @@ fn under(root: &Path, request_path: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes of a URL path decoded (malformed ones are kept as they are).
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

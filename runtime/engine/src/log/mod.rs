@@ -89,11 +89,14 @@ pub fn timestamp() -> String {
 
 /// `--log-file`: the main log also goes to this file.
 static FILE: std::sync::Mutex<Option<file::RotatingFile>> = std::sync::Mutex::new(None);
+/// Whether `FILE` is set (so lines without a log file take no lock).
+static HAS_FILE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Sends the main log to a file too (`--log-file`, with its rotation options).
 pub fn set_file(path: &std::path::Path, rotation: file::Rotation) -> std::io::Result<()> {
     let f = file::RotatingFile::open(path, rotation)?;
     *FILE.lock().unwrap_or_else(|e| e.into_inner()) = Some(f);
+    HAS_FILE.store(true, Ordering::Relaxed);
     Ok(())
 }
 
@@ -103,7 +106,9 @@ pub fn log(l: Level, msg: &str) {
     }
     let line = format!("{} {} {}\n", timestamp(), l.tag(), msg);
     history::record(history::MAIN, line.as_bytes());
-    if let Some(f) = FILE.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+    if HAS_FILE.load(Ordering::Relaxed)
+        && let Some(f) = FILE.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+    {
         // A full disk must not stop the proxy: the line still goes to the local sink.
         let _ = f.write(line.as_bytes());
     }
