@@ -470,13 +470,14 @@ fn a_logger_writes_to_syslog_over_udp_and_tcp() {
     let script = format!(
         "new logging.TextLogger('a').toSyslog('WARNING', {{ address: 'udp://{}' }}).log('over udp', 1)\n\
          new logging.TextLogger('b').toSyslog('ERR', {{ address: 'tcp://{}' }}).log('over tcp')\n\
-         try {{ new logging.TextLogger('c').toSyslog('LOUD') }} catch (e) {{ println(e.message) }}",
+         try {{ new logging.TextLogger('c').toSyslog('LOUD') }} catch (e) {{ println(e.message) }}\n\
+         try {{ new logging.TextLogger('d').toSyslog('INFO', {{ adress: 'udp://x:1' }}) }} catch (e) {{ println(e.message.split(' (')[0]) }}",
         udp.local_addr().expect("addr"),
         tcp.local_addr().expect("addr")
     );
     let (out, err, code) = common::run_script("cli-syslog", &script, &[]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "toSyslog(): unknown priority 'LOUD'\n");
+    assert_eq!(out, "toSyslog(): unknown priority 'LOUD'\ntoSyslog(): unknown option 'adress'\n");
     let mut buf = [0u8; 2048];
     let n = udp.recv(&mut buf).expect("a datagram");
     let msg = String::from_utf8_lossy(&buf[..n]).into_owned();

@@ -69,6 +69,7 @@ fn syslog_target(args: &[Value]) -> JsResult<Syslog> {
         }
     };
     let opts = arg(args, 1);
+    pipy_engine::filters::check_options("toSyslog", &opts, &["address"])?;
     let address = match if opts.is_object() { ops::get_str(&opts, "address")? } else { Value::Undefined } {
         Value::Undefined | Value::Null => "/dev/log".to_string(),
         v => ops::to_rust_string(&v)?,

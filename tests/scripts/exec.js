@@ -6,3 +6,4 @@ println(pipy.exec(['sh', '-c', 'echo $GREETING'], { env: { GREETING: 'from env',
 pipy.exec(['sh', '-c', 'echo oops >&2; exit 3'], { onExit: (code, err) => println('exit', code, err.toString().trim()) })
 try { pipy.exec('no-such-program-here') } catch (e) { println('missing program throws') }
 try { pipy.exec([]) } catch (e) { println(e.message) }
+try { pipy.exec('true', { stdn: 'x' }) } catch (e) { println(e.message) }

@@ -187,6 +187,7 @@ fn exec(args: &[Value]) -> JsResult<Value> {
     };
     let Some((program, rest)) = argv.split_first() else { return Err(error::type_error("exec() with no arguments")) };
     let options = arg(args, 1);
+    pipy_engine::filters::check_options("pipy.exec", &options, &["env", "stdin", "stderr", "onExit"])?;
     let get = |k: &str| -> JsResult<Value> {
         if options.is_object() { ops::get_str(&options, k) } else { Ok(Value::Undefined) }
     };
