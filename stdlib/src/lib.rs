@@ -21,7 +21,9 @@ pub mod dns;
 pub mod error;
 pub mod function;
 pub mod global;
+pub mod hessian;
 pub mod http;
+pub mod int;
 pub mod ip;
 pub mod json;
 pub mod logging;
@@ -33,6 +35,7 @@ pub mod object;
 pub mod os;
 pub mod pipy;
 pub mod promise;
+pub mod protobuf;
 pub mod regexp;
 pub mod stats;
 pub mod string;
@@ -73,6 +76,9 @@ pub fn install_all() {
     dns::install();
     ip::install();
     yaml::install();
+    int::install();
+    protobuf::install();
+    hessian::install();
     // A balancer's default borrower is the inbound connection of the running stream.
     algo::set_default_borrower_hook(|| pipy_engine::pipeline::context::current().inbound_value());
     pipy_engine::log::set_inspector(console::inspect::inspect);
