@@ -36,6 +36,7 @@ pub mod promise;
 pub mod regexp;
 pub mod stats;
 pub mod string;
+pub mod stun;
 pub mod symbol;
 pub mod url;
 pub mod xml;
@@ -71,6 +72,7 @@ pub fn install_all() {
     xml::install();
     codecs::install();
     dns::install();
+    stun::install();
     ip::install();
     yaml::install();
     // A balancer's default borrower is the inbound connection of the running stream.
