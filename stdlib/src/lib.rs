@@ -39,6 +39,7 @@ pub mod protobuf;
 pub mod regexp;
 pub mod stats;
 pub mod string;
+pub mod stun;
 pub mod symbol;
 pub mod url;
 pub mod xml;
@@ -74,6 +75,7 @@ pub fn install_all() {
     xml::install();
     codecs::install();
     dns::install();
+    stun::install();
     ip::install();
     yaml::install();
     int::install();

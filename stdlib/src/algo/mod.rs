@@ -1,7 +1,7 @@
 //! The Pipy `algo` namespace: routing, load balancing, caching and rate-limiting helpers that
 //! proxy scripts build their configuration from (`new algo.URLRouter(...)`,
-//! `new algo.RoundRobinLoadBalancer(...)`, `new algo.Cache(...)`, ...), plus `algo.hash()` and
-//! `algo.uuid()`.
+//! `new algo.RoundRobinLoadBalancer(...)`, `new algo.Cache(...)`, `new algo.ResourcePool(...)`,
+//! ...), plus `algo.hash()` and `algo.uuid()`.
 //!
 //! This file owns the namespace object, the helpers the classes share (value keys, duration
 //! parsing, the clock, the class-definition helper) and the default-borrower hook. Each class
@@ -14,6 +14,7 @@ mod least_work;
 mod load_balancer;
 pub mod percentile;
 mod quota;
+mod resource_pool;
 mod round_robin;
 mod shared_map;
 mod url_router;
@@ -35,6 +36,7 @@ pub fn install() {
     load_balancer::install(&ns);
     shared_map::install(&ns);
     percentile::install(&ns);
+    resource_pool::install(&ns);
     util::method(&ns, "hash", 1, algo_hash);
     util::method(&ns, "uuid", 0, algo_uuid);
     util::global("algo", Value::Object(ns));
