@@ -171,7 +171,7 @@ impl Walker<'_> {
     pub(super) fn filter_refs(&mut self, spec: &FilterSpec, facts: &[ArgFact], args: &[Arg]) -> bool {
         let first_param = spec.params.trim_start_matches('(').split([',', ')', '?', ' ']).next().unwrap_or("");
         match spec.name {
-            "link" => {
+            "link" | "linkAsync" => {
                 for a in facts.iter().step_by(2) {
                     self.name_ref(Some(a), None, true);
                 }

@@ -63,6 +63,24 @@ pub(crate) fn after(handle: StageHandle, secs: f64, token: u32) -> Timer {
     Timer { task, cancelled }
 }
 
+/// Calls `wake(token)` on `handle`'s filter on a later turn of the event loop, after the work
+/// running now, keeping the worker alive meanwhile: the original's `io_context.post()`. A task
+/// spawned on the worker's `LocalSet` first runs when the running one yields, and spawned tasks
+/// run in the order they were spawned, so posts are served in the order they were made. Dropping
+/// the timer cancels it.
+pub(crate) fn post(handle: StageHandle, token: u32) -> Timer {
+    let guard = crate::net::active();
+    let cancelled = Rc::new(Cell::new(false));
+    let c = cancelled.clone();
+    let task = crate::net::spawn_local(async move {
+        let _guard = guard;
+        if !c.get() {
+            handle.wake(token);
+        }
+    });
+    Timer { task, cancelled }
+}
+
 struct Config {
     condition: Value,
     timeout: Option<f64>,
