@@ -16,7 +16,7 @@ fn programs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn run_one(path: &Path, stress: bool) -> Result<(), String> {
+fn run_one(path: &Path, env: &[(&str, &str)]) -> Result<(), String> {
     let expected =
         std::fs::read_to_string(path.with_extension("out")).map_err(|e| format!("missing expected output: {e}"))?;
     let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -25,7 +25,7 @@ fn run_one(path: &Path, stress: bool) -> Result<(), String> {
         .arg("run")
         .arg(path)
         .env("TZ", "UTC")
-        .env("PIPY_GC_STRESS", if stress { "1" } else { "0" })
+        .envs(env.iter().copied())
         .output()
         .map_err(|e| format!("cannot start pipy: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -57,17 +57,30 @@ fn run_one(path: &Path, stress: bool) -> Result<(), String> {
 
 #[test]
 fn js_corpus_matches_node() {
-    run_corpus(false);
+    run_corpus(&[]);
 }
 
 /// The corpus again with the cycle collector running at every safe point (after every
 /// microtask and at the end of the script): anything freed too early shows as a difference.
 #[test]
 fn js_corpus_matches_node_with_collection_at_every_safe_point() {
-    run_corpus(true);
+    run_corpus(&[("PIPY_GC_STRESS", "1")]);
 }
 
-fn run_corpus(stress: bool) {
+/// Differential runs of the two code tiers: by default most functions run baseline code and only
+/// hot ones are optimised; here every function is optimised before the program starts, and then
+/// none ever is. Both must still print what Node printed.
+#[test]
+fn js_corpus_matches_node_with_every_function_optimised_up_front() {
+    run_corpus(&[("PIPY_JIT", "eager")]);
+}
+
+#[test]
+fn js_corpus_matches_node_in_baseline_code_only() {
+    run_corpus(&[("PIPY_JIT", "baseline")]);
+}
+
+fn run_corpus(env: &[(&str, &str)]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js");
     let mut files = Vec::new();
     programs(&root, &mut files);
@@ -87,7 +100,7 @@ fn run_corpus(stress: bool) {
     for f in files.iter().filter(|f| f.to_string_lossy().contains(&filter)) {
         let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         let is_known = known.contains(&rel);
-        match (run_one(f, stress), is_known) {
+        match (run_one(f, env), is_known) {
             (Ok(()), false) => passed += 1,
             (Ok(()), true) => failures.push(format!("{rel}: passes now; remove it from known-failures.txt")),
             (Err(_), true) => known_failed += 1,

@@ -426,6 +426,26 @@ pub struct FuncIr {
     pub nenv: u32,
 }
 
+impl FuncIr {
+    /// Whether control can go back to an earlier instruction (a loop, in lowered code).
+    pub fn has_loop(&self) -> bool {
+        let mut defined = vec![false; self.nlabels as usize];
+        let back = |l: &Label, defined: &[bool]| defined.get(l.0 as usize).copied().unwrap_or(false);
+        self.insts.iter().any(|inst| match inst {
+            Inst::Label(l) => {
+                if let Some(d) = defined.get_mut(l.0 as usize) {
+                    *d = true;
+                }
+                false
+            }
+            Inst::Jump(l) => back(l, &defined),
+            Inst::Branch { if_true, if_false, .. } => back(if_true, &defined) || back(if_false, &defined),
+            Inst::BranchNullish { nullish, other, .. } => back(nullish, &defined) || back(other, &defined),
+            _ => false,
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("IR verification failed in `{func}` at instruction {index}: {message}")]
 pub struct VerifyError {

@@ -22,7 +22,7 @@ use pipy_value::context::ContextVariables;
 use pipy_value::function::SourceInfo;
 use std::rc::Rc;
 
-pub use codegen::CompiledModule;
+pub use codegen::{CompiledModule, Tier};
 
 /// Checks a regular-expression literal (pattern, flags as UTF-16); `Err` is the message.
 pub type RegExpValidator = fn(&[u16], &[u16]) -> Result<(), String>;
@@ -40,6 +40,9 @@ pub struct CompileOptions {
     /// Reports invalid regular-expression literals at compile time (the standard library's
     /// RegExp parser); without it they fail when evaluated.
     pub validate_regexp: Option<RegExpValidator>,
+    /// When functions get their machine code and how good it is (see `Tier`). `PIPY_JIT=eager`
+    /// or `PIPY_JIT=baseline` in the environment overrides it (differential tests).
+    pub tier: Tier,
 }
 
 impl std::fmt::Debug for CompileOptions {
@@ -48,6 +51,7 @@ impl std::fmt::Debug for CompileOptions {
             .field("contexts", &self.contexts.is_some())
             .field("top_level_globals", &self.top_level_globals)
             .field("validate_regexp", &self.validate_regexp.is_some())
+            .field("tier", &self.tier)
             .finish()
     }
 }
@@ -150,7 +154,12 @@ fn compile_inner(name: &str, source: &str, options: CompileOptions) -> Result<Co
         }
     }
     let source_info = Rc::new(SourceInfo::new(name, source));
-    codegen::compile(module, source_info).map_err(|e| {
+    let tier = match std::env::var("PIPY_JIT").as_deref() {
+        Ok("eager") => Tier::Eager,
+        Ok("baseline") => Tier::Baseline,
+        _ => options.tier,
+    };
+    codegen::compile(module, source_info, tier).map_err(|e| {
         vec![Diagnostic::error("E9000", format!("internal compiler error: {e}"), program.pos, program.pos)]
     })
 }
@@ -218,7 +227,7 @@ mod tests {
         let mut n = 0;
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let src = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap_or_default()).into_owned();
-            let _ = compile("fuzz.js", &src, CompileOptions::default());
+            let _ = compile("fuzz.js", &src, CompileOptions { tier: Tier::Eager, ..Default::default() });
             n += 1;
         }
         // The SWC assertion the fuzzer found first, inline so the test never depends on files.

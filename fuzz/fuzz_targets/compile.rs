@@ -12,5 +12,5 @@ static QUIET_PANICS: std::sync::Once = std::sync::Once::new();
 fuzz_target!(|data: &[u8]| {
     QUIET_PANICS.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     let src = String::from_utf8_lossy(data);
-    let _ = pipy_compiler::compile("fuzz.js", &src, pipy_compiler::CompileOptions::default());
+    let _ = pipy_compiler::compile("fuzz.js", &src, pipy_compiler::CompileOptions { tier: pipy_compiler::Tier::Eager, ..Default::default() });
 });

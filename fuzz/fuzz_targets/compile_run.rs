@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         pipy_value::cycles::set_stress(true);
     });
     let src = String::from_utf8_lossy(data);
-    if let Ok(module) = pipy_compiler::compile("fuzz.js", &src, pipy_compiler::CompileOptions::default()) {
+    if let Ok(module) = pipy_compiler::compile("fuzz.js", &src, pipy_compiler::CompileOptions { tier: pipy_compiler::Tier::Eager, ..Default::default() }) {
         let _ = pipy_value::function::run_script(module.main());
         pipy_value::realm::run_microtasks_with(|| {
             pipy_value::cycles::safe_point();

@@ -23,7 +23,7 @@ mod variables;
 
 use crate::ir::{self, FuncIr, Inst, Label, Reg};
 use crate::lower::ModuleIr;
-use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Value as CValue, types};
+use cranelift_codegen::ir::{AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, Signature, Value as CValue, types};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -61,7 +61,57 @@ pub struct ModuleData {
     sites: Box<[SiteCache]>,
     capture_lists: RefCell<Vec<Box<[u32]>>>,
     templates: RefCell<Vec<Rc<FuncTemplate>>>,
-    jit: RefCell<Option<JITModule>>,
+    jit: RefCell<Option<Jit>>,
+}
+
+/// When code is generated and how well.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tier {
+    /// The default: a function is compiled when first called. A function with a loop (and not
+    /// huge) gets optimised code at once; any other gets quick baseline code first, and optimised
+    /// code once it has been called `TIER_UP_CALLS` times.
+    #[default]
+    Tiered,
+    /// Every function optimised before the module runs (the fuzz targets; differential tests).
+    Eager,
+    /// Baseline code only, on first call (differential tests).
+    Baseline,
+}
+
+/// Calls in baseline code before a function is compiled again, optimised. Optimising a small
+/// callback costs about as much as a few thousand of its calls save; this errs early.
+const TIER_UP_CALLS: u32 = 500;
+
+/// A function with a loop gets optimised code on its first call unless its IR is longer than
+/// this (a long script body with a loop at the end runs once: baseline is cheaper).
+const OPTIMIZE_AT_ONCE_MAX_INSTS: usize = 2000;
+
+/// How far one function has come.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compiled {
+    No,
+    Baseline,
+    Optimized,
+}
+
+/// One code generator: a JIT module with its own ISA settings, and the helpers declared in it.
+struct Backend {
+    module: JITModule,
+    helper_ids: FxHashMap<Helper, FuncId>,
+    sig: Signature,
+    /// The symbol of each function compiled here.
+    ids: Vec<Option<FuncId>>,
+}
+
+/// What compiling one more function of a module needs.
+struct Jit {
+    tier: Tier,
+    baseline: Option<Backend>,
+    optimized: Option<Backend>,
+    ctx: cranelift_codegen::Context,
+    fbc: FunctionBuilderContext,
+    /// Each function's IR (until it is optimised) and how far it has come.
+    functions: Vec<(Option<FuncIr>, Compiled)>,
 }
 
 /// A compiled script or module: its top-level function and all others.
@@ -75,17 +125,70 @@ impl CompiledModule {
     }
 }
 
-extern "C" fn not_compiled(_frame: *mut Frame) -> u32 {
-    pipy_value::realm::set_exception(pipy_value::error::type_error("internal: function was not compiled"));
-    abi::STATUS_THROW
+/// The code of a function before it is compiled, and again when it is due for optimised code:
+/// compiles it, installs the result in its template (so later calls go straight to it), and runs
+/// it on this call's frame.
+extern "C" fn compile_and_run(frame: *mut Frame) -> u32 {
+    // SAFETY: this is only ever stored in `FuncTemplate::code`, which `calls::enter` calls with a
+    // live, exclusively borrowed frame; the template is cloned before the frame is used again.
+    let template = unsafe { (*frame).template.clone() };
+    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile_template(&template)));
+    match compiled {
+        Ok(Ok(code)) => code(frame),
+        Ok(Err(e)) => {
+            pipy_value::realm::set_exception(pipy_value::error::type_error(&format!("internal compiler error: {e}")));
+            abi::STATUS_THROW
+        }
+        Err(_) => {
+            let name = template.name.to_rust_string();
+            let message = format!("internal compiler error: code generation failed for `{name}` (please report it)");
+            pipy_value::realm::set_exception(pipy_value::error::type_error(&message));
+            abi::STATUS_THROW
+        }
+    }
 }
 
-fn jit_module() -> Result<JITModule, CodegenError> {
+/// Generates `template`'s code at the tier it is due for, installs it, and returns it.
+fn compile_template(template: &FuncTemplate) -> Result<CodeFn, CodegenError> {
+    let data = template
+        .keep_alive
+        .downcast_ref::<ModuleData>()
+        .ok_or_else(|| CodegenError::Setup("a function template without its module".into()))?;
+    let index = template.index as usize;
+    let mut jit = data.jit.borrow_mut();
+    let jit = jit.as_mut().ok_or_else(|| CodegenError::Setup("the module's JIT is gone".into()))?;
+    let (ir, compiled) = jit.functions.get(index).ok_or_else(|| CodegenError::Setup("no such function".into()))?;
+    let optimize = match (jit.tier, compiled) {
+        (_, Compiled::Optimized) => return Ok(template.code.get()),
+        (Tier::Baseline, Compiled::Baseline) => return Ok(template.code.get()),
+        (Tier::Baseline, Compiled::No) => false,
+        (_, Compiled::Baseline) | (Tier::Eager, _) => true,
+        (Tier::Tiered, Compiled::No) => {
+            ir.as_ref().is_some_and(|f| f.has_loop() && f.insts.len() <= OPTIMIZE_AT_ONCE_MAX_INSTS)
+        }
+    };
+    let backend = define(jit, data, index, optimize)?;
+    backend.module.finalize_definitions().map_err(|e| CodegenError::Setup(e.to_string()))?;
+    let code = install(backend, template, index);
+    if !optimize && jit.tier == Tier::Tiered {
+        template.countdown.set(TIER_UP_CALLS);
+    }
+    Ok(code)
+}
+
+/// A JIT module for one tier: quick baseline code (no optimisation passes, the single-pass
+/// register allocator) or optimised code.
+fn new_backend(optimize: bool, nfuncs: usize) -> Result<Backend, CodegenError> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, k: &str, v: &str| {
         flags.set(k, v).map_err(|e| CodegenError::Setup(format!("{k}={v}: {e}")))
     };
-    set(&mut flags, "opt_level", "speed")?;
+    if optimize {
+        set(&mut flags, "opt_level", "speed")?;
+    } else {
+        set(&mut flags, "opt_level", "none")?;
+        set(&mut flags, "regalloc_algorithm", "single_pass")?;
+    }
     set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
     set(&mut flags, "use_colocated_libcalls", "false")?;
     set(&mut flags, "is_pic", "false")?;
@@ -97,11 +200,34 @@ fn jit_module() -> Result<JITModule, CodegenError> {
         let d = h.decl();
         jb.symbol(d.name, d.addr);
     }
-    Ok(JITModule::new(jb))
+    let mut module = JITModule::new(jb);
+    let mut helper_ids: FxHashMap<Helper, FuncId> = FxHashMap::default();
+    for h in Helper::ALL {
+        let d = h.decl();
+        let mut sig = module.make_signature();
+        for p in d.params {
+            sig.params.push(AbiParam::new(match p {
+                AbiType::Ptr => types::I64,
+                AbiType::U32 => types::I32,
+                AbiType::F64 => types::F64,
+            }));
+        }
+        sig.returns.push(AbiParam::new(types::I32));
+        let id =
+            module.declare_function(d.name, Linkage::Import, &sig).map_err(|e| CodegenError::Setup(e.to_string()))?;
+        helper_ids.insert(*h, id);
+    }
+    // Every compiled function is `extern "C" fn(*mut Frame) -> u32`.
+    let mut sig = module.make_signature();
+    sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I32));
+    Ok(Backend { module, helper_ids, sig, ids: vec![None; nfuncs] })
 }
 
-/// Compiles every function of `module` to native code.
-pub fn compile(module: ModuleIr, source: Rc<SourceInfo>) -> Result<CompiledModule, CodegenError> {
+/// Prepares `module` for native code: its constants, caches and function templates, and the JIT
+/// that compiles each function when it is first called (or every function now, with
+/// `Tier::Eager`).
+pub fn compile(module: ModuleIr, source: Rc<SourceInfo>, tier: Tier) -> Result<CompiledModule, CodegenError> {
     let nconsts = module.consts.len();
     let nfuncs = module.functions.len();
     for f in &module.functions {
@@ -127,10 +253,14 @@ pub fn compile(module: ModuleIr, source: Rc<SourceInfo>) -> Result<CompiledModul
     let templates: Vec<Rc<FuncTemplate>> = module
         .functions
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(index, f)| {
             Rc::new(FuncTemplate {
                 name: JsString::new(&f.name),
-                code: Cell::new(not_compiled as CodeFn),
+                code: Cell::new(compile_and_run as CodeFn),
+                index: index as u32,
+                countdown: Cell::new(0),
+                recompile: compile_and_run,
                 length: f.length,
                 param_regs: f.param_regs,
                 nregs: f.nregs,
@@ -145,76 +275,105 @@ pub fn compile(module: ModuleIr, source: Rc<SourceInfo>) -> Result<CompiledModul
         })
         .collect();
     *data.templates.borrow_mut() = templates.clone();
-
-    let mut jit = jit_module()?;
-    let mut helper_ids: FxHashMap<Helper, FuncId> = FxHashMap::default();
-    for h in Helper::ALL {
-        let d = h.decl();
-        let mut sig = jit.make_signature();
-        for p in d.params {
-            sig.params.push(AbiParam::new(match p {
-                AbiType::Ptr => types::I64,
-                AbiType::U32 => types::I32,
-                AbiType::F64 => types::F64,
-            }));
+    let mut jit = Jit {
+        tier,
+        baseline: None,
+        optimized: None,
+        ctx: cranelift_codegen::Context::new(),
+        fbc: FunctionBuilderContext::new(),
+        functions: module.functions.into_iter().map(|f| (Some(f), Compiled::No)).collect(),
+    };
+    if tier == Tier::Eager {
+        for i in 0..nfuncs {
+            define(&mut jit, &data, i, true)?;
         }
-        sig.returns.push(AbiParam::new(types::I32));
-        let id = jit.declare_function(d.name, Linkage::Import, &sig).map_err(|e| CodegenError::Setup(e.to_string()))?;
-        helper_ids.insert(*h, id);
-    }
-    let mut fn_sig = jit.make_signature();
-    fn_sig.params.push(AbiParam::new(types::I64));
-    fn_sig.returns.push(AbiParam::new(types::I32));
-    let mut ids = Vec::new();
-    for (i, _) in module.functions.iter().enumerate() {
-        let id = jit
-            .declare_function(&format!("js{i}"), Linkage::Local, &fn_sig)
-            .map_err(|e| CodegenError::Setup(e.to_string()))?;
-        ids.push(id);
-    }
-    let mut ctx = jit.make_context();
-    let mut fbc = FunctionBuilderContext::new();
-    for (i, f) in module.functions.iter().enumerate() {
-        ctx.func.signature = fn_sig.clone();
-        {
-            let b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
-            let mut g = Gen {
-                b,
-                jit: &mut jit,
-                helper_ids: &helper_ids,
-                helper_refs: FxHashMap::default(),
-                data: &data,
-                templates: &templates,
-                f,
-                blocks: Vec::new(),
-                frame: None,
-                regs: None,
-                unwind: None,
-                handler: None,
-                terminated: false,
-                pos: f.pos,
-                stored_pos: None,
-            };
-            g.build().map_err(|message| CodegenError::Function { func: f.name.clone(), message })?;
-            let config = g.jit.target_config();
-            g.b.finalize(config);
+        if let Some(backend) = jit.optimized.as_mut() {
+            backend.module.finalize_definitions().map_err(|e| CodegenError::Setup(e.to_string()))?;
+            for (i, t) in templates.iter().enumerate() {
+                install(backend, t, i);
+            }
         }
-        jit.define_function(ids[i], &mut ctx)
-            .map_err(|e| CodegenError::Function { func: f.name.clone(), message: format!("{e:?}") })?;
-        jit.clear_context(&mut ctx);
-    }
-    jit.finalize_definitions().map_err(|e| CodegenError::Setup(e.to_string()))?;
-    for (i, t) in templates.iter().enumerate() {
-        let ptr = jit.get_finalized_function(ids[i]);
-        // SAFETY: `ptr` is the entry of a function this module just compiled with the signature
-        // `extern "C" fn(*mut Frame) -> u32` (`fn_sig`: one pointer-sized argument, an i32 result,
-        // the platform C calling convention). The JIT memory stays mapped: the module is kept in
-        // `ModuleData`, which every template keeps alive.
-        let code: CodeFn = unsafe { std::mem::transmute::<*const u8, CodeFn>(ptr) };
-        t.code.set(code);
     }
     *data.jit.borrow_mut() = Some(jit);
     Ok(CompiledModule { templates })
+}
+
+/// Generates function `index`'s code into the baseline or the optimising backend (not yet
+/// finalized), and returns that backend.
+fn define<'j>(
+    jit: &'j mut Jit,
+    data: &ModuleData,
+    index: usize,
+    optimize: bool,
+) -> Result<&'j mut Backend, CodegenError> {
+    let Jit { baseline, optimized, ctx, fbc, functions, .. } = jit;
+    let nfuncs = functions.len();
+    let slot = if optimize { optimized } else { baseline };
+    let backend = match slot {
+        Some(b) => b,
+        None => slot.insert(new_backend(optimize, nfuncs)?),
+    };
+    let Some((ir, compiled)) = functions.get_mut(index) else {
+        return Err(CodegenError::Setup(format!("no function {index}")));
+    };
+    let Some(f) = ir.as_ref() else {
+        return Err(CodegenError::Setup(format!("function {index} has no IR left")));
+    };
+    let id = backend
+        .module
+        .declare_function(&format!("js{index}"), Linkage::Local, &backend.sig)
+        .map_err(|e| CodegenError::Setup(e.to_string()))?;
+    ctx.func.signature = backend.sig.clone();
+    {
+        let templates = data.templates.borrow();
+        let b = FunctionBuilder::new(&mut ctx.func, fbc);
+        let mut g = Gen {
+            b,
+            jit: &mut backend.module,
+            helper_ids: &backend.helper_ids,
+            helper_refs: FxHashMap::default(),
+            data,
+            templates: &templates,
+            f,
+            blocks: Vec::new(),
+            frame: None,
+            regs: None,
+            unwind: None,
+            handler: None,
+            terminated: false,
+            pos: f.pos,
+            stored_pos: None,
+        };
+        g.build().map_err(|message| CodegenError::Function { func: f.name.clone(), message })?;
+        let config = g.jit.target_config();
+        g.b.finalize(config);
+    }
+    let defined = backend.module.define_function(id, ctx);
+    backend.module.clear_context(ctx);
+    defined.map_err(|e| CodegenError::Function { func: f.name.clone(), message: format!("{e:?}") })?;
+    backend.ids[index] = Some(id);
+    if optimize {
+        *compiled = Compiled::Optimized;
+        *ir = None;
+    } else {
+        *compiled = Compiled::Baseline;
+    }
+    Ok(backend)
+}
+
+/// Points `template` at its finalized code.
+fn install(backend: &Backend, template: &FuncTemplate, index: usize) -> CodeFn {
+    let Some(Some(id)) = backend.ids.get(index) else {
+        return template.code.get();
+    };
+    let ptr = backend.module.get_finalized_function(*id);
+    // SAFETY: `ptr` is the entry of a function this module compiled and finalized with the
+    // signature `extern "C" fn(*mut Frame) -> u32` (`code_signature`: one pointer-sized argument,
+    // an i32 result, the platform C calling convention). The JIT memory stays mapped: the module
+    // is kept in `ModuleData`, which every template keeps alive.
+    let code: CodeFn = unsafe { std::mem::transmute::<*const u8, CodeFn>(ptr) };
+    template.code.set(code);
+    code
 }
 
 pub(super) struct Gen<'a, 'b> {
@@ -222,7 +381,7 @@ pub(super) struct Gen<'a, 'b> {
     jit: &'a mut JITModule,
     helper_ids: &'a FxHashMap<Helper, FuncId>,
     helper_refs: FxHashMap<Helper, FuncRef>,
-    data: &'a Rc<ModuleData>,
+    data: &'a ModuleData,
     templates: &'a [Rc<FuncTemplate>],
     f: &'a FuncIr,
     blocks: Vec<Block>,

@@ -52,6 +52,7 @@ pub fn options(top_level_globals: bool) -> CompileOptions {
         contexts: Some(&pipy_engine::pipeline::context::CONTEXTS),
         top_level_globals,
         validate_regexp: Some(pipy_stdlib::regexp::validate),
+        tier: Default::default(),
     }
 }
 

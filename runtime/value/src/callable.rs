@@ -213,8 +213,16 @@ impl SourceInfo {
 /// Everything about a script function that does not change per closure.
 pub struct FuncTemplate {
     pub name: JsString,
-    /// Set once the module's machine code is finalised.
+    /// The machine code: at first a stub that compiles the function on its first call and
+    /// replaces itself with the result.
     pub code: std::cell::Cell<CodeFn>,
+    /// The function's position in its compiled module.
+    pub index: u32,
+    /// Calls left before the function is compiled again, optimised (0: no more counting). When
+    /// it runs out, `code` is pointed back at `recompile`.
+    pub countdown: std::cell::Cell<u32>,
+    /// Compiles the function (to the tier its compiler chooses), installs the code, and runs it.
+    pub recompile: CodeFn,
     /// The `length` property: parameters before the first default or rest.
     pub length: u32,
     /// Plain parameters copied into registers `0..param_regs` on entry.

@@ -64,7 +64,15 @@ impl CallState {
     pub fn run(&self, frame: &mut Frame) -> u32 {
         frame.parent = self.current.get();
         self.current.set(frame as *const Frame);
-        let code = frame.template.code.get();
+        let template = &*frame.template;
+        let left = template.countdown.get();
+        if left != 0 {
+            template.countdown.set(left - 1);
+            if left == 1 {
+                template.code.set(template.recompile);
+            }
+        }
+        let code = template.code.get();
         let status = code(frame as *mut Frame);
         self.current.set(frame.parent);
         status
