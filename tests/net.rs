@@ -480,3 +480,60 @@ fn swap_wires_streams_on_a_hub() {
     drop(b);
     assert_eq!(common::read_all(&mut a), b"");
 }
+
+/// A reload frees what the old version held once its last pipeline ends: its machine code,
+/// constants and functions, and every object its script made. 100 reloads of a script of 200
+/// functions (each version's routing table holds all of them) end with the live-object count where it
+/// was and RSS within a few MiB of where it was after the first reloads (before modules were
+/// freed, each reload kept about 2 MiB: 100 reloads grew RSS by over 200 MiB).
+#[test]
+fn a_hundred_reloads_give_back_what_each_old_version_held() {
+    let mut script = String::new();
+    for i in 0..200 {
+        script.push_str(&format!(
+            "function h{i}(m) {{ var x = m.head.path + '{i}'; return x.length > {i} ? x : 'n' + x }}\n"
+        ));
+    }
+    let routes: Vec<String> = (0..200).map(|i| format!("'/p{i}': h{i}")).collect();
+    script.push_str(&format!("var routes = {{ {} }}\n", routes.join(", ")));
+    script.push_str("pipy().listen($PORT0).serveHTTP(m => new Message((routes[m.head.path] || (() => 'none'))(m)))\n");
+    let admin = common::free_port().to_string();
+    let mut s = Server::start_with("reloads", &script, 1, &[], &["--admin-port", &admin]);
+    let admin: u16 = admin.parse().expect("port");
+    let rss = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or("VmRSS: 0 kB");
+        line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let objects = || -> u64 {
+        let (_, text) = common::get(admin, "/metrics");
+        let line = text.lines().find(|l| l.starts_with("pipy_object_count ")).unwrap_or("");
+        line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let reload = |s: &mut Server, n: usize| {
+        for i in 0..n {
+            let _ = std::process::Command::new("kill").args(["-HUP", &s.pid().to_string()]).status();
+            s.wait_for("Reloaded", Duration::from_secs(10));
+            let mut c = connect(s.port(0));
+            let n = i % 200;
+            let path = format!("/p{n}");
+            let x = format!("{path}{n}");
+            let expected = if x.len() > n { x } else { format!("n{x}") };
+            assert_eq!(common::http_request(&mut c, "GET", &path, b"").1, expected);
+        }
+        // The idle sweep (every 0.5 s) frees the old versions once their connections are gone,
+        // and metrics are published twice a second.
+        std::thread::sleep(Duration::from_millis(1600));
+    };
+    let mut c = connect(s.port(0));
+    assert_eq!(common::http_request(&mut c, "GET", "/p1", b"").1, "/p11");
+    drop(c);
+    reload(&mut s, 10);
+    let (rss0, objects0) = (rss(s.pid()), objects());
+    assert!(objects0 > 0, "pipy_object_count is published");
+    reload(&mut s, 100);
+    let (rss1, objects1) = (rss(s.pid()), objects());
+    eprintln!("after 10 reloads: {rss0} kB, {objects0} objects; after 110: {rss1} kB, {objects1} objects");
+    assert!(objects1 <= objects0 + 20, "objects: {objects0} -> {objects1}");
+    assert!(rss1 <= rss0 + 8 * 1024, "RSS grew from {rss0} kB to {rss1} kB over 100 reloads");
+}

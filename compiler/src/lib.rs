@@ -22,7 +22,7 @@ use pipy_value::context::ContextVariables;
 use pipy_value::function::SourceInfo;
 use std::rc::Rc;
 
-pub use codegen::{CompiledModule, Tier};
+pub use codegen::{CompiledModule, Tier, free_unreachable_modules, live_modules};
 
 /// Checks a regular-expression literal (pattern, flags as UTF-16); `Err` is the message.
 pub type RegExpValidator = fn(&[u16], &[u16]) -> Result<(), String>;

@@ -53,8 +53,9 @@ pub(super) enum PropAccess {
     Store(Reg),
 }
 
-/// Everything compiled code refers to by address. It lives as long as any of its functions
-/// (templates keep it alive; it keeps the templates: a module is never freed, see ARCHITECTURE.md).
+/// Everything compiled code refers to by address. Its templates keep it alive and it keeps its
+/// templates (compiled code creates closures from them), so the pair is a cycle that only
+/// `free_unreachable_modules` breaks, once no function of the module can run again.
 pub struct ModuleData {
     consts: Box<[Value]>,
     ics: Box<[PropIc]>,
@@ -62,6 +63,61 @@ pub struct ModuleData {
     capture_lists: RefCell<Vec<Box<[u32]>>>,
     templates: RefCell<Vec<Rc<FuncTemplate>>>,
     jit: RefCell<Option<Jit>>,
+}
+
+impl ModuleData {
+    /// No closure of the module exists and no frame runs its code: the module's own list holds
+    /// each template once, and the templates and this thread's list of modules are all that hold
+    /// the module. (A closure or a running frame holds its template; compiled code reaches other
+    /// templates only through a closure of the same module.)
+    fn unreachable(self: &Rc<Self>) -> bool {
+        let templates = self.templates.borrow();
+        Rc::strong_count(self) == templates.len() + 1 && templates.iter().all(|t| Rc::strong_count(t) == 1)
+    }
+}
+
+impl Drop for ModuleData {
+    fn drop(&mut self) {
+        if let Some(jit) = self.jit.get_mut().take() {
+            for backend in [jit.baseline, jit.optimized].into_iter().flatten() {
+                // SAFETY: a module is dropped only after `free_unreachable_modules` found that no
+                // closure of it exists and no frame runs its code, and let go of its templates:
+                // nothing can call into this memory again. (A module whose templates were never
+                // let go is never dropped: each template keeps it alive.)
+                unsafe { backend.module.free_memory() };
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Every module compiled on this thread and not freed yet.
+    static MODULES: RefCell<Vec<Rc<ModuleData>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Frees the modules of this thread none of whose functions can run again (after a reload, once
+/// the old version's last pipeline has ended): their machine code, constants, caches and IR.
+/// Call it between events; returns how many modules were freed.
+pub fn free_unreachable_modules() -> usize {
+    let unreachable: Vec<Rc<ModuleData>> = MODULES.with(|modules| {
+        let mut modules = modules.borrow_mut();
+        let (unreachable, live) = std::mem::take(&mut *modules).into_iter().partition(|m| m.unreachable());
+        *modules = live;
+        unreachable
+    });
+    let freed = unreachable.len();
+    for module in unreachable {
+        // Letting go of the templates lets go of their hold on the module, which is then
+        // dropped with `module`.
+        let templates = std::mem::take(&mut *module.templates.borrow_mut());
+        drop(templates);
+    }
+    freed
+}
+
+/// Modules compiled on this thread and not freed.
+pub fn live_modules() -> usize {
+    MODULES.with(|m| m.borrow().len())
 }
 
 /// When code is generated and how well.
@@ -295,6 +351,7 @@ pub fn compile(module: ModuleIr, source: Rc<SourceInfo>, tier: Tier) -> Result<C
         }
     }
     *data.jit.borrow_mut() = Some(jit);
+    MODULES.with(|m| m.borrow_mut().push(data));
     Ok(CompiledModule { templates })
 }
 

@@ -32,6 +32,26 @@ pub fn set_trim(f: fn()) {
     let _ = TRIM.set(f);
 }
 
+/// Frees code no pipeline can run any more (a reloaded script's old version); returns how much
+/// it freed (installed by the facade, which knows the compiler).
+static SWEEP_CODE: std::sync::OnceLock<fn() -> usize> = std::sync::OnceLock::new();
+
+/// Installs the function that frees unreachable compiled modules.
+pub fn set_code_sweeper(f: fn() -> usize) {
+    let _ = SWEEP_CODE.set(f);
+}
+
+/// Frees unreachable compiled modules, and gives the memory back to the system if any were.
+fn sweep_code() {
+    if let Some(sweep) = SWEEP_CODE.get() {
+        if sweep() > 0 {
+            if let Some(trim) = TRIM.get() {
+                trim();
+            }
+        }
+    }
+}
+
 /// After many connections closed (a flood ended), freed memory is given back: an allocator
 /// returns pages only as it allocates again, and an idle worker does not.
 fn trim_after_a_drop() {
@@ -150,6 +170,7 @@ pub(crate) fn spawn_idle_collector() {
         loop {
             tick.tick().await;
             collect_pending();
+            sweep_code();
             publish_live();
             crate::net::metrics::publish();
             trim_after_a_drop();

@@ -42,6 +42,7 @@ pub fn init() {
     }
     loader::install();
     pipy_engine::log::set_exception_describer(describe_exception);
+    pipy_engine::memory::set_code_sweeper(pipy_compiler::free_unreachable_modules);
     pipy_stdlib::pipy::set_restart_hook(supervisor::reload_all);
     pipy_stdlib::pipy::set_stop_hook(supervisor::stop_all);
 }
