@@ -203,6 +203,7 @@ impl WorkerArgs {
                 .then(|| std::time::Duration::from_secs_f64(self.shutdown_timeout)),
             control: None,
             force_start: self.force_start,
+            peers: Vec::new(),
         }
     }
 }

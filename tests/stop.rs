@@ -123,3 +123,21 @@ fn reload_winds_down_the_old_pipelines_connections() {
     // The server is still up and serving after the reload.
     assert_eq!(s.signal_and_wait("0", Duration::from_millis(100)), None);
 }
+
+/// With several workers, a SIGTERM sent as soon as the first one listens stops them all: the
+/// others may still be loading the script, and a signal reaches only the watchers registered
+/// when it arrives (before worker 0 passed it on, such a worker never stopped: the process hung).
+#[test]
+fn sigterm_right_after_start_stops_every_worker() {
+    let mut script = String::new();
+    for i in 0..300 {
+        script.push_str(&format!("function f{i}(a) {{ return {{ n: a + {i}, s: 'k' + a }} }}\n"));
+    }
+    script.push_str("pipy().listen($PORT0).serveHTTP(m => new Message(String(f7(1).n)))\n");
+    for round in 0..8 {
+        let mut s = Server::start_with("stop-early", &script, 1, &[], &["--threads", "2"]);
+        let started = Instant::now();
+        let code = s.signal_and_wait("TERM", Duration::from_secs(10));
+        assert_eq!(code, Some(0), "round {round}: no exit {:?} after SIGTERM", started.elapsed());
+    }
+}

@@ -64,9 +64,10 @@ pub fn spawn(launch: &Launch) -> Result<Running, String> {
     let threads = launch.worker.threads.max(1);
     let mut running =
         Running { controls: Vec::new(), handles: Vec::new(), main: launch.main.clone(), since: SystemTime::now() };
-    for id in 0..threads {
-        let control = Control::new();
-        let options = WorkerOptions { id, threads, control: Some(control.clone()), ..launch.worker.clone() };
+    let controls: Vec<Arc<Control>> = (0..threads).map(|_| Control::new()).collect();
+    for (id, control) in controls.iter().enumerate() {
+        let peers = if id == 0 { controls[1..].to_vec() } else { Vec::new() };
+        let options = WorkerOptions { id, threads, control: Some(control.clone()), peers, ..launch.worker.clone() };
         let (path, source) = (path.clone(), source.clone());
         // Deep JS recursion needs a deep native stack (only touched pages take memory).
         let spawned = std::thread::Builder::new()
@@ -75,7 +76,7 @@ pub fn spawn(launch: &Launch) -> Result<Running, String> {
             .spawn(move || run_worker(&path, &source, &options));
         match spawned {
             Ok(h) => {
-                running.controls.push(control);
+                running.controls.push(control.clone());
                 running.handles.push(h);
             }
             Err(e) => {

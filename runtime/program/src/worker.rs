@@ -25,6 +25,8 @@ pub struct WorkerOptions {
     pub control: Option<std::sync::Arc<net::Control>>,
     /// Start even when a port cannot be bound (`--force-start`).
     pub force_start: bool,
+    /// For worker 0: the other workers' mailboxes (it passes SIGINT and SIGTERM on to them).
+    pub peers: Vec<std::sync::Arc<net::Control>>,
 }
 
 /// Runs the main script at `path` (whose text is `source`) as one worker until it stops;
@@ -81,6 +83,7 @@ pub fn run_worker(path: &str, source: &str, worker: &WorkerOptions) -> i32 {
             shutdown_timeout: worker.shutdown_timeout,
             control: worker.control.clone(),
             force_start: worker.force_start,
+            peers: worker.peers.clone(),
         },
         setup,
     )

@@ -104,6 +104,10 @@ pub struct WorkerOptions {
     pub control: Option<std::sync::Arc<Control>>,
     /// `--force-start`: a port that cannot be bound is logged, and the rest starts anyway.
     pub force_start: bool,
+    /// The other workers' mailboxes. Worker 0 alone watches SIGINT and SIGTERM and passes them
+    /// on: a signal reaches only the watchers registered when it arrives, and a worker still
+    /// loading its script would miss one sent as soon as worker 0 listens.
+    pub peers: Vec<std::sync::Arc<Control>>,
 }
 
 /// What another thread can ask of a running worker.
@@ -113,6 +117,9 @@ pub enum Command {
     Reload(Option<std::sync::mpsc::Sender<Result<(), String>>>),
     /// Stop gracefully (as SIGTERM does).
     Stop,
+    /// Worker 0 received this signal (`SIGINT` or `SIGTERM`): stop gracefully, or at once if
+    /// already stopping.
+    Signal(&'static str),
     /// A request to the admin service for a script's `pipy().admin(path)` pipeline.
     Admin(AdminRequest),
 }
@@ -508,6 +515,11 @@ fn run_loop(
     };
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
+        // Worker 0 watches SIGINT and SIGTERM from before its script runs (one that arrives
+        // during set-up waits in the stream) and passes them on to the others.
+        let watch = |kind| if thread_id() == 0 { tokio::signal::unix::signal(kind).ok() } else { None };
+        let mut sigint = watch(tokio::signal::unix::SignalKind::interrupt());
+        let mut sigterm = watch(tokio::signal::unix::SignalKind::terminate());
         if let Err(code) = setup() {
             return code;
         }
@@ -536,8 +548,6 @@ fn run_loop(
         }
         crate::memory::spawn_idle_collector();
         crate::memory::run_microtasks();
-        let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-        let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         let mut sighup = if sighup_taken() {
             None
         } else {
@@ -551,11 +561,13 @@ fn run_loop(
             tokio::select! {
                 _ = async { match &mut sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     log::info("Received SIGINT, shutting down...");
-                    return shutdown(&mut sigint, &mut sigterm).await;
+                    pass_on("SIGINT");
+                    return shutdown(&mut sigint, &mut sigterm, &control).await;
                 }
                 _ = async { match &mut sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     log::info("Received SIGTERM, shutting down...");
-                    return shutdown(&mut sigint, &mut sigterm).await;
+                    pass_on("SIGTERM");
+                    return shutdown(&mut sigint, &mut sigterm, &control).await;
                 }
                 _ = async { match &mut sighup { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
                     let _ = reload();
@@ -571,7 +583,11 @@ fn run_loop(
                             }
                             Command::Stop => {
                                 log::info("Stopping gracefully (asked by pipy.exit() or the admin service)...");
-                                return shutdown(&mut sigint, &mut sigterm).await;
+                                return shutdown(&mut sigint, &mut sigterm, &control).await;
+                            }
+                            Command::Signal(name) => {
+                                log::info(&format!("Received {name}, shutting down..."));
+                                return shutdown(&mut sigint, &mut sigterm, &control).await;
                             }
                             Command::Admin(req) => serve_admin(req),
                         }
@@ -585,11 +601,19 @@ fn run_loop(
     })
 }
 
+/// Worker 0 tells the other workers it received `signal`.
+fn pass_on(signal: &'static str) {
+    for peer in options().peers {
+        peer.send(Command::Signal(signal));
+    }
+}
+
 /// Graceful stop: close listeners and idle pooled connections, let streams in flight finish, run
 /// `exit` pipelines. A second SIGINT or SIGTERM stops at once.
 async fn shutdown(
     sigint: &mut Option<tokio::signal::unix::Signal>,
     sigterm: &mut Option<tokio::signal::unix::Signal>,
+    control: &Option<std::sync::Arc<Control>>,
 ) -> i32 {
     SHUTTING_DOWN.with(|s| s.set(true));
     let running = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().running));
@@ -626,10 +650,28 @@ async fn shutdown(
         }
         _ = async { match sigint { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
             log::info("Received SIGINT again, stopping now");
+            pass_on("SIGINT");
             return 0;
         }
         _ = async { match sigterm { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {
             log::info("Received SIGTERM again, stopping now");
+            pass_on("SIGTERM");
+            return 0;
+        }
+        name = async {
+            // Worker 0 passing on a second signal; other commands wait (the worker is stopping).
+            let Some(c) = control else { return std::future::pending().await };
+            loop {
+                c.notify.notified().await;
+                let mut queue = c.queue.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(i) = queue.iter().position(|c| matches!(c, Command::Signal(_))) {
+                    if let Some(Command::Signal(name)) = queue.remove(i) {
+                        return name;
+                    }
+                }
+            }
+        } => {
+            log::info(&format!("Received {name} again, stopping now"));
             return 0;
         }
     }
