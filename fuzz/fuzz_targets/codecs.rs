@@ -1,16 +1,16 @@
 //! The byte parsers of `pipy_protocols` on arbitrary input (the first byte picks one and, for
 //! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
-//! protocol, Thrift, WebSocket frame headers, Dubbo headers and the TLS ClientHello. None may
-//! panic or loop.
+//! protocol, Thrift, WebSocket frame headers, Dubbo headers, BGP (with and without 4-byte AS
+//! numbers, each message written back) and the TLS ClientHello. None may panic or loop.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_protocols::{dubbo, mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello, websocket};
+use pipy_protocols::{bgp, dubbo, mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello, websocket};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
     let step = usize::from(pick >> 3) + 1;
-    match pick % 11 {
+    match pick % 12 {
         0 => {
             let mut at = 0;
             while let resp::Parsed::Done(_, next) = resp::parse(rest, at) {
@@ -59,6 +59,13 @@ fuzz_target!(|data: &[u8]| {
             if let Some(bytes) = rest.first_chunk::<{ dubbo::HEADER_LENGTH }>() {
                 if let Some(header) = dubbo::parse_header(bytes) {
                     let _ = dubbo::write_header(&header);
+                }
+            }
+        }
+        9 => {
+            for as4 in [false, true] {
+                for m in bgp::decode_all(rest, as4).0 {
+                    let _ = bgp::encode(&m, as4);
                 }
             }
         }

@@ -13,6 +13,7 @@ pub mod util;
 
 pub mod algo;
 pub mod array;
+pub mod bgp;
 pub mod codecs;
 pub mod console;
 pub mod crypto;
@@ -75,6 +76,7 @@ pub fn install_all() {
     xml::install();
     codecs::install();
     dns::install();
+    bgp::install();
     stun::install();
     ip::install();
     yaml::install();

@@ -95,6 +95,27 @@ impl Block {
     }
 }
 
+thread_local! {
+    /// The prototype of `IPMask` (and `Netmask`) objects, for objects made in Rust.
+    static PROTO: std::cell::RefCell<Option<Obj>> = const { std::cell::RefCell::new(None) };
+}
+
+/// An `IPMask` object of the IPv4 block `address/bits` (as `new IPMask(bits, address)`).
+pub fn ipv4_mask(bits: u8, address: [u8; 4]) -> Value {
+    let cidr = format!("{}/{bits}", Ipv4Addr::from(address));
+    let block =
+        Block { cidr, v6: false, ip: u128::from(u32::from_be_bytes(address)), bits: u32::from(bits), cursor: 0 };
+    let proto = PROTO.with(|p| p.borrow().clone());
+    Value::Object(Obj::new(proto, ObjectKind::Host(Box::new(block))))
+}
+
+/// The address and bit count of an `IPMask` (or `Netmask`) object: None when `v` is not one,
+/// Some(None) when it is an IPv6 block.
+pub fn ipv4_of(v: &Value) -> Option<Option<(u8, [u8; 4])>> {
+    let Value::Object(o) = v else { return None };
+    o.with_host(|b: &mut Block| (!b.v6).then(|| (b.bits as u8, (b.ip as u32).to_be_bytes())))
+}
+
 fn with_block<R>(this: &Value, f: impl FnOnce(&mut Block) -> R) -> JsResult<R> {
     let r = match this {
         Value::Object(o) => o.with_host(f),
@@ -113,6 +134,7 @@ fn numbers(v: Vec<u64>) -> Value {
 
 pub fn install() {
     let proto = util::class_prototype();
+    PROTO.with(|p| *p.borrow_mut() = Some(proto.clone()));
     util::getter(&proto, "version", |t, _| with_block(t, |b| Value::from(if b.v6 { 6usize } else { 4 })));
     util::getter(&proto, "ip", |t, _| address(t, |b| b.ip));
     util::getter(&proto, "bitmask", |t, _| with_block(t, |b| Value::from(b.bits as usize)));

@@ -12,12 +12,14 @@
 //! - [`multipart`]: splitting `multipart/*` bodies into parts.
 //! - [`websocket`]: WebSocket frame headers, masking and frames.
 //! - [`mqtt`]: MQTT 3.1.1 and 5.0 packets.
+//! - [`bgp`]: BGP-4 messages (OPEN, UPDATE, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH).
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
 
 #![forbid(unsafe_code)]
 
+pub mod bgp;
 pub mod dubbo;
 pub mod http1;
 pub mod mqtt;

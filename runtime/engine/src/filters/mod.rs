@@ -6,6 +6,7 @@
 //! Constant arguments are evaluated once, at build time; function arguments are kept and called
 //! per stream, as the original does.
 
+pub mod bgp;
 pub mod branch;
 pub mod chain;
 pub mod compress;
@@ -105,6 +106,7 @@ impl BuildCx<'_> {
 /// Every filter this runtime implements.
 pub fn all() -> Vec<&'static FilterSpec> {
     let mut v: Vec<&'static FilterSpec> = Vec::new();
+    v.extend(bgp::SPECS);
     v.extend(branch::SPECS);
     v.extend(chain::SPECS);
     v.extend(compress::SPECS);
