@@ -12,6 +12,7 @@
 //! - [`multipart`]: splitting `multipart/*` bodies into parts.
 //! - [`websocket`]: WebSocket frame headers, masking and frames.
 //! - [`mqtt`]: MQTT 3.1.1 and 5.0 packets.
+//! - [`fastcgi`]: FastCGI records, request/end bodies and name-value pairs.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -19,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod dubbo;
+pub mod fastcgi;
 pub mod http1;
 pub mod mqtt;
 pub mod multipart;
