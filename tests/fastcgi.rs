@@ -212,6 +212,19 @@ fn demux_closes_the_connection_on_malformed_records_and_keeps_serving() {
     assert!(errors[0].contains("version 2"), "{}", errors[0]);
     assert!(errors[1].contains("FCGI_BEGIN_REQUEST body of 2 bytes"), "{}", errors[1]);
     assert!(errors[2].contains("inside a name-value pair"), "{}", errors[2]);
+    // Many requests started at once, none finishing its params: the connection's budget ends it.
+    let mut s = connect(port);
+    let filler = vec![0x7fu8; 0xfff0];
+    for id in 1..=80u16 {
+        let mut r = record(BEGIN_REQUEST, id, &[0, 1, 1, 0, 0, 0, 0, 0]);
+        r.extend(record(PARAMS, id, &filler));
+        if s.write_all(&r).is_err() {
+            break;
+        }
+    }
+    assert!(read_all(&mut s).is_empty());
+    let line = server.wait_for("requests being started exceed", Duration::from_secs(5));
+    assert!(line.contains("malformed FastCGI record"), "{line}");
     // The process still serves.
     let mut s = connect(port);
     s.write_all(&request(1, false, &[("OK", "1")], b"")).expect("write");

@@ -14,20 +14,23 @@
 //! FCGI_END_REQUEST (the original leaves the client waiting); FCGI_ABORT_REQUEST is answered with
 //! FCGI_END_REQUEST, as the specification asks; the end of the input ends the output once every
 //! response is out. Malformed records (a version other than 1, a short FCGI_BEGIN_REQUEST, a
-//! params stream cut inside a pair or over 1 MiB), which the original reads as zeros or drops, are
+//! params stream cut inside a pair or over 1 MiB, more than 4 MiB of params held at once by the
+//! requests of a connection still being started), which the original reads as zeros or drops, are
 //! logged and end the connection with a `ProtocolError`.
 
 use super::{BuildCx, FilterSpec, joint_factory, option};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, ErrorCode, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory, Pipeline, SubContext, SubSlot};
-use pipy_protocols::fastcgi::{
-    self as fcgi, BeginRequest, EndRequest, Error as FcgiError, ParamsDecoder, Record, RecordDecoder,
-};
+use pipy_protocols::fastcgi::{self as fcgi, BeginRequest, EndRequest, ParamsDecoder, Record, RecordDecoder};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, Value, attr, ops};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
+
+/// The most params bytes all the requests of a connection that are still being started may hold
+/// at once (each request's own are at most `fastcgi::MAX_PARAMS_SIZE`).
+const MAX_CONNECTION_PARAMS: usize = 4 << 20;
 
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "demuxFastCGI",
@@ -44,6 +47,7 @@ fn build(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
             sub: sub.cloned(),
             decoder: RecordDecoder::new(),
             requests: FxHashMap::default(),
+            params_pending: 0,
             next_tag: 0,
             eos: None,
             done: false,
@@ -63,6 +67,8 @@ struct Request {
     params: Option<(ParamsDecoder, Vec<Pair>)>,
     /// Its sub-pipeline, once the params are complete.
     pipeline: Option<Rc<Pipeline>>,
+    /// Bytes of params it holds until they are complete.
+    params_size: usize,
     /// Its FCGI_STDIN ended (the request Message is whole).
     input_ended: bool,
     /// The sub-pipeline's response has started.
@@ -73,6 +79,8 @@ struct DemuxFastCgi {
     sub: Option<Rc<SubSlot>>,
     decoder: RecordDecoder,
     requests: FxHashMap<u16, Request>,
+    /// Bytes of params held by requests whose params are not complete yet.
+    params_pending: usize,
     next_tag: u32,
     /// The input ended: output once every response is out.
     eos: Option<Event>,
@@ -121,18 +129,18 @@ fn end_of(tail: &Value) -> JsResult<(EndRequest, Vec<u8>)> {
 
 impl DemuxFastCgi {
     /// Malformed input: logged, and the connection ends.
-    fn malformed(&mut self, cx: &mut Cx<'_>, err: &FcgiError) {
+    fn malformed(&mut self, cx: &mut Cx<'_>, err: &dyn std::fmt::Display) {
         crate::log::error(&format!("[demuxFastCGI] malformed FastCGI record: {err}; closing the connection"));
         self.requests.clear();
         self.done = true;
         cx.output(Event::error(ErrorCode::ProtocolError));
     }
 
-    fn on_record(&mut self, cx: &mut Cx<'_>, r: Record) -> Result<(), FcgiError> {
+    fn on_record(&mut self, cx: &mut Cx<'_>, r: Record) -> Result<(), String> {
         let id = r.request_id;
         match r.kind {
             fcgi::BEGIN_REQUEST if id != 0 => {
-                let begin = BeginRequest::parse(&r.content)?;
+                let begin = BeginRequest::parse(&r.content).map_err(|e| e.to_string())?;
                 if self.requests.contains_key(&id) {
                     // A request with this id is still going: the original ignores a second one.
                     return Ok(());
@@ -142,6 +150,7 @@ impl DemuxFastCgi {
                     tag: self.next_tag,
                     begin,
                     params: Some((ParamsDecoder::new(), Vec::new())),
+                    params_size: 0,
                     pipeline: None,
                     input_ended: false,
                     response_started: false,
@@ -150,6 +159,7 @@ impl DemuxFastCgi {
             }
             fcgi::ABORT_REQUEST => {
                 if let Some(req) = self.requests.remove(&id) {
+                    self.params_pending = self.params_pending.saturating_sub(req.params_size);
                     let mut out = Vec::new();
                     fcgi::write_record(fcgi::STDOUT, id, &[], &mut out);
                     fcgi::write_record(fcgi::END_REQUEST, id, &EndRequest::default().to_bytes(), &mut out);
@@ -165,9 +175,17 @@ impl DemuxFastCgi {
                 let Some(req) = self.requests.get_mut(&id) else { return Ok(()) };
                 let Some((decoder, pairs)) = req.params.as_mut() else { return Ok(()) };
                 if !r.content.is_empty() {
-                    return decoder.feed(&r.content, pairs);
+                    req.params_size = req.params_size.saturating_add(r.content.len());
+                    self.params_pending = self.params_pending.saturating_add(r.content.len());
+                    if self.params_pending > MAX_CONNECTION_PARAMS {
+                        return Err(format!(
+                            "FCGI_PARAMS of the requests being started exceed {MAX_CONNECTION_PARAMS} bytes"
+                        ));
+                    }
+                    return decoder.feed(&r.content, pairs).map_err(|e| e.to_string());
                 }
-                decoder.finish()?;
+                decoder.finish().map_err(|e| e.to_string())?;
+                self.params_pending = self.params_pending.saturating_sub(std::mem::take(&mut req.params_size));
                 let Some((_, pairs)) = req.params.take() else { return Ok(()) };
                 let head = head_value(&req.begin, &pairs);
                 let tag = req.tag;
@@ -281,6 +299,7 @@ impl Filter for DemuxFastCgi {
                 // Requests whose params never ended are dropped; a request whose stdin was cut
                 // short gets the end, so its sub-pipeline can still answer.
                 self.requests.retain(|_, r| r.pipeline.is_some());
+                self.params_pending = 0;
                 let cut: Vec<Rc<Pipeline>> = self
                     .requests
                     .values_mut()
