@@ -1,11 +1,12 @@
 //! The byte parsers of `pipy_protocols` on arbitrary input (the first byte picks one and, for
 //! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
 //! protocol, Thrift, WebSocket frame headers, Dubbo headers, BGP (with and without 4-byte AS
-//! numbers, each message written back) and the TLS ClientHello. None may panic or loop.
+//! numbers, each message written back), FastCGI records and params, and the TLS ClientHello.
+//! None may panic or loop.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_protocols::{bgp, dubbo, mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello, websocket};
+use pipy_protocols::{bgp, dubbo, fastcgi, mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello, websocket};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
@@ -68,6 +69,28 @@ fuzz_target!(|data: &[u8]| {
                     let _ = bgp::encode(&m, as4);
                 }
             }
+        }
+        10 => {
+            let mut d = fastcgi::RecordDecoder::new();
+            let mut records = Vec::new();
+            for chunk in rest.chunks(step) {
+                if d.feed(chunk, &mut records).is_err() {
+                    break;
+                }
+            }
+            let mut params = fastcgi::ParamsDecoder::new();
+            let mut pairs = Vec::new();
+            for r in &records {
+                let _ = fastcgi::BeginRequest::parse(&r.content);
+                let _ = fastcgi::EndRequest::parse(&r.content);
+                if params.feed(&r.content, &mut pairs).is_err() {
+                    break;
+                }
+            }
+            let _ = params.finish();
+            let mut out = Vec::new();
+            fastcgi::write_params(pairs.iter().map(|(n, v)| (n.as_slice(), v.as_slice())), &mut out);
+            fastcgi::write_record(fastcgi::PARAMS, 1, &out, &mut Vec::new());
         }
         _ => {
             let _ = tls_hello::client_hello(rest);

@@ -13,6 +13,7 @@
 //! - [`websocket`]: WebSocket frame headers, masking and frames.
 //! - [`mqtt`]: MQTT 3.1.1 and 5.0 packets.
 //! - [`bgp`]: BGP-4 messages (OPEN, UPDATE, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH).
+//! - [`fastcgi`]: FastCGI records, request/end bodies and name-value pairs.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -21,6 +22,7 @@
 
 pub mod bgp;
 pub mod dubbo;
+pub mod fastcgi;
 pub mod http1;
 pub mod mqtt;
 pub mod multipart;
