@@ -93,6 +93,9 @@ fn print_filters(only: Option<&str>) -> ExitCode {
             let mut text = String::new();
             for s in list {
                 text.push_str(&format!("{}{}\n    {}\n", s.name, s.params, s.help));
+                if !s.options.is_empty() {
+                    text.push_str(&format!("    Options: {}\n", s.options.join(", ")));
+                }
                 if s.joint {
                     text.push_str(&format!("    Takes a sub-pipeline: .{}(...).to(name | $=>$...)\n", s.name));
                 }
