@@ -85,3 +85,108 @@ fn log_level_and_log_local_choose_what_is_logged_where() {
     let (_, err, code) = common::run_in(&dir, &["--log-level=loud", "main.js"]);
     assert_eq!(code, 2, "a bad flag value is a usage error: {err}");
 }
+
+/// One filter as `pipy --help-filters` lists it (the registry).
+struct Listed {
+    name: String,
+    params: Vec<String>,
+    options: Vec<String>,
+    joint: bool,
+}
+
+fn registry() -> Vec<Listed> {
+    let dir = common::temp_dir("registry");
+    let (out, err, code) = common::run_in(&dir, &["--help-filters"]);
+    assert_eq!(code, 0, "{err}");
+    let mut list = Vec::new();
+    for block in out.split("\n\n").filter(|b| !b.trim().is_empty()) {
+        let mut lines = block.lines();
+        let Some(sig) = lines.next() else { continue };
+        let (name, params) = sig.split_once('(').unwrap_or((sig, ")"));
+        let params = params.trim_end_matches(')').split(", ").filter(|p| !p.is_empty()).map(str::to_string).collect();
+        let rest: Vec<&str> = lines.collect();
+        let options = rest
+            .iter()
+            .find_map(|l| l.trim().strip_prefix("Options: "))
+            .map(|o| o.split(", ").map(str::to_string).collect())
+            .unwrap_or_default();
+        let joint = rest.iter().any(|l| l.contains("Takes a sub-pipeline"));
+        list.push(Listed { name: name.to_string(), params, options, joint });
+    }
+    list
+}
+
+/// A plausible argument for a filter parameter, by its name in the registry.
+fn dummy_argument(filter: &str, param: &str) -> &'static str {
+    match param.trim_end_matches('?') {
+        "target" => "'127.0.0.1:1'",
+        "algorithm" => "'gzip'",
+        "filename" | "pathname" => "'registry-probe.tmp'",
+        "callback" | "condition" => "() => true",
+        "handler" => "() => new Message('x')",
+        "command" => "'true'",
+        "sessionSelector" | "selector" => "() => 'one'",
+        "batchSize" => "1",
+        "quota" => "new algo.Quota(1)",
+        other => panic!("{filter}(): no dummy argument for parameter '{other}': add one to dummy_argument"),
+    }
+}
+
+/// The registry-wide promise of no silent options: every filter that takes an options object
+/// refuses a key it does not know, naming it, both when the script runs and in `pipy check`
+/// (rustc-style, at the key's line:col), and accepts every key the registry lists for it.
+#[test]
+fn every_filter_refuses_an_unknown_option_key_and_accepts_every_key_it_lists() {
+    let filters: Vec<Listed> = registry().into_iter().filter(|f| !f.options.is_empty()).collect();
+    assert!(filters.len() >= 30, "only {} filters list options", filters.len());
+    let mut script = String::new();
+    let mut check = String::new();
+    for (i, f) in filters.iter().enumerate() {
+        let at = f
+            .params
+            .iter()
+            .position(|p| p.starts_with("options"))
+            .unwrap_or_else(|| panic!("{}{:?} lists options but has no options parameter", f.name, f.params));
+        let mut args: Vec<&str> = f.params[..at].iter().map(|p| dummy_argument(&f.name, p)).collect();
+        let to = if f.joint { ".to($=>$.dummy())" } else { "" };
+        let call = |options: &str, args: &mut Vec<&str>| {
+            let all: Vec<String> = args.iter().map(|a| a.to_string()).chain([options.to_string()]).collect();
+            format!("{}({}){to}", f.name, all.join(", "))
+        };
+        let bogus = call("{zzNoSuchOption: 1}", &mut args);
+        script.push_str(&format!(
+            "try {{ pipeline($=>$.{bogus}); println('{0}: accepted zzNoSuchOption') }} catch (e) {{ println('{0}:', e.message) }}\n",
+            f.name
+        ));
+        for key in &f.options {
+            let listed = call(&format!("{{ {key}: undefined }}"), &mut args);
+            script.push_str(&format!(
+                "try {{ pipeline($=>$.{listed}) }} catch (e) {{ if (/unknown option/.test(e.message)) println('{}: refuses its listed key {key}:', e.message) }}\n",
+                f.name
+            ));
+        }
+        check.push_str(&format!("pipy().listen({}).{bogus}\n", 20000 + i));
+    }
+    let dir = common::temp_dir("registry-options");
+    std::fs::write(dir.join("main.js"), &script).expect("script");
+    std::fs::write(dir.join("check.js"), &check).expect("check script");
+    let (out, err, code) = common::run_in(&dir, &["--no-graph", "main.js"]);
+    assert_eq!(code, 0, "{err}");
+    for f in &filters {
+        let line = out.lines().find(|l| l.starts_with(&format!("{}:", f.name)) && !l.contains("listed key"));
+        let line = line.unwrap_or_else(|| panic!("{}: no outcome printed\n{out}", f.name));
+        assert!(line.contains("unknown option 'zzNoSuchOption'"), "{line}");
+    }
+    assert!(!out.contains("refuses its listed key"), "a key the registry lists is refused:\n{out}");
+    let (_, err, code) = common::run_in(&dir, &["check", "check.js"]);
+    assert_eq!(code, 1, "{err}");
+    for (i, f) in filters.iter().enumerate() {
+        let expected = format!("`{}()` has no option `zzNoSuchOption`", f.name);
+        let at = err.find(&expected).unwrap_or_else(|| panic!("pipy check says nothing of {}():\n{err}", f.name));
+        let location = format!("check.js:{}:", i + 1);
+        assert!(
+            err[at..].lines().nth(1).is_some_and(|l| l.contains(&location)),
+            "{expected} not at {location}:\n{err}"
+        );
+    }
+}

@@ -177,6 +177,7 @@ fn build_client(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactor
             "connectHTTPTunnel(): a target is required (a CONNECT Message, 'host:port', or a function giving one)",
         ));
     }
+    super::check_options("connectHTTPTunnel", &arg(args, 1), &["onState"])?;
     let on_state = super::option(&arg(args, 1), "onState")?;
     if !on_state.is_nullish() && !on_state.is_callable() {
         return Err(error::type_error("connectHTTPTunnel(): options.onState must be a function"));

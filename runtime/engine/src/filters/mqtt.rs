@@ -328,7 +328,8 @@ fn packet_of(head: &Value, body: &[u8], payload: &Value, level: &mut u32) -> JsR
 // ---- the filters ----
 
 /// `options.protocolLevel`: a number, or a function giving one (asked at the first packet).
-fn level_option(args: &[Value]) -> JsResult<Value> {
+fn level_option(filter: &str, args: &[Value]) -> JsResult<Value> {
+    super::check_options(filter, &arg(args, 0), &["protocolLevel"])?;
     let v = option(&arg(args, 0), "protocolLevel")?;
     if !v.is_nullish() && !matches!(v, Value::Number(_)) && !v.is_callable() {
         return Err(error::type_error("MQTT: options.protocolLevel must be a number or a function"));
@@ -345,7 +346,7 @@ fn initial_level(cx: &mut Cx<'_>, v: &Value) -> u32 {
 }
 
 fn build_decoder(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
-    let level = level_option(args)?;
+    let level = level_option("decodeMQTT", args)?;
     Ok(factory("decodeMQTT", level, |l, _| {
         Box::new(PacketDecoder::new(MqttCodec { level_option: l.clone(), level: None }))
     }))
@@ -389,7 +390,7 @@ impl PacketCodec for MqttCodec {
 }
 
 fn build_encoder(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
-    let level = level_option(args)?;
+    let level = level_option("encodeMQTT", args)?;
     Ok(factory("encodeMQTT", level, |l, _| {
         Box::new(Encoder { level_option: l.clone(), level: None, collect: Collect::default() })
     }))

@@ -66,6 +66,7 @@ fn header_of(head: &Value) -> JsResult<Header> {
 }
 
 fn build_decoder(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
+    super::check_options("decodeThrift", &super::arg(args, 0), &["payload"])?;
     if super::option(&super::arg(args, 0), "payload")?.truthy() {
         return Err(error::type_error("decodeThrift(): the payload option (decoded structs) is not supported yet"));
     }
