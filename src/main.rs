@@ -48,7 +48,8 @@ struct Cli {
     command: Option<Command>,
     /// A script to run (same as `pipy run FILE`).
     file: Option<String>,
-    /// Arguments passed to the script.
+    /// Arguments passed to the script (`pipy.argv`). Among them, `--pipy-options` starts pipy
+    /// options again (up to the next `--`), as the original's.
     #[arg(last = true)]
     args: Vec<String>,
     #[command(flatten)]
@@ -155,6 +156,10 @@ struct WorkerArgs {
     /// A worker of a repo: do not send metrics with the status.
     #[arg(long, global = true)]
     no_metrics: bool,
+    /// Remember where each object is made (module:line:column); the admin service's
+    /// `GET /dump/objects/<class>` then counts the live objects of a class by that place.
+    #[arg(long, global = true)]
+    trace_objects: bool,
     /// A worker of a repo: keep the main log here (the repo's console cannot watch it).
     #[arg(long, global = true)]
     log_local_only: bool,
@@ -398,9 +403,48 @@ fn check(files: &[std::path::PathBuf], format: CheckFormat) -> ExitCode {
     ExitCode::from(report.exit_code())
 }
 
+/// The original's `--pipy-options`: after `--` the words are the script's, but from a
+/// `--pipy-options` among them up to the next `--` they are pipy options again. Those move in
+/// front of the `--` for clap.
+fn pipy_options(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(first) = args.iter().position(|a| a == "--") else { return args };
+    let mut options: Vec<std::ffi::OsString> = args[..first].to_vec();
+    let mut script = Vec::new();
+    let mut in_script = true;
+    for a in &args[first + 1..] {
+        if in_script {
+            if a == "--pipy-options" {
+                in_script = false;
+            } else {
+                script.push(a.clone());
+            }
+        } else if a == "--" {
+            in_script = true;
+        } else {
+            options.push(a.clone());
+        }
+    }
+    options.push("--".into());
+    options.extend(script);
+    options
+}
+
 fn main() -> Result<ExitCode> {
     pipy_engine::memory::set_trim(trim_allocator);
-    let cli = Cli::parse();
+    let mut cli = Cli::parse_from(pipy_options(std::env::args_os().collect()));
+    // As the original: with no script named before `--`, the first word after it that is not
+    // an option is the script (`pipy -- main.js arg`).
+    if cli.file.is_none()
+        && cli.file_path.is_none()
+        && cli.eval.is_none()
+        && cli.command.is_none()
+        && let Some(i) = cli.args.iter().position(|a| !a.starts_with('-'))
+    {
+        cli.file = Some(cli.args.remove(i));
+    }
+    if cli.worker.trace_objects {
+        pipy_engine::memory::set_tracing(true);
+    }
     if cli.list_filters {
         return Ok(print_filters(None));
     }
@@ -429,7 +473,6 @@ fn main() -> Result<ExitCode> {
     }
     // What scripts see as pipy.name, pipy.uuid, pipy.source, pipy.since and pipy.version; the
     // admin service and a repo know the process by the same name and uuid.
-    let mut cli = cli;
     let uuid = cli.worker.instance_uuid.clone().unwrap_or_else(pipy_admin::host::new_uuid);
     cli.worker.instance_uuid = Some(uuid.clone());
     let source = match (&cli.command, &cli.file) {

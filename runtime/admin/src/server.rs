@@ -255,6 +255,10 @@ fn dump_json(host: &Host) -> Json {
 
 /// `/dump/<item>+<item>…`: plain-text counts of what the runtime holds.
 fn dump_items(what: &str) -> String {
+    // `/dump/objects/<class>`: where the live objects of a class were made (`--trace-objects`).
+    if let Some(class) = what.strip_prefix("objects/") {
+        return pipy_engine::memory::dump_objects(class);
+    }
     let sample = crate::metrics::parse(&crate::metrics::local_text());
     let mut out = String::new();
     for item in what.split('+') {

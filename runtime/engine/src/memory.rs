@@ -22,6 +22,11 @@ static LIVE: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 static CHUNKS: Mutex<BTreeMap<usize, usize>> = Mutex::new(BTreeMap::new());
 /// Each worker's live objects by class, as last published.
 static LIVE_BY_CLASS: Mutex<BTreeMap<usize, [usize; 11]>> = Mutex::new(BTreeMap::new());
+/// `--trace-objects`: per worker, how many live objects of each class were made where.
+static TRACED: Mutex<BTreeMap<usize, Vec<TracedCount>>> = Mutex::new(BTreeMap::new());
+
+/// A class, where its objects were made, and how many of them live.
+type TracedCount = (&'static str, String, usize);
 
 /// Gives memory the allocator holds freed back to the system (installed by the binary, which
 /// picks the allocator).
@@ -120,6 +125,38 @@ fn publish_live() {
     if let Ok(mut c) = CHUNKS.lock() {
         c.insert(id, crate::pipeline::data::live_chunks());
     }
+    if pipy_value::object::tracing() {
+        let counts: Vec<_> = pipy_value::object::traced_counts()
+            .into_iter()
+            .map(|(class, loc, n)| (class, crate::net::metrics::module_name(&loc), n))
+            .collect();
+        if let Ok(mut t) = TRACED.lock() {
+            t.insert(id, counts);
+        }
+    }
+}
+
+/// `--trace-objects`: objects made from now on remember where (see `dump_objects`).
+pub fn set_tracing(on: bool) {
+    pipy_value::object::set_tracing(on);
+}
+
+/// `GET /dump/objects/<class>` with `--trace-objects`: the live objects of `class` (`Object`,
+/// `Array`, `Function`, … as `pipy_object_count` names them) of every worker, counted by where
+/// they were made, as the original prints them: `<count> <module>:<line>:<column>` a line,
+/// ordered by location. Empty without `--trace-objects`.
+pub fn dump_objects(class: &str) -> String {
+    let mut by_location: BTreeMap<String, usize> = BTreeMap::new();
+    if let Ok(t) = TRACED.lock() {
+        for counts in t.values() {
+            for (c, loc, n) in counts {
+                if *c == class {
+                    *by_location.entry(loc.clone()).or_default() += n;
+                }
+            }
+        }
+    }
+    by_location.into_iter().map(|(loc, n)| format!("{n} {loc}\n")).collect()
 }
 
 /// The collector's metrics in Prometheus text: collections, garbage freed, time spent, and live

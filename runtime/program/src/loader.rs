@@ -29,7 +29,7 @@ fn load_script(path: &str) -> JsResult<(std::rc::Rc<str>, Value)> {
     if let Some(v) = SCRIPTS.with(|s| s.borrow().get(&key).cloned()) {
         return Ok(v);
     }
-    let source = std::fs::read_to_string(&full)
+    let source = read_codebase_file(&full)
         .map_err(|e| error::type_error(&format!("cannot load script '{}': {e}", full.display())))?;
     let name = full.display().to_string();
     let module = pipy_compiler::compile(&name, &source, options(false)).map_err(|diags| {
@@ -42,6 +42,13 @@ fn load_script(path: &str) -> JsResult<(std::rc::Rc<str>, Value)> {
     let v: (std::rc::Rc<str>, Value) = (name.into(), result?);
     SCRIPTS.with(|s| s.borrow_mut().insert(key, v.clone()));
     Ok(v)
+}
+
+/// A script or module's source, read through the codebase (`pipy.patch`, `pipy.mount`) when it
+/// is under the codebase root.
+fn read_codebase_file(path: &Path) -> std::io::Result<String> {
+    let bytes = pipy_stdlib::pipy::codebase::read_resolved(path)?;
+    String::from_utf8(bytes).map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"))
 }
 
 enum ModuleState {
@@ -106,7 +113,7 @@ fn load_module(specifier: &str, referrer: &str) -> JsResult<Value> {
         }
         None => {}
     }
-    let source = std::fs::read_to_string(&path)
+    let source = read_codebase_file(&path)
         .map_err(|e| error::type_error(&format!("cannot load module '{}': {e}", path.display())))?;
     MODULES.with(|m| m.borrow_mut().insert(key.clone(), ModuleState::Loading));
     let name = path.display().to_string();

@@ -40,6 +40,54 @@ pub(crate) fn bump_proto_epoch() {
     PROTO_EPOCH.with(|c| c.set(c.get() + 1));
 }
 
+/// `--trace-objects`: every object made by script code remembers where (the original's
+/// `pjs::Class::set_tracing`). Set once, before workers start.
+static TRACING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+thread_local! {
+    /// Traced objects alive on this thread, by address: their class (`CLASSES`) and where they
+    /// were made (`file:line:column`).
+    static TRACED: std::cell::RefCell<rustc_hash::FxHashMap<usize, (u8, Rc<str>)>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    /// The locations seen, each kept once.
+    static LOCATIONS: std::cell::RefCell<rustc_hash::FxHashMap<String, Rc<str>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// Turns allocation-site tracing on or off (`--trace-objects`).
+pub fn set_tracing(on: bool) {
+    TRACING.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn tracing() -> bool {
+    TRACING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The traced objects alive on this thread: (class, location) and how many were made there.
+pub fn traced_counts() -> Vec<(&'static str, Rc<str>, usize)> {
+    let mut counts: std::collections::BTreeMap<(u8, Rc<str>), usize> = std::collections::BTreeMap::new();
+    TRACED.with(|t| {
+        for (class, loc) in t.borrow().values() {
+            *counts.entry((*class, loc.clone())).or_default() += 1;
+        }
+    });
+    counts.into_iter().map(|((c, l), n)| (CLASSES.get(c as usize).copied().unwrap_or("?"), l, n)).collect()
+}
+
+/// Remembers where `obj` is being made: the innermost script frame (objects made with no
+/// script running are not traced, as in the original).
+fn trace(obj: &Obj, class: u8) {
+    let Some(frame) = crate::calls::capture_stack().into_iter().next() else { return };
+    let key = format!("{}:{}:{}", frame.file, frame.line, frame.column);
+    let loc = LOCATIONS.with(|l| l.borrow_mut().entry(key.clone()).or_insert_with(|| key.into()).clone());
+    let addr = {
+        let mut o = obj.borrow_mut();
+        o.traced = true;
+        &*o as *const JsObject as usize
+    };
+    TRACED.with(|t| t.borrow_mut().insert(addr, (class, loc)));
+}
+
 /// Number of JS objects alive on this thread (a leak shows as a count that only grows).
 pub fn live_objects() -> usize {
     LIVE_BY_CLASS.with(|c| c.iter().map(Cell::get).sum())
@@ -120,11 +168,17 @@ pub struct JsObject {
     pub is_prototype: bool,
     /// The class it is counted under (its kind when made; `CLASSES`).
     counted_as: u8,
+    /// In `TRACED` (made while `--trace-objects` is on).
+    traced: bool,
 }
 
 impl Drop for JsObject {
     fn drop(&mut self) {
         let i = self.counted_as as usize;
+        if self.traced {
+            let addr = self as *const JsObject as usize;
+            let _ = TRACED.try_with(|t| t.try_borrow_mut().map(|mut t| t.remove(&addr)));
+        }
         let _ = LIVE_BY_CLASS.try_with(|c| {
             if let Some(n) = c.get(i) {
                 n.set(n.get().saturating_sub(1));
@@ -194,7 +248,7 @@ impl Obj {
         if let Some(p) = &proto {
             p.mark_prototype();
         }
-        Obj::from_object(JsObject {
+        let obj = Obj::from_object(JsObject {
             proto,
             shape: Shape::root_of_thread(),
             slots: Vec::new(),
@@ -204,7 +258,12 @@ impl Obj {
             elements_sealed: false,
             is_prototype: false,
             counted_as,
-        })
+            traced: false,
+        });
+        if tracing() {
+            trace(&obj, counted_as);
+        }
+        obj
     }
 
     /// Notes that this object serves as a prototype (its key changes then bump the epoch).

@@ -3,6 +3,7 @@
 //! script calls into layouts.
 
 pub mod builder;
+pub mod codebase;
 pub mod control_flow;
 pub mod data;
 pub mod message;
@@ -116,21 +117,6 @@ fn instance() -> Instance {
 /// What `pipy.restart()` calls: reload every worker of the running program.
 pub fn set_restart_hook(f: fn()) {
     let _ = RESTART.set(f);
-}
-
-/// The files under `dir` (names relative to it, `sub/file.js`), for `pipy.list`.
-fn list_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<Value>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        match e.file_type() {
-            Ok(t) if t.is_dir() && out.len() < 100_000 => list_files(&e.path(), &format!("{prefix}{name}/"), out),
-            Ok(t) if t.is_file() => out.push(Value::string(format!("{prefix}{name}"))),
-            _ => {}
-        }
-    }
 }
 
 /// A command line split into arguments: spaces separate them, single and double quotes group
@@ -411,9 +397,9 @@ pub fn install() {
     });
     util::method(&pipy, "load", 1, |_, args| {
         let path = ops::to_rust_string(&arg(args, 0))?;
-        match std::fs::read(resolve_path(&path)) {
-            Ok(b) => Ok(event::data_value(b.into())),
-            Err(_) => Ok(Value::Null),
+        match codebase::read(&path) {
+            Some(b) => Ok(event::data_value(b.into())),
+            None => Ok(Value::Null),
         }
     });
     util::method(&pipy, "solve", 1, |_, args| {
@@ -489,10 +475,8 @@ pub fn install() {
     performance.define_value("now", Value::Object(now), pipy_value::attr::DEFAULT);
     pipy.define_value("performance", Value::Object(performance), pipy_value::attr::DEFAULT);
     util::method(&pipy, "list", 1, |_, args| {
-        let dir = resolve_path(&ops::to_rust_string(&arg(args, 0))?);
-        let mut out = Vec::new();
-        list_files(&dir, "", &mut out);
-        Ok(ops::new_array(out))
+        let dir = ops::to_rust_string(&arg(args, 0))?;
+        Ok(ops::new_array(codebase::list_all(&dir).into_iter().map(Value::string).collect()))
     });
     util::method(&pipy, "exec", 2, |_, args| exec(args));
     // `pipy.import(path)`: a module's exports, loaded once per worker like an `import`
@@ -513,6 +497,7 @@ pub fn install() {
         Ok(Value::Undefined)
     });
     pipy.define_value("pid", Value::num(f64::from(std::process::id())), pipy_value::attr::DEFAULT);
+    install_codebase_api(&pipy);
     util::global("pipy", Value::Object(pipy));
     install_json_data();
 }
@@ -541,4 +526,124 @@ fn install_json_data() {
             _ => Ok(event::data_value(Default::default())),
         }
     });
+}
+
+/// Argument `i` as a string, with the original's messages when it is missing or is not one.
+fn string_arg(args: &[Value], i: usize, required: usize) -> JsResult<String> {
+    if args.len() < required {
+        return Err(plain_error(&format!("requires {required} or more arguments")));
+    }
+    match arg(args, i) {
+        v @ Value::String(_) => ops::to_rust_string(&v),
+        _ => Err(plain_error(&format!("argument #{} expects a string", i + 1))),
+    }
+}
+
+/// An `Error` (not a TypeError): what the original throws from its API.
+fn plain_error(msg: &str) -> Value {
+    error::make_error(error::ErrorKind::Error, msg)
+}
+
+/// How often `pipy.watch` looks at the files it watches.
+const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// `pipy.watch(path)`: a promise resolved, with the codebase paths that changed, when the file
+/// `path` (or, with a trailing slash, any file under the folder `path`) changes. Until then it
+/// keeps the worker alive; a graceful stop ends the watch (the promise stays pending).
+fn watch(path: &str) -> Value {
+    let (promise, resolve, _reject) = crate::promise::new_promise();
+    let mut w = codebase::Watch::new(path);
+    let guard = net::active();
+    net::spawn_local(async move {
+        let _guard = guard;
+        let stopping = net::stopping();
+        loop {
+            if net::shutting_down() {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(WATCH_INTERVAL) => {}
+                _ = stopping.notified() => return,
+            }
+            let changed = w.changes();
+            if !changed.is_empty() {
+                let list = ops::new_array(changed.into_iter().map(Value::string).collect());
+                if let Err(e) = function::call(&resolve, &Value::Undefined, &[list]) {
+                    pipy_engine::log::script_error(&e, "pipy.watch()");
+                }
+                pipy_engine::memory::run_microtasks();
+                return;
+            }
+        }
+    });
+    Value::Object(promise)
+}
+
+/// Calls `cb` with each object of `objects` in turn, stopping at the first exception.
+fn for_each(cb: &Value, objects: Vec<Value>) -> JsResult<Value> {
+    if !cb.is_callable() {
+        return Err(plain_error("argument #1 expects a function"));
+    }
+    for o in objects {
+        function::call(cb, &Value::Undefined, &[o])?;
+    }
+    Ok(Value::Undefined)
+}
+
+/// `pipy.mount`, `pipy.unmount`, `pipy.patch`, `pipy.watch`, `pipy.fork`, and `forEach` on
+/// `pipy.inbound`/`pipy.outbound`.
+fn install_codebase_api(pipy: &Obj) {
+    util::method(pipy, "mount", 2, |_, args| {
+        let name = string_arg(args, 0, 2)?;
+        let dir = string_arg(args, 1, 2)?;
+        codebase::mount(&name, &dir).map_err(|e| plain_error(&e))?;
+        Ok(Value::Undefined)
+    });
+    util::method(pipy, "unmount", 1, |_, args| {
+        let name = string_arg(args, 0, 1)?;
+        codebase::unmount(&name).map_err(|e| plain_error(&e))?;
+        Ok(Value::Undefined)
+    });
+    util::method(pipy, "patch", 2, |_, args| {
+        let path = string_arg(args, 0, 1)?;
+        let content = arg(args, 1);
+        let bytes = match (&content, event::as_data(&content)) {
+            (_, Some(d)) => d.to_vec(),
+            (Value::String(_), None) => ops::to_rust_string(&content)?.into_bytes(),
+            _ => return Err(plain_error("argument #2 expects a string or a Data")),
+        };
+        codebase::patch(&path, bytes);
+        Ok(Value::Undefined)
+    });
+    util::method(pipy, "watch", 1, |_, args| {
+        let path = string_arg(args, 0, 1)?;
+        Ok(watch(&path))
+    });
+    // `pipy.fork(f)`: calls `f` in a copy of the current context: it sees the context
+    // variables as they are, and what it sets stays in the copy.
+    util::method(pipy, "fork", 1, |_, args| {
+        if args.is_empty() {
+            return Err(plain_error("requires 1 or more arguments"));
+        }
+        let f = arg(args, 0);
+        if !f.is_callable() {
+            return Err(plain_error("argument #1 expects a function"));
+        }
+        let ctx = context::current().fork();
+        context::with(&ctx, || function::call(&f, &Value::Undefined, &[]))
+    });
+    for (name, each) in [
+        ("inbound", net::inbound::live_inbound_objects as fn() -> Vec<Value>),
+        ("outbound", net::outbound::live_outbound_objects),
+    ] {
+        let Ok(Value::Object(o)) = ops::get_str(&Value::Object(pipy.clone()), name) else { continue };
+        let f = move |_: &Value, args: &[Value], _: Option<&Obj>| -> JsResult<Value> {
+            if args.is_empty() {
+                return Err(plain_error("requires 1 or more arguments"));
+            }
+            for_each(&arg(args, 0), each())
+        };
+        let f = function::native_function("forEach", 1, Rc::new(f), false);
+        o.define_hidden("forEach", Value::Object(f));
+    }
 }

@@ -133,6 +133,35 @@ impl LazyInbound {
     }
 }
 
+thread_local! {
+    /// The open TCP connections of this worker, oldest first (`pipy.inbound.forEach`).
+    static LIVE: RefCell<std::collections::BTreeMap<u64, Rc<LazyInbound>>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// A connection in `LIVE` while it is open.
+struct Live(u64);
+
+impl Live {
+    fn register(lazy: &Rc<LazyInbound>) -> Live {
+        LIVE.with(|l| l.borrow_mut().insert(lazy.id, lazy.clone()));
+        Live(lazy.id)
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = LIVE.try_with(|l| l.borrow_mut().remove(&self.0));
+    }
+}
+
+/// The `__inbound` objects of this worker's open TCP connections, oldest first (made now for
+/// those that had none yet): what `pipy.inbound.forEach` calls back with.
+pub fn live_inbound_objects() -> Vec<Value> {
+    let all: Vec<Rc<LazyInbound>> = LIVE.with(|l| l.borrow().values().cloned().collect());
+    all.iter().map(|l| l.object()).collect()
+}
+
 fn new_inbound_context(remote: SocketAddr, local: SocketAddr) -> (Rc<Context>, Rc<LazyInbound>) {
     let ctx = context::new_root_copy();
     let lazy = Rc::new(LazyInbound { id: next_inbound_id(), remote, local, object: RefCell::new(None) });
@@ -305,6 +334,7 @@ async fn serve_tcp(
     });
     INBOUND_PEAK.with(|p| p.set(p.get().max(open)));
     let (ctx, lazy) = new_inbound_context(remote, local);
+    let _live = Live::register(&lazy);
     let flow = ctx.flow.clone();
     // `onStart` callbacks get the inbound object; without one it waits until asked for.
     let args = if layout.on_start.borrow().is_some() { vec![ctx.inbound_value()] } else { Vec::new() };

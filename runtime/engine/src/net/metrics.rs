@@ -94,6 +94,12 @@ pub fn set_codebase_root(root: &std::path::Path) {
     ROOT.with(|x| *x.borrow_mut() = r.trim_end_matches('/').to_string());
 }
 
+/// A module's name as the codebase knows it (`/main.js`): its path inside the codebase folder.
+pub fn module_name(file: &str) -> String {
+    let root = ROOT.with(|r| r.borrow().clone());
+    file.strip_prefix(root.as_str()).filter(|m| !root.is_empty() && m.starts_with('/')).unwrap_or(file).to_string()
+}
+
 /// The most peers of one listener counted apart (`peerStats`).
 const MAX_PEERS: usize = 1000;
 

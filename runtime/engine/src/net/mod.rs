@@ -476,7 +476,7 @@ pub fn thread_id() -> usize {
 
 /// Notified when a graceful stop begins (check `shutting_down` first: a stop that began before
 /// the wait is not told again).
-pub(crate) fn stopping() -> Rc<tokio::sync::Notify> {
+pub fn stopping() -> Rc<tokio::sync::Notify> {
     STOPPING.with(|s| s.clone())
 }
 

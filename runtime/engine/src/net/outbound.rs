@@ -9,7 +9,11 @@ use crate::pipeline::StageHandle;
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event, StreamError};
-use std::cell::Cell;
+use pipy_value::object::Obj;
+use pipy_value::shape::attr;
+use pipy_value::{JsResult, Value, function};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -47,6 +51,90 @@ impl Default for ConnectOptions {
 
 thread_local! {
     static OUTBOUND_COUNT: Cell<usize> = const { Cell::new(0) };
+    static NEXT_OUTBOUND_ID: Cell<u64> = const { Cell::new(1) };
+    /// This worker's outbound connections (with their script object once made), oldest first:
+    /// what `pipy.outbound.forEach` calls back with.
+    static LIVE: RefCell<BTreeMap<u64, LiveEntry>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// An outbound connection's status and its script object, once made.
+type LiveEntry = (Rc<Status>, Option<Value>);
+
+/// What a script sees of an outbound connection, as it goes: its state (the original's names:
+/// `resolving`, `connecting`, `connected`, `closed`) and addresses.
+pub struct Status {
+    state: Cell<&'static str>,
+    local: Cell<Option<SocketAddr>>,
+    remote: Cell<Option<SocketAddr>>,
+    /// `close()` was called: the connection ends with `ConnectionAborted`.
+    close: tokio::sync::Notify,
+}
+
+impl Status {
+    fn set(&self, state: &'static str) {
+        self.state.set(state);
+    }
+}
+
+/// A connection in `LIVE` while its task runs.
+struct Live(u64, Rc<Status>);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.1.set("closed");
+        let _ = LIVE.try_with(|l| l.borrow_mut().remove(&self.0));
+    }
+}
+
+fn ip_text(a: Option<SocketAddr>) -> Value {
+    Value::string(a.map(|a| a.ip().to_canonical().to_string()).unwrap_or_default())
+}
+
+fn port_of(a: Option<SocketAddr>) -> Value {
+    Value::num(f64::from(a.map(|a| a.port()).unwrap_or(0)))
+}
+
+/// The script object of an outbound connection: `state`, `localAddress`, `localPort`,
+/// `remoteAddress`, `remotePort` (read when asked) and `close()`.
+fn outbound_object(st: &Rc<Status>) -> Value {
+    let o = Obj::ordinary();
+    type Field = fn(&Status) -> Value;
+    let fields: [(&str, Field); 5] = [
+        ("state", |s| Value::str(s.state.get())),
+        ("localAddress", |s| ip_text(s.local.get())),
+        ("localPort", |s| port_of(s.local.get())),
+        ("remoteAddress", |s| ip_text(s.remote.get())),
+        ("remotePort", |s| port_of(s.remote.get())),
+    ];
+    for (name, field) in fields {
+        let st = st.clone();
+        let get = move |_: &Value, _: &[Value], _: Option<&Obj>| -> JsResult<Value> { Ok(field(&st)) };
+        let get = function::native_function(&format!("get {name}"), 0, Rc::new(get), false);
+        o.define_accessor(name, Some(get), None, attr::CONFIGURABLE);
+    }
+    let st = st.clone();
+    let close = move |_: &Value, _: &[Value], _: Option<&Obj>| -> JsResult<Value> {
+        st.close.notify_one();
+        Ok(Value::Undefined)
+    };
+    o.define_hidden("close", Value::Object(function::native_function("close", 0, Rc::new(close), false)));
+    Value::Object(o)
+}
+
+/// The objects of this worker's outbound connections, oldest first (each connection keeps its
+/// object, so a script sees the same one each time).
+pub fn live_outbound_objects() -> Vec<Value> {
+    let missing: Vec<(u64, Rc<Status>)> = LIVE
+        .with(|l| l.borrow().iter().filter(|(_, (_, o))| o.is_none()).map(|(id, (st, _))| (*id, st.clone())).collect());
+    for (id, st) in missing {
+        let o = outbound_object(&st);
+        LIVE.with(|l| {
+            if let Some(e) = l.borrow_mut().get_mut(&id) {
+                e.1 = Some(o);
+            }
+        });
+    }
+    LIVE.with(|l| l.borrow().values().filter_map(|(_, o)| o.clone()).collect())
 }
 
 pub fn outbound_count() -> usize {
@@ -120,11 +208,28 @@ async fn resolve(target: &str) -> Result<SocketAddr, ErrorCode> {
 pub fn start(target: String, options: ConnectOptions, handle: StageHandle, flow: Rc<Flow>) -> Outbound {
     let (tx, rx) = super::queue::write_queue();
     let f2 = flow.clone();
+    let status = Rc::new(Status {
+        state: Cell::new("resolving"),
+        local: Cell::new(None),
+        remote: Cell::new(None),
+        close: tokio::sync::Notify::new(),
+    });
+    let id = NEXT_OUTBOUND_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    LIVE.with(|l| l.borrow_mut().insert(id, (status.clone(), None)));
+    let live = Live(id, status.clone());
     let task = tokio::task::spawn_local(async move {
         let _active = active();
         // Counted down when the task ends or is aborted (the filter let go of the connection).
         let _counted = Counted::new();
-        let r = run(&target, &options, &handle, rx, f2).await;
+        let _live = live;
+        let r = tokio::select! {
+            r = run(&target, &options, &handle, rx, f2, &status) => r,
+            _ = status.close.notified() => Err(ErrorCode::ConnectionAborted),
+        };
         if let Err(code) = r {
             crate::log::debug(&format!("[outbound] {target}: {}", code.name()));
             handle.emit(Event::StreamEnd(Some(StreamError::Code(code))));
@@ -160,10 +265,13 @@ async fn run(
     handle: &StageHandle,
     rx: WriteRx,
     flow: Rc<Flow>,
+    status: &Status,
 ) -> Result<(), ErrorCode> {
     let addr = resolve(target).await?;
+    status.remote.set(Some(addr));
+    status.set("connecting");
     if options.protocol == Protocol::Udp {
-        return run_udp(addr, handle, rx).await;
+        return run_udp(addr, handle, rx, status).await;
     }
     let upstream = super::metrics::outbound("tcp", target);
     let mut attempt = 0;
@@ -181,6 +289,8 @@ async fn run(
         }
     };
     upstream.observe_connect(began.elapsed().as_secs_f64() * 1000.0);
+    status.local.set(stream.local_addr().ok());
+    status.set("connected");
     let open = super::metrics::Open::new(&upstream.traffic);
     let traffic = open.traffic().clone();
     let (mut rd, wr) = stream.into_split();
@@ -222,11 +332,13 @@ async fn run(
     }
 }
 
-async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx) -> Result<(), ErrorCode> {
+async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx, status: &Status) -> Result<(), ErrorCode> {
     let local: SocketAddr =
         if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| ErrorCode::ConnectionRefused)?;
     let sock = tokio::net::UdpSocket::bind(local).await.map_err(|_| ErrorCode::ConnectionRefused)?;
     sock.connect(addr).await.map_err(|_| ErrorCode::ConnectionRefused)?;
+    status.local.set(sock.local_addr().ok());
+    status.set("connected");
     let mut buf = vec![0u8; 65536];
     loop {
         tokio::select! {
