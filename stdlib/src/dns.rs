@@ -612,19 +612,7 @@ pub fn install() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct XorShift(u64);
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use pipy_protocols::rng::XorShift;
 
     fn json(v: &Value) -> String {
         let s = util::testing::call("JSON.stringify", &Value::Undefined, std::slice::from_ref(v)).expect("stringify");
@@ -666,7 +654,7 @@ mod tests {
         let good = hex(RESPONSE);
         for _ in 0..10_000 {
             let len = rng.below(80);
-            let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
             let _ = decode(&bytes);
         }
         for _ in 0..10_000 {
@@ -675,16 +663,16 @@ mod tests {
                 match rng.below(4) {
                     0 => {
                         let i = rng.below(bytes.len());
-                        bytes[i] = rng.next() as u8;
+                        bytes[i] = rng.next_u64() as u8;
                     }
                     1 => bytes.truncate(rng.below(bytes.len() + 1)),
                     2 => {
                         let i = rng.below(bytes.len() + 1);
-                        bytes.insert(i, rng.next() as u8);
+                        bytes.insert(i, rng.next_u64() as u8);
                     }
                     _ => {
                         let i = rng.below(bytes.len());
-                        bytes[i] = 0xC0 | (rng.next() as u8 & 0x3F);
+                        bytes[i] = 0xC0 | (rng.next_u64() as u8 & 0x3F);
                     }
                 }
                 if bytes.is_empty() {

@@ -171,19 +171,7 @@ pub fn install() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct XorShift(u64);
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use pipy_protocols::rng::XorShift;
 
     fn hex(s: &str) -> Vec<u8> {
         (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
@@ -226,7 +214,7 @@ mod tests {
         let good = hex(&format!("01010018{:08x}{TID}0020001400022f84e112a443030708090a0b0c0d0e0f0f", MAGIC_COOKIE));
         for _ in 0..10_000 {
             let len = rng.below(64);
-            let mut bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let mut bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
             if bytes.len() >= 8 && rng.below(2) == 0 {
                 bytes[0] = 1;
                 bytes[1] = 1;
@@ -239,7 +227,7 @@ mod tests {
         for _ in 0..10_000 {
             let mut bytes = good.clone();
             let i = 20 + rng.below(bytes.len() - 20);
-            bytes[i] = rng.next() as u8;
+            bytes[i] = rng.next_u64() as u8;
             bytes.truncate(20 + rng.below(bytes.len() - 19));
             let _ = decode(&bytes);
         }

@@ -645,6 +645,7 @@ pub fn encode(m: &Message, as4: bool) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::XorShift;
 
     fn hex(s: &str) -> Vec<u8> {
         (0..s.len()).step_by(2).filter_map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
@@ -839,25 +840,12 @@ mod tests {
         assert_eq!(values, [AttributeValue::Discarded, AttributeValue::Empty]);
     }
 
-    struct XorShift(u64);
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
-
     #[test]
     fn random_bytes_and_mutations_never_panic() {
         let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             let len = rng.below(80);
-            let mut b: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let mut b: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
             if b.len() >= HEADER_LEN && rng.below(2) == 0 {
                 b[16..18].copy_from_slice(&(len as u16).to_be_bytes());
                 b[18] = 1 + rng.below(5) as u8;
@@ -877,7 +865,7 @@ mod tests {
             let mut b = good.clone();
             for _ in 0..1 + rng.below(3) {
                 let i = rng.below(b.len());
-                b[i] = rng.next() as u8;
+                b[i] = rng.next_u64() as u8;
             }
             b.truncate(rng.below(b.len() + 1));
             let _ = decode_all(&b, rng.below(2) == 0);

@@ -28,6 +28,7 @@ pub mod mqtt;
 pub mod multipart;
 pub mod proxy_protocol;
 pub mod resp;
+pub mod rng;
 pub mod socks;
 pub mod thrift;
 pub mod tls_hello;
