@@ -138,7 +138,7 @@ fn publish_live() {
 
 /// `--trace-objects`: objects made from now on remember where (see `dump_objects`).
 pub fn set_tracing(on: bool) {
-    pipy_value::object::set_tracing(on);
+    pipy_value::object::set_tracing(on, pipy_value::calls::innermost_site);
 }
 
 /// `GET /dump/objects/<class>` with `--trace-objects`: the live objects of `class` (`Object`,

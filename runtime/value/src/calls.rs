@@ -221,6 +221,18 @@ impl std::fmt::Display for StackFrame {
     }
 }
 
+/// `file:line:column` of the innermost script frame, if a script is running.
+pub fn innermost_site() -> Option<String> {
+    let p = with_calls(|c| c.current.get());
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: as in `capture_stack`: a linked frame is alive on the Rust stack.
+    let fr = unsafe { &*p };
+    let (line, column) = fr.template.source.line_col(fr.pos);
+    Some(format!("{}:{line}:{column}", fr.template.source.name))
+}
+
 /// The active script frames, innermost first.
 pub fn capture_stack() -> Vec<StackFrame> {
     let mut out = Vec::new();

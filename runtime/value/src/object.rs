@@ -54,8 +54,15 @@ thread_local! {
         std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
-/// Turns allocation-site tracing on or off (`--trace-objects`).
-pub fn set_tracing(on: bool) {
+/// Where the running script is (`file:line:column`), asked for each traced object. Objects sit
+/// below the call stack in this crate's layers, so whoever turns tracing on supplies it
+/// (`calls::innermost_site`).
+static SITE: std::sync::OnceLock<fn() -> Option<String>> = std::sync::OnceLock::new();
+
+/// Turns allocation-site tracing on or off (`--trace-objects`); `site` tells where the running
+/// script is.
+pub fn set_tracing(on: bool, site: fn() -> Option<String>) {
+    let _ = SITE.set(site);
     TRACING.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
@@ -77,8 +84,7 @@ pub fn traced_counts() -> Vec<(&'static str, Rc<str>, usize)> {
 /// Remembers where `obj` is being made: the innermost script frame (objects made with no
 /// script running are not traced, as in the original).
 fn trace(obj: &Obj, class: u8) {
-    let Some(frame) = crate::calls::capture_stack().into_iter().next() else { return };
-    let key = format!("{}:{}:{}", frame.file, frame.line, frame.column);
+    let Some(key) = SITE.get().and_then(|site| site()) else { return };
     let loc = LOCATIONS.with(|l| l.borrow_mut().entry(key.clone()).or_insert_with(|| key.into()).clone());
     let addr = {
         let mut o = obj.borrow_mut();
