@@ -400,6 +400,7 @@ fn define<'j>(
             terminated: false,
             pos: f.pos,
             stored_pos: None,
+            inline: optimize,
         };
         g.build().map_err(|message| CodegenError::Function { func: f.name.clone(), message })?;
         let config = g.jit.target_config();
@@ -449,6 +450,9 @@ pub(super) struct Gen<'a, 'b> {
     terminated: bool,
     pos: u32,
     stored_pos: Option<u32>,
+    /// Optimised code: number, move and store fast paths inline. Baseline code calls the helpers
+    /// for them (a third of the instructions, so it compiles faster; hot code tiers up).
+    inline: bool,
 }
 
 pub(super) const PTR: types::Type = types::I64;

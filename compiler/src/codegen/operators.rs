@@ -74,33 +74,38 @@ impl Gen<'_, '_> {
             BinOp::InstanceOf => abi::binop::INSTANCEOF,
             BinOp::In => abi::binop::IN,
         };
-        let inline = matches!(
-            op,
-            BinOp::Add
-                | BinOp::Sub
-                | BinOp::Mul
-                | BinOp::Div
-                | BinOp::Lt
-                | BinOp::Le
-                | BinOp::Gt
-                | BinOp::Ge
-                | BinOp::StrictEq
-                | BinOp::StrictNe
-                | BinOp::LooseEq
-                | BinOp::LooseNe
-                | BinOp::BitAnd
-                | BinOp::BitOr
-                | BinOp::BitXor
-                | BinOp::Shl
-                | BinOp::Shr
-                | BinOp::Rem
-        );
+        let inline = self.inline
+            && matches!(
+                op,
+                BinOp::Add
+                    | BinOp::Sub
+                    | BinOp::Mul
+                    | BinOp::Div
+                    | BinOp::Lt
+                    | BinOp::Le
+                    | BinOp::Gt
+                    | BinOp::Ge
+                    | BinOp::StrictEq
+                    | BinOp::StrictNe
+                    | BinOp::LooseEq
+                    | BinOp::LooseNe
+                    | BinOp::BitAnd
+                    | BinOp::BitOr
+                    | BinOp::BitXor
+                    | BinOp::Shl
+                    | BinOp::Shr
+                    | BinOp::Rem
+            );
         let d = self.reg(dst);
         let ar = self.reg(a);
         let br = self.reg(b);
         if !inline {
-            let c = self.u32c(code);
-            self.call_checked(Helper::rt_binary, &[c, d, ar, br]);
+            if op == BinOp::Add {
+                self.call_checked(Helper::rt_add, &[d, ar, br]);
+            } else {
+                let c = self.u32c(code);
+                self.call_checked(Helper::rt_binary, &[c, d, ar, br]);
+            }
             return;
         }
         let ta = self.tag_of(ar);

@@ -159,6 +159,21 @@ impl Gen<'_, '_> {
         self.store_pos();
         let o = self.reg(obj);
         let icp = self.ic_ptr(ic);
+        if !self.inline {
+            // Baseline code: the generic helper (it still fills the site's cache for later).
+            let k = self.const_ptr(key);
+            match access {
+                PropAccess::Load(r) => {
+                    let d = self.reg(r);
+                    self.call_checked(Helper::rt_get_prop, &[d, o, k, icp]);
+                }
+                PropAccess::Store(r) => {
+                    let (fr, v) = (self.frame(), self.reg(r));
+                    self.call_checked(Helper::rt_set_prop, &[fr, o, k, v, icp]);
+                }
+            }
+            return;
+        }
         let slow = self.b.create_block();
         let done = self.b.create_block();
         let ways: &[(i32, i32)] = match access {
@@ -211,6 +226,10 @@ impl Gen<'_, '_> {
     pub(super) fn emit_get_elem(&mut self, dst: Reg, obj: Reg, key: Reg) {
         let flags = MemFlagsData::trusted();
         self.store_pos();
+        if !self.inline {
+            self.call_regs(Helper::rt_get_elem, &[dst, obj, key]);
+            return;
+        }
         let d = self.reg(dst);
         let o = self.reg(obj);
         let k = self.reg(key);

@@ -100,6 +100,11 @@ impl Gen<'_, '_> {
     /// copied inline; otherwise `counted` emits the helper call that moves it with reference
     /// counting.
     pub(super) fn move_or_call_into(&mut self, to: CValue, from: CValue, done: Block, counted: impl FnOnce(&mut Self)) {
+        if !self.inline {
+            counted(self);
+            self.b.ins().jump(done, &[]);
+            return;
+        }
         // Both tags below the first counted one: their bitwise or is too, except for a hole
         // (tag 4) with a null, boolean or number, which takes the helper (correct, rarely met).
         let t_to = self.tag_of(to);
@@ -127,6 +132,10 @@ impl Gen<'_, '_> {
     /// Stores a value that is not counted into `to`: inline (`store`) when the value there now is
     /// not counted either, else through the helper call `counted` emits (it releases the old one).
     pub(super) fn store_or_call(&mut self, to: CValue, store: impl FnOnce(&mut Self), counted: impl FnOnce(&mut Self)) {
+        if !self.inline {
+            counted(self);
+            return;
+        }
         let t = self.tag_of(to);
         let plain = self.is_not_heap(t);
         let fast = self.b.create_block();
