@@ -37,6 +37,54 @@ fn cipher_vectors_are_the_ones_node_printed() {
 /// One run at a time: scripts write files in their folder (the two tests would race).
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// `sign-p521.js` checks every P-521 signature Node made (`tests/js/sign-p521.txt`, printed by
+/// `tests/js/sign-p521.mjs`): its expected output has one verifying line for each. The other way,
+/// the signatures it makes (printed with SIGN_P521_PRINT set) go to `node sign-p521.mjs verify`,
+/// which checks each with Node's `crypto.verify`. ECDSA is randomized: compared by verification.
+#[test]
+fn p521_signatures_made_here_verify_with_node() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let node_sigs = read("tests/js/sign-p521.txt").lines().filter(|l| l.starts_with("node ")).count();
+    assert!(node_sigs >= 12);
+    let checked = read("tests/scripts/sign-p521.out")
+        .lines()
+        .filter(|l| l.starts_with("node ") && l.ends_with(" true wrong hash false other message false tampered false"))
+        .count();
+    assert_eq!(checked, node_sigs, "sign-p521.out does not verify every Node signature");
+
+    let out = {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let (out, err, code) = common::run_in_env(
+            &root.join("tests/scripts"),
+            &["--no-graph", "sign-p521.js"],
+            &[("SIGN_P521_PRINT", "1")],
+        );
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let own: String =
+        out.lines().filter(|l| l.split(' ').count() == 5 && l.starts_with("own ")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(own.lines().count(), 24, "{out}");
+
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut node = match Command::new("node")
+        .arg(root.join("tests/js/sign-p521.mjs"))
+        .arg("verify")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => panic!("node (needed to check the signatures): {e}"),
+    };
+    node.stdin.take().expect("stdin").write_all(own.as_bytes()).expect("write to node");
+    let result = node.wait_with_output().expect("node runs");
+    let said = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success() && said.trim() == "verified 24", "Node did not verify them all:\n{said}");
+}
+
 fn run_all(env: &[(&str, &str)]) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");

@@ -38,7 +38,7 @@ pub enum Key {
 // ---- a little DER ----
 
 /// One DER element at the start of `b`: (tag, contents, rest).
-fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+pub(crate) fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let tag = *b.first()?;
     let first = *b.get(1)? as usize;
     let (len, head) = if first < 0x80 {
@@ -58,14 +58,65 @@ fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     Some((tag, body, &b[head + len..]))
 }
 
-const SEQUENCE: u8 = 0x30;
+pub(crate) const SEQUENCE: u8 = 0x30;
 const BIT_STRING: u8 = 0x03;
-const OID: u8 = 0x06;
+pub(crate) const OID: u8 = 0x06;
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+pub(crate) const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
-const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
+pub(crate) const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
+
+// ---- P-521 (the p521 crate: ring has no P-521), for ES512 here and crypto.Sign/Verify ----
+
+/// The 66-byte field element ECDSA takes for a digest: the digest, zeros on the left (a hash
+/// shorter than the 521-bit order is used whole, so SHA-256/384/512 all pad; the p521 crate
+/// refuses a prehash under half the field size, which SHA-256 is).
+fn p521_prehash(digest: &[u8]) -> Option<[u8; 66]> {
+    let mut field = [0u8; 66];
+    field.get_mut(66usize.checked_sub(digest.len())?..)?.copy_from_slice(digest);
+    Some(field)
+}
+
+/// Whether `sig` signs `digest` (a SHA-256/384/512 hash) under the uncompressed `point`.
+pub(crate) fn p521_verify(point: &[u8], digest: &[u8], sig: &p521::ecdsa::Signature) -> bool {
+    use p521::ecdsa::signature::hazmat::PrehashVerifier;
+    let (Ok(key), Some(field)) = (p521::ecdsa::VerifyingKey::from_sec1_bytes(point), p521_prehash(digest)) else {
+        return false;
+    };
+    key.verify_prehash(&field, sig).is_ok()
+}
+
+/// The ECDSA signature of `digest` with the secret scalar `secret` (66 bytes, big-endian), with
+/// a random nonce from the OS (as OpenSSL signs).
+pub(crate) fn p521_sign(secret: &[u8], digest: &[u8]) -> Result<p521::ecdsa::Signature, String> {
+    use p521::ecdsa::signature::hazmat::PrehashSigner;
+    let key = p521::ecdsa::SigningKey::from_slice(secret).map_err(|_| "not a valid P-521 private key")?;
+    let field = p521_prehash(digest).ok_or("digest too long for P-521")?;
+    key.sign_prehash(&field).map_err(|e| e.to_string())
+}
+
+/// The secret scalar of a P-521 key in a SEC1 `ECPrivateKey` (the contents of an `EC PRIVATE
+/// KEY` block, or of the octet string of a PKCS#8 one): `Ok(None)` when the key names another
+/// curve (`named` says whether the curve is known from elsewhere, the PKCS#8 algorithm).
+pub(crate) fn p521_sec1_secret(sec1: &[u8], named: bool) -> Result<Option<Vec<u8>>, String> {
+    const BAD: &str = "cannot read the EC private key";
+    let (SEQUENCE, body, _) = der(sec1).ok_or(BAD)? else { return Err(BAD.into()) };
+    let (0x02, _version, rest) = der(body).ok_or(BAD)? else { return Err(BAD.into()) };
+    let (0x04, secret, rest) = der(rest).ok_or(BAD)? else { return Err(BAD.into()) };
+    let curve = match der(rest) {
+        Some((0xa0, params, _)) => match der(params) {
+            Some((OID, oid, _)) => Some(oid),
+            _ => return Err(BAD.into()),
+        },
+        _ => None,
+    };
+    match curve {
+        Some(OID_P521) => Ok(Some(secret.to_vec())),
+        None if named || secret.len() == 66 => Ok(Some(secret.to_vec())),
+        _ => Ok(None),
+    }
+}
 
 /// A SubjectPublicKeyInfo.
 fn spki(b: &[u8]) -> Option<Key> {
@@ -202,14 +253,9 @@ pub fn verify(alg: &str, key: &Key, input: &[u8], sig: &[u8]) -> bool {
             return *curve == want && UnparsedPublicKey::new(params, point).verify(input, sig).is_ok();
         }
         "ES512" => {
-            use p521::ecdsa::signature::Verifier;
             let Key::Ec(Curve::P521, point) = key else { return false };
-            let (Ok(key), Ok(sig)) =
-                (p521::ecdsa::VerifyingKey::from_sec1_bytes(point), p521::ecdsa::Signature::from_slice(sig))
-            else {
-                return false;
-            };
-            return key.verify(input, &sig).is_ok();
+            let Ok(sig) = p521::ecdsa::Signature::from_slice(sig) else { return false };
+            return p521_verify(point, ring::digest::digest(&ring::digest::SHA512, input).as_ref(), &sig);
         }
         _ => return false,
     };

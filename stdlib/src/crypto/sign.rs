@@ -1,13 +1,14 @@
 //! `crypto.Sign(algorithm)` and `crypto.Verify(algorithm)`: `update(data | string, encoding?)`
 //! collects the message; `sign(privateKey, encoding?)` gives the signature (Data, or a string in
 //! the encoding); `verify(publicKey, signature, encoding?)` says whether it holds. RSA keys sign
-//! PKCS#1 v1.5; EC keys (P-256, P-384) sign ECDSA with DER-encoded signatures, as OpenSSL does.
-//! Algorithms: `sha256`, `sha384`, `sha512` (RSA); ECDSA signs P-256 with `sha256` and P-384
-//! with `sha384` (what ring offers) and verifies either curve with either hash. Private keys
-//! are PKCS#8, PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`, P-256 and P-384: rewrapped
-//! as PKCS#8 for ring).
+//! PKCS#1 v1.5; EC keys (P-256, P-384, P-521) sign ECDSA with DER-encoded signatures, as
+//! OpenSSL does. Algorithms: `sha256`, `sha384`, `sha512` (RSA); ECDSA signs P-256 with `sha256`
+//! and P-384 with `sha384` (what ring offers) and verifies either curve with either hash; P-521
+//! (the p521 crate, shared with JWT ES512) signs and verifies with any of the three. Private keys
+//! are PKCS#8, PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`; P-256 and P-384 are
+//! rewrapped as PKCS#8 for ring).
 
-use crate::crypto::jwt::{Curve, Key};
+use crate::crypto::jwt::{self, Curve, Key};
 use crate::util::{self, arg};
 use pipy_engine::pipeline::data::Encoding;
 use pipy_engine::pipeline::event;
@@ -67,10 +68,45 @@ fn sec1_to_pkcs8(sec1: &[u8]) -> Option<Vec<u8>> {
     Some(der(0x30, &body))
 }
 
+fn digest(hash: Hash, msg: &[u8]) -> ring::digest::Digest {
+    let alg = match hash {
+        Hash::Sha256 => &ring::digest::SHA256,
+        Hash::Sha384 => &ring::digest::SHA384,
+        Hash::Sha512 => &ring::digest::SHA512,
+    };
+    ring::digest::digest(alg, msg)
+}
+
+/// The secret scalar of a P-521 private key, `Ok(None)` for any other key.
+fn p521_secret(key: &PrivateKeyDer<'_>) -> Result<Option<Vec<u8>>, String> {
+    match key {
+        PrivateKeyDer::Sec1(k) => jwt::p521_sec1_secret(k.secret_sec1_der(), false),
+        PrivateKeyDer::Pkcs8(k) => {
+            // PrivateKeyInfo: version, AlgorithmIdentifier (id-ecPublicKey, the curve), the SEC1 key.
+            let p521 = || -> Option<&[u8]> {
+                let (jwt::SEQUENCE, body, _) = jwt::der(k.secret_pkcs8_der())? else { return None };
+                let (_, _, rest) = jwt::der(body)?;
+                let (jwt::SEQUENCE, alg, rest) = jwt::der(rest)? else { return None };
+                let (jwt::OID, jwt::OID_EC, params) = jwt::der(alg)? else { return None };
+                let (jwt::OID, jwt::OID_P521, _) = jwt::der(params)? else { return None };
+                let (0x04, sec1, _) = jwt::der(rest)? else { return None };
+                Some(sec1)
+            };
+            p521().map_or(Ok(None), |sec1| jwt::p521_sec1_secret(sec1, true))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn sign_with(hash: Hash, key: &PrivateKeyDer<'_>, msg: &[u8]) -> Result<Vec<u8>, String> {
+    if let Some(secret) = p521_secret(key)? {
+        let sig = jwt::p521_sign(&secret, digest(hash, msg).as_ref())?;
+        return Ok(sig.to_der().as_bytes().to_vec());
+    }
     let rng = SystemRandom::new();
     if let PrivateKeyDer::Sec1(k) = key {
-        let pkcs8 = sec1_to_pkcs8(k.secret_sec1_der()).ok_or("an EC key on a curve other than P-256 or P-384")?;
+        let pkcs8 =
+            sec1_to_pkcs8(k.secret_sec1_der()).ok_or("an EC key on a curve other than P-256, P-384 or P-521")?;
         return sign_with(hash, &PrivateKeyDer::Pkcs8(pkcs8.into()), msg);
     }
     let rsa_pair = match key {
@@ -99,7 +135,8 @@ fn sign_with(hash: Hash, key: &PrivateKeyDer<'_>, msg: &[u8]) -> Result<Vec<u8>,
             return pair.sign(&rng, msg).map(|s| s.as_ref().to_vec()).map_err(|e| e.to_string());
         }
     }
-    Err("not an RSA key, or an EC key of the curve this hash signs with (P-256: sha256, P-384: sha384)".into())
+    Err("not an RSA key, or an EC key of the curve this hash signs with (P-256: sha256, P-384: sha384, P-521: any)"
+        .into())
 }
 
 fn verify_with(hash: Hash, key: &Key, msg: &[u8], sig: &[u8]) -> bool {
@@ -111,6 +148,8 @@ fn verify_with(hash: Hash, key: &Key, msg: &[u8], sig: &[u8]) -> bool {
     match key {
         Key::RsaDer(der) => UnparsedPublicKey::new(rsa, der).verify(msg, sig).is_ok(),
         Key::RsaParts { n, e } => signature::RsaPublicKeyComponents { n, e }.verify(rsa, msg, sig).is_ok(),
+        Key::Ec(Curve::P521, point) => p521::ecdsa::Signature::from_der(sig)
+            .is_ok_and(|sig| jwt::p521_verify(point, digest(hash, msg).as_ref(), &sig)),
         Key::Ec(curve, point) => {
             let alg: &'static signature::EcdsaVerificationAlgorithm = match (curve, hash) {
                 (Curve::P256, Hash::Sha256) => &signature::ECDSA_P256_SHA256_ASN1,
