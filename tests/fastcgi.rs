@@ -360,22 +360,7 @@ fn http_raw(s: &mut TcpStream, method: &str, path: &str, body: &[u8]) -> (String
     let head = format!("{method} {path} HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n", body.len());
     s.write_all(head.as_bytes()).expect("write");
     s.write_all(body).expect("write");
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        match s.read(&mut byte) {
-            Ok(1) => buf.push(byte[0]),
-            _ => break,
-        }
-    }
-    let head = String::from_utf8_lossy(&buf).into_owned();
-    let len = head
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    let _ = s.read_exact(&mut body);
-    (head, String::from_utf8_lossy(&body).into_owned())
+    common::read_head_and_body(s)
 }
 
 #[test]

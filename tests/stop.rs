@@ -8,24 +8,10 @@ use common::{Server, connect, read_all, send};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-/// Reads one response head and its content-length body; returns the head text and the body.
+/// Reads one response head and its content-length body; returns the head (lowercased) and the body.
 fn response(c: &mut std::net::TcpStream) -> (String, String) {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match std::io::Read::read(c, &mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => break,
-        }
-    }
-    let text = String::from_utf8_lossy(&head).into_owned();
-    let len = text
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    let _ = std::io::Read::read_exact(c, &mut body);
-    (text.to_ascii_lowercase(), String::from_utf8_lossy(&body).into_owned())
+    let (head, body) = common::read_head_and_body(c);
+    (head.to_ascii_lowercase(), body)
 }
 
 #[test]

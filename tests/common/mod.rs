@@ -197,8 +197,14 @@ pub fn http_request(s: &mut TcpStream, method: &str, path: &str, body: &[u8]) ->
     read_response(s)
 }
 
-/// Reads one response with a content-length body.
+/// Reads one response with a content-length body: (status line, body).
 pub fn read_response(s: &mut TcpStream) -> (String, String) {
+    let (head, body) = read_head_and_body(s);
+    (head.lines().next().unwrap_or("").to_string(), body)
+}
+
+/// Reads one response head (up to the blank line) and its content-length body: (head, body).
+pub fn read_head_and_body(s: &mut TcpStream) -> (String, String) {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {
@@ -208,7 +214,6 @@ pub fn read_response(s: &mut TcpStream) -> (String, String) {
         }
     }
     let head = String::from_utf8_lossy(&buf).into_owned();
-    let status = head.lines().next().unwrap_or("").to_string();
     let len = head
         .lines()
         .find_map(|l| {
@@ -217,7 +222,7 @@ pub fn read_response(s: &mut TcpStream) -> (String, String) {
         .unwrap_or(0);
     let mut body = vec![0u8; len];
     let _ = s.read_exact(&mut body);
-    (status, String::from_utf8_lossy(&body).into_owned())
+    (head, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// Connects, sends `input`, half-closes, and reads until the server closes (or 10 s pass).

@@ -25,7 +25,7 @@ use super::mux_session::{eval_options, new_source_id};
 use super::{BuildCx, FilterSpec, arg, check_options, joint_factory, option};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, ErrorCode, Event, StreamError};
-use crate::pipeline::{Cx, Filter, FilterFactory, Output, Pipeline, StageHandle, SubSlot};
+use crate::pipeline::{Cx, Filter, FilterFactory, Outbox, Output, Pipeline, StageHandle, SubSlot, deliver_all};
 use crate::pool::{Lease, Pool, PoolOptions, Pooled, Session, SessionKey};
 use pipy_protocols::fastcgi::{self as fcgi, BeginRequest, EndRequest, Record, RecordDecoder};
 use pipy_value::object::Obj;
@@ -149,16 +149,6 @@ impl Session for FcgiSession {
         if let Some(p) = p {
             p.input(Event::end());
         }
-    }
-}
-
-/// Events for requesters, emitted once no session state is borrowed (an emit runs the
-/// requester's pipeline, which may call back into the session).
-type Outbox = Vec<(StageHandle, Event)>;
-
-fn deliver_all(out: Outbox) {
-    for (h, e) in out {
-        h.emit(e);
     }
 }
 

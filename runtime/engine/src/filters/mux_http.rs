@@ -14,7 +14,7 @@ use crate::http::js::{request_head_of, response_head_of, response_head_value, ta
 use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{Event, StreamError};
-use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Output, Pipeline, StageHandle, SubSlot};
+use crate::pipeline::{Cx, Filter, FilterFactory, Layout, Outbox, Output, Pipeline, StageHandle, SubSlot, deliver_all};
 use crate::pool::{Lease, Pool, PoolOptions, Pooled, Session, SessionKey};
 use bytes::Bytes;
 use pipy_protocols::http1::{self as http, RequestEncoder, ResponseDecoder};
@@ -216,16 +216,6 @@ impl Session for HttpSession {
         if let Some(p) = p {
             p.input(Event::end());
         }
-    }
-}
-
-/// Events for requesters, emitted once no session state is borrowed (an emit runs the
-/// requester's pipeline at once, which may call back into the session).
-type Outbox = Vec<(StageHandle, Event)>;
-
-fn deliver_all(out: Outbox) {
-    for (h, e) in out {
-        h.emit(e);
     }
 }
 

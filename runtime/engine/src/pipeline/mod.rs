@@ -398,6 +398,18 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Events for other streams' stages, emitted once no session state is borrowed (an emit runs
+/// that stream's pipeline at once, which may call back into the session): what a mux session
+/// collects while it routes upstream output, then hands to `deliver_all`.
+pub type Outbox = Vec<(StageHandle, Event)>;
+
+/// Emits every event of `out` to its stage, in order.
+pub fn deliver_all(out: Outbox) {
+    for (h, e) in out {
+        h.emit(e);
+    }
+}
+
 /// A weak way back to one stage of an instance, for asynchronous work.
 #[derive(Clone)]
 pub struct StageHandle {
