@@ -313,6 +313,9 @@ fn serve(mut s: TcpStream, conn: usize, garbage: bool) {
                     return;
                 }
                 if !keep {
+                    // A responder may take its time to close: the next request must not be
+                    // sent on this connection meanwhile.
+                    std::thread::sleep(Duration::from_millis(100));
                     return;
                 }
             }

@@ -81,6 +81,7 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
             sub: s.cloned(),
             id: new_source_id(),
             session: None,
+            draining: Vec::new(),
             request: None,
             key_object: None,
             done: false,
@@ -322,6 +323,8 @@ struct MuxFastCgi {
     /// This stream's id in its sessions.
     id: u64,
     session: Option<Lease<FcgiSession>>,
+    /// Earlier sessions that take no new requests but still owe this stream a response.
+    draining: Vec<Lease<FcgiSession>>,
     /// The request being sent (between its MessageStart and MessageEnd).
     request: Option<u16>,
     /// Keeps a selector's object key alive while this stream uses the session.
@@ -356,10 +359,17 @@ impl MuxFastCgi {
     /// The session to send on: the current one while it lasts, else one from the pool.
     fn session(&mut self, cx: &mut Cx<'_>) -> Option<Rc<Pooled<FcgiSession>>> {
         if let Some(lease) = &self.session {
-            if !lease.session().ended.get() {
+            if !lease.session().ended.get() && !lease.pooled().is_retired() {
                 return Some(lease.pooled().clone());
             }
-            self.session = None;
+        }
+        let id = self.id;
+        let owes = |l: &Lease<FcgiSession>| {
+            !l.session().ended.get() && l.session().waiters.borrow().values().any(|w| w.source == id)
+        };
+        self.draining.retain(owes);
+        if let Some(old) = self.session.take().filter(owes) {
+            self.draining.push(old);
         }
         let key_value = if self.cfg.selector.is_undefined() {
             cx.context().inbound_value()
@@ -422,6 +432,11 @@ impl Filter for MuxFastCgi {
                     return cx.fail(ErrorCode::BufferOverflow);
                 };
                 s.count_use();
+                if begin.flags & fcgi::KEEP_CONN == 0 {
+                    // The responder closes the connection after this response: later requests
+                    // go to a new session, even if the close has not come yet.
+                    s.retire();
+                }
                 self.request = Some(id);
                 let mut bytes = Vec::new();
                 fcgi::write_record(fcgi::BEGIN_REQUEST, id, &begin.to_bytes(), &mut bytes);
