@@ -200,8 +200,7 @@ fn the_repl_in_a_terminal_completes_and_continues_lines() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("script(1) runs");
-    // Typed one line at a time: the line editor flushes input typed ahead while it switches
-    // the terminal's mode, as terminals do.
+    // Typed one line at a time, as a person types.
     let mut stdin = child.stdin.take().expect("stdin");
     for chunk in [&b"JSON.stri\t({a: [1, 2]})\r"[..], b"[1,\r", b"2, 3].length\r", b".exit\r"] {
         std::thread::sleep(std::time::Duration::from_millis(400));
@@ -216,6 +215,42 @@ fn the_repl_in_a_terminal_completes_and_continues_lines() {
     assert!(screen.contains("... "), "an open bracket asks for more: {screen:?}");
     assert!(screen.contains("\r\n3\r\n"), "{screen:?}");
     assert!(home.join(".pipy_history").exists(), "history is saved in a file");
+}
+
+/// Pasting into the shell as a terminal does without bracketed paste (tmux's `paste-buffer`):
+/// a multi-line block arrives in one write, each line ending in a carriage return. Every line
+/// runs; so does a line typed while an earlier one is still evaluating.
+#[test]
+fn the_repl_runs_every_line_of_a_pasted_block_and_keeps_keys_typed_ahead() {
+    use std::io::Write;
+    let cmd = format!("{} repl", env!("CARGO_BIN_EXE_pipy"));
+    let home = temp_dir("repl-paste");
+    let mut child = std::process::Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .env("HOME", &home)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let pause = |ms| std::thread::sleep(std::time::Duration::from_millis(ms));
+    pause(400);
+    let block = "function twice(a) {\r  return a * 2\r}\rprintln('pasted ' + twice(21))\r\
+                 var t = Date.now(); while (Date.now() - t < 600) {}\r";
+    stdin.write_all(block.as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    // Typed while the busy loop above runs.
+    pause(200);
+    stdin.write_all(b"println('typed ' + twice(50))\r").expect("write");
+    stdin.flush().expect("flush");
+    pause(1200);
+    stdin.write_all(b".exit\r").expect("write");
+    drop(stdin);
+    let out = child.wait_with_output().expect("output");
+    let screen = text(&out.stdout);
+    assert!(screen.contains("pasted 42\r\n"), "every pasted line ran: {screen:?}");
+    assert!(screen.contains("typed 100\r\n"), "the line typed ahead ran: {screen:?}");
 }
 
 /// `pipy check` on the seed article's plugin proxy reaches every module through the JSON
