@@ -6,20 +6,77 @@ mod common;
 use common::{Server, connect, read_all, send};
 use std::time::{Duration, Instant};
 
+/// Reads what arrives within `wait` (a read timeout ends it): what a waiting client has seen.
+fn read_within(s: &mut std::net::TcpStream, wait: Duration) -> Vec<u8> {
+    use std::io::Read;
+    s.set_read_timeout(Some(wait)).expect("timeout");
+    let mut buf = [0u8; 64];
+    let got = match s.read(&mut buf) {
+        Ok(n) => buf[..n].to_vec(),
+        Err(_) => Vec::new(),
+    };
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    got
+}
+
+/// At `maxConnections` the listener stops accepting, as the original pauses it: the extra
+/// connection waits (it is neither served nor closed) and is served once a slot frees.
 #[test]
-fn max_connections_refuses_the_extra_connection() {
+fn max_connections_makes_the_extra_connection_wait_for_a_free_slot() {
     let s = Server::start("maxconn", "pipy().listen($PORT0, { maxConnections: 1 }).handleData(() => {})", 1);
     let mut first = connect(s.port(0));
     send(&mut first, b"a");
     std::thread::sleep(Duration::from_millis(200));
     let mut second = connect(s.port(0));
-    let started = Instant::now();
-    assert_eq!(read_all(&mut second), b"", "the second connection is closed at once");
-    assert!(started.elapsed() < Duration::from_secs(5));
-    // The first one still echoes.
+    send(&mut second, b"x");
+    assert_eq!(read_within(&mut second, Duration::from_millis(700)), b"", "nothing yet: it waits");
+    // The first one still echoes; when it closes, the second is served.
     send(&mut first, b"b");
     let _ = first.shutdown(std::net::Shutdown::Write);
     assert_eq!(read_all(&mut first), b"ab");
+    let started = Instant::now();
+    send(&mut second, b"y");
+    let _ = second.shutdown(std::net::Shutdown::Write);
+    assert_eq!(read_all(&mut second), b"xy", "served after the first closed, nothing lost");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// `maxPortConnections` counts over every worker: with two threads and a limit of one, a second
+/// connection waits whichever worker's socket it reaches.
+#[test]
+fn max_port_connections_counts_over_every_worker() {
+    let s = common::Server::start_with(
+        "maxportconn",
+        "pipy().listen($PORT0, { maxPortConnections: 1 }).handleData(() => {})",
+        1,
+        &[],
+        &["--threads", "2"],
+    );
+    let mut first = connect(s.port(0));
+    send(&mut first, b"a");
+    assert_eq!(read_within(&mut first, Duration::from_secs(5)), b"a");
+    let mut others: Vec<_> = (0..4).map(|_| connect(s.port(0))).collect();
+    for (i, o) in others.iter_mut().enumerate() {
+        send(o, format!("{i}").as_bytes());
+    }
+    for o in others.iter_mut() {
+        assert_eq!(read_within(o, Duration::from_millis(300)), b"", "one connection at a time on the port");
+    }
+    let _ = first.shutdown(std::net::Shutdown::Write);
+    assert_eq!(read_all(&mut first), b"", "closed after its echo");
+    // The waiting ones get their turn one at a time, each as the one before it closes (in the
+    // order the two workers' sockets hand them out).
+    let mut served = Vec::new();
+    while !others.is_empty() {
+        let echoed: Vec<usize> = (0..others.len())
+            .filter(|&k| !read_within(&mut others[k], Duration::from_millis(300)).is_empty())
+            .collect();
+        assert_eq!(echoed.len(), 1, "exactly one connection served at a time (served so far: {served:?})");
+        let mut o = others.remove(echoed[0]);
+        let _ = o.shutdown(std::net::Shutdown::Write);
+        assert_eq!(read_all(&mut o), b"");
+        served.push(echoed[0]);
+    }
 }
 
 #[test]

@@ -34,6 +34,7 @@ const EXPECTED_PASS: &[&str] = &[
     "codec/gzip",
     "codec/redis",
     "codec/thrift",
+    "curl/001-tcp",
     "curl/002-http",
     "curl/003-http-tunnel",
     "curl/004-http-compress",

@@ -127,6 +127,7 @@ fn listen_addr(v: &Value) -> JsResult<Option<SocketAddr>> {
 const LISTEN_OPTIONS: &[&str] = &[
     "protocol",
     "maxConnections",
+    "maxPortConnections",
     "readTimeout",
     "writeTimeout",
     "idleTimeout",
@@ -160,6 +161,11 @@ pub fn listen_options(opts: &Value) -> JsResult<ListenOptions> {
     if let Value::Number(n) = filters::option(opts, "maxConnections")? {
         if n >= 0.0 {
             o.max_connections = Some(n as usize);
+        }
+    }
+    if let Value::Number(n) = filters::option(opts, "maxPortConnections")? {
+        if n >= 0.0 {
+            o.max_port_connections = Some(n as usize);
         }
     }
     o.read_timeout = dur(&filters::option(opts, "readTimeout")?)?;

@@ -178,9 +178,19 @@ pub fn listen_tcp(
     let socket = bind_socket(addr, reuse_port, false, options.transparent)?;
     let listener = tokio::net::TcpListener::from_std(socket.into())?;
     let traffic = super::metrics::inbound(&format!("{}:{}", addr.ip(), addr.port()));
+    let port_count = options.max_port_connections.map(|max| PortCount::of(addr, max));
     let handle = tokio::task::spawn_local(async move {
         let open = Rc::new(Cell::new(0usize));
+        let slot_freed = Rc::new(tokio::sync::Notify::new());
         loop {
+            // At a limit, accept nothing until a connection closes (as the original pauses its
+            // listener): new connections wait in the kernel's backlog, not refused.
+            while options.max_connections.is_some_and(|m| open.get() >= m) {
+                slot_freed.notified().await;
+            }
+            if let Some(port) = &port_count {
+                port.wait_for_room().await;
+            }
             let (stream, remote) = match listener.accept().await {
                 Ok(x) => x,
                 Err(e) => {
@@ -189,10 +199,6 @@ pub fn listen_tcp(
                     continue;
                 }
             };
-            if options.max_connections.is_some_and(|m| open.get() >= m) {
-                drop(stream);
-                continue;
-            }
             let _ = stream.set_nodelay(options.no_delay);
             if options.keep_alive {
                 let _ = socket2::SockRef::from(&stream).set_keepalive(true);
@@ -201,19 +207,101 @@ pub fn listen_tcp(
             let layout = layout.borrow().clone();
             let options = options.clone();
             let open = open.clone();
+            let slot_freed = slot_freed.clone();
             open.set(open.get() + 1);
+            let port_count = port_count.clone();
             let traffic = if options.peer_stats {
                 super::metrics::inbound_peer(&format!("{}:{}", addr.ip(), addr.port()), &ip_text(&remote))
             } else {
                 traffic.clone()
             };
             tokio::task::spawn_local(async move {
+                // Another worker may have taken the port's last slot since the wait above: then
+                // this connection waits here, unread, as it would have in the backlog.
+                let port_slot = match &port_count {
+                    Some(p) => Some(p.acquire().await),
+                    None => None,
+                };
                 serve_tcp(stream, remote, local, layout, options, traffic).await;
                 open.set(open.get() - 1);
+                slot_freed.notify_one();
+                drop(port_slot);
             });
         }
     });
     Ok(handle.abort_handle())
+}
+
+/// Open connections on one port, over every worker's listener (`maxPortConnections`).
+struct PortCount {
+    open: std::sync::atomic::AtomicUsize,
+    max: std::sync::atomic::AtomicUsize,
+    freed: tokio::sync::Notify,
+}
+
+impl PortCount {
+    /// The port's count, shared by the workers (the newest `max` given wins).
+    fn of(addr: SocketAddr, max: usize) -> std::sync::Arc<PortCount> {
+        static PORTS: std::sync::Mutex<Vec<(SocketAddr, std::sync::Arc<PortCount>)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut ports = PORTS.lock().unwrap_or_else(|e| e.into_inner());
+        let count = match ports.iter().find(|(a, _)| *a == addr) {
+            Some((_, c)) => c.clone(),
+            None => {
+                let c = std::sync::Arc::new(PortCount {
+                    open: Default::default(),
+                    max: Default::default(),
+                    freed: tokio::sync::Notify::new(),
+                });
+                ports.push((addr, c.clone()));
+                c
+            }
+        };
+        count.max.store(max, std::sync::atomic::Ordering::SeqCst);
+        count.freed.notify_waiters();
+        count
+    }
+
+    /// Waits until the port has room (`take` a slot: true), or only until it has room.
+    async fn wait(self: &std::sync::Arc<PortCount>, take: bool) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        loop {
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            // Registered before the check, so a close between the check and the wait wakes it.
+            freed.as_mut().enable();
+            let max = self.max.load(SeqCst);
+            let room = if take {
+                self.open.fetch_update(SeqCst, SeqCst, |n| (n < max).then_some(n + 1)).is_ok()
+            } else {
+                self.open.load(SeqCst) < max
+            };
+            if room {
+                return true;
+            }
+            freed.await;
+        }
+    }
+
+    async fn wait_for_room(self: &std::sync::Arc<PortCount>) {
+        self.wait(false).await;
+    }
+
+    /// Takes a slot, waiting for one.
+    async fn acquire(self: &std::sync::Arc<PortCount>) -> PortSlot {
+        self.wait(true).await;
+        PortSlot(self.clone())
+    }
+}
+
+/// One open connection counted on its port; dropping it frees the slot and wakes the listeners.
+struct PortSlot(std::sync::Arc<PortCount>);
+
+impl Drop for PortSlot {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.freed.notify_waiters();
+    }
 }
 
 /// Writes queued chunks; counts them in `flow` so readers can hold back. Returns when the

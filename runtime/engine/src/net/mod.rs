@@ -27,7 +27,11 @@ pub enum Protocol {
 #[derive(Clone, Debug)]
 pub struct ListenOptions {
     pub protocol: Protocol,
+    /// `maxConnections`: this listener (one per worker) stops accepting while it has this many
+    /// open connections; new ones wait in the kernel's backlog.
     pub max_connections: Option<usize>,
+    /// `maxPortConnections`: the same, counted over every worker's listener on the port.
+    pub max_port_connections: Option<usize>,
     pub read_timeout: Option<Duration>,
     pub write_timeout: Option<Duration>,
     pub idle_timeout: Option<Duration>,
@@ -45,6 +49,7 @@ impl Default for ListenOptions {
         ListenOptions {
             protocol: Protocol::Tcp,
             max_connections: None,
+            max_port_connections: None,
             read_timeout: None,
             write_timeout: None,
             idle_timeout: Some(Duration::from_secs(60)),
