@@ -77,6 +77,47 @@ fn tls_client_and_server_talk_and_check_certificates() {
     assert!(r.ends_with("secure /abc"), "{r}");
 }
 
+/// An X.509 v1 certificate (webpki reads only v3) is served by `acceptTLS` and accepted by a
+/// `connectTLS` without `trusted`, as the original's OpenSSL does; the handshake signature is
+/// still checked against the certificate's key, so a server with the wrong key gets nowhere.
+/// `detectProtocol`'s callback may return a non-event (an assignment's value): it is ignored.
+#[test]
+fn an_x509_v1_certificate_is_served_and_accepted_without_trusted() {
+    let script = r#"
+var cert = new crypto.Certificate(pipy.load('v1.crt'))
+var key = new crypto.PrivateKey(pipy.load('v1.key'))
+var wrongKey = new crypto.PrivateKey(pipy.load('server.key'))
+var _protocol
+pipy()
+.listen($PORT0)
+  .acceptTLS({ certificate: { cert, key } })
+  .to($=>$.detectProtocol(p => _protocol = p).serveHTTP(msg => new Message('v1 ' + _protocol + ' ' + msg.head.path)))
+.listen($PORT1)
+  .connectTLS({ handshake: () => console.log('client handshake done') })
+  .to($=>$.connect('127.0.0.1:$PORT0'))
+.listen($PORT2)
+  .acceptTLS({ certificate: { cert, key: wrongKey } })
+  .to($=>$.serveHTTP(new Message('never')))
+.listen($PORT3)
+  .connectTLS()
+  .to($=>$.connect('127.0.0.1:$PORT2'))
+"#;
+    let files = ["v1.crt", "v1.key", "server.key"].map(|n| (n, fixture(n)));
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    let mut s = Server::start_with("tls-v1", script, 4, &files, &[]);
+    let request = b"GET /old HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
+    let r = String::from_utf8_lossy(&exchange(s.port(1), request)).into_owned();
+    assert!(r.starts_with("HTTP/1.1 200 OK\r\n") && r.ends_with("\r\n\r\nv1 HTTP /old"), "{r}");
+    s.wait_for("client handshake done", Duration::from_secs(5));
+    assert_eq!(exchange(s.port(3), request), b"", "a signature by another key is refused");
+    let line = s.wait_for("[connectTLS] TLS error", Duration::from_secs(5));
+    assert!(line.contains("BadSignature"), "{line}");
+    let r = String::from_utf8_lossy(&exchange(s.port(1), request)).into_owned();
+    assert!(r.ends_with("v1 HTTP /old"), "still serving: {r}");
+    let log = s.logged(Duration::from_millis(200)).join("\n");
+    assert!(!log.contains("is not an event"), "{log}");
+}
+
 /// TLS passthrough routed by SNI: `handleTLSClientHello` reads the client's server name and ALPN
 /// list without decrypting, the stream goes on unchanged to the TLS server the name picks.
 #[test]

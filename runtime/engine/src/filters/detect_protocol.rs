@@ -166,11 +166,10 @@ impl Detect {
         }
         let f = self.cfg.callback.clone();
         let Some(r) = cx.call(&f, &[Value::str(result)]) else { return };
-        if !r.is_nullish() {
-            match event::events_of(&r) {
-                Ok(evs) => cx.output_all(evs),
-                Err(e) => cx.throw(e),
-            }
+        // Anything else the callback returns (as the value of `proto => _protocol = proto`) is
+        // ignored, as in the original.
+        if let Ok(evs) = event::events_of(&r) {
+            cx.output_all(evs);
         }
     }
 }

@@ -117,7 +117,20 @@ fn server_config(cert: &Value, trusted: &Option<Arc<RootCertStore>>, alpn: &[Vec
         }
         None => builder.with_no_client_auth(),
     };
-    let mut config = builder.with_single_cert(certs, key).map_err(|e| tls_error("acceptTLS(): certificate", e))?;
+    let provider = provider();
+    let certified = match rustls::sign::CertifiedKey::from_der(certs.clone(), key.clone_key(), &provider) {
+        Ok(c) => c,
+        // webpki reads only X.509 v3; a v1 certificate (as older tools make, and the original's
+        // OpenSSL serves) is sent as it is, without the check that the key is its key.
+        Err(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(e)))
+            if matches!(e.0.downcast_ref::<webpki::Error>(), Some(webpki::Error::UnsupportedCertVersion)) =>
+        {
+            let signer = provider.key_provider.load_private_key(key).map_err(|e| tls_error("acceptTLS(): key", e))?;
+            rustls::sign::CertifiedKey::new(certs, signer)
+        }
+        Err(e) => return Err(tls_error("acceptTLS(): certificate", e)),
+    };
+    let mut config = builder.with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(certified)));
     config.alpn_protocols = alpn.to_vec();
     Ok(Arc::new(config))
 }
@@ -227,7 +240,8 @@ impl AcceptTls {
                     if conn.read_tls(&mut rd).is_err() {
                         return self.fail(cx, Vec::new());
                     }
-                    if conn.process_new_packets().is_err() {
+                    if let Err(e) = conn.process_new_packets() {
+                        crate::log::warn(&format!("[acceptTLS] TLS error: {e}"));
                         let alert = take_tls::<rustls::server::ServerConnectionData>(conn);
                         return self.fail(cx, alert);
                     }
@@ -395,7 +409,11 @@ impl rustls::client::danger::ServerCertVerifier for AnyServer {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        let algs = &self.0.signature_verification_algorithms;
+        match rustls::crypto::verify_tls12_signature(message, cert, dss, algs) {
+            Err(e) if is_old_version(&e) => verify_with_key_of(cert, message, dss, algs),
+            r => r,
+        }
     }
     fn verify_tls13_signature(
         &self,
@@ -403,11 +421,89 @@ impl rustls::client::danger::ServerCertVerifier for AnyServer {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        let algs = &self.0.signature_verification_algorithms;
+        match rustls::crypto::verify_tls13_signature(message, cert, dss, algs) {
+            Err(e) if is_old_version(&e) => verify_with_key_of(cert, message, dss, algs),
+            r => r,
+        }
     }
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
     }
+}
+
+/// webpki's refusal of a certificate older than X.509 v3.
+fn is_old_version(e: &rustls::Error) -> bool {
+    match e {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(e)) => {
+            matches!(e.0.downcast_ref::<webpki::Error>(), Some(webpki::Error::UnsupportedCertVersion))
+        }
+        _ => false,
+    }
+}
+
+/// Checks a handshake signature against the public key of a certificate webpki will not read
+/// (X.509 v1, which the original's OpenSSL accepts): the key is taken from the certificate's
+/// DER by hand and checked as a raw public key.
+fn verify_with_key_of(
+    cert: &CertificateDer<'_>,
+    message: &[u8],
+    dss: &rustls::DigitallySignedStruct,
+    algs: &rustls::crypto::WebPkiSupportedAlgorithms,
+) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+    let bad = || rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding);
+    let spki = subject_public_key_info(cert).ok_or_else(bad)?;
+    let spki = rustls::pki_types::SubjectPublicKeyInfoDer::from(spki);
+    let key = webpki::RawPublicKeyEntity::try_from(&spki).map_err(|_| bad())?;
+    let candidates = algs.mapping.iter().find(|(scheme, _)| *scheme == dss.scheme).map(|(_, a)| *a).unwrap_or(&[]);
+    for alg in candidates {
+        if key.verify_signature(*alg, message, dss.signature()).is_ok() {
+            return Ok(rustls::client::danger::HandshakeSignatureValid::assertion());
+        }
+    }
+    Err(rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature))
+}
+
+/// One DER element: its tag, its whole encoding, and what follows it.
+struct Der<'a> {
+    tag: u8,
+    whole: &'a [u8],
+    rest: &'a [u8],
+    contents: &'a [u8],
+}
+
+/// The first DER element of `b`.
+fn der_element(b: &[u8]) -> Option<Der<'_>> {
+    let (&tag, rest) = b.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (first as usize, rest)
+    } else {
+        let n = (first & 0x7f) as usize;
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        (rest[..n].iter().fold(0usize, |acc, &d| (acc << 8) | d as usize), &rest[n..])
+    };
+    if rest.len() < len {
+        return None;
+    }
+    let header = b.len() - rest.len();
+    Some(Der { tag, whole: &b[..header + len], rest: &rest[len..], contents: &rest[..len] })
+}
+
+/// The SubjectPublicKeyInfo element of a certificate (any X.509 version).
+fn subject_public_key_info(cert: &[u8]) -> Option<&[u8]> {
+    const SEQUENCE: u8 = 0x30;
+    let sequence = |b| der_element(b).filter(|e| e.tag == SEQUENCE);
+    let tbs = sequence(sequence(cert)?.contents)?;
+    // [0] version (absent in v1), serialNumber, signature, issuer, validity, subject, key.
+    let first = der_element(tbs.contents)?;
+    let mut fields = if first.tag == 0xa0 { first.rest } else { tbs.contents };
+    for _ in 0..5 {
+        fields = der_element(fields)?.rest;
+    }
+    sequence(fields).map(|e| e.whole)
 }
 
 fn server_name(s: &str) -> JsResult<ServerName<'static>> {
@@ -547,7 +643,9 @@ impl Filter for ConnectTls {
                 for c in d.chunks() {
                     let mut rd: &[u8] = c;
                     while !rd.is_empty() {
-                        if conn.read_tls(&mut rd).is_err() || conn.process_new_packets().is_err() {
+                        let r = conn.read_tls(&mut rd).map_err(|e| e.to_string());
+                        if let Err(e) = r.and_then(|_| conn.process_new_packets().map_err(|e| e.to_string())) {
+                            crate::log::warn(&format!("[connectTLS] TLS error: {e}"));
                             self.flush();
                             self.conn = None;
                             return cx.fail(ErrorCode::ProtocolError);
