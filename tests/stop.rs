@@ -127,3 +127,30 @@ fn sigterm_right_after_start_stops_every_worker() {
         assert_eq!(code, Some(0), "round {round}: no exit {:?} after SIGTERM", started.elapsed());
     }
 }
+
+/// As the original's own `test/curl/001-tcp`: a `task()` that holds a connection open through
+/// `fork` and ends only after a long `Timeout` does not hold up a stop (the original ends its
+/// tasks and cancels its timers when it stops), and the exit is clean: code 0, nothing torn
+/// down after the thread's state is gone ("thread local panicked on drop" before).
+#[test]
+fn a_running_task_and_pending_timers_do_not_hold_up_a_stop() {
+    let mut s = Server::start(
+        "stop-task",
+        "pipy()
+         .listen($PORT0, { maxConnections: 1 }).serveHTTP(new Message('hi'))
+         .task()
+         .onStart(new Data)
+         .fork().to($=>$.connect('127.0.0.1:$PORT0'))
+         .replaceStreamStart(() => new Timeout(60).wait().then(new StreamEnd))
+         .task('0.1s')
+         .handleStreamStart(() => { new Timeout(60).wait().then(() => console.log('never')) })",
+        1,
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    let started = Instant::now();
+    let code = s.signal_and_wait("TERM", Duration::from_secs(10));
+    assert_eq!(code, Some(0), "stopped, and cleanly: {:?}", s.logged(Duration::from_millis(100)));
+    assert!(started.elapsed() < Duration::from_secs(4), "stopping took {:?}", started.elapsed());
+    let log = s.logged(Duration::from_millis(100)).join("\n");
+    assert!(!log.contains("panicked") && !log.contains("internal error"), "{log}");
+}

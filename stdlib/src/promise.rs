@@ -377,8 +377,20 @@ fn then(this: &Value, args: &[Value]) -> JsResult<Value> {
     let c = species_constructor(this)?;
     let cap = new_capability(&c)?;
     let promise = cap.promise.clone();
-    perform_then(p, arg(args, 0), arg(args, 1), Some(cap));
+    perform_then(p, value_handler(arg(args, 0)), value_handler(arg(args, 1)), Some(cap));
     Ok(promise)
+}
+
+/// PipyJS: `promise.then(new StreamEnd)` settles with the event itself (the original's
+/// `Timeout(5).wait().then(new StreamEnd)` idiom), as does a Message or other Pipy object given
+/// where a handler goes; on rejection it fulfills with it. Anything else that is not callable is
+/// ignored, as ECMAScript says.
+fn value_handler(v: Value) -> Value {
+    let is_host = |o: &Obj| matches!(o.borrow().kind, ObjectKind::Host(_));
+    match &v {
+        Value::Object(o) if !v.is_callable() && is_host(o) => closure("", 1, move |_, _| Ok(v.clone())),
+        _ => v,
+    }
 }
 
 fn catch(this: &Value, args: &[Value]) -> JsResult<Value> {

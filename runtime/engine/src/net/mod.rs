@@ -201,6 +201,9 @@ thread_local! {
     static OPTIONS: RefCell<WorkerOptions> = RefCell::new(WorkerOptions::default());
     /// Things that keep the worker running: connections, outbound sockets, pending timers.
     static ACTIVE: Cell<usize> = const { Cell::new(0) };
+    /// The pending timers among them: a graceful stop does not wait for these (as the original
+    /// cancels its timers), though they still fire while streams in flight finish.
+    static TIMERS: Cell<usize> = const { Cell::new(0) };
     static WAKE: Rc<tokio::sync::Notify> = Rc::new(tokio::sync::Notify::new());
     static SHUTTING_DOWN: Cell<bool> = const { Cell::new(false) };
     /// Told once when a graceful stop begins.
@@ -399,16 +402,34 @@ pub fn spawn_local(f: impl std::future::Future<Output = ()> + 'static) -> Option
 /// Counts a piece of work that keeps the worker alive until the guard drops.
 pub fn active() -> ActiveGuard {
     ACTIVE.with(|a| a.set(a.get() + 1));
-    ActiveGuard
+    ActiveGuard { timer: false }
 }
 
-pub struct ActiveGuard;
+/// `active()` for a pending timer.
+fn timer_active() -> ActiveGuard {
+    TIMERS.with(|t| t.set(t.get() + 1));
+    ACTIVE.with(|a| a.set(a.get() + 1));
+    ActiveGuard { timer: true }
+}
+
+pub struct ActiveGuard {
+    timer: bool,
+}
 
 impl Drop for ActiveGuard {
     fn drop(&mut self) {
-        ACTIVE.with(|a| a.set(a.get().saturating_sub(1)));
-        WAKE.with(|w| w.notify_one());
+        // At thread exit these may be gone already: nothing is waiting then.
+        let _ = ACTIVE.try_with(|a| a.set(a.get().saturating_sub(1)));
+        if self.timer {
+            let _ = TIMERS.try_with(|t| t.set(t.get().saturating_sub(1)));
+        }
+        let _ = WAKE.try_with(|w| w.notify_one());
     }
+}
+
+/// Work a graceful stop waits for: everything active but timers.
+fn active_but_timers() -> usize {
+    ACTIVE.with(|a| a.get()).saturating_sub(TIMERS.with(|t| t.get()))
 }
 
 /// How many things keep this worker busy (connections, timers, detached pipelines).
@@ -620,6 +641,18 @@ async fn shutdown(
     sigterm: &mut Option<tokio::signal::unix::Signal>,
     control: &Option<std::sync::Arc<Control>>,
 ) -> i32 {
+    let code = stop_gracefully(sigint, sigterm, control).await;
+    // What is still running is torn down now, not by the thread's exit (when the state it
+    // needs to end cleanly is being destroyed).
+    end_detached(true);
+    code
+}
+
+async fn stop_gracefully(
+    sigint: &mut Option<tokio::signal::unix::Signal>,
+    sigterm: &mut Option<tokio::signal::unix::Signal>,
+    control: &Option<std::sync::Arc<Control>>,
+) -> i32 {
     SHUTTING_DOWN.with(|s| s.set(true));
     let running = WORKER.with(|w| std::mem::take(&mut w.borrow_mut().running));
     for (_, abort, _) in running {
@@ -628,12 +661,13 @@ async fn shutdown(
     for hook in SHUTDOWN_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
         hook();
     }
+    end_detached(false);
     drain_all();
     STOPPING.with(|s| s.notify_waiters());
     crate::memory::run_microtasks();
     let wake = WAKE.with(|w| w.clone());
     let drain = async {
-        while ACTIVE.with(|a| a.get()) > 0 {
+        while active_but_timers() > 0 {
             wake.notified().await;
         }
     };
@@ -733,8 +767,9 @@ fn start_listener(spec: ListenSpec) -> bool {
     }
 }
 
-/// Starts a pipeline whose output is discarded; keeps the worker alive until it ends.
-pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
+/// Starts a pipeline whose output is discarded; keeps the worker alive until it ends, or (with
+/// `ended_at_stop`, as the original ends its tasks) until a graceful stop begins.
+pub fn run_detached(layout: &Rc<Layout>, args: &[Value], ended_at_stop: bool) {
     let guard = Rc::new(RefCell::new(Some(active())));
     let g = guard.clone();
     let p = Pipeline::new(
@@ -745,7 +780,7 @@ pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
                 g.borrow_mut().take();
                 // Let go of the ended instance once this dispatch is over (its onEnd runs then).
                 pipy_value::realm::enqueue_microtask(Box::new(|| {
-                    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()))
+                    HOLD.with(|h| h.borrow_mut().retain(|(p, _, _)| !p.ended()))
                 }));
             }
         })),
@@ -753,24 +788,37 @@ pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
     p.start(args);
     if !p.ended() {
         // Keep the instance alive until its stream ends.
-        HOLD.with(|h| h.borrow_mut().push((p, guard)));
+        HOLD.with(|h| h.borrow_mut().push((p, guard, ended_at_stop)));
         tokio::task::spawn_local(async {
             tokio::task::yield_now().await;
         });
     }
-    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()));
+    HOLD.with(|h| h.borrow_mut().retain(|(p, _, _)| !p.ended()));
+}
+
+/// Lets go of detached pipelines: those to end when a stop begins, or (`all`) every one, while
+/// the thread's state is still there to tear them down with.
+fn end_detached(all: bool) {
+    let ended: Vec<Held> = HOLD.with(|h| {
+        let mut h = h.borrow_mut();
+        let (gone, kept) = std::mem::take(&mut *h).into_iter().partition(|held| all || held.2);
+        *h = kept;
+        gone
+    });
+    drop(ended);
 }
 
 thread_local! {
     static HOLD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A detached pipeline and the guard that keeps the worker alive while it runs.
-type Held = (Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>);
+/// A detached pipeline, the guard that keeps the worker alive while it runs, and whether a
+/// graceful stop ends it.
+type Held = (Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>, bool);
 
 fn start_task(spec: TaskSpec) {
     match spec.kind {
-        TaskKind::Once => run_detached(&spec.layout, &[]),
+        TaskKind::Once => run_detached(&spec.layout, &[], true),
         TaskKind::Every(d) => {
             let layout = spec.layout;
             let guard = active();
@@ -782,7 +830,7 @@ fn start_task(spec: TaskSpec) {
                     if shutting_down() {
                         break;
                     }
-                    run_detached(&layout, &[]);
+                    run_detached(&layout, &[], true);
                 }
             });
         }
@@ -797,7 +845,7 @@ fn start_task(spec: TaskSpec) {
                     let now = stamp(&path);
                     if now != last {
                         last = now;
-                        run_detached(&layout, &[]);
+                        run_detached(&layout, &[], true);
                     }
                 }
             });
@@ -812,8 +860,9 @@ fn start_task(spec: TaskSpec) {
                 return;
             };
             tokio::task::spawn_local(async move {
+                // Not ended by a stop: `task('SIGTERM')` is what runs during one.
                 while s.recv().await.is_some() {
-                    run_detached(&layout, &[]);
+                    run_detached(&layout, &[], false);
                 }
             });
         }
@@ -902,7 +951,7 @@ impl IdleTimer {
 
 /// Calls `f` after `delay` on this worker (keeping it alive meanwhile); abort with the handle.
 pub fn timer(delay: Duration, f: Box<dyn FnOnce()>) -> tokio::task::AbortHandle {
-    let guard = active();
+    let guard = timer_active();
     tokio::task::spawn_local(async move {
         let _g = guard;
         tokio::time::sleep(delay).await;
