@@ -33,6 +33,7 @@ const EXPECTED_PASS: &[&str] = &[
     "codec/bgp",
     "codec/dubbo",
     "codec/gzip",
+    "codec/mqtt",
     "codec/redis",
     "codec/thrift",
     "curl/002-http",
