@@ -34,6 +34,7 @@ const EXPECTED_PASS: &[&str] = &[
     "codec/dubbo",
     "codec/gzip",
     "codec/mqtt",
+    "codec/multipart",
     "codec/redis",
     "codec/thrift",
     "curl/002-http",
