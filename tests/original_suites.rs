@@ -35,6 +35,7 @@ const EXPECTED_PASS: &[&str] = &[
     "codec/gzip",
     "codec/mqtt",
     "codec/multipart",
+    "codec/protobuf",
     "codec/redis",
     "codec/thrift",
     "curl/002-http",
