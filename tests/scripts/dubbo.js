@@ -17,3 +17,13 @@ var again = new Data
 pipeline($=>$.decodeDubbo().encodeDubbo().handleData(d => again.push(d))).process(frames)
 println('round trip', again.toString('hex') === frames.toString('hex'))
 pipeline($=>$.decodeDubbo().handle(e => println(e.type, e.type === 'StreamEnd' ? e.error : ''))).process(new Data('GET / HTTP/1.1\r\n\r\n'))
+// A request id past 2^53 (here 0x8000000000000002) comes out as a u64 Int and goes back unchanged.
+var big = new Data([0xda, 0xbb, 0xc2, 0, 0x80, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0x4e])
+var out = new Data
+pipeline($=>$
+  .decodeDubbo()
+  .handleMessageStart(e => println('big id', e.head.requestID.type, e.head.requestID.toString()))
+  .encodeDubbo()
+  .handleData(d => out.push(d))
+).process(big)
+println('big id round trip', out.toString('hex'))

@@ -47,3 +47,11 @@ pipeline($=>$
   .replaceMessage(msg => { msg.body.push('!'); return msg })
   .handleMessage(msg => println('changed in place:', msg.body.toString()))
 ).process(new Message('hi'))
+
+// A message the stream ends inside (no MessageEnd) still has its body replaced, before the
+// StreamEnd.
+pipeline($=>$
+  .replaceStreamStart(e => [new MessageStart, e])
+  .replaceMessageBody(b => new Data('[' + b.toString() + ']'))
+  .handle(show)
+).process([new Data('ab'), new Data('cd'), new StreamEnd])

@@ -42,5 +42,16 @@ pipeline($=>$.encodeMQTT({ protocolLevel: 5 }).handleData(d => connack.push(d)))
   .process(new Message({ type: 'CONNACK', sessionPresent: true, reasonCode: 0, properties: { receiveMaximum: 10 } }))
 pipeline($=>$.decodeMQTT({ protocolLevel: () => 5 }).handleMessage(show)).process(connack)
 
+println('-- level 5 properties keep their order, user properties where they were')
+var props = new Data
+pipeline($=>$.encodeMQTT({ protocolLevel: 5 }).handleData(d => props.push(d))).process(new Message({
+  type: 'CONNACK', sessionPresent: false, reasonCode: 0,
+  properties: { maximumPacketSize: 1048576, userProperties: { k: 'v' }, retainAvailable: 1, topicAliasMaximum: 65535 },
+}))
+println(props.toString('hex'))
+var again = new Data
+pipeline($=>$.decodeMQTT({ protocolLevel: 5 }).handleMessage(show).encodeMQTT({ protocolLevel: 5 }).handleData(d => again.push(d))).process(props)
+println('round trip', again.toString('hex') === props.toString('hex'))
+
 println('-- garbage')
 pipeline($=>$.decodeMQTT().handle(e => println(e.type, e.type === 'StreamEnd' ? e.error : ''))).process(new Data([0xf0, 0xff, 0xff, 0xff, 0xff, 0x7f]))

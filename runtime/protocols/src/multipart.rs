@@ -1,8 +1,10 @@
 //! Multipart bodies (RFC 2046), sans-IO: the boundary of a `multipart/*` content type, and a
 //! streaming splitter that cuts a body into parts (headers, then body bytes) as bytes arrive.
-//! The preamble and epilogue are dropped, and so is the line break in front of each delimiter
-//! (it belongs to the delimiter), so a part's body is exactly what was sent. A part's headers are
-//! bounded; a header block larger than that ends the splitting.
+//! The preamble and epilogue are dropped. A delimiter is recognised at the start of a line, and a
+//! part's body runs up to the delimiter itself: the line break in front of it stays in the body
+//! (RFC 2046 gives it to the delimiter, but the original Pipy keeps it in the part, and so do we,
+//! so a part re-encoded on its own keeps its bytes). A part's headers are bounded; a header block
+//! larger than that ends the splitting.
 
 /// The most header bytes read for one part.
 const MAX_PART_HEADER: usize = 16 * 1024;
@@ -103,13 +105,13 @@ impl Splitter {
         self.state = State::Done;
     }
 
-    /// Where the next delimiter (after a line break) starts, and where its line break starts.
+    /// The next delimiter at the start of a line: where the delimiter starts (just after its line
+    /// break) and where it ends.
     fn next_delimiter(&self) -> Option<(usize, usize)> {
         let mut needle = b"\n".to_vec();
         needle.extend_from_slice(&self.delimiter);
         let at = find(&self.pending, &needle)?;
-        let line_start = if at > 0 && self.pending[at - 1] == b'\r' { at - 1 } else { at };
-        Some((line_start, at + needle.len()))
+        Some((at + 1, at + needle.len()))
     }
 
     /// One step of the state machine over `pending`.
@@ -165,12 +167,13 @@ impl Splitter {
                 }
             }
             State::Body => {
-                // `pending` starts with a line-break marker in front of the body's bytes, so a
-                // delimiter at the very start is found like any other.
+                // `pending` starts with one byte that is not the body's: a line-break marker in
+                // front of the body's first bytes, or the last body byte already passed on. So a
+                // delimiter at the very start is found like any other, and only at a line start.
                 let start = 1;
                 match self.next_delimiter() {
-                    Some((line, after)) => {
-                        let body = self.pending[start.min(line)..line].to_vec();
+                    Some((delimiter, after)) => {
+                        let body = self.pending[start.min(delimiter)..delimiter].to_vec();
                         if !body.is_empty() {
                             out.push(Piece::Body(body));
                         }
@@ -182,10 +185,9 @@ impl Splitter {
                         let upto = self.pending.len().saturating_sub(keep);
                         if upto > start {
                             out.push(Piece::Body(self.pending[start..upto].to_vec()));
-                            self.pending.drain(..upto);
-                            // The marker again, in front of the kept tail (which may hold the
-                            // start of a delimiter with its line break).
-                            self.pending.insert(0, b'\n');
+                            // Keep the last byte passed on in front of the kept tail (which may
+                            // hold the start of a delimiter with its line break).
+                            self.pending.drain(..upto - 1);
                         }
                     }
                 }
@@ -223,25 +225,39 @@ mod tests {
                      X-A: 1\r\n\r\nsecond\r\nwith --frontie lines\r\n--frontier--\r\nepilogue";
         let want = vec![
             Piece::Start(vec![("content-type".into(), "text/plain".into())]),
-            Piece::Body(b"first body".to_vec()),
+            Piece::Body(b"first body\r\n".to_vec()),
             Piece::End,
             Piece::Start(vec![("x-a".into(), "1".into())]),
-            Piece::Body(b"second\r\nwith --frontie lines".to_vec()),
+            Piece::Body(b"second\r\nwith --frontie lines\r\n".to_vec()),
             Piece::End,
         ];
         for chunk in [1, 2, 3, 7, 1000] {
             assert_eq!(split_all(body, chunk), want, "chunk {chunk}");
         }
-        // LF line endings, an empty part, and a body cut short.
+        // LF line endings, a part that is just a line break, and a body cut short.
         let body = b"--frontier\n\n\n--frontier\nA: b\n\npartial";
         let want = vec![
             Piece::Start(vec![]),
+            Piece::Body(b"\n".to_vec()),
             Piece::End,
             Piece::Start(vec![("a".into(), "b".into())]),
             Piece::Body(b"partial".to_vec()),
             Piece::End,
         ];
         for chunk in [1, 5, 1000] {
+            assert_eq!(split_all(body, chunk), want, "chunk {chunk}");
+        }
+        // A part with nothing before its delimiter is empty; a delimiter inside a line is data,
+        // wherever the reads cut the bytes.
+        let body = b"--frontier\r\n\r\n--frontier\r\n\r\nx--frontier\r\n--frontier--";
+        let want = vec![
+            Piece::Start(vec![]),
+            Piece::End,
+            Piece::Start(vec![]),
+            Piece::Body(b"x--frontier\r\n".to_vec()),
+            Piece::End,
+        ];
+        for chunk in [1, 2, 3, 4, 12, 13, 1000] {
             assert_eq!(split_all(body, chunk), want, "chunk {chunk}");
         }
         assert_eq!(boundary("multipart/form-data; boundary=\"abc\""), Some("abc".into()));

@@ -22,6 +22,7 @@ pub mod cycles;
 pub mod error;
 pub mod function;
 pub mod ic;
+pub mod int;
 pub mod number;
 #[allow(unsafe_code)]
 pub mod objcell;

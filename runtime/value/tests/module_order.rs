@@ -21,6 +21,8 @@ const LAYERS: &[&[&str]] = &[
     &["value", "object", "objcell", "callable", "suspects"],
     // Per-thread state: intrinsics and the call stack.
     &["realm", "calls"],
+    // The data an `Int` object holds (its prototype comes from the realm).
+    &["int"],
     // Making error objects (they record the call stack).
     &["error"],
     // The cycle collector (it walks objects, captured variables and the realm's built-ins).

@@ -2,7 +2,8 @@
 //! events and script values.
 //!
 //! `decodeDubbo()` turns each frame into a Message whose head is `{requestID, isRequest,
-//! isTwoWay, isEvent, serializationType, status}` and whose body is the frame's payload, passed on
+//! isTwoWay, isEvent, serializationType, status}` (`requestID` a Number up to 2^53, beyond that a
+//! `u64` `Int`, so all 64 bits come back out of `encodeDubbo()`) and whose body is the frame's payload, passed on
 //! as it arrives (the serialized call is left to the script). A frame without the `0xdabb` magic
 //! ends the stream with a `ProtocolError`. `encodeDubbo()` writes such Messages back, the header
 //! first (it needs the body's length, so each body is collected before it goes out).
@@ -13,6 +14,7 @@ use crate::pipeline::data::Data;
 use crate::pipeline::event::{self, ErrorCode, Event};
 use crate::pipeline::{Cx, Filter, FilterFactory};
 use pipy_protocols::dubbo::{HEADER_LENGTH, Header, parse_header, write_header};
+use pipy_value::int::{self, IntType};
 use pipy_value::object::Obj;
 use pipy_value::{JsResult, Value, attr, ops};
 use std::rc::Rc;
@@ -36,10 +38,31 @@ pub static SPECS: &[FilterSpec] = &[
     },
 ];
 
+/// The largest request id a Number holds exactly.
+const EXACT_IN_NUMBER: u64 = 1 << 53;
+
+/// A request id as scripts see it: a Number while that holds it exactly, else a `u64` `Int` (the
+/// original gives every id as an `Int`), so no bit is lost on the way back to `encodeDubbo`.
+fn request_id_value(id: u64) -> Value {
+    if id <= EXACT_IN_NUMBER { Value::Number(id as f64) } else { int::make(IntType::U64, id as i64) }
+}
+
+/// A head's `requestID`: an `Int`'s bits as they are, else the number cut to 64 bits.
+fn request_id_of(v: &Value) -> JsResult<u64> {
+    if let Some(i) = int::as_int(v) {
+        return Ok(i.bits as u64);
+    }
+    if v.is_nullish() {
+        return Ok(0);
+    }
+    let n = ops::to_number(v)?;
+    Ok(if n < 0.0 { n as i64 as u64 } else { n as u64 })
+}
+
 fn head_value(h: &Header) -> Value {
     let o = Obj::ordinary();
     let set = |k: &str, v: Value| o.define_value(k, v, attr::DEFAULT);
-    set("requestID", Value::Number(h.request_id as f64));
+    set("requestID", request_id_value(h.request_id));
     set("isRequest", Value::Bool(h.is_request));
     set("isTwoWay", Value::Bool(h.is_two_way));
     set("isEvent", Value::Bool(h.is_event));
@@ -56,7 +79,7 @@ fn header_of(head: &Value, length: u32) -> JsResult<Header> {
         if v.is_nullish() { Ok(0.0) } else { ops::to_number(&v) }
     };
     Ok(Header {
-        request_id: num("requestID")? as u64,
+        request_id: request_id_of(&get("requestID")?)?,
         is_request: get("isRequest")?.truthy(),
         is_two_way: get("isTwoWay")?.truthy(),
         is_event: get("isEvent")?.truthy(),

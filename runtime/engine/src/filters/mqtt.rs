@@ -58,15 +58,21 @@ fn number(n: impl Into<u64>) -> Value {
     Value::from(n.into() as usize)
 }
 
-/// The `properties` object: each property by name in wire order, then `userProperties` (an object
-/// of the user properties' names and values), if any.
+/// The `properties` object: each property by name in wire order, and `userProperties` (an object
+/// of the user properties' names and values) where the first user property was, so that
+/// `encodeMQTT()` writes them back in the same order.
 fn properties_value(properties: &[Property]) -> Value {
     let props = Obj::ordinary();
     let mut user: Option<Obj> = None;
     for property in properties {
         let value = match &property.value {
             PropertyValue::Utf8StringPair(name, value) => {
-                set(user.get_or_insert_with(Obj::ordinary), name, Value::str(value));
+                let u = user.get_or_insert_with(|| {
+                    let u = Obj::ordinary();
+                    set(&props, "userProperties", Value::Object(u.clone()));
+                    u
+                });
+                set(u, name, Value::str(value));
                 continue;
             }
             PropertyValue::Byte(v) => number(*v),
@@ -79,9 +85,6 @@ fn properties_value(properties: &[Property]) -> Value {
         if let Some(definition) = property_definition(property.identifier) {
             set(&props, definition.name, value);
         }
-    }
-    if let Some(u) = user {
-        set(&props, "userProperties", Value::Object(u));
     }
     Value::Object(props)
 }
@@ -189,15 +192,32 @@ fn bytes(v: &Value) -> JsResult<Vec<u8>> {
     }
 }
 
-/// The properties of a `properties` object: the known ones in the table's order, then the user
-/// properties in `userProperties`' key order.
+/// The properties of a `properties` object, in its key order (as the original walks the object):
+/// each key naming a property gives that property, and `userProperties` gives the user
+/// properties in its own key order; other keys are skipped.
 fn properties_of(props: &Value) -> JsResult<Vec<Property>> {
     let mut properties = Vec::new();
-    for definition in PROPERTY_DEFINITIONS {
-        let v = get(props, definition.name)?;
+    let Value::Object(o) = props else { return Ok(properties) };
+    for k in ops::own_enumerable_keys(o) {
+        let key = k.to_rust_string();
+        let v = get(props, &key)?;
         if v.is_nullish() {
             continue;
         }
+        if key == "userProperties" {
+            if let Value::Object(u) = &v {
+                for k in ops::own_enumerable_keys(u) {
+                    let name = k.to_rust_string();
+                    let value = ops::to_rust_string(&ops::get_str(&v, &name)?)?;
+                    properties.push(Property {
+                        identifier: USER_PROPERTY,
+                        value: PropertyValue::Utf8StringPair(name, value),
+                    });
+                }
+            }
+            continue;
+        }
+        let Some(definition) = PROPERTY_DEFINITIONS.iter().find(|d| d.name == key) else { continue };
         let value = match definition.kind {
             PropertyKind::Byte => PropertyValue::Byte(ops::to_number(&v)? as u8),
             PropertyKind::TwoByteInteger => PropertyValue::TwoByteInteger(ops::to_number(&v)? as u16),
@@ -207,14 +227,6 @@ fn properties_of(props: &Value) -> JsResult<Vec<Property>> {
             PropertyKind::BinaryData => PropertyValue::BinaryData(bytes(&v)?),
         };
         properties.push(Property { identifier: definition.identifier, value });
-    }
-    let user = get(props, "userProperties")?;
-    if let Value::Object(u) = &user {
-        for k in ops::own_enumerable_keys(u) {
-            let key = k.to_rust_string();
-            let v = ops::to_rust_string(&ops::get_str(&user, &key)?)?;
-            properties.push(Property { identifier: USER_PROPERTY, value: PropertyValue::Utf8StringPair(key, v) });
-        }
     }
     Ok(properties)
 }

@@ -1,9 +1,9 @@
 //! `decodeMultipart()`: glues `pipy_protocols::multipart` (the bytes) to pipeline events. It
 //! splits a Message whose `content-type` is `multipart/*; boundary=…` into one Message per part,
 //! with `{headers}` (names in lower case) as the head and the part's bytes as the body, streamed
-//! as they arrive. The preamble and epilogue are dropped, and so is the line break in front of
-//! each delimiter (RFC 2046: it belongs to the delimiter), so a part's body is exactly what was
-//! sent. Other messages pass through unchanged.
+//! as they arrive. The preamble and epilogue are dropped; as in the original, a part's body runs up
+//! to its delimiter, so the line break in front of the delimiter ends the body. Other messages
+//! pass through unchanged.
 
 use super::{BuildCx, FilterSpec, factory};
 use crate::pipeline::data::Data;

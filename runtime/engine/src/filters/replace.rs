@@ -133,7 +133,10 @@ impl Replace {
                 let body = std::mem::take(&mut self.body);
                 Step::Replace(event::message_value(Message { head, body, tail, payload }))
             }
-            (Kind::MessageBody, e @ Event::MessageEnd { .. }) => {
+            // A message the stream ends inside gets its body replaced too, before the StreamEnd
+            // (as in the original: `replaceStreamStart(evt => [new MessageStart, evt])` in front
+            // makes one message of a whole stream).
+            (Kind::MessageBody, e @ (Event::MessageEnd { .. } | Event::StreamEnd(_))) => {
                 if self.head.take().is_none() {
                     return Step::Pass(e);
                 }
