@@ -30,6 +30,10 @@ pub struct ConnectOptions {
     pub keep_alive: bool,
     pub no_delay: bool,
     pub bind: Option<SocketAddr>,
+    /// Netlink: the protocol family (`NETLINK_ROUTE` is 0).
+    pub netlink_family: u32,
+    /// Netlink: the address to bind to, (pid, groups).
+    pub netlink_bind: Option<(u32, u32)>,
 }
 
 impl Default for ConnectOptions {
@@ -45,6 +49,8 @@ impl Default for ConnectOptions {
             keep_alive: true,
             no_delay: true,
             bind: None,
+            netlink_family: 0,
+            netlink_bind: None,
         }
     }
 }
@@ -267,6 +273,18 @@ async fn run(
     flow: Rc<Flow>,
     status: &Status,
 ) -> Result<(), ErrorCode> {
+    if options.protocol == Protocol::Netlink {
+        #[cfg(target_os = "linux")]
+        {
+            let (family, bind) = (options.netlink_family, options.netlink_bind);
+            return super::netlink::run(target, family, bind, handle, rx, || status.set("connected")).await;
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            crate::log::error("[netlink] Netlink is only available on Linux");
+            return Err(ErrorCode::ConnectionRefused);
+        }
+    }
     let addr = resolve(target).await?;
     status.remote.set(Some(addr));
     status.set("connecting");
