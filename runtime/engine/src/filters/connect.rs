@@ -5,7 +5,9 @@
 //! With `protocol: 'netlink'` (Linux only) it talks to the kernel over a Netlink socket of the
 //! family `netlinkFamily` (default 0, `NETLINK_ROUTE`): the target is a Netlink address
 //! (`'pid=0;groups=0'` is the kernel), `bind` too (`'pid=0;groups=1'` to hear a multicast group).
-//! As with UDP, each Message's body goes out as one datagram (what `encodeNetlink` makes).
+//! As with UDP, each Message's body goes out as one datagram (what `encodeNetlink` makes), and the
+//! socket closes when the input ends, so a stream that waits for replies (a dump) is left open
+//! (`pipeline(…).spawn()`) and ended by the script, e.g. on `NLMSG_DONE`.
 
 use super::{BuildCx, FilterSpec, arg, check_options, factory, option, parse_duration};
 use crate::net::Protocol;
