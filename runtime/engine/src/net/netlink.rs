@@ -6,6 +6,7 @@
 
 use super::queue::{WriteOp, WriteRx};
 use crate::pipeline::StageHandle;
+use crate::pipeline::context::Flow;
 use crate::pipeline::data::Data;
 use crate::pipeline::event::{ErrorCode, Event};
 use rustix::net::netlink::SocketAddrNetlink;
@@ -44,6 +45,7 @@ pub async fn run(
     bind: Option<(u32, u32)>,
     handle: &StageHandle,
     mut rx: WriteRx,
+    flow: &Flow,
     opened: impl FnOnce(),
 ) -> Result<(), ErrorCode> {
     let remote = pipy_protocols::netlink::parse_address(target).map_err(|e| {
@@ -61,6 +63,8 @@ pub async fn run(
             op = rx.recv() => match op {
                 Some(WriteOp::Data(b)) => {
                     let sent = sock.async_io(Interest::WRITABLE, || Ok(rustix::net::send(&sock, &b, SendFlags::empty())?)).await;
+                    // Counted when queued (`Outbound::send`): the writer of the input waits on it.
+                    flow.sub(true, b.len());
                     if let Err(e) = sent {
                         crate::log::error(&format!("[netlink] send: {e}"));
                         return Err(ErrorCode::ConnectionReset);

@@ -277,7 +277,7 @@ async fn run(
         #[cfg(target_os = "linux")]
         {
             let (family, bind) = (options.netlink_family, options.netlink_bind);
-            return super::netlink::run(target, family, bind, handle, rx, || status.set("connected")).await;
+            return super::netlink::run(target, family, bind, handle, rx, &flow, || status.set("connected")).await;
         }
         #[cfg(not(target_os = "linux"))]
         {
@@ -289,7 +289,7 @@ async fn run(
     status.remote.set(Some(addr));
     status.set("connecting");
     if options.protocol == Protocol::Udp {
-        return run_udp(addr, handle, rx, status).await;
+        return run_udp(addr, handle, rx, &flow, status).await;
     }
     let upstream = super::metrics::outbound("tcp", target);
     let mut attempt = 0;
@@ -350,7 +350,13 @@ async fn run(
     }
 }
 
-async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx, status: &Status) -> Result<(), ErrorCode> {
+async fn run_udp(
+    addr: SocketAddr,
+    handle: &StageHandle,
+    mut rx: WriteRx,
+    flow: &Flow,
+    status: &Status,
+) -> Result<(), ErrorCode> {
     let local: SocketAddr =
         if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| ErrorCode::ConnectionRefused)?;
     let sock = tokio::net::UdpSocket::bind(local).await.map_err(|_| ErrorCode::ConnectionRefused)?;
@@ -361,7 +367,11 @@ async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx, status
     loop {
         tokio::select! {
             op = rx.recv() => match op {
-                Some(WriteOp::Data(b)) => { let _ = sock.send(&b).await; }
+                Some(WriteOp::Data(b)) => {
+                    let _ = sock.send(&b).await;
+                    // Counted when queued (`Outbound::send`): the writer of the input waits on it.
+                    flow.sub(true, b.len());
+                }
                 Some(WriteOp::End) | None => {
                     handle.emit(Event::end());
                     return Ok(());
