@@ -171,6 +171,36 @@ fn udp_listener_answers_each_datagram() {
     assert_eq!(&buf[..n], b"HELLO UDP");
 }
 
+/// What a UDP upstream has sent no longer counts as queued: a TCP inbound feeding it keeps
+/// reading past the 1 MiB back-pressure limit instead of stalling there.
+#[test]
+fn a_udp_upstream_does_not_hold_back_its_inbound() {
+    let sink = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let port = sink.local_addr().expect("address").port();
+    let s = Server::start(
+        "udp-flow",
+        &format!("pipy().listen($PORT0).connect('127.0.0.1:{port}', {{ protocol: 'udp' }})"),
+        1,
+    );
+    let mut c = connect(s.port(0));
+    c.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut w = c.try_clone().expect("clone");
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b'x'; 16 * 1024];
+        for _ in 0..1024 {
+            if w.write_all(&chunk).is_err() {
+                return false;
+            }
+        }
+        w.shutdown(std::net::Shutdown::Write).is_ok()
+    });
+    let mut rest = Vec::new();
+    let _ = c.read_to_end(&mut rest);
+    assert!(writer.is_finished(), "16 MiB were not all read by pipy");
+    assert!(writer.join().unwrap_or(false));
+    drop(sink);
+}
+
 #[test]
 fn http_server_answers_and_keeps_serving_after_bad_requests() {
     let s = Server::start(

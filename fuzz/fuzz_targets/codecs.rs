@@ -1,17 +1,20 @@
 //! The byte parsers of `pipy_protocols` on arbitrary input (the first byte picks one and, for
 //! the streaming ones, a chunk size): RESP, MQTT (levels 4 and 5), multipart, SOCKS, the PROXY
 //! protocol, Thrift, WebSocket frame headers, Dubbo headers, BGP (with and without 4-byte AS
-//! numbers, each message written back), FastCGI records and params, and the TLS ClientHello.
+//! numbers, each message written back), FastCGI records and params, Netlink messages, and the TLS
+//! ClientHello.
 //! None may panic or loop.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pipy_protocols::{bgp, dubbo, fastcgi, mqtt, multipart, proxy_protocol, resp, socks, thrift, tls_hello, websocket};
+use pipy_protocols::{
+    bgp, dubbo, fastcgi, mqtt, multipart, netlink, proxy_protocol, resp, socks, thrift, tls_hello, websocket,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
     let step = usize::from(pick >> 3) + 1;
-    match pick % 12 {
+    match pick % 13 {
         0 => {
             let mut at = 0;
             while let resp::Parsed::Done(_, next) = resp::parse(rest, at) {
@@ -91,6 +94,23 @@ fuzz_target!(|data: &[u8]| {
             let mut out = Vec::new();
             fastcgi::write_params(pairs.iter().map(|(n, v)| (n.as_slice(), v.as_slice())), &mut out);
             fastcgi::write_record(fastcgi::PARAMS, 1, &out, &mut Vec::new());
+        }
+        11 => {
+            let mut d = netlink::Deframer::new();
+            let mut pieces = Vec::new();
+            for chunk in rest.chunks(step) {
+                pieces.clear();
+                if d.feed(chunk, &mut pieces).is_err() {
+                    break;
+                }
+                for p in &pieces {
+                    if let netlink::Piece::Body(r) = p {
+                        assert!(r.end <= chunk.len());
+                    }
+                }
+            }
+            let _ = d.finish();
+            let _ = netlink::parse_address(&String::from_utf8_lossy(rest));
         }
         _ => {
             let _ = tls_hello::client_hello(rest);

@@ -14,6 +14,7 @@
 //! - [`mqtt`]: MQTT 3.1.1 and 5.0 packets.
 //! - [`bgp`]: BGP-4 messages (OPEN, UPDATE, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH).
 //! - [`fastcgi`]: FastCGI records, request/end bodies and name-value pairs.
+//! - [`netlink`]: Netlink message headers (`nlmsghdr`) and splitting a stream into messages.
 //!
 //! Architecture invariant: this crate depends on no I/O crate and not on the value core; a
 //! parser never panics on input and bounds what it buffers.
@@ -26,6 +27,7 @@ pub mod fastcgi;
 pub mod http1;
 pub mod mqtt;
 pub mod multipart;
+pub mod netlink;
 pub mod proxy_protocol;
 pub mod resp;
 pub mod rng;

@@ -1,6 +1,13 @@
 //! `connect(target, options?)`: sends the stream's Data to a TCP or UDP upstream and outputs what
 //! comes back, ending with a StreamEnd that names the error, if any. The target (`'host:port'` or
 //! a function giving one) is evaluated once per stream, on the first event.
+//!
+//! With `protocol: 'netlink'` (Linux only) it talks to the kernel over a Netlink socket of the
+//! family `netlinkFamily` (default 0, `NETLINK_ROUTE`): the target is a Netlink address
+//! (`'pid=0;groups=0'` is the kernel), `bind` too (`'pid=0;groups=1'` to hear a multicast group).
+//! As with UDP, each Message's body goes out as one datagram (what `encodeNetlink` makes), and the
+//! socket closes when the input ends, so a stream that waits for replies (a dump) is left open
+//! (`pipeline(…).spawn()`) and ended by the script, e.g. on `NLMSG_DONE`.
 
 use super::{BuildCx, FilterSpec, arg, check_options, factory, option, parse_duration};
 use crate::net::Protocol;
@@ -8,6 +15,7 @@ use crate::net::outbound::{self, ConnectOptions, Outbound};
 use crate::pipeline::data::Data;
 use crate::pipeline::event::Event;
 use crate::pipeline::{Cx, Filter, FilterFactory};
+use pipy_protocols::netlink::parse_address;
 use pipy_value::{JsResult, Value, error, ops};
 use std::rc::Rc;
 use std::time::Duration;
@@ -15,7 +23,7 @@ use std::time::Duration;
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "connect",
     params: "(target, options?)",
-    help: "Sends Data to a TCP/UDP upstream ('host:port' or a function) and outputs its response",
+    help: "Sends Data to a TCP/UDP upstream ('host:port' or a function), or to the kernel over Netlink, and outputs the response",
     joint: false,
     options: OPTIONS,
     build,
@@ -23,6 +31,7 @@ pub static SPECS: &[FilterSpec] = &[FilterSpec {
 
 const OPTIONS: &[&str] = &[
     "protocol",
+    "netlinkFamily",
     "bind",
     "onState",
     "congestionLimit",
@@ -59,6 +68,8 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         v => match ops::to_rust_string(&v)?.as_str() {
             "tcp" => o.protocol = Protocol::Tcp,
             "udp" => o.protocol = Protocol::Udp,
+            "netlink" if cfg!(target_os = "linux") => o.protocol = Protocol::Netlink,
+            "netlink" => return Err(error::type_error("connect(): protocol 'netlink' is only available on Linux")),
             other => return Err(error::type_error(&format!("connect(): unknown protocol '{other}'"))),
         },
     }
@@ -81,9 +92,25 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
     if let Value::Bool(b) = option(&opts, "noDelay")? {
         o.no_delay = b;
     }
+    let netlink = o.protocol == Protocol::Netlink;
+    match option(&opts, "netlinkFamily")? {
+        v if v.is_nullish() => {}
+        v => {
+            let n = ops::to_number(&v)?;
+            if !(n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n)) {
+                return Err(error::type_error(&format!("connect(): invalid netlinkFamily {}", ops::describe(&v))));
+            }
+            o.netlink_family = n as u32;
+        }
+    }
     if let v @ Value::String(_) = option(&opts, "bind")? {
         let s = ops::to_rust_string(&v)?;
-        o.bind = Some(s.parse().map_err(|_| error::type_error(&format!("connect(): invalid bind address '{s}'")))?);
+        let invalid = |why: String| error::type_error(&format!("connect(): invalid bind address '{s}'{why}"));
+        if netlink {
+            o.netlink_bind = Some(parse_address(&s).map_err(|e| invalid(format!(": {e}")))?);
+        } else {
+            o.bind = Some(s.parse().map_err(|_| invalid(String::new()))?);
+        }
     }
     Ok(factory("connect", Config { target, options: o }, |c, _| {
         Box::new(Connect { cfg: c.clone(), outbound: None, ended: false, datagram: None })
@@ -115,11 +142,17 @@ impl Filter for Connect {
                 Ok(t) => t,
                 Err(e) => return cx.throw(e),
             };
+            if self.cfg.options.protocol == Protocol::Netlink
+                && let Err(e) = parse_address(&t)
+            {
+                return cx.throw(error::type_error(&format!("connect(): invalid Netlink address '{t}': {e}")));
+            }
             let flow = cx.context().flow.clone();
             self.outbound = Some(outbound::start(t, self.cfg.options.clone(), cx.handle(), flow));
         }
         let Some(out) = &self.outbound else { return };
-        let udp = self.cfg.options.protocol == Protocol::Udp;
+        // Datagrams: each Message's body is sent as one.
+        let udp = matches!(self.cfg.options.protocol, Protocol::Udp | Protocol::Netlink);
         match e {
             Event::Data(d) => match &mut self.datagram {
                 Some(buf) if udp => buf.push(&d),

@@ -36,6 +36,7 @@ pub mod mux;
 pub mod mux_fastcgi;
 pub mod mux_http;
 pub mod mux_session;
+pub mod netlink;
 pub mod pack;
 pub mod packet;
 pub mod pipe;
@@ -132,6 +133,7 @@ pub fn all() -> Vec<&'static FilterSpec> {
     v.extend(dubbo::SPECS);
     v.extend(swap::SPECS);
     v.extend(thrift::SPECS);
+    v.extend(netlink::SPECS);
     v.extend(mux_http::SPECS);
     v.extend(demux_fastcgi::SPECS);
     v.extend(mux_fastcgi::SPECS);

@@ -6,6 +6,8 @@
 
 pub mod inbound;
 pub mod metrics;
+#[cfg(target_os = "linux")]
+mod netlink;
 pub mod outbound;
 mod queue;
 
@@ -22,6 +24,8 @@ use std::time::Duration;
 pub enum Protocol {
     Tcp,
     Udp,
+    /// Linux Netlink (`connect` only).
+    Netlink,
 }
 
 #[derive(Clone, Debug)]
@@ -752,6 +756,7 @@ fn start_listener(spec: ListenSpec) -> bool {
     let result = match spec.options.protocol {
         Protocol::Tcp => inbound::listen_tcp(spec.addr, slot.clone(), spec.options.clone(), reuse),
         Protocol::Udp => inbound::listen_udp(spec.addr, slot.clone(), spec.options.clone(), reuse),
+        Protocol::Netlink => Err(std::io::Error::other("a listener cannot be Netlink")),
     };
     match result {
         Ok(abort) => {

@@ -30,6 +30,10 @@ pub struct ConnectOptions {
     pub keep_alive: bool,
     pub no_delay: bool,
     pub bind: Option<SocketAddr>,
+    /// Netlink: the protocol family (`NETLINK_ROUTE` is 0).
+    pub netlink_family: u32,
+    /// Netlink: the address to bind to, (pid, groups).
+    pub netlink_bind: Option<(u32, u32)>,
 }
 
 impl Default for ConnectOptions {
@@ -45,6 +49,8 @@ impl Default for ConnectOptions {
             keep_alive: true,
             no_delay: true,
             bind: None,
+            netlink_family: 0,
+            netlink_bind: None,
         }
     }
 }
@@ -267,11 +273,23 @@ async fn run(
     flow: Rc<Flow>,
     status: &Status,
 ) -> Result<(), ErrorCode> {
+    if options.protocol == Protocol::Netlink {
+        #[cfg(target_os = "linux")]
+        {
+            let (family, bind) = (options.netlink_family, options.netlink_bind);
+            return super::netlink::run(target, family, bind, handle, rx, &flow, || status.set("connected")).await;
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            crate::log::error("[netlink] Netlink is only available on Linux");
+            return Err(ErrorCode::ConnectionRefused);
+        }
+    }
     let addr = resolve(target).await?;
     status.remote.set(Some(addr));
     status.set("connecting");
     if options.protocol == Protocol::Udp {
-        return run_udp(addr, handle, rx, status).await;
+        return run_udp(addr, handle, rx, &flow, status).await;
     }
     let upstream = super::metrics::outbound("tcp", target);
     let mut attempt = 0;
@@ -332,7 +350,13 @@ async fn run(
     }
 }
 
-async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx, status: &Status) -> Result<(), ErrorCode> {
+async fn run_udp(
+    addr: SocketAddr,
+    handle: &StageHandle,
+    mut rx: WriteRx,
+    flow: &Flow,
+    status: &Status,
+) -> Result<(), ErrorCode> {
     let local: SocketAddr =
         if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| ErrorCode::ConnectionRefused)?;
     let sock = tokio::net::UdpSocket::bind(local).await.map_err(|_| ErrorCode::ConnectionRefused)?;
@@ -343,7 +367,11 @@ async fn run_udp(addr: SocketAddr, handle: &StageHandle, mut rx: WriteRx, status
     loop {
         tokio::select! {
             op = rx.recv() => match op {
-                Some(WriteOp::Data(b)) => { let _ = sock.send(&b).await; }
+                Some(WriteOp::Data(b)) => {
+                    let _ = sock.send(&b).await;
+                    // Counted when queued (`Outbound::send`): the writer of the input waits on it.
+                    flow.sub(true, b.len());
+                }
                 Some(WriteOp::End) | None => {
                     handle.emit(Event::end());
                     return Ok(());
