@@ -246,6 +246,21 @@ fn sighup_reloads_the_script_and_closes_idle_old_connections() {
     assert_eq!(read_all(&mut old), b"");
 }
 
+/// A proxy in front of an upstream whose pipeline is `dummy()`: when the client is done (it
+/// half-closes), the whole chain closes, as with the original, instead of both connections
+/// staying half-open for good.
+#[test]
+fn a_dummy_upstream_closes_when_the_client_is_done() {
+    let s = Server::start("dummy-close", "pipy().listen($PORT0).dummy().listen($PORT1).connect('127.0.0.1:$PORT0')", 2);
+    let mut c = connect(s.port(1));
+    send(&mut c, b"hello");
+    std::thread::sleep(Duration::from_millis(100));
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    c.set_read_timeout(Some(Duration::from_secs(3))).expect("timeout");
+    let mut buf = [0u8; 16];
+    assert!(matches!(c.read(&mut buf), Ok(0)), "closed with nothing sent back (not left open)");
+}
+
 #[test]
 fn dump_logs_events_and_filter_misuse_is_a_load_time_error() {
     let mut s = Server::start("dump", "pipy().listen($PORT0).dump('in').print().dummy()", 1);
@@ -253,9 +268,11 @@ fn dump_logs_events_and_filter_misuse_is_a_load_time_error() {
     send(&mut c, b"hello dump");
     let line = s.wait_for("[dump]", Duration::from_secs(5));
     assert!(line.contains("[in] Data [10] [ 68 65 6c 6c 6f 20 64 75 6d 70 ]"), "{line}");
-    // The client's end is dumped too (`dummy` then swallows it, so nothing comes back).
+    // The client's end is dumped too; `dummy` swallows the data but passes the end, as the
+    // original's does, so the connection closes with nothing sent back.
     let _ = c.shutdown(std::net::Shutdown::Write);
     s.wait_for("[in] StreamEnd", Duration::from_secs(5));
+    assert_eq!(read_all(&mut c), b"");
 
     let (_, err, code) = common::run_script("misuse", "pipy().listen(1).connect()\n", &[]);
     assert_eq!(code, 1);

@@ -1,4 +1,5 @@
-//! `dummy()`: swallows every event (outputs nothing).
+//! `dummy()`: swallows every event but the stream's end, which passes (as in the original), so a
+//! connection whose pipeline is a `dummy()` still closes when its peer is done.
 
 use super::{BuildCx, FilterSpec, factory};
 use crate::pipeline::event::Event;
@@ -9,7 +10,7 @@ use std::rc::Rc;
 pub static SPECS: &[FilterSpec] = &[FilterSpec {
     name: "dummy",
     params: "()",
-    help: "Discards every event",
+    help: "Discards every event except StreamEnd",
     joint: false,
     options: &[],
     build: build_dummy,
@@ -22,5 +23,9 @@ fn build_dummy(_: &BuildCx<'_>, _: &[Value]) -> JsResult<Rc<dyn FilterFactory>> 
 struct Dummy;
 
 impl Filter for Dummy {
-    fn process(&mut self, _: &mut Cx<'_>, _: Event) {}
+    fn process(&mut self, cx: &mut Cx<'_>, e: Event) {
+        if e.is_stream_end() {
+            cx.output(e);
+        }
+    }
 }
