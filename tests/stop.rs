@@ -79,7 +79,7 @@ fn a_long_stream_is_closed_at_the_shutdown_timeout() {
     // ...then it is closed and the process exits.
     assert_eq!(s.signal_and_wait("0", Duration::from_secs(5)), Some(0));
     assert!(started.elapsed() >= Duration::from_millis(450), "{:?}", started.elapsed());
-    s.wait_for("still open after 0.5 s", Duration::from_secs(1));
+    s.wait_for("still busy after 0.5 s (1 inbound connection(s) open)", Duration::from_secs(1));
 }
 
 #[test]

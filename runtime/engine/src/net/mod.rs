@@ -687,7 +687,7 @@ async fn stop_gracefully(
         _ = timeout => {
             let open = inbound::inbound_count();
             log::warn(&format!(
-                "[shutdown] {open} connection(s) still open after {:.1} s: closing them",
+                "[shutdown] still busy after {:.1} s ({open} inbound connection(s) open): stopping now",
                 limit.unwrap_or_default().as_secs_f64()
             ));
         }
