@@ -154,3 +154,27 @@ fn a_running_task_and_pending_timers_do_not_hold_up_a_stop() {
     let log = s.logged(Duration::from_millis(100)).join("\n");
     assert!(!log.contains("panicked") && !log.contains("internal error"), "{log}");
 }
+
+/// `task('SIGTERM')` takes the signal over, as in the original: the task runs and the server
+/// keeps serving until the script itself calls `pipy.exit()`.
+#[test]
+fn a_sigterm_task_runs_instead_of_the_default_stop() {
+    let mut s = Server::start(
+        "stop-task-signal",
+        "pipy()
+         .listen($PORT0).serveHTTP(new Message('still here'))
+         .task('SIGTERM')
+         .onStart(new Data)
+         .handleStreamStart(() => {
+           console.log('SIGTERM task ran')
+           new Timeout(0.5).wait().then(() => pipy.exit(7))
+         })",
+        1,
+    );
+    assert_eq!(s.signal_and_wait("TERM", Duration::from_millis(200)), None, "not stopped by the signal itself");
+    s.wait_for("SIGTERM task ran", Duration::from_secs(5));
+    let mut c = connect(s.port(0));
+    assert_eq!(common::http_request(&mut c, "GET", "/", b"").1, "still here");
+    drop(c);
+    assert_eq!(s.signal_and_wait("0", Duration::from_secs(5)), Some(7), "stopped by pipy.exit(7)");
+}

@@ -368,11 +368,17 @@ fn reload() -> Result<(), String> {
 
 /// True if a `task('SIGHUP')` pipeline takes the signal over.
 fn sighup_taken() -> bool {
-    SIGHUP_TASK.with(|s| s.get())
+    signal_taken(libc::SIGHUP)
+}
+
+/// Whether a `task('SIG…')` handles this signal: then it runs instead of what the signal does by
+/// default (stop, reload), as in the original; the script can call `pipy.exit()` itself.
+fn signal_taken(sig: i32) -> bool {
+    SIGNAL_TASKS.with(|s| s.borrow().contains(&sig))
 }
 
 thread_local! {
-    static SIGHUP_TASK: Cell<bool> = const { Cell::new(false) };
+    static SIGNAL_TASKS: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
     static RELOADING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -573,6 +579,12 @@ fn run_loop(
         for t in tasks {
             start_task(t);
         }
+        if signal_taken(libc::SIGINT) {
+            sigint = None;
+        }
+        if signal_taken(libc::SIGTERM) {
+            sigterm = None;
+        }
         for f in DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut())) {
             tokio::task::spawn_local(f);
         }
@@ -648,7 +660,7 @@ async fn shutdown(
     let code = stop_gracefully(sigint, sigterm, control).await;
     // What is still running is torn down now, not by the thread's exit (when the state it
     // needs to end cleanly is being destroyed).
-    end_detached(true);
+    end_detached();
     code
 }
 
@@ -665,7 +677,7 @@ async fn stop_gracefully(
     for hook in SHUTDOWN_HOOKS.with(|h| std::mem::take(&mut *h.borrow_mut())) {
         hook();
     }
-    end_detached(false);
+    end_detached();
     drain_all();
     STOPPING.with(|s| s.notify_waiters());
     crate::memory::run_microtasks();
@@ -772,9 +784,9 @@ fn start_listener(spec: ListenSpec) -> bool {
     }
 }
 
-/// Starts a pipeline whose output is discarded; keeps the worker alive until it ends, or (with
-/// `ended_at_stop`, as the original ends its tasks) until a graceful stop begins.
-pub fn run_detached(layout: &Rc<Layout>, args: &[Value], ended_at_stop: bool) {
+/// Starts a pipeline whose output is discarded; keeps the worker alive until it ends, or until a
+/// graceful stop begins (the original ends its tasks then).
+pub fn run_detached(layout: &Rc<Layout>, args: &[Value]) {
     let guard = Rc::new(RefCell::new(Some(active())));
     let g = guard.clone();
     let p = Pipeline::new(
@@ -785,7 +797,7 @@ pub fn run_detached(layout: &Rc<Layout>, args: &[Value], ended_at_stop: bool) {
                 g.borrow_mut().take();
                 // Let go of the ended instance once this dispatch is over (its onEnd runs then).
                 pipy_value::realm::enqueue_microtask(Box::new(|| {
-                    HOLD.with(|h| h.borrow_mut().retain(|(p, _, _)| !p.ended()))
+                    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()))
                 }));
             }
         })),
@@ -793,23 +805,18 @@ pub fn run_detached(layout: &Rc<Layout>, args: &[Value], ended_at_stop: bool) {
     p.start(args);
     if !p.ended() {
         // Keep the instance alive until its stream ends.
-        HOLD.with(|h| h.borrow_mut().push((p, guard, ended_at_stop)));
+        HOLD.with(|h| h.borrow_mut().push((p, guard)));
         tokio::task::spawn_local(async {
             tokio::task::yield_now().await;
         });
     }
-    HOLD.with(|h| h.borrow_mut().retain(|(p, _, _)| !p.ended()));
+    HOLD.with(|h| h.borrow_mut().retain(|(p, _)| !p.ended()));
 }
 
-/// Lets go of detached pipelines: those to end when a stop begins, or (`all`) every one, while
-/// the thread's state is still there to tear them down with.
-fn end_detached(all: bool) {
-    let ended: Vec<Held> = HOLD.with(|h| {
-        let mut h = h.borrow_mut();
-        let (gone, kept) = std::mem::take(&mut *h).into_iter().partition(|held| all || held.2);
-        *h = kept;
-        gone
-    });
+/// Lets go of the detached pipelines (outside the registry's borrow: tearing one down may start
+/// or end others).
+fn end_detached() {
+    let ended: Vec<Held> = HOLD.with(|h| std::mem::take(&mut *h.borrow_mut()));
     drop(ended);
 }
 
@@ -817,13 +824,12 @@ thread_local! {
     static HOLD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A detached pipeline, the guard that keeps the worker alive while it runs, and whether a
-/// graceful stop ends it.
-type Held = (Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>, bool);
+/// A detached pipeline and the guard that keeps the worker alive while it runs.
+type Held = (Rc<Pipeline>, Rc<RefCell<Option<ActiveGuard>>>);
 
 fn start_task(spec: TaskSpec) {
     match spec.kind {
-        TaskKind::Once => run_detached(&spec.layout, &[], true),
+        TaskKind::Once => run_detached(&spec.layout, &[]),
         TaskKind::Every(d) => {
             let layout = spec.layout;
             let guard = active();
@@ -835,7 +841,7 @@ fn start_task(spec: TaskSpec) {
                     if shutting_down() {
                         break;
                     }
-                    run_detached(&layout, &[], true);
+                    run_detached(&layout, &[]);
                 }
             });
         }
@@ -850,24 +856,21 @@ fn start_task(spec: TaskSpec) {
                     let now = stamp(&path);
                     if now != last {
                         last = now;
-                        run_detached(&layout, &[], true);
+                        run_detached(&layout, &[]);
                     }
                 }
             });
         }
         TaskKind::Signal(sig) => {
-            if sig == libc::SIGHUP {
-                SIGHUP_TASK.with(|s| s.set(true));
-            }
+            SIGNAL_TASKS.with(|s| s.borrow_mut().push(sig));
             let layout = spec.layout;
             let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(sig)) else {
                 log::error(&format!("cannot wait for signal {sig}"));
                 return;
             };
             tokio::task::spawn_local(async move {
-                // Not ended by a stop: `task('SIGTERM')` is what runs during one.
                 while s.recv().await.is_some() {
-                    run_detached(&layout, &[], false);
+                    run_detached(&layout, &[]);
                 }
             });
         }
