@@ -247,3 +247,178 @@ fn every_filter_refuses_an_unknown_option_key_and_accepts_every_key_it_lists() {
         );
     }
 }
+
+/// A connection to `port` whose receive buffer is small (so little of what the server sends
+/// hides in the kernel on this side).
+fn connect_with_small_receive_buffer(port: u16) -> std::net::TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().expect("runtime");
+    let s = rt
+        .block_on(async {
+            let s = tokio::net::TcpSocket::new_v4()?;
+            s.set_recv_buffer_size(4096)?;
+            s.connect(([127, 0, 0, 1], port).into()).await?.into_std()
+        })
+        .expect("connect");
+    s.set_nonblocking(false).expect("blocking");
+    s
+}
+
+/// Writes to `port` without reading until a write has made no progress for half a second (the
+/// server stopped reading and every buffer on the way is full); returns how much went out and
+/// the stream (still open unless the server closed it).
+fn write_until_stalled(port: u16) -> (usize, Option<std::net::TcpStream>) {
+    use std::io::Write;
+    let mut s = connect_with_small_receive_buffer(port);
+    s.set_write_timeout(Some(Duration::from_millis(500))).expect("timeout");
+    let chunk = vec![b'x'; 16 * 1024];
+    let mut total = 0;
+    let started = Instant::now();
+    loop {
+        assert!(started.elapsed() < Duration::from_secs(20), "still writing after {total} bytes");
+        match s.write(&chunk) {
+            Ok(n) => total += n,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return (total, Some(s));
+            }
+            Err(_) => return (total, None),
+        }
+    }
+}
+
+/// `congestionLimit` (as the original's): when that many bytes wait to be written to a client,
+/// what feeds them pauses (here the connection's own reading: an echo to a client that does not
+/// read). The server counts what it read before the pause: the limit, plus what the kernel holds
+/// on the way back to the client and one read.
+#[test]
+fn congestion_limit_is_how_much_waits_for_a_slow_client_before_reading_pauses() {
+    let s = Server::start(
+        "congestion-limit",
+        "var read = [0, 0, 0]
+         pipy()
+         .listen($PORT0).handleData(d => { read[0] += d.size })
+         .listen($PORT1, { congestionLimit: '64k' }).handleData(d => { read[1] += d.size })
+         .listen($PORT2, { congestionLimit: 4194304 }).handleData(d => { read[2] += d.size })
+         .listen($PORT3).serveHTTP(() => new Message(JSON.stringify(read)))",
+        4,
+    );
+    let mut streams = Vec::new();
+    for i in 0..3 {
+        let (written, c) = write_until_stalled(s.port(i));
+        streams.push((written, c.expect("a congestion limit closes nothing")));
+    }
+    let (status, body) = common::get(s.port(3), "/");
+    assert_eq!(status, 200);
+    let read: Vec<usize> = serde_json::from_str(&body).expect("counts");
+    let written: Vec<usize> = streams.iter().map(|(w, _)| *w).collect();
+    eprintln!("read by the server before pausing: {read:?} (default, 64k, 4m); written: {written:?}");
+    // Each paused at its limit or later; what the kernel took on the way back (a send buffer
+    // of several MiB on loopback) is about the same for the three, so the differences are the
+    // differences of the limits.
+    for (i, limit) in [(0, 1 << 20), (1, 64 << 10), (2, 4 << 20)] {
+        assert!(read[i] >= limit, "limit {limit}: read {}", read[i]);
+    }
+    let near = |got: usize, want: usize, within: usize| got.abs_diff(want) < within;
+    assert!(near(read[0].saturating_sub(read[1]), (1 << 20) - (64 << 10), 512 << 10), "{read:?}");
+    assert!(near(read[2].saturating_sub(read[0]), 3 << 20, 1 << 20), "{read:?}");
+    // Paused, not discarded: once the client reads, everything comes back.
+    let (written, mut c) = streams.remove(1);
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    assert_eq!(read_all(&mut c).len(), written);
+}
+
+/// `bufferLimit` (as the original's): output for a client that already has that many bytes
+/// waiting ends the stream with BufferOverflow and closes the connection at once.
+#[test]
+fn buffer_limit_ends_a_stream_whose_client_falls_that_far_behind() {
+    let mut s = Server::start(
+        "buffer-limit",
+        "pipy()
+         .listen($PORT0, { bufferLimit: '64k' }).handleStreamEnd(e => console.log('ended:', e.error))",
+        1,
+    );
+    let (written, stream) = write_until_stalled(s.port(0));
+    s.wait_for("buffer overflow", Duration::from_secs(5));
+    s.wait_for("ended: BufferOverflow", Duration::from_secs(5));
+    // Closed, not paused: a write now fails (at the latest the second one, after the reset).
+    if let Some(mut c) = stream {
+        use std::io::Write;
+        let chunk = vec![b'x'; 16 * 1024];
+        let failed = (0..20).any(|_| c.write(&chunk).is_err_and(|e| e.kind() != std::io::ErrorKind::WouldBlock));
+        assert!(failed, "the connection is still open after {written} bytes");
+    }
+}
+
+/// Sizes are read as the original reads them: bytes, or a string with a binary unit; anything
+/// else is refused where it is given.
+#[test]
+fn listen_size_and_flag_options_are_parsed_as_the_original() {
+    let script = "
+        for (const [k, v] of [
+          ['congestionLimit', '64k'], ['congestionLimit', 65536], ['congestionLimit', '1.5m'],
+          ['congestionLimit', 0], ['bufferLimit', '2g'], ['bufferLimit', '1t'], ['bufferLimit', null],
+          ['congestionLimit', 'lots'], ['bufferLimit', -1], ['bufferLimit', true],
+          ['masquerade', true], ['masquerade', 'false'], ['masquerade', 'yes'],
+        ]) {
+          try { pipy().listen(null, { [k]: v }); println(k, JSON.stringify(v), 'ok') }
+          catch (e) { println(k, JSON.stringify(v), e.message) }
+        }";
+    let (out, err, code) = common::run_script("listen-sizes", script, &[]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    for ok in [
+        "congestionLimit \"64k\" ok",
+        "congestionLimit 65536 ok",
+        "congestionLimit \"1.5m\" ok",
+        "congestionLimit 0 ok",
+        "bufferLimit \"2g\" ok",
+        "bufferLimit \"1t\" ok",
+        "bufferLimit null ok",
+        "masquerade true ok",
+        "masquerade \"false\" ok",
+    ] {
+        assert!(lines.contains(&ok), "{ok}:\n{out}");
+    }
+    for bad in ["congestionLimit \"lots\"", "bufferLimit -1", "bufferLimit true"] {
+        let l = lines.iter().find(|l| l.starts_with(bad)).unwrap_or_else(|| panic!("{bad}:\n{out}"));
+        assert!(l.contains("expects a size in bytes"), "{l}");
+    }
+    assert!(out.contains("masquerade \"yes\" listen(): option 'masquerade' expects a boolean"), "{out}");
+}
+
+/// Whether this process may open raw sockets (CAP_NET_RAW, bit 13 of the effective set).
+fn may_use_raw_sockets() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let eff = status.lines().find_map(|l| l.strip_prefix("CapEff:")).map(str::trim).unwrap_or("0");
+    u64::from_str_radix(eff, 16).is_ok_and(|c| c & (1 << 13) != 0)
+}
+
+/// `masquerade` on a UDP listener: replies leave from the address the datagram was sent to.
+/// Loopback stands in for TPROXY here: the client sends to 127.0.0.2 while the kernel would
+/// answer from 127.0.0.1, so a client socket connected to 127.0.0.2 hears only a masqueraded
+/// reply. `__inbound.destinationAddress` is that address too.
+#[test]
+fn masquerade_answers_udp_from_the_address_the_client_sent_to() {
+    if !cfg!(target_os = "linux") || !may_use_raw_sockets() {
+        eprintln!("skipped: masquerade needs Linux and CAP_NET_RAW");
+        return;
+    }
+    let mut s = Server::start(
+        "masquerade",
+        "pipy()
+         .listen('0.0.0.0:$PORT0', { protocol: 'udp', masquerade: true })
+           .handleMessageStart(() => console.log('to:', __inbound.destinationAddress, __inbound.destinationPort))
+         .listen('0.0.0.0:$PORT1', { protocol: 'udp' })",
+        2,
+    );
+    let ask = |port: u16| {
+        let c = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+        c.connect(("127.0.0.2", port)).expect("connect");
+        c.set_read_timeout(Some(Duration::from_millis(1500))).expect("timeout");
+        c.send(b"ping").expect("send");
+        let mut buf = [0u8; 64];
+        c.recv(&mut buf).ok().map(|n| buf[..n].to_vec())
+    };
+    assert_eq!(ask(s.port(0)).as_deref(), Some(&b"ping"[..]), "the reply comes from 127.0.0.2");
+    s.wait_for(&format!("to: 127.0.0.2 {}", s.port(0)), Duration::from_secs(5));
+    assert_eq!(ask(s.port(1)), None, "without masquerade the reply comes from 127.0.0.1 and is not heard");
+}
