@@ -422,3 +422,87 @@ fn masquerade_answers_udp_from_the_address_the_client_sent_to() {
     s.wait_for(&format!("to: 127.0.0.2 {}", s.port(0)), Duration::from_secs(5));
     assert_eq!(ask(s.port(1)), None, "without masquerade the reply comes from 127.0.0.1 and is not heard");
 }
+
+/// Firewall state made for a test, undone when dropped (each command's undo, in reverse).
+struct Undo(Vec<Vec<String>>);
+
+impl Undo {
+    /// Runs `cmd`; on success remembers `undo` for later.
+    fn run(&mut self, cmd: &[&str], undo: &[&str]) -> bool {
+        let ok = std::process::Command::new(cmd[0]).args(&cmd[1..]).status().is_ok_and(|s| s.success());
+        if ok {
+            self.0.push(undo.iter().map(|s| s.to_string()).collect());
+        }
+        ok
+    }
+}
+
+impl Drop for Undo {
+    fn drop(&mut self) {
+        for cmd in self.0.iter().rev() {
+            let _ = std::process::Command::new(&cmd[0]).args(&cmd[1..]).status();
+        }
+    }
+}
+
+/// `transparent` and `masquerade` under a real TPROXY rule (opt in: `cargo test --test options
+/// -- --ignored tproxy`; needs root, `iptables` and `ip`, and changes the firewall while it
+/// runs: datagrams this host sends to 198.51.100.7, a documentation address, are diverted to
+/// the listeners). The destination is not the host's: only a masqueraded reply comes from it.
+#[test]
+#[ignore]
+fn tproxy_udp_listeners_see_the_original_destination_and_masquerade_answers_from_it() {
+    let mut s = Server::start(
+        "tproxy",
+        "pipy()
+         .listen('0.0.0.0:$PORT0', { protocol: 'udp', transparent: true, masquerade: true })
+           .handleMessageStart(() => console.log('masquerade to:', __inbound.destinationAddress, __inbound.destinationPort))
+         .listen('0.0.0.0:$PORT1', { protocol: 'udp', transparent: true })
+           .handleMessageStart(() => console.log('plain to:', __inbound.destinationAddress, __inbound.destinationPort))",
+        2,
+    );
+    let (p0, p1) = (s.port(0).to_string(), s.port(1).to_string());
+    let mut undo = Undo(Vec::new());
+    let mark = ["-j", "MARK", "--set-mark", "0x5a5a"];
+    let out = [&["iptables", "-t", "mangle", "-A", "OUTPUT", "-d", "198.51.100.7", "-p", "udp"][..], &mark].concat();
+    let out_undo =
+        [&["iptables", "-t", "mangle", "-D", "OUTPUT", "-d", "198.51.100.7", "-p", "udp"][..], &mark].concat();
+    let divert = |op: &'static str, dport: &'static str, port: &str| -> Vec<String> {
+        let to = format!(
+            "-t mangle {op} PREROUTING -d 198.51.100.7 -p udp --dport {dport} -j TPROXY --on-port {port} --on-ip 0.0.0.0 --tproxy-mark 0x5a5a"
+        );
+        std::iter::once("iptables".to_string()).chain(to.split(' ').map(String::from)).collect()
+    };
+    let ok = undo.run(&out, &out_undo)
+        && undo.run(
+            &["ip", "rule", "add", "fwmark", "0x5a5a", "lookup", "123"],
+            &["ip", "rule", "del", "fwmark", "0x5a5a", "lookup", "123"],
+        )
+        && undo.run(
+            &["ip", "route", "add", "local", "198.51.100.7/32", "dev", "lo", "table", "123"],
+            &["ip", "route", "del", "local", "198.51.100.7/32", "dev", "lo", "table", "123"],
+        )
+        && [("5353", &p0), ("5354", &p1)].iter().all(|(dport, port)| {
+            let add = divert("-A", dport, port);
+            let del = divert("-D", dport, port);
+            undo.run(
+                &add.iter().map(String::as_str).collect::<Vec<_>>(),
+                &del.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        });
+    assert!(ok, "could not set up TPROXY (root, iptables and ip are needed)");
+    let ask = |dport: u16| {
+        let c = std::net::UdpSocket::bind("0.0.0.0:0").expect("bind");
+        c.set_read_timeout(Some(Duration::from_millis(1500))).expect("timeout");
+        c.send_to(b"ping", ("198.51.100.7", dport)).expect("send");
+        let mut buf = [0u8; 64];
+        c.recv_from(&mut buf).ok().map(|(n, from)| (buf[..n].to_vec(), from.to_string()))
+    };
+    let (echo, from) = ask(5353).expect("a masqueraded reply");
+    assert_eq!((echo.as_slice(), from.as_str()), (&b"ping"[..], "198.51.100.7:5353"));
+    s.wait_for("masquerade to: 198.51.100.7 5353", Duration::from_secs(5));
+    let (echo, from) = ask(5354).expect("a plain reply");
+    assert_eq!(echo, b"ping");
+    assert_eq!(from.rsplit_once(':').map(|(_, p)| p), Some(p1.as_str()), "from the listener's own port: {from}");
+    s.wait_for("plain to: 198.51.100.7 5354", Duration::from_secs(5));
+}
