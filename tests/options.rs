@@ -333,8 +333,10 @@ fn buffer_limit_ends_a_stream_whose_client_falls_that_far_behind() {
     let mut s = Server::start(
         "buffer-limit",
         "pipy()
-         .listen($PORT0, { bufferLimit: '64k' }).handleStreamEnd(e => console.log('ended:', e.error))",
-        1,
+         .listen($PORT0, { bufferLimit: '64k' }).handleStreamEnd(e => console.log('ended:', e.error))
+         .listen($PORT1, { bufferLimit: '64k', congestionLimit: '16k' })
+           .handleStreamEnd(e => console.log('paused one ended:', e.error))",
+        2,
     );
     let (written, stream) = write_until_stalled(s.port(0));
     s.wait_for("buffer overflow", Duration::from_secs(5));
@@ -346,6 +348,13 @@ fn buffer_limit_ends_a_stream_whose_client_falls_that_far_behind() {
         let failed = (0..20).any(|_| c.write(&chunk).is_err_and(|e| e.kind() != std::io::ErrorKind::WouldBlock));
         assert!(failed, "the connection is still open after {written} bytes");
     }
+    // Under a smaller congestion limit the reading pauses before the buffer can overflow: the
+    // client is held back, and gets everything once it reads.
+    let (written, c) = write_until_stalled(s.port(1));
+    let mut c = c.expect("paused, not closed");
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    assert_eq!(read_all(&mut c).len(), written);
+    s.wait_for("paused one ended: undefined", Duration::from_secs(5));
 }
 
 /// Sizes are read as the original reads them: bytes, or a string with a binary unit; anything
