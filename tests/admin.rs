@@ -311,11 +311,11 @@ pipy().admin('/admin/slow').replaceMessage(() => new Timeout(0.2).wait().then(()
 }
 
 #[test]
-fn listen_options_that_are_not_done_are_refused() {
+fn a_listen_option_with_a_bad_value_is_refused_where_it_is_given() {
     let (_, err, code) =
-        common::run_script("listen-refused", "pipy().listen(18999, { bufferLimit: '1m' }).dummy()", &[]);
+        common::run_script("listen-refused", "pipy().listen(18999, { bufferLimit: 'lots' }).dummy()", &[]);
     assert_ne!(code, 0);
-    assert!(err.contains("'bufferLimit' is not supported") && err.contains("main.js:1"), "{err}");
+    assert!(err.contains("'bufferLimit' expects a size") && err.contains("main.js:1"), "{err}");
 }
 
 #[test]

@@ -185,12 +185,32 @@ pub fn listen_options(opts: &Value) -> JsResult<ListenOptions> {
     }
     o.peer_stats = filters::option(opts, "peerStats")?.truthy();
     o.transparent = filters::option(opts, "transparent")?.truthy();
-    // Known to the original, not done here: refused rather than ignored.
-    for key in ["congestionLimit", "bufferLimit", "masquerade"] {
-        if !filters::option(opts, key)?.is_nullish() {
-            return Err(error::type_error(&format!("listen(): option '{key}' is not supported yet")));
+    // Sizes as the original reads them: a number of bytes, or a string with a binary unit.
+    for (key, field) in [("congestionLimit", &mut o.congestion_limit), ("bufferLimit", &mut o.buffer_limit)] {
+        let v = filters::option(opts, key)?;
+        match filters::parse_size(&v) {
+            Ok(Some(n)) => *field = n,
+            Ok(None) => {}
+            Err(_) => {
+                return Err(error::type_error(&format!(
+                    "listen(): option '{key}' expects a size in bytes (a number, or a string such as '64k'), got {}",
+                    ops::describe(&v)
+                )));
+            }
         }
     }
+    o.masquerade = match filters::option(opts, "masquerade")? {
+        Value::Undefined | Value::Null => false,
+        Value::Bool(b) => b,
+        Value::String(s) if s.to_rust_string() == "true" => true,
+        Value::String(s) if s.to_rust_string() == "false" => false,
+        v => {
+            return Err(error::type_error(&format!(
+                "listen(): option 'masquerade' expects a boolean, got {}",
+                ops::describe(&v)
+            )));
+        }
+    };
     Ok(o)
 }
 

@@ -328,6 +328,7 @@ pub fn parse_size(v: &Value) -> JsResult<Option<usize>> {
                 "k" => 1024.0,
                 "m" => 1024.0 * 1024.0,
                 "g" => 1024.0 * 1024.0 * 1024.0,
+                "t" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
                 _ => return Err(error::type_error(&format!("invalid size '{s}'"))),
             };
             Ok(Some((n * scale) as usize))
@@ -347,6 +348,21 @@ mod tests {
         assert_eq!(duration_str("2m"), Some(120.0));
         assert_eq!(duration_str("1.5"), Some(1.5));
         assert_eq!(duration_str("x"), None);
+    }
+
+    #[test]
+    fn sizes_are_bytes_or_binary_units() {
+        let size = |s: &str| parse_size(&Value::string(s.to_string())).ok().flatten();
+        assert_eq!(size("64k"), Some(65536));
+        assert_eq!(size("64K"), Some(65536));
+        assert_eq!(size("1.5m"), Some(3 << 19));
+        assert_eq!(size("2g"), Some(2 << 30));
+        assert_eq!(size("1t"), Some(1 << 40));
+        assert_eq!(size("100"), Some(100));
+        assert_eq!(size("lots"), None);
+        assert_eq!(parse_size(&Value::num(65536.0)).ok().flatten(), Some(65536));
+        assert!(parse_size(&Value::num(-1.0)).is_err());
+        assert!(parse_size(&Value::Bool(true)).is_err());
     }
 
     #[test]

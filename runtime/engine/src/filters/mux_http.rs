@@ -598,7 +598,7 @@ impl HttpSession {
             for (id, n, h) in taken {
                 let flow = h.pipeline().map(|p| p.context.flow.clone());
                 match flow {
-                    Some(f) if f.downstream.get() + f.held.get() > Flow::LIMIT => waits.push((f, id, n)),
+                    Some(f) if f.downstream_full() => waits.push((f, id, n)),
                     _ => {
                         h2.conn.release(id, n);
                         released += n;

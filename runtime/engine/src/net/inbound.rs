@@ -392,6 +392,36 @@ pub(super) fn writer_output(tx: WriteTx, flow: Rc<Flow>, upstream: bool) -> Outp
     }))
 }
 
+/// A client's output was over `bufferLimit`: set once, with a wake-up for the connection's loop.
+#[derive(Default)]
+struct Overflow {
+    hit: Cell<bool>,
+    wake: tokio::sync::Notify,
+}
+
+/// The output towards a client with a `bufferLimit`: Data for a client that already has `limit`
+/// bytes queued is not queued; the connection is told to end with `BufferOverflow` instead, and
+/// nothing more is queued after that.
+fn limited_writer_output(tx: WriteTx, flow: Rc<Flow>, limit: usize, overflow: Rc<Overflow>) -> Output {
+    Output::Func(Box::new(move |e| match e {
+        Event::Data(d) if !d.is_empty() && !overflow.hit.get() => {
+            if flow.downstream.get() >= limit {
+                overflow.hit.set(true);
+                overflow.wake.notify_one();
+            } else {
+                for c in d.chunks() {
+                    flow.add(false, c.len());
+                    tx.send(WriteOp::Data(c.clone()));
+                }
+            }
+        }
+        Event::StreamEnd(_) if !overflow.hit.get() => {
+            tx.send(WriteOp::End);
+        }
+        _ => {}
+    }))
+}
+
 thread_local! {
     /// Inbound connection objects of this worker whose connection is open, by address.
     static OPEN: RefCell<rustc_hash::FxHashSet<usize>> = RefCell::new(rustc_hash::FxHashSet::default());
@@ -424,12 +454,18 @@ async fn serve_tcp(
     let (ctx, lazy) = new_inbound_context(remote, local);
     let _live = Live::register(&lazy);
     let flow = ctx.flow.clone();
+    flow.set_limit(false, options.congestion_limit);
     // `onStart` callbacks get the inbound object; without one it waits until asked for.
     let args = if layout.on_start.borrow().is_some() { vec![ctx.inbound_value()] } else { Vec::new() };
     let (mut rd, wr) = stream.into_split();
     let (tx, rx) = super::queue::write_queue();
     let activity = Rc::new(Cell::new(Instant::now()));
-    let pipeline = Pipeline::new(&layout, ctx, writer_output(tx, flow.clone(), false));
+    let overflow = Rc::new(Overflow::default());
+    let output = match options.buffer_limit {
+        0 => writer_output(tx, flow.clone(), false),
+        limit => limited_writer_output(tx, flow.clone(), limit, overflow.clone()),
+    };
+    let pipeline = Pipeline::new(&layout, ctx, output);
     let mut writer =
         Box::pin(write_loop(wr, rx, flow.clone(), false, activity.clone(), options.write_timeout, traffic.clone()));
     pipeline.start(&args);
@@ -482,6 +518,18 @@ async fn serve_tcp(
                 // The pipeline closed the connection: stop reading too.
                 reading = false;
             }
+            _ = overflow.wake.notified() => {
+                // As the original: the stream ends with the error and the connection closes at
+                // once, what was queued for the client dropped.
+                log::error(&format!(
+                    "[inbound] [{}]:{} -> [{}]:{} buffer overflow (bufferLimit {})",
+                    ip_text(&remote), remote.port(), ip_text(&local), local.port(), options.buffer_limit
+                ));
+                if reading {
+                    pipeline.input(Event::error(ErrorCode::BufferOverflow));
+                }
+                break;
+            }
             _ = idle.expired(&activity) => {
                 if reading {
                     pipeline.input(Event::error(ErrorCode::IdleTimeout));
@@ -514,7 +562,8 @@ async fn serve_tcp(
     INBOUND_COUNT.with(|c| c.set(c.get() - 1));
 }
 
-/// UDP: one pipeline per peer address; each datagram is one Message of Data.
+/// UDP: one pipeline per peer address (and, when the listener learns it, per address the peer
+/// sent to); each datagram is one Message of Data.
 pub fn listen_udp(
     addr: SocketAddr,
     layout: Rc<RefCell<Rc<Layout>>>,
@@ -522,36 +571,59 @@ pub fn listen_udp(
     reuse_port: bool,
 ) -> std::io::Result<tokio::task::AbortHandle> {
     let socket = bind_socket(addr, reuse_port, true, options.transparent)?;
+    // Where each datagram was sent (its original destination under TPROXY), for `transparent`
+    // (`__inbound.destinationAddress`) and `masquerade` (the source of the replies).
+    let learn_dst = (options.transparent || options.masquerade) && addr.is_ipv4() && cfg!(target_os = "linux");
+    #[cfg(target_os = "linux")]
+    if learn_dst {
+        nix::sys::socket::setsockopt(&socket, nix::sys::socket::sockopt::Ipv4OrigDstAddr, &true)
+            .map_err(std::io::Error::from)?;
+    }
+    let raw = if options.masquerade { Some(Rc::new(masquerade::RawSender::open(addr)?)) } else { None };
     let sock = Rc::new(tokio::net::UdpSocket::from_std(socket.into())?);
     type Peer = (Rc<Pipeline>, Rc<Cell<Instant>>);
-    let peers: Rc<RefCell<HashMap<SocketAddr, Peer>>> = Rc::new(RefCell::new(HashMap::new()));
+    type PeerKey = (SocketAddr, Option<SocketAddr>);
+    let peers: Rc<RefCell<HashMap<PeerKey, Peer>>> = Rc::new(RefCell::new(HashMap::new()));
     let idle = options.idle_timeout.unwrap_or(Duration::from_secs(60));
     let handle = tokio::task::spawn_local(async move {
         let mut buf = vec![0u8; options.max_packet_size.max(1)];
         let mut sweep = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
-                r = sock.recv_from(&mut buf) => {
-                    let Ok((n, remote)) = r else { continue };
-                    let existing = peers.borrow().get(&remote).cloned();
+                r = recv_datagram(&sock, &mut buf, learn_dst) => {
+                    let Ok((n, remote, dst)) = r else { continue };
+                    let existing = peers.borrow().get(&(remote, dst)).cloned();
                     let (p, act) = match existing {
                         Some(x) => x,
                         None => {
                             let local = sock.local_addr().unwrap_or(addr);
                             let ctx = context::new_root_copy();
                             let inbound = inbound_object(next_inbound_id(), remote, local);
+                            if let (Some(d), Some(o)) = (dst, inbound.as_object()) {
+                                o.define_value("destinationAddress", Value::string(ip_text(&d)), pipy_value::attr::DEFAULT);
+                                o.define_value("destinationPort", Value::num(f64::from(d.port())), pipy_value::attr::DEFAULT);
+                            }
                             *ctx.inbound.borrow_mut() = inbound.clone();
                             let s2 = sock.clone();
+                            let raw = raw.clone();
+                            // Masquerading, the replies leave from where the peer sent to (the
+                            // listener's own address when that is not known).
+                            let from = dst.unwrap_or(local);
                             let p = Pipeline::new(&layout.borrow(), ctx, Output::Func(Box::new(move |e| {
                                 if let Event::Data(d) = e {
                                     let bytes = d.to_bytes();
-                                    let s3 = s2.clone();
-                                    tokio::task::spawn_local(async move { let _ = s3.send_to(&bytes, remote).await; });
+                                    match &raw {
+                                        Some(raw) => raw.send(from, remote, &bytes),
+                                        None => {
+                                            let s3 = s2.clone();
+                                            tokio::task::spawn_local(async move { let _ = s3.send_to(&bytes, remote).await; });
+                                        }
+                                    }
                                 }
                             })));
                             p.start(&[inbound]);
                             let act = Rc::new(Cell::new(Instant::now()));
-                            peers.borrow_mut().insert(remote, (p.clone(), act.clone()));
+                            peers.borrow_mut().insert((remote, dst), (p.clone(), act.clone()));
                             (p, act)
                         }
                     };
@@ -565,7 +637,7 @@ pub fn listen_udp(
                 }
                 _ = sweep.tick() => {
                     let now = Instant::now();
-                    let expired: Vec<SocketAddr> = peers.borrow().iter()
+                    let expired: Vec<PeerKey> = peers.borrow().iter()
                         .filter(|(_, (_, a))| now.duration_since(a.get()) >= idle)
                         .map(|(k, _)| *k).collect();
                     for k in expired {
@@ -579,4 +651,174 @@ pub fn listen_udp(
         }
     });
     Ok(handle.abort_handle())
+}
+
+/// Receives a datagram: its size, its sender, and (with `learn_dst`, on Linux) the address it
+/// was sent to, from the IP_ORIGDSTADDR control message.
+async fn recv_datagram(
+    sock: &tokio::net::UdpSocket,
+    buf: &mut [u8],
+    learn_dst: bool,
+) -> std::io::Result<(usize, SocketAddr, Option<SocketAddr>)> {
+    #[cfg(target_os = "linux")]
+    if learn_dst {
+        use std::os::fd::AsRawFd;
+        return sock
+            .async_io(tokio::io::Interest::READABLE, || {
+                use nix::sys::socket::{ControlMessageOwned, MsgFlags, SockaddrIn, recvmsg};
+                let mut cmsg = nix::cmsg_space!(nix::libc::sockaddr_in);
+                let mut iov = [std::io::IoSliceMut::new(buf)];
+                let msg = recvmsg::<SockaddrIn>(sock.as_raw_fd(), &mut iov, Some(&mut cmsg), MsgFlags::empty())
+                    .map_err(std::io::Error::from)?;
+                let from = msg.address.map(|a| SocketAddr::V4(a.into())).ok_or(std::io::ErrorKind::InvalidData)?;
+                let mut dst = None;
+                if let Ok(cmsgs) = msg.cmsgs() {
+                    for c in cmsgs {
+                        if let ControlMessageOwned::Ipv4OrigDstAddr(sin) = c {
+                            dst = Some(SocketAddr::V4(SockaddrIn::from(sin).into()));
+                        }
+                    }
+                }
+                Ok((msg.bytes, from, dst))
+            })
+            .await;
+    }
+    let _ = learn_dst;
+    let (n, from) = sock.recv_from(buf).await?;
+    Ok((n, from, None))
+}
+
+/// `masquerade`: UDP replies written whole (IPv4 and UDP headers) on a raw socket, so that their
+/// source can be an address that is not the listener's.
+mod masquerade {
+    use std::net::{SocketAddr, SocketAddrV4};
+
+    pub struct RawSender {
+        #[cfg(target_os = "linux")]
+        socket: socket2::Socket,
+    }
+
+    impl RawSender {
+        /// The raw socket of a listener on `addr` (IPv4 only, Linux only; CAP_NET_RAW).
+        pub fn open(addr: SocketAddr) -> std::io::Result<RawSender> {
+            if !addr.is_ipv4() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    "option 'masquerade' needs an IPv4 listening address",
+                ));
+            }
+            #[cfg(target_os = "linux")]
+            {
+                use socket2::{Domain, Protocol, Socket, Type};
+                // IPPROTO_RAW: the packets written carry their own IP header; nothing is ever
+                // received on it.
+                let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))?;
+                // Never waited on: a datagram the socket has no room for is dropped, as a
+                // datagram may be.
+                socket.set_nonblocking(true)?;
+                Ok(RawSender { socket })
+            }
+            #[cfg(not(target_os = "linux"))]
+            Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "option 'masquerade' is only available on Linux"))
+        }
+
+        /// Sends `payload` to `to` as if from `from` (a datagram that does not fit is dropped).
+        pub fn send(&self, from: SocketAddr, to: SocketAddr, payload: &[u8]) {
+            let (SocketAddr::V4(from), SocketAddr::V4(to)) = (from, to) else { return };
+            let Some(packet) = packet(from, to, payload) else {
+                crate::log::warn(&format!("[inbound] masquerade: a {}-byte datagram is too big", payload.len()));
+                return;
+            };
+            #[cfg(target_os = "linux")]
+            if let Err(e) = self.socket.send_to(&packet, &socket2::SockAddr::from(SocketAddr::V4(to))) {
+                crate::log::debug(&format!("[inbound] masquerade: sending to {to}: {e}"));
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = packet;
+        }
+    }
+
+    /// An IPv4 packet holding a UDP datagram from `from` to `to`. The kernel fills in the IP
+    /// header's checksum and, being 0, its identification; a source of 0.0.0.0 (a listener on
+    /// every address that did not learn the destination) it replaces with the outgoing
+    /// interface's.
+    pub fn packet(from: SocketAddrV4, to: SocketAddrV4, payload: &[u8]) -> Option<Vec<u8>> {
+        let udp_len = u16::try_from(8 + payload.len()).ok()?;
+        let total = u16::try_from(20 + 8 + payload.len()).ok()?;
+        let mut p = Vec::with_capacity(usize::from(total));
+        p.extend_from_slice(&[0x45, 0]); // version 4, 5 words of header; no TOS
+        p.extend_from_slice(&total.to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0, 0]); // identification, no fragmentation
+        p.extend_from_slice(&[64, 17, 0, 0]); // TTL, protocol UDP, checksum (the kernel's)
+        p.extend_from_slice(&from.ip().octets());
+        p.extend_from_slice(&to.ip().octets());
+        p.extend_from_slice(&from.port().to_be_bytes());
+        p.extend_from_slice(&to.port().to_be_bytes());
+        p.extend_from_slice(&udp_len.to_be_bytes());
+        let sum = checksum(from, to, udp_len, payload);
+        p.extend_from_slice(&sum.to_be_bytes());
+        p.extend_from_slice(payload);
+        Some(p)
+    }
+
+    /// The UDP checksum over the pseudo-header, the UDP header and the payload.
+    fn checksum(from: SocketAddrV4, to: SocketAddrV4, udp_len: u16, payload: &[u8]) -> u16 {
+        let mut sum: u64 = 0;
+        let mut add = |b: &[u8]| {
+            for pair in b.chunks(2) {
+                let hi = u64::from(pair[0]) << 8;
+                let lo = pair.get(1).map_or(0, |&x| u64::from(x));
+                sum += hi | lo;
+            }
+        };
+        add(&from.ip().octets());
+        add(&to.ip().octets());
+        add(&[0, 17]);
+        add(&udp_len.to_be_bytes());
+        add(&from.port().to_be_bytes());
+        add(&to.port().to_be_bytes());
+        add(&udp_len.to_be_bytes());
+        add(payload);
+        while sum >> 16 != 0 {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        match !(sum as u16) {
+            0 => 0xffff,
+            c => c,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_packet_has_both_headers_and_a_checksum_that_verifies() {
+            let from: SocketAddrV4 = "10.0.0.1:53".parse().unwrap();
+            let to: SocketAddrV4 = "192.168.1.2:40000".parse().unwrap();
+            let p = packet(from, to, b"hello").unwrap();
+            assert_eq!(p.len(), 20 + 8 + 5);
+            assert_eq!(&p[12..16], &[10, 0, 0, 1]);
+            assert_eq!(&p[16..20], &[192, 168, 1, 2]);
+            assert_eq!(u16::from_be_bytes([p[20], p[21]]), 53);
+            assert_eq!(u16::from_be_bytes([p[22], p[23]]), 40000);
+            assert_eq!(u16::from_be_bytes([p[24], p[25]]), 13);
+            // Summed with its checksum in place, a datagram's one's-complement sum is all ones.
+            let mut sum: u32 = 0;
+            let mut words = p[12..20].to_vec();
+            words.extend_from_slice(&[0, 17, 0, 13]);
+            words.extend_from_slice(&p[20..]);
+            words.push(0);
+            for w in words.chunks(2) {
+                if w.len() == 2 {
+                    sum += u32::from(u16::from_be_bytes([w[0], w[1]]));
+                }
+            }
+            while sum >> 16 != 0 {
+                sum = (sum & 0xffff) + (sum >> 16);
+            }
+            assert_eq!(sum, 0xffff);
+            assert!(packet(from, to, &vec![0; 70000]).is_none());
+        }
+    }
 }

@@ -46,6 +46,16 @@ pub struct ListenOptions {
     pub peer_stats: bool,
     /// `transparent`: IP_TRANSPARENT on the listening socket (a transparent proxy's port).
     pub transparent: bool,
+    /// `congestionLimit`: from how many bytes queued towards the client what feeds them (the
+    /// connection's own reading, an upstream's) waits for the client to take them (0: never).
+    pub congestion_limit: usize,
+    /// `bufferLimit`: more output for a client that already has this many bytes queued ends the
+    /// stream with `BufferOverflow` and closes the connection (0: no limit).
+    pub buffer_limit: usize,
+    /// `masquerade` (UDP, IPv4, Linux): replies leave from the address and port each datagram
+    /// was sent to (its original destination under TPROXY) rather than from the listener's, sent
+    /// on a raw socket (needs CAP_NET_RAW).
+    pub masquerade: bool,
 }
 
 impl Default for ListenOptions {
@@ -62,6 +72,9 @@ impl Default for ListenOptions {
             max_packet_size: 16 * 1024,
             peer_stats: false,
             transparent: false,
+            congestion_limit: crate::pipeline::context::Flow::LIMIT,
+            buffer_limit: 0,
+            masquerade: false,
         }
     }
 }
