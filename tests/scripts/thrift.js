@@ -21,4 +21,4 @@ var again = new Data
 pipeline($=>$.decodeThrift().encodeThrift().handleData(d => again.push(d))).process(bytes)
 println('round trip', again.toString('hex') === bytes.toString('hex'))
 pipeline($=>$.decodeThrift().handle(e => println(e.type, e.type === 'StreamEnd' ? e.error : ''))).process(new Data('GET / HTTP/1.1\r\n\r\n'))
-try { pipeline($=>$.decodeThrift({ payload: true })) } catch (e) { println(e.message) }
+try { pipeline($=>$.decodeThrift({ payloads: true })) } catch (e) { println(e.message) }
