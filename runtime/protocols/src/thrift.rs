@@ -484,8 +484,10 @@ fn decode(r: &mut R<'_>, p: Protocol, t: Type, depth: usize) -> Step<Val> {
     }
     let compact = p == Protocol::Compact;
     Ok(match t {
-        // A boolean in a compact list, set or map is 1 for true, 2 (or 0) for false.
-        Type::Bool => Val::Bool(r.u8()? == 1),
+        // A boolean in a compact list, set or map is 1 for true, 2 (or 0) for false; in the
+        // binary protocol any byte but 0 is true.
+        Type::Bool if compact => Val::Bool(r.u8()? == 1),
+        Type::Bool => Val::Bool(r.u8()? != 0),
         Type::I8 => Val::I8(r.u8()? as i8),
         Type::I16 if compact => Val::I16(r.zigzag()? as i16),
         Type::I32 if compact => Val::I32(r.zigzag()? as i32),
@@ -760,6 +762,12 @@ mod tests {
             assert_eq!(r.pos, b.len());
             assert!(decode_struct(&b[..b.len() - 1], p).is_err());
         }
+        let t = Val::Bool(true);
+        assert_eq!(decode_struct(&[2, 0, 1, 2, 0], Protocol::Binary), Ok(vec![Field { id: 1, value: t.clone() }]));
+        assert_eq!(
+            decode_struct(&[0x19, 0x22, 1, 0, 0], Protocol::Compact).map(|f| f[0].value.clone()),
+            Ok(Val::List(Type::Bool, vec![t, Val::Bool(false)]))
+        );
     }
 
     #[test]
