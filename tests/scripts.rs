@@ -107,3 +107,23 @@ fn run_all(env: &[(&str, &str)]) {
     assert!(!names.is_empty());
     assert!(failures.is_empty(), "{} of {} scripts failed:\n{}", failures.len(), names.len(), failures.join("\n"));
 }
+
+/// `thrift-payload.js` feeds `decodeThrift()` malformed input: each case is logged with what is
+/// wrong (its expected output shows the `ProtocolError`), and nothing panics.
+#[test]
+fn thrift_malformed_input_is_logged() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
+    let (_, err, code) = common::run_in_env(&dir, &["--no-graph", "thrift-payload.js"], &[]);
+    assert_eq!(code, 0, "{err}");
+    for said in [
+        "[ERR] decodeThrift(): malformed Thrift input: an unknown binary type id 7",
+        "[ERR] decodeThrift(): malformed Thrift input: an unknown compact type id 14",
+        "[ERR] decodeThrift(): malformed Thrift input: a message running past its frame of 7 bytes",
+        "[ERR] decodeThrift(): malformed Thrift input: a bad frame length 2147483647",
+        "[ERR] decodeThrift(): the stream ended inside a message (12 bytes of it unread)",
+    ] {
+        assert!(err.contains(said), "not logged: {said}\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -49,7 +49,15 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         6 => {
-            let _ = thrift::parse(rest);
+            for framing in [thrift::Framing::Auto, thrift::Framing::Framed, thrift::Framing::Bare] {
+                if let thrift::Parsed::Done(m) = thrift::parse(rest, framing) {
+                    assert!(m.len <= rest.len() && m.body.end <= m.len);
+                    if let Ok(fields) = thrift::decode_struct(&rest[m.body], m.header.protocol) {
+                        let mut out = Vec::new();
+                        thrift::encode_struct(&mut out, m.header.protocol, &fields);
+                    }
+                }
+            }
         }
         7 => {
             let mut at = 0;

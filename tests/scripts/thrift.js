@@ -21,4 +21,9 @@ var again = new Data
 pipeline($=>$.decodeThrift().encodeThrift().handleData(d => again.push(d))).process(bytes)
 println('round trip', again.toString('hex') === bytes.toString('hex'))
 pipeline($=>$.decodeThrift().handle(e => println(e.type, e.type === 'StreamEnd' ? e.error : ''))).process(new Data('GET / HTTP/1.1\r\n\r\n'))
-try { pipeline($=>$.decodeThrift({ payload: true })) } catch (e) { println(e.message) }
+try { pipeline($=>$.decodeThrift({ payloads: true })) } catch (e) { println(e.message) }
+// The old (non-strict) binary protocol: the name's length first; written back the same way.
+var old = new Data('0000000470696e67010000000108000100000005' + '00', 'hex')
+var oldAgain = new Data
+pipeline($=>$.decodeThrift().handleMessageStart(e => println(JSON.stringify(e.head))).encodeThrift().handleData(d => oldAgain.push(d))).process(old)
+println('old round trip', oldAgain.toString('hex') === old.toString('hex'))

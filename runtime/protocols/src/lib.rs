@@ -7,7 +7,8 @@
 //! - [`proxy_protocol`]: HAProxy's PROXY protocol headers, versions 1 and 2.
 //! - [`resp`]: RESP, the Redis serialization protocol (version 2).
 //! - [`dubbo`]: Dubbo frame headers.
-//! - [`thrift`]: Thrift message headers (binary and compact protocols) and where a message ends.
+//! - [`thrift`]: Thrift messages (binary and compact protocols, bare or framed): headers, where a
+//!   message ends, payload structs decoded and encoded.
 //! - [`tls_hello`]: the TLS ClientHello's server names (SNI) and protocols (ALPN).
 //! - [`multipart`]: splitting `multipart/*` bodies into parts.
 //! - [`websocket`]: WebSocket frame headers, masking and frames.

@@ -23,6 +23,8 @@ pub trait PacketCodec {
     fn cut(&mut self, cx: &mut Cx<'_>, b: &[u8], out: &mut Vec<Event>) -> Cut;
     /// The stream ended: forget per-stream state.
     fn reset(&mut self) {}
+    /// The stream ended with `rest`, the start of a packet, still unread.
+    fn cut_short(&mut self, _rest: &[u8]) {}
 }
 
 pub struct PacketDecoder<C> {
@@ -60,6 +62,9 @@ impl<C: PacketCodec> Filter for PacketDecoder<C> {
                 cx.output_all(out);
             }
             Event::StreamEnd(_) => {
+                if !self.failed && !self.buf.is_empty() {
+                    self.codec.cut_short(&self.buf);
+                }
                 self.buf.clear();
                 self.codec.reset();
                 if !self.failed {
