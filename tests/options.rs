@@ -515,3 +515,41 @@ fn tproxy_udp_listeners_see_the_original_destination_and_masquerade_answers_from
     assert_eq!(from.rsplit_once(':').map(|(_, p)| p), Some(p1.as_str()), "from the listener's own port: {from}");
     s.wait_for("plain to: 198.51.100.7 5354", Duration::from_secs(5));
 }
+
+/// `connect`'s `congestionLimit` and `bufferLimit`, towards an upstream that accepts and never
+/// reads: with only a `bufferLimit` (and no pausing) the stream ends with `BufferOverflow` once
+/// that much waits for the upstream; with a smaller `congestionLimit` the client's reading pauses
+/// first, nothing overflows, and everything arrives once the upstream reads.
+#[test]
+fn connect_limits_pause_or_end_a_stream_whose_upstream_falls_behind() {
+    use std::io::Read;
+    // Two upstreams (the first one may never be connected: the overflow can come first).
+    let [never_read, upstream] = [0, 1].map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("bind"));
+    let up0 = never_read.local_addr().expect("addr").port();
+    let up = upstream.local_addr().expect("addr").port();
+    let mut s = Server::start(
+        "connect-limits",
+        &format!(
+            "pipy()
+             .listen($PORT0).connect('127.0.0.1:{up0}', {{ bufferLimit: '64k', congestionLimit: 0 }})
+               .handleStreamEnd(e => console.log('overflowed one ended:', e.error))
+             .listen($PORT1).connect('127.0.0.1:{up}', {{ bufferLimit: '64k', congestionLimit: '16k' }})
+               .handleStreamEnd(e => console.log('paused one ended:', e.error))"
+        ),
+        2,
+    );
+    let (_, _) = write_until_stalled(s.port(0));
+    s.wait_for("[connect] buffer overflow", Duration::from_secs(5));
+    s.wait_for("overflowed one ended: BufferOverflow", Duration::from_secs(5));
+
+    let (written, c) = write_until_stalled(s.port(1));
+    let c = c.expect("paused, not closed");
+    let (mut second, _) = upstream.accept().expect("the upstream connection");
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    second.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut got = Vec::new();
+    let _ = second.read_to_end(&mut got);
+    assert_eq!(got.len(), written, "everything the client wrote reached the upstream");
+    let log = s.logged(Duration::from_millis(200)).join("\n");
+    assert_eq!(log.matches("buffer overflow").count(), 1, "only the first one overflowed: {log}");
+}

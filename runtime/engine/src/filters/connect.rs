@@ -13,7 +13,7 @@ use super::{BuildCx, FilterSpec, arg, check_options, factory, option, parse_dura
 use crate::net::Protocol;
 use crate::net::outbound::{self, ConnectOptions, Outbound};
 use crate::pipeline::data::Data;
-use crate::pipeline::event::Event;
+use crate::pipeline::event::{ErrorCode, Event, StreamError};
 use crate::pipeline::{Cx, Filter, FilterFactory};
 use pipy_protocols::netlink::parse_address;
 use pipy_value::{JsResult, Value, error, ops};
@@ -49,6 +49,12 @@ const OPTIONS: &[&str] = &[
 struct Config {
     target: Value,
     options: ConnectOptions,
+    /// `congestionLimit`: how much may wait to be written upstream before what feeds it pauses
+    /// (the stream's; 0: never).
+    congestion_limit: Option<usize>,
+    /// `bufferLimit`: more Data for an upstream with this much waiting ends the stream with
+    /// `BufferOverflow` (0: no limit).
+    buffer_limit: usize,
 }
 
 fn secs(v: &Value) -> JsResult<Option<Duration>> {
@@ -112,7 +118,20 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
             o.bind = Some(s.parse().map_err(|_| invalid(String::new()))?);
         }
     }
-    Ok(factory("connect", Config { target, options: o }, |c, _| {
+    // Sizes as the original reads them: a number of bytes, or a string with a binary unit.
+    let mut limits = [None, None];
+    for (key, field) in ["congestionLimit", "bufferLimit"].into_iter().zip(limits.iter_mut()) {
+        let v = option(&opts, key)?;
+        *field = crate::filters::parse_size(&v).map_err(|_| {
+            error::type_error(&format!(
+                "connect(): option '{key}' expects a size in bytes (a number, or a string such as '64k'), got {}",
+                ops::describe(&v)
+            ))
+        })?;
+    }
+    let [congestion_limit, buffer_limit] = limits;
+    let cfg = Config { target, options: o, congestion_limit, buffer_limit: buffer_limit.unwrap_or(0) };
+    Ok(factory("connect", cfg, |c, _| {
         Box::new(Connect { cfg: c.clone(), outbound: None, ended: false, datagram: None })
     }))
 }
@@ -148,6 +167,9 @@ impl Filter for Connect {
                 return cx.throw(error::type_error(&format!("connect(): invalid Netlink address '{t}': {e}")));
             }
             let flow = cx.context().flow.clone();
+            if let Some(n) = self.cfg.congestion_limit {
+                flow.set_limit(true, n);
+            }
             self.outbound = Some(outbound::start(t, self.cfg.options.clone(), cx.handle(), flow));
         }
         let Some(out) = &self.outbound else { return };
@@ -156,6 +178,16 @@ impl Filter for Connect {
         match e {
             Event::Data(d) => match &mut self.datagram {
                 Some(buf) if udp => buf.push(&d),
+                _ if self.cfg.buffer_limit > 0 && cx.context().flow.upstream.get() >= self.cfg.buffer_limit => {
+                    crate::log::error(&format!(
+                        "[connect] buffer overflow: {} bytes waiting for the upstream (bufferLimit {})",
+                        cx.context().flow.upstream.get(),
+                        self.cfg.buffer_limit
+                    ));
+                    self.outbound = None;
+                    self.ended = true;
+                    cx.output(Event::StreamEnd(Some(StreamError::Code(ErrorCode::BufferOverflow))));
+                }
                 _ => out.send(&d),
             },
             Event::MessageStart(_) if udp => self.datagram = Some(Data::new()),
