@@ -196,6 +196,12 @@ fn a_udp_upstream_does_not_hold_back_its_inbound() {
     });
     let mut rest = Vec::new();
     let _ = c.read_to_end(&mut rest);
+    // The writer has shut its side down by now (pipy closes after that), or it is stuck because
+    // pipy stopped reading; let it return from that call.
+    let waited = std::time::Instant::now();
+    while !writer.is_finished() && waited.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert!(writer.is_finished(), "16 MiB were not all read by pipy");
     assert!(writer.join().unwrap_or(false));
     drop(sink);
