@@ -185,21 +185,26 @@ fn version_names_the_commit_and_pipy_config_file_runs_a_script() {
     assert!(text(&out.stderr).contains("not a thread count"));
 }
 
-/// The shell through a real pseudo-terminal (`script` from util-linux allocates it): tab
-/// completion, multi-line input, printing.
-#[test]
-fn the_repl_in_a_terminal_completes_and_continues_lines() {
-    use std::io::Write;
+/// `pipy repl` in a real pseudo-terminal (`script` from util-linux allocates it), its input and
+/// screen piped, with `home` as its HOME.
+fn repl_in_a_terminal(home: &Path) -> std::process::Child {
     let cmd = format!("{} repl", env!("CARGO_BIN_EXE_pipy"));
-    let home = temp_dir("repl-pty");
-    let mut child = std::process::Command::new("script")
+    std::process::Command::new("script")
         .args(["-qfec", &cmd, "/dev/null"])
-        .env("HOME", &home)
+        .env("HOME", home)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("script(1) runs");
+        .expect("script(1) runs")
+}
+
+/// The shell through a real pseudo-terminal: tab completion, multi-line input, printing.
+#[test]
+fn the_repl_in_a_terminal_completes_and_continues_lines() {
+    use std::io::Write;
+    let home = temp_dir("repl-pty");
+    let mut child = repl_in_a_terminal(&home);
     // Typed one line at a time, as a person types.
     let mut stdin = child.stdin.take().expect("stdin");
     for chunk in [&b"JSON.stri\t({a: [1, 2]})\r"[..], b"[1,\r", b"2, 3].length\r", b".exit\r"] {
@@ -223,16 +228,8 @@ fn the_repl_in_a_terminal_completes_and_continues_lines() {
 #[test]
 fn the_repl_runs_every_line_of_a_pasted_block_and_keeps_keys_typed_ahead() {
     use std::io::Write;
-    let cmd = format!("{} repl", env!("CARGO_BIN_EXE_pipy"));
     let home = temp_dir("repl-paste");
-    let mut child = std::process::Command::new("script")
-        .args(["-qfec", &cmd, "/dev/null"])
-        .env("HOME", &home)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("script(1) runs");
+    let mut child = repl_in_a_terminal(&home);
     let mut stdin = child.stdin.take().expect("stdin");
     let pause = |ms| std::thread::sleep(std::time::Duration::from_millis(ms));
     pause(400);
