@@ -187,16 +187,8 @@ pub fn listen_options(opts: &Value) -> JsResult<ListenOptions> {
     o.transparent = filters::option(opts, "transparent")?.truthy();
     // Sizes as the original reads them: a number of bytes, or a string with a binary unit.
     for (key, field) in [("congestionLimit", &mut o.congestion_limit), ("bufferLimit", &mut o.buffer_limit)] {
-        let v = filters::option(opts, key)?;
-        match filters::parse_size(&v) {
-            Ok(Some(n)) => *field = n,
-            Ok(None) => {}
-            Err(_) => {
-                return Err(error::type_error(&format!(
-                    "listen(): option '{key}' expects a size in bytes (a number, or a string such as '64k'), got {}",
-                    ops::describe(&v)
-                )));
-            }
+        if let Some(n) = filters::size_option("listen", opts, key)? {
+            *field = n;
         }
     }
     o.masquerade = match filters::option(opts, "masquerade")? {

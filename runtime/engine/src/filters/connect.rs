@@ -119,17 +119,8 @@ fn build(_: &BuildCx<'_>, args: &[Value]) -> JsResult<Rc<dyn FilterFactory>> {
         }
     }
     // Sizes as the original reads them: a number of bytes, or a string with a binary unit.
-    let mut limits = [None, None];
-    for (key, field) in ["congestionLimit", "bufferLimit"].into_iter().zip(limits.iter_mut()) {
-        let v = option(&opts, key)?;
-        *field = crate::filters::parse_size(&v).map_err(|_| {
-            error::type_error(&format!(
-                "connect(): option '{key}' expects a size in bytes (a number, or a string such as '64k'), got {}",
-                ops::describe(&v)
-            ))
-        })?;
-    }
-    let [congestion_limit, buffer_limit] = limits;
+    let congestion_limit = crate::filters::size_option("connect", &opts, "congestionLimit")?;
+    let buffer_limit = crate::filters::size_option("connect", &opts, "bufferLimit")?;
     let cfg = Config { target, options: o, congestion_limit, buffer_limit: buffer_limit.unwrap_or(0) };
     Ok(factory("connect", cfg, |c, _| {
         Box::new(Connect { cfg: c.clone(), outbound: None, ended: false, datagram: None })

@@ -337,6 +337,17 @@ pub fn parse_size(v: &Value) -> JsResult<Option<usize>> {
     }
 }
 
+/// Option `key` of `who`'s options as a size (`parse_size`), refused with an error naming both.
+pub fn size_option(who: &str, opts: &Value, key: &str) -> JsResult<Option<usize>> {
+    let v = option(opts, key)?;
+    parse_size(&v).map_err(|_| {
+        error::type_error(&format!(
+            "{who}(): option '{key}' expects a size in bytes (a number, or a string such as '64k'), got {}",
+            ops::describe(&v)
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,9 +122,7 @@ fn server_config(cert: &Value, trusted: &Option<Arc<RootCertStore>>, alpn: &[Vec
         Ok(c) => c,
         // webpki reads only X.509 v3; a v1 certificate (as older tools make, and the original's
         // OpenSSL serves) is sent as it is, without the check that the key is its key.
-        Err(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(e)))
-            if matches!(e.0.downcast_ref::<webpki::Error>(), Some(webpki::Error::UnsupportedCertVersion)) =>
-        {
+        Err(e) if is_old_version(&e) => {
             let signer = provider.key_provider.load_private_key(key).map_err(|e| tls_error("acceptTLS(): key", e))?;
             rustls::sign::CertifiedKey::new(certs, signer)
         }
