@@ -157,8 +157,8 @@ fn read_ref<'a>(p: *const Value) -> &'a Value {
 }
 fn write(p: *mut Value, v: Value) {
     // SAFETY: `p` points at a live, initialised register or slot that nothing else borrows during
-    // the helper call (module contract); assigning drops the old value, as a register move does.
-    unsafe { *p = v }
+    // the helper call (module contract); the old value is released, as a register move does.
+    crate::value::store(unsafe { &mut *p }, v)
 }
 fn frame_mut<'a>(f: *mut Frame) -> &'a mut Frame {
     // SAFETY: `f` is the frame `enter` passed to the compiled function, alive until it returns.
@@ -654,8 +654,18 @@ helpers! {
     /// `dst = callee.call(this, ...argv[..argc])`.
     fn rt_call(dst: *mut Value, callee: *const Value, this: *const Value, argv: *const Value, argc: u32) {
         // The caller's registers are not written while the callee runs, so borrowing them is sound.
-        let r = function::call(read_ref(callee), read_ref(this), args_slice(argv, argc));
-        set(dst, r, |v| v)
+        let (f, this, args) = (read_ref(callee), read_ref(this), args_slice(argv, argc));
+        if let Value::Object(o) = f {
+            match function::call_closure(o, this, args) {
+                function::Entered::Returned(v) => {
+                    write(dst, v);
+                    return STATUS_OK;
+                }
+                function::Entered::Threw => return STATUS_THROW,
+                function::Entered::NotAClosure => {}
+            }
+        }
+        set(dst, function::call(f, this, args), |v| v)
     }
     /// `dst = new callee(...argv[..argc])`.
     fn rt_new(dst: *mut Value, callee: *const Value, argv: *const Value, argc: u32) {

@@ -198,7 +198,7 @@ impl RegisterWindow {
     pub fn set(&self, i: usize, v: Value) {
         if i < self.len {
             // SAFETY: `i < len` and the window is live; nothing else holds a reference into it.
-            unsafe { *self.ptr.add(i) = v };
+            crate::value::store(unsafe { &mut *self.ptr.add(i) }, v);
         }
     }
 }
