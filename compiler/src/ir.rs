@@ -40,7 +40,8 @@ pub enum Simple {
     Hole = 4,
 }
 
-/// Where a closure's captured cell comes from in the creating function.
+/// Where a closure's captured cell comes from in the creating function (and where a function
+/// called by name lives, for `CallVar`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Capture {
     Cell(u32),
@@ -238,6 +239,16 @@ pub enum Inst {
     Call {
         dst: Reg,
         callee: Reg,
+        this: Reg,
+        args: Reg,
+        argc: u32,
+    },
+    /// `dst = f(...args)` with `f` read from own cell or environment entry `var` after the
+    /// arguments: a call of a function by name that does not copy the function into a register
+    /// and release it again. Only for variables that always hold the same function.
+    CallVar {
+        dst: Reg,
+        var: Capture,
         this: Reg,
         args: Reg,
         argc: u32,
@@ -576,6 +587,18 @@ pub fn verify(f: &FuncIr, nconsts: usize, nics: usize, nfuncs: usize) -> Result<
                 if *argc > 0 {
                     regs.push(*args);
                     regs.push(Reg(args.0 + argc - 1));
+                }
+            }
+            Inst::CallVar { dst, var, this, args, argc } => {
+                regs.extend([*dst, *this]);
+                if *argc > 0 {
+                    regs.push(*args);
+                    regs.push(Reg(args.0 + argc - 1));
+                }
+                match var {
+                    Capture::Cell(c) => cells.push(*c),
+                    Capture::Env(e) if *e >= f.nenv => return Err(err(i, format!("env index {e} out of range"))),
+                    Capture::Env(_) => {}
                 }
             }
             Inst::New { dst, callee, args, argc } => {

@@ -56,6 +56,10 @@ pub struct DeclInfo {
     pub init_end: Pos,
     /// Declared in a `switch` body (cases can run out of order: always check).
     pub in_switch: bool,
+    /// Written after its declaration: the target of an assignment, `++`/`--`, a `for-in`/`for-of`
+    /// head, or a `var` declaration with an initialiser (a function declaration never written
+    /// holds the same function from the start of its scope to the end).
+    pub assigned: bool,
 }
 
 #[derive(Debug, Default)]
@@ -202,6 +206,7 @@ impl Resolver {
             pos,
             init_end: 0,
             in_switch: false,
+            assigned: false,
         });
         scope.names.insert(name.clone(), id);
         self.res.scopes[scope.id as usize].decls.push(id);
@@ -261,6 +266,17 @@ impl Resolver {
             }
         }
         None
+    }
+
+    /// Marks the declarations a (resolved) target pattern names as written.
+    fn mark_assigned(&mut self, p: &Pattern) {
+        let mut ids = Vec::new();
+        pattern_idents(p, &mut ids);
+        for id in ids {
+            if let Binding::Decl(d) = id.binding.get() {
+                self.res.decls[d as usize].assigned = true;
+            }
+        }
     }
 
     fn reference(&mut self, id: &Ident) {
@@ -496,6 +512,9 @@ impl Resolver {
                         self.expr(e);
                     }
                     self.pattern(p);
+                    if init.is_some() && v.kind == VarKind::Var {
+                        self.mark_assigned(p);
+                    }
                 }
             }
             Stmt::Function(f) => {
@@ -546,6 +565,9 @@ impl Resolver {
                                 self.expr(e);
                             }
                             self.pattern(p);
+                            if e.is_some() && v.kind == VarKind::Var {
+                                self.mark_assigned(p);
+                            }
                         }
                     }
                     Some(ForInit::Expr(e)) => self.expr(e),
@@ -575,8 +597,12 @@ impl Resolver {
                             }
                         }
                         self.pattern(p);
+                        self.mark_assigned(p);
                     }
-                    ForHead::Target(p) => self.pattern(p),
+                    ForHead::Target(p) => {
+                        self.pattern(p);
+                        self.mark_assigned(p);
+                    }
                 }
                 self.stmt(body);
                 self.pop_scope();
@@ -831,13 +857,21 @@ impl Resolver {
                 }
                 self.expr(x)
             }
-            Expr::Update { target, .. } => self.expr(target),
+            Expr::Update { target, .. } => {
+                self.expr(target);
+                if let Expr::Ident(id) = &**target {
+                    if let Binding::Decl(d) = id.binding.get() {
+                        self.res.decls[d as usize].assigned = true;
+                    }
+                }
+            }
             Expr::Binary(_, a, b, _) | Expr::Logical(_, a, b) => {
                 self.expr(a);
                 self.expr(b);
             }
             Expr::Assign { target, value, .. } => {
                 self.pattern(target);
+                self.mark_assigned(target);
                 self.expr(value);
             }
             Expr::Cond(a, b, c) => {

@@ -17,6 +17,18 @@ impl Gen<'_, '_> {
                 let n = self.u32c(*argc);
                 self.call_checked(Helper::rt_call, &[d, c, t, a, n]);
             }
+            Inst::CallVar { dst, var, this, args, argc } => {
+                let fr = self.frame();
+                let d = self.reg(*dst);
+                let v = self.u32c(match var {
+                    Capture::Cell(i) => *i,
+                    Capture::Env(i) => *i | abi::CAPTURE_ENV_BIT,
+                });
+                let t = self.reg(*this);
+                let a = self.reg(*args);
+                let n = self.u32c(*argc);
+                self.call_checked(Helper::rt_call_var, &[fr, d, v, t, a, n]);
+            }
             Inst::New { dst, callee, args, argc } => {
                 let d = self.reg(*dst);
                 let c = self.reg(*callee);

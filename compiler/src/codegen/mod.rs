@@ -641,6 +641,7 @@ impl Gen<'_, '_> {
             | Inst::PrivateName { .. }
             | Inst::DefinePrivate { .. } => self.property_inst(inst),
             Inst::Call { .. }
+            | Inst::CallVar { .. }
             | Inst::New { .. }
             | Inst::CallArray { .. }
             | Inst::NewArray { .. }

@@ -812,6 +812,14 @@ impl<'a> Lowerer<'a> {
                 self.load_special_expr(|s| s.this, DeclKind::This, this);
             }
             _ => {
+                let spread = args.iter().any(|a| matches!(a, Arg::Spread(_)));
+                if let Some(var) = self.callee_var(callee).filter(|_| !optional && !spread) {
+                    self.simple(this, Simple::Undefined);
+                    let (base, n) = self.args_regs(args);
+                    self.pos(pos);
+                    self.emit(Inst::CallVar { dst, var, this, args: base, argc: n });
+                    return;
+                }
                 self.expr_into(callee, f);
                 self.simple(this, Simple::Undefined);
             }

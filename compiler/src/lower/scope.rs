@@ -109,6 +109,42 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Where the function a call names lives, when it is a captured variable (own cell or
+    /// environment entry) the call can read in place (`Inst::CallVar`).
+    pub(super) fn callee_var(&mut self, callee: &'a Expr) -> Option<Capture> {
+        let Expr::Ident(id) = callee else { return None };
+        let Binding::Decl(d) = id.binding.get() else { return None };
+        if let Some((map, _)) = &self.f().param_tdz {
+            if map.contains_key(&d) {
+                return None;
+            }
+        }
+        let info = &self.res.decls[d as usize];
+        // The variable is read after the arguments are evaluated, not before: only a variable
+        // that always holds the same function (and is never in its TDZ here) may be.
+        let fixed = match info.kind {
+            DeclKind::Function => !info.assigned,
+            DeclKind::Const | DeclKind::FunctionSelf => true,
+            _ => false,
+        };
+        if !fixed {
+            return None;
+        }
+        if info.func == self.f().index {
+            if self.tdz_check_needed(d, id.pos) {
+                return None;
+            }
+            match self.loc(d) {
+                Loc::Reg(_) => None,
+                Loc::Cell(c) => Some(Capture::Cell(c)),
+            }
+        } else if info.kind.has_tdz() {
+            None
+        } else {
+            Some(Capture::Env(self.env_index(d)))
+        }
+    }
+
     /// The register of a local that can be read in place (no copy), if `id` is one.
     pub(super) fn local_reg(&mut self, id: &'a Ident) -> Option<Reg> {
         let Binding::Decl(d) = id.binding.get() else { return None };

@@ -667,6 +667,31 @@ helpers! {
         }
         set(dst, function::call(f, this, args), |v| v)
     }
+    /// `dst = f(...argv[..argc])` where `f` is own cell or environment entry `var` (`CAPTURE_ENV_BIT`
+    /// marks the environment), read in place.
+    fn rt_call_var(frame: *mut Frame, dst: *mut Value, var: u32, this: *const Value, argv: *const Value, argc: u32) {
+        let fr = frame_mut(frame);
+        let i = (var & !CAPTURE_ENV_BIT) as usize;
+        let cell = if var & CAPTURE_ENV_BIT != 0 { fr.env.get(i) } else { fr.cells.get(i) };
+        let Some(cell) = cell else { return internal_error() };
+        let (this, args) = (read_ref(this), args_slice(argv, argc));
+        // Taken out of the variable before the call runs (and may assign it).
+        let f = match &*cell.borrow() {
+            Value::Object(o) => o.clone(),
+            other => {
+                let v = other.clone();
+                return set(dst, function::call(&v, this, args), |v| v);
+            }
+        };
+        match function::call_closure(&f, this, args) {
+            function::Entered::Returned(v) => {
+                write(dst, v);
+                STATUS_OK
+            }
+            function::Entered::Threw => STATUS_THROW,
+            function::Entered::NotAClosure => set(dst, function::call_obj(&f, this, args), |v| v),
+        }
+    }
     /// `dst = new callee(...argv[..argc])`.
     fn rt_new(dst: *mut Value, callee: *const Value, argv: *const Value, argc: u32) {
         let f = read(callee);

@@ -32,24 +32,27 @@ pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
     }
     let data = match &f.borrow().kind {
         ObjectKind::Function(d) => match &**d {
-            FunctionData::Closure(_) => None,
-            FunctionData::Native(n) => Some(Callable::Native(n.f.clone())),
-            FunctionData::WithData(d) => Some(Callable::WithData(d.f, d.data.clone())),
-            FunctionData::Bound(b) => Some(Callable::Bound(b.target.clone(), b.this.clone(), b.args.clone())),
+            FunctionData::Closure(c) => Callable::Class(c.template.name.clone()),
+            FunctionData::Native(n) => Callable::Native(n.f.clone()),
+            FunctionData::WithData(d) => Callable::WithData(d.f, d.data.clone()),
+            FunctionData::Bound(b) => Callable::Bound(b.target.clone(), b.this.clone(), b.args.clone()),
         },
         _ => return Err(error::type_error("not a function")),
     };
     match data {
-        None => Err(error::type_error("Class constructor cannot be invoked without 'new'")),
-        Some(Callable::Native(nf)) => {
+        Callable::Class(name) => Err(error::type_error(&format!(
+            "Class constructor {}cannot be invoked without 'new'",
+            if name.is_empty() { String::new() } else { format!("{} ", name.to_rust_string()) }
+        ))),
+        Callable::Native(nf) => {
             let _guard = DepthGuard::enter()?;
             nf(this, args, None)
         }
-        Some(Callable::WithData(f, data)) => {
+        Callable::WithData(f, data) => {
             let _guard = DepthGuard::enter()?;
             f(&data, this, args)
         }
-        Some(Callable::Bound(target, bthis, mut bargs)) => {
+        Callable::Bound(target, bthis, mut bargs) => {
             bargs.extend_from_slice(args);
             call_obj(&target, &bthis, &bargs)
         }
@@ -85,6 +88,8 @@ pub fn call_closure(f: &Obj, this: &Value, args: &[Value]) -> Entered {
 }
 
 enum Callable {
+    /// A class constructor (named), which only `new` may call.
+    Class(crate::string::JsString),
     Native(NativeFn),
     WithData(DataFn, Vec<Value>),
     Bound(Obj, Value, Vec<Value>),
