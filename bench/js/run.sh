@@ -4,7 +4,10 @@
 # with pipy's ratios to the others and a geometric-mean row.
 # Usage: bench/js/run.sh [workload ...]
 # Env: PIPY (default target/release/pipy), NODE (default node), QJS (a qjs-run binary; default:
-# build bench/quickjs; QJS=none skips it), TIMEOUT seconds per run (default 600).
+# build bench/quickjs; QJS=none skips it), TIMEOUT seconds per run (default 600), ROUNDS (default 3):
+# each engine runs each workload in that many processes, interleaved with the other engines, and
+# the best is kept (a run's time moves by up to 40 % between processes on a shared 2-core machine;
+# pin the whole command with `taskset -c 1` for steadier figures).
 set -u
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root" || exit 2
@@ -15,6 +18,7 @@ cd "$root" || exit 2
 PIPY=${PIPY:-target/release/pipy}
 NODE=${NODE:-node}
 TIMEOUT=${TIMEOUT:-600}
+ROUNDS=${ROUNDS:-3}
 ALL="strbuild strsplit json objprop arrayfn mapget fib30 regex classes"
 if [ $# -gt 0 ]; then names="$*"; else names=$ALL; fi
 [ -x "$PIPY" ] || { echo "pipy binary not found: $PIPY (build with cargo build --release or set PIPY)" >&2; exit 2; }
@@ -38,15 +42,25 @@ run_one() {
   fi
 }
 
+# best A B -> the smaller time; FAIL wins (a failure in any round fails the row)
+best() {
+  if [ -z "$1" ]; then echo "$2"
+  elif [ "$1" = FAIL ] || [ "$2" = FAIL ]; then echo FAIL
+  elif [ "$2" -lt "$1" ]; then echo "$2"
+  else echo "$1"; fi
+}
+
 table_begin "$tmp" workload "checksums agree"
 for name in $names; do
   file="bench/js/$name.js"
   [ -f "$file" ] || { echo "no such workload: $file" >&2; TABLE_STATUS=1; continue; }
-  run_one pipy "$name" "$PIPY" run "$file"; pms=$ms; psum=$sum
-  run_one node "$name" "$NODE" -r "$prelude" "$file"; nms=$ms; nsum=$sum
-  run_one jitless "$name" "$NODE" --jitless -r "$prelude" "$file"; jms=$ms; jsum=$sum
-  if [ -n "$QJS" ]; then run_one qjs "$name" "$QJS" "$file"; qms=$ms; qsum=$sum
-  else qms=-; qsum=-; fi
+  pms=; nms=; jms=; qms=-; qsum=-
+  for _ in $(seq "$ROUNDS"); do
+    run_one pipy "$name" "$PIPY" run "$file"; pms=$(best "$pms" "$ms"); psum=$sum
+    run_one node "$name" "$NODE" -r "$prelude" "$file"; nms=$(best "$nms" "$ms"); nsum=$sum
+    run_one jitless "$name" "$NODE" --jitless -r "$prelude" "$file"; jms=$(best "$jms" "$ms"); jsum=$sum
+    if [ -n "$QJS" ]; then run_one qjs "$name" "$QJS" "$file"; qms=$(best "${qms#-}" "$ms"); qsum=$sum; fi
+  done
   table_row "$name" "$pms" "$psum" "$nms" "$nsum" "$jms" "$jsum" "$qms" "$qsum"
 done
 table_end
