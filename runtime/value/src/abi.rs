@@ -176,6 +176,16 @@ fn set<T>(dst: *mut Value, r: JsResult<T>, f: impl FnOnce(T) -> Value) -> u32 {
         }
     }
 }
+/// Stores a call's result in `dst` and returns its status.
+fn entered(dst: *mut Value, e: function::Entered) -> u32 {
+    match e {
+        function::Entered::Returned(v) => {
+            write(dst, v);
+            STATUS_OK
+        }
+        function::Entered::Threw => STATUS_THROW,
+    }
+}
 fn args_slice<'a>(argv: *const Value, argc: u32) -> &'a [Value] {
     if argc == 0 {
         return &[];
@@ -655,17 +665,10 @@ helpers! {
     fn rt_call(dst: *mut Value, callee: *const Value, this: *const Value, argv: *const Value, argc: u32) {
         // The caller's registers are not written while the callee runs, so borrowing them is sound.
         let (f, this, args) = (read_ref(callee), read_ref(this), args_slice(argv, argc));
-        if let Value::Object(o) = f {
-            match function::call_closure(o, this, args) {
-                function::Entered::Returned(v) => {
-                    write(dst, v);
-                    return STATUS_OK;
-                }
-                function::Entered::Threw => return STATUS_THROW,
-                function::Entered::NotAClosure => {}
-            }
+        match f {
+            Value::Object(o) => entered(dst, function::enter(o, this, args)),
+            _ => set(dst, function::call(f, this, args), |v| v),
         }
-        set(dst, function::call(f, this, args), |v| v)
     }
     /// `dst = f(...argv[..argc])` where `f` is own cell or environment entry `var` (`CAPTURE_ENV_BIT`
     /// marks the environment), read in place.
@@ -683,14 +686,7 @@ helpers! {
                 return set(dst, function::call(&v, this, args), |v| v);
             }
         };
-        match function::call_closure(&f, this, args) {
-            function::Entered::Returned(v) => {
-                write(dst, v);
-                STATUS_OK
-            }
-            function::Entered::Threw => STATUS_THROW,
-            function::Entered::NotAClosure => set(dst, function::call_obj(&f, this, args), |v| v),
-        }
+        entered(dst, function::enter(&f, this, args))
     }
     /// `dst = new callee(...argv[..argc])`.
     fn rt_new(dst: *mut Value, callee: *const Value, argv: *const Value, argc: u32) {

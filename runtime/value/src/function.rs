@@ -24,22 +24,62 @@ pub fn call(f: &Value, this: &Value, args: &[Value]) -> JsResult<Value> {
     }
 }
 
+/// Calls the function object `f`.
+#[inline]
 pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
-    match call_closure(f, this, args) {
-        Entered::Returned(v) => return Ok(v),
-        Entered::Threw => return Err(realm::take_exception()),
-        Entered::NotAClosure => {}
+    match enter(f, this, args) {
+        Entered::Returned(v) => Ok(v),
+        Entered::Threw => Err(realm::take_exception()),
     }
-    let data = match &f.borrow().kind {
+}
+
+/// How a call went, as compiled code wants it.
+pub enum Entered {
+    /// The function returned this.
+    Returned(Value),
+    /// The function threw; the exception is pending in the realm.
+    Threw,
+}
+
+impl From<JsResult<Value>> for Entered {
+    fn from(r: JsResult<Value>) -> Entered {
+        match r {
+            Ok(v) => Entered::Returned(v),
+            Err(e) => {
+                realm::set_exception(e);
+                Entered::Threw
+            }
+        }
+    }
+}
+
+/// Calls the function object `f` with an exception left pending (as compiled code reports it):
+/// one look at what `f` holds, then the path for that kind. A script function (the common case)
+/// goes straight to `run_frame`.
+#[inline(always)]
+pub fn enter(f: &Obj, this: &Value, args: &[Value]) -> Entered {
+    let callable = match &f.borrow().kind {
         ObjectKind::Function(d) => match &**d {
+            FunctionData::Closure(c) if !c.template.kind.is_class_constructor() => {
+                Callable::Closure(c.template.clone(), c.env.clone(), c.home.clone())
+            }
             FunctionData::Closure(c) => Callable::Class(c.template.name.clone()),
             FunctionData::Native(n) => Callable::Native(n.f.clone()),
             FunctionData::WithData(d) => Callable::WithData(d.f, d.data.clone()),
             FunctionData::Bound(b) => Callable::Bound(b.target.clone(), b.this.clone(), b.args.clone()),
         },
-        _ => return Err(error::type_error("not a function")),
+        _ => return Err(error::type_error("not a function")).into(),
     };
-    match data {
+    match callable {
+        Callable::Closure(template, env, home) => run_frame(f, template, env, home, this.clone(), args, None),
+        other => call_other(other, this, args).into(),
+    }
+}
+
+/// The calls that are not of a script function.
+fn call_other(callable: Callable, this: &Value, args: &[Value]) -> JsResult<Value> {
+    match callable {
+        Callable::Closure(..) => Err(error::type_error("internal error: a closure on the generic path")),
         Callable::Class(name) => Err(error::type_error(&format!(
             "Class constructor {}cannot be invoked without 'new'",
             if name.is_empty() { String::new() } else { format!("{} ", name.to_rust_string()) }
@@ -59,35 +99,10 @@ pub fn call_obj(f: &Obj, this: &Value, args: &[Value]) -> JsResult<Value> {
     }
 }
 
-/// How `call_closure` went.
-pub enum Entered {
-    /// The closure returned this.
-    Returned(Value),
-    /// The closure threw; the exception is pending in the realm.
-    Threw,
-    /// `f` is not a script function that can be called (a built-in, a bound function, a class
-    /// constructor, not a function): take the generic path.
-    NotAClosure,
-}
-
-/// The script-to-script call, the path compiled code takes for every call of a script function:
-/// runs closure `f` with `this` and `args`, without the generic dispatch of `call_obj`, and with
-/// an exception left pending (as compiled code reports it).
-#[inline(always)]
-pub fn call_closure(f: &Obj, this: &Value, args: &[Value]) -> Entered {
-    let (template, env, home) = {
-        let b = f.borrow();
-        let ObjectKind::Function(d) = &b.kind else { return Entered::NotAClosure };
-        let FunctionData::Closure(c) = &**d else { return Entered::NotAClosure };
-        if c.template.kind.is_class_constructor() {
-            return Entered::NotAClosure;
-        }
-        (c.template.clone(), c.env.clone(), c.home.clone())
-    };
-    run_frame(f, template, env, home, this.clone(), args, None)
-}
-
+/// What `call_obj` found in a function object.
 enum Callable {
+    /// A script function: its template, captured cells and home object.
+    Closure(Rc<FuncTemplate>, Rc<[VarCell]>, Option<Obj>),
     /// A class constructor (named), which only `new` may call.
     Class(crate::string::JsString),
     Native(NativeFn),
@@ -124,7 +139,7 @@ fn run_closure(
 ) -> JsResult<Value> {
     match run_frame(callee, template, env, home, this, args, new_target) {
         Entered::Returned(v) => Ok(v),
-        _ => Err(realm::take_exception()),
+        Entered::Threw => Err(realm::take_exception()),
     }
 }
 

@@ -156,7 +156,12 @@ impl JsString {
             if from > h.len() {
                 return None;
             }
-            return h[from..].find(n).map(|i| i + from);
+            return match n.as_bytes() {
+                // One byte (`indexOf(':')`): a plain scan, without setting up a substring search.
+                &[b] => h.as_bytes()[from..].iter().position(|&c| c == b),
+                _ => h[from..].find(n),
+            }
+            .map(|i| i + from);
         }
         let h = self.units();
         let n = needle.units();
