@@ -39,6 +39,7 @@ pub fn with_calls<R>(f: impl FnOnce(&CallState) -> R) -> R {
 impl CallState {
     /// Counts one more active call, or refuses with the stack-overflow RangeError.
     /// Counts one more call; `Err(TooDeep)` past the limit (the caller throws the RangeError).
+    #[inline]
     pub fn push_depth(&self) -> Result<(), TooDeep> {
         let d = self.depth.get();
         if d >= MAX_DEPTH {
@@ -51,16 +52,20 @@ impl CallState {
     pub fn depth(&self) -> usize {
         self.depth.get()
     }
+    #[inline]
     pub fn pop_depth(&self) {
         self.depth.set(self.depth.get().saturating_sub(1));
     }
+    #[inline]
     pub fn acquire(&self, len: usize) -> RegisterWindow {
         self.registers.acquire(len)
     }
+    #[inline]
     pub fn release(&self, w: RegisterWindow) {
         self.registers.release(w)
     }
     /// Runs a compiled function on `frame`, linking it into the chain used for stack traces.
+    #[inline]
     pub fn run(&self, frame: &mut Frame) -> u32 {
         frame.parent = self.current.get();
         self.current.set(frame as *const Frame);
@@ -117,6 +122,7 @@ impl RegisterStack {
         }
     }
 
+    #[inline]
     fn acquire(&self, len: usize) -> RegisterWindow {
         let saved = self.top.get();
         let (base, size) = self.current.get();
@@ -149,6 +155,7 @@ impl RegisterStack {
         RegisterWindow { ptr, len, saved }
     }
 
+    #[inline]
     fn release(&self, w: RegisterWindow) {
         for i in 0..w.len {
             // SAFETY: windows are released in LIFO order by the call that acquired them, so these

@@ -71,7 +71,9 @@ pub fn enter(f: &Obj, this: &Value, args: &[Value]) -> Entered {
         _ => return Err(error::type_error("not a function")).into(),
     };
     match callable {
-        Callable::Closure(template, env, home) => run_frame(f, template, env, home, this.clone(), args, None),
+        Callable::Closure(template, env, home) => {
+            run_frame(f, template, env, home, crate::value::clone_fast(this), args, None)
+        }
         other => call_other(other, this, args).into(),
     }
 }
@@ -108,6 +110,14 @@ enum Callable {
     Native(NativeFn),
     WithData(DataFn, Vec<Value>),
     Bound(Obj, Value, Vec<Value>),
+}
+
+/// Drops `v`, calling the drop glue only when it holds a reference.
+#[inline(always)]
+fn release(v: Value) {
+    if v.tag() < crate::value::tag::FIRST_HEAP {
+        std::mem::forget(v);
+    }
 }
 
 /// The RangeError of a call nested too deep.
@@ -181,7 +191,7 @@ fn run_frame(
         let regs = calls.acquire(template.nregs as usize);
         let n = (template.param_regs as usize).min(args.len());
         for (i, a) in args[..n].iter().enumerate() {
-            regs.set(i, a.clone());
+            regs.set(i, crate::value::clone_fast(a));
         }
         let ncells = template.ncells;
         let pos = template.pos;
@@ -206,7 +216,21 @@ fn run_frame(
         let status = calls.run(&mut frame);
         calls.release(regs);
         calls.pop_depth();
-        if status == 0 { Entered::Returned(std::mem::take(&mut frame.result)) } else { Entered::Threw }
+        // Taken apart rather than dropped whole: the values and the cell list usually hold
+        // nothing to release, and checking that inline saves the drop glue's calls.
+        let Frame { callee, template, this, new_target, cells, env, home, result, .. } = frame;
+        release(this);
+        release(new_target);
+        if cells.capacity() == 0 {
+            std::mem::forget(cells);
+        }
+        drop((callee, template, env, home));
+        if status == 0 {
+            Entered::Returned(result)
+        } else {
+            release(result);
+            Entered::Threw
+        }
     })
 }
 
