@@ -272,6 +272,22 @@ impl Obj {
         obj
     }
 
+    /// A new object whose own properties are `shape`'s keys holding `slots`, in order: one step
+    /// instead of a lookup and a transition per property, for built-ins that make many objects
+    /// of one shape (`RegExp.prototype.exec`'s match arrays). `shape` must be a shared shape
+    /// reached from this thread's root by `Shape::with_key`, with as many keys as `slots`.
+    pub fn with_shape(proto: Option<Obj>, kind: ObjectKind, shape: Rc<Shape>, slots: Vec<Value>) -> Obj {
+        debug_assert_eq!(shape.len(), slots.len());
+        debug_assert!(!shape.dictionary);
+        let o = Obj::new(proto, kind);
+        {
+            let mut b = o.borrow_mut();
+            b.shape = shape;
+            b.slots = slots;
+        }
+        o
+    }
+
     /// Notes that this object serves as a prototype (its key changes then bump the epoch).
     pub fn mark_prototype(&self) {
         if !self.borrow().is_prototype {

@@ -1042,12 +1042,22 @@ pub fn iterate_to_vec(v: &Value) -> JsResult<Vec<Value>> {
     Ok(out)
 }
 
+thread_local! {
+    /// The shape of an iterator result: `value`, then `done`.
+    static ITER_RESULT_SHAPE: std::rc::Rc<Shape> = {
+        let mut shape = Shape::root_of_thread();
+        for key in ["value", "done"] {
+            Shape::with_key(&mut shape, PropKey::str(key), attr::DEFAULT);
+        }
+        shape
+    };
+}
+
 /// `{ value, done }`.
 pub fn iter_result(value: Value, done: bool) -> Value {
-    let o = Obj::ordinary();
-    o.define_value("value", value, attr::DEFAULT);
-    o.define_value("done", Value::Bool(done), attr::DEFAULT);
-    Value::Object(o)
+    let shape = ITER_RESULT_SHAPE.with(std::rc::Rc::clone);
+    let proto = Some(realm::intrinsics().object_prototype.clone());
+    Value::Object(Obj::with_shape(proto, ObjectKind::Ordinary, shape, vec![value, Value::Bool(done)]))
 }
 
 /// Enumerable string keys of `o` and its prototypes, for `for…in`.

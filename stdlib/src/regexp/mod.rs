@@ -7,6 +7,7 @@ mod symbols;
 
 use crate::util::{self, arg};
 use pipy_value::function::{self, NativeFn};
+use pipy_value::shape::Shape;
 use pipy_value::{JsResult, JsString, Obj, ObjectKind, PropKey, Value, attr, error, ops, realm};
 use regress::Regex;
 use std::rc::Rc;
@@ -302,6 +303,21 @@ fn builtin_exec(r: &Obj, s: &JsString) -> JsResult<Value> {
     Ok(Value::Object(match_result(&m, s, fl.d)))
 }
 
+thread_local! {
+    /// The shape of a match array: `index`, `input` and `groups`, in that order.
+    static MATCH_SHAPE: Rc<Shape> = {
+        let mut shape = Shape::root_of_thread();
+        for key in ["index", "input", "groups"] {
+            Shape::with_key(&mut shape, PropKey::str(key), attr::DEFAULT);
+        }
+        shape
+    };
+}
+
+fn match_shape() -> Rc<Shape> {
+    MATCH_SHAPE.with(Rc::clone)
+}
+
 fn match_result(m: &regress::Match, s: &JsString, has_indices: bool) -> Obj {
     let n = m.captures.len();
     let piece = |r: Option<std::ops::Range<usize>>| match r {
@@ -312,9 +328,6 @@ fn match_result(m: &regress::Match, s: &JsString, has_indices: bool) -> Obj {
         Some(r) => ops::new_array(vec![Value::from(r.start), Value::from(r.end)]),
         None => Value::Undefined,
     };
-    let a = Obj::array((0..=n).map(|i| piece(m.group(i))).collect());
-    a.define_value("index", Value::from(m.start()), attr::DEFAULT);
-    a.define_value("input", Value::String(s.clone()), attr::DEFAULT);
     let named: Vec<(String, Option<std::ops::Range<usize>>)> =
         m.named_groups().map(|(name, r)| (name.to_string(), r)).collect();
     let groups_of = |f: &dyn Fn(Option<std::ops::Range<usize>>) -> Value| {
@@ -327,7 +340,12 @@ fn match_result(m: &regress::Match, s: &JsString, has_indices: bool) -> Obj {
         }
         Value::Object(g)
     };
-    a.define_value("groups", groups_of(&piece), attr::DEFAULT);
+    let a = Obj::with_shape(
+        Some(realm::intrinsics().array_prototype.clone()),
+        ObjectKind::Array((0..=n).map(|i| piece(m.group(i))).collect()),
+        match_shape(),
+        vec![Value::from(m.start()), Value::String(s.clone()), groups_of(&piece)],
+    );
     if has_indices {
         let ind = Obj::array((0..=n).map(|i| pair(m.group(i))).collect());
         ind.define_value("groups", groups_of(&pair), attr::DEFAULT);
