@@ -36,9 +36,14 @@ fn each_present(
     let (o, ov, len) = this_obj(this)?;
     let f = callback(args)?;
     let this_arg = arg(args, 1);
+    // One argument list for every call: the array's reference is counted once per loop.
+    let mut argv = [Value::Undefined, Value::Undefined, ov];
     for k in 0..len {
         let Some(v) = elem(&o, k)? else { continue };
-        let r = function::call(&f, &this_arg, &[v.clone(), Value::from(k), ov.clone()])?;
+        argv[0] = v;
+        argv[1] = Value::from(k);
+        let r = function::call(&f, &this_arg, &argv)?;
+        let v = std::mem::take(&mut argv[0]);
         if !visit(k, v, r)? {
             return Ok(false);
         }
@@ -62,6 +67,7 @@ fn map(this: &Value, args: &[Value]) -> JsResult<Value> {
         }
         vec.reserve_exact(len);
     }
+    let mut argv = [Value::Undefined, Value::Undefined, ov];
     for k in 0..len {
         let Some(v) = elem(&o, k)? else {
             if let Sink::Dense(vec) = &mut out {
@@ -69,7 +75,9 @@ fn map(this: &Value, args: &[Value]) -> JsResult<Value> {
             }
             continue;
         };
-        let r = function::call(&f, &this_arg, &[v, Value::from(k), ov.clone()])?;
+        argv[0] = v;
+        argv[1] = Value::from(k);
+        let r = function::call(&f, &this_arg, &argv)?;
         match &mut out {
             Sink::Dense(vec) => vec.push(r),
             Sink::Species(a, _) => create_data_property(a, k, r)?,
@@ -149,10 +157,14 @@ fn fold(this: &Value, args: &[Value], backwards: bool) -> JsResult<Value> {
             }
         }
     };
+    let mut argv = [Value::Undefined, Value::Undefined, Value::Undefined, ov];
     while i < len {
         let k = index(i);
         if let Some(v) = elem(&o, k)? {
-            acc = function::call(&f, &Value::Undefined, &[acc, v, Value::from(k), ov.clone()])?;
+            argv[0] = acc;
+            argv[1] = v;
+            argv[2] = Value::from(k);
+            acc = function::call(&f, &Value::Undefined, &argv)?;
         }
         i += 1;
     }

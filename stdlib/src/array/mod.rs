@@ -173,6 +173,7 @@ pub(crate) fn this_obj(this: &Value) -> JsResult<(Obj, Value, usize)> {
 }
 
 /// Element `k` straight from the `Vec` of an array (or `arguments`), if it is there and not a hole.
+#[inline]
 pub(crate) fn dense_elem(o: &Obj, k: usize) -> Option<Value> {
     match &o.borrow().kind {
         ObjectKind::Array(v) | ObjectKind::Arguments(v) => v.get(k).filter(|e| !e.is_hole()).cloned(),
@@ -181,6 +182,7 @@ pub(crate) fn dense_elem(o: &Obj, k: usize) -> Option<Value> {
 }
 
 /// `HasProperty(O, k)` then `Get(O, k)`: `None` for a missing element (a hole).
+#[inline]
 pub(crate) fn elem(o: &Obj, k: usize) -> JsResult<Option<Value>> {
     if let Some(v) = dense_elem(o, k) {
         return Ok(Some(v));
