@@ -1,6 +1,7 @@
 //! The value ABI between JIT-compiled code and the runtime: the one place that declares it.
 //!
-//! * Layout: a `Value` is 16 bytes, tag byte at offset 0 (`value::tag`), payload at offset 8.
+//! * Layout: a `Value` is 16 bytes, tag word at offset 0 (`value::tag`; compiled code reads and
+//!   writes its low byte, the other seven are always zero), payload at offset 8.
 //!   A register file is a `*mut Value` array; `Frame` keeps it at offset `FRAME_REGS` and the
 //!   current source offset at `FRAME_POS`.
 //! * Helpers: every `extern "C"` function compiled code may call is declared once, in the
