@@ -162,12 +162,7 @@ impl RegisterStack {
             // slots belong to that frame alone, which has returned. Resetting them releases
             // references; slots holding no reference only need their tag reset.
             let slot = unsafe { &mut *w.ptr.add(i) };
-            if slot.tag() >= crate::value::tag::FIRST_HEAP {
-                drop(std::mem::take(slot));
-            } else {
-                // Nothing to release: overwrite without running the value's drop.
-                std::mem::forget(std::mem::replace(slot, Value::Undefined));
-            }
+            crate::value::release(std::mem::take(slot));
         }
         if w.saved.0 != self.top.get().0 {
             // Back to an earlier chunk.

@@ -63,10 +63,10 @@ pub fn enter(f: &Obj, this: &Value, args: &[Value]) -> Entered {
             FunctionData::Closure(c) if !c.template.kind.is_class_constructor() => {
                 Callable::Closure(c.template.clone(), c.env.clone(), c.home.clone())
             }
-            FunctionData::Closure(c) => Callable::Class(c.template.name.clone()),
-            FunctionData::Native(n) => Callable::Native(n.f.clone()),
-            FunctionData::WithData(d) => Callable::WithData(d.f, d.data.clone()),
-            FunctionData::Bound(b) => Callable::Bound(b.target.clone(), b.this.clone(), b.args.clone()),
+            FunctionData::Closure(c) => Callable::Other(Other::Class(c.template.name.clone())),
+            FunctionData::Native(n) => Callable::Other(Other::Native(n.f.clone())),
+            FunctionData::WithData(d) => Callable::Other(Other::WithData(d.f, d.data.clone())),
+            FunctionData::Bound(b) => Callable::Other(Other::Bound(b.target.clone(), b.this.clone(), b.args.clone())),
         },
         _ => return Err(error::type_error("not a function")).into(),
     };
@@ -74,27 +74,26 @@ pub fn enter(f: &Obj, this: &Value, args: &[Value]) -> Entered {
         Callable::Closure(template, env, home) => {
             run_frame(f, template, env, home, crate::value::clone_fast(this), args, None)
         }
-        other => call_other(other, this, args).into(),
+        Callable::Other(other) => call_other(other, this, args).into(),
     }
 }
 
 /// The calls that are not of a script function.
-fn call_other(callable: Callable, this: &Value, args: &[Value]) -> JsResult<Value> {
+fn call_other(callable: Other, this: &Value, args: &[Value]) -> JsResult<Value> {
     match callable {
-        Callable::Closure(..) => Err(error::type_error("internal error: a closure on the generic path")),
-        Callable::Class(name) => Err(error::type_error(&format!(
+        Other::Class(name) => Err(error::type_error(&format!(
             "Class constructor {}cannot be invoked without 'new'",
             if name.is_empty() { String::new() } else { format!("{} ", name.to_rust_string()) }
         ))),
-        Callable::Native(nf) => {
+        Other::Native(nf) => {
             let _guard = DepthGuard::enter()?;
             nf(this, args, None)
         }
-        Callable::WithData(f, data) => {
+        Other::WithData(f, data) => {
             let _guard = DepthGuard::enter()?;
             f(&data, this, args)
         }
-        Callable::Bound(target, bthis, mut bargs) => {
+        Other::Bound(target, bthis, mut bargs) => {
             bargs.extend_from_slice(args);
             call_obj(&target, &bthis, &bargs)
         }
@@ -105,19 +104,16 @@ fn call_other(callable: Callable, this: &Value, args: &[Value]) -> JsResult<Valu
 enum Callable {
     /// A script function: its template, captured cells and home object.
     Closure(Rc<FuncTemplate>, Rc<[VarCell]>, Option<Obj>),
+    Other(Other),
+}
+
+/// The functions `call_other` calls: everything but a callable script function.
+enum Other {
     /// A class constructor (named), which only `new` may call.
     Class(crate::string::JsString),
     Native(NativeFn),
     WithData(DataFn, Vec<Value>),
     Bound(Obj, Value, Vec<Value>),
-}
-
-/// Drops `v`, calling the drop glue only when it holds a reference.
-#[inline(always)]
-fn release(v: Value) {
-    if v.tag() < crate::value::tag::FIRST_HEAP {
-        std::mem::forget(v);
-    }
 }
 
 /// The RangeError of a call nested too deep.
@@ -219,8 +215,8 @@ fn run_frame(
         // Taken apart rather than dropped whole: the values and the cell list usually hold
         // nothing to release, and checking that inline saves the drop glue's calls.
         let Frame { callee, template, this, new_target, cells, env, home, result, .. } = frame;
-        release(this);
-        release(new_target);
+        crate::value::release(this);
+        crate::value::release(new_target);
         if cells.capacity() == 0 {
             std::mem::forget(cells);
         }
@@ -228,7 +224,7 @@ fn run_frame(
         if status == 0 {
             Entered::Returned(result)
         } else {
-            release(result);
+            crate::value::release(result);
             Entered::Threw
         }
     })

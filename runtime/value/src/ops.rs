@@ -1044,13 +1044,7 @@ pub fn iterate_to_vec(v: &Value) -> JsResult<Vec<Value>> {
 
 thread_local! {
     /// The shape of an iterator result: `value`, then `done`.
-    static ITER_RESULT_SHAPE: std::rc::Rc<Shape> = {
-        let mut shape = Shape::root_of_thread();
-        for key in ["value", "done"] {
-            Shape::with_key(&mut shape, PropKey::str(key), attr::DEFAULT);
-        }
-        shape
-    };
+    static ITER_RESULT_SHAPE: std::rc::Rc<Shape> = Shape::of_keys(&["value", "done"], attr::DEFAULT);
 }
 
 /// `{ value, done }`.

@@ -261,4 +261,14 @@ impl Shape {
     pub fn root_of_thread() -> Rc<Shape> {
         ROOT_SHAPE.with(|s| s.clone())
     }
+
+    /// The shape an object reaches from this thread's root by adding `keys` in order, each with
+    /// `flags` (the shape `Obj::with_shape` gives objects built in one step).
+    pub fn of_keys(keys: &[&str], flags: u8) -> Rc<Shape> {
+        let mut shape = Shape::root_of_thread();
+        for key in keys {
+            Shape::with_key(&mut shape, PropKey::str(key), flags);
+        }
+        shape
+    }
 }

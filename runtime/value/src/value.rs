@@ -57,6 +57,14 @@ pub fn store(dst: &mut Value, v: Value) {
     }
 }
 
+/// Drops `v`, calling the drop glue only when it holds a reference.
+#[inline(always)]
+pub fn release(v: Value) {
+    if v.tag() < tag::FIRST_HEAP {
+        std::mem::forget(v);
+    }
+}
+
 /// `v.clone()`, with the plain values (undefined, numbers) copied inline rather than through the
 /// clone's jump table.
 #[inline(always)]

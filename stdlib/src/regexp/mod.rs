@@ -305,13 +305,7 @@ fn builtin_exec(r: &Obj, s: &JsString) -> JsResult<Value> {
 
 thread_local! {
     /// The shape of a match array: `index`, `input` and `groups`, in that order.
-    static MATCH_SHAPE: Rc<Shape> = {
-        let mut shape = Shape::root_of_thread();
-        for key in ["index", "input", "groups"] {
-            Shape::with_key(&mut shape, PropKey::str(key), attr::DEFAULT);
-        }
-        shape
-    };
+    static MATCH_SHAPE: Rc<Shape> = Shape::of_keys(&["index", "input", "groups"], attr::DEFAULT);
 }
 
 fn match_shape() -> Rc<Shape> {
