@@ -773,3 +773,80 @@ pipy().listen($PORT3).demuxHTTP().to($ => $.muxHTTP({ version: 2 }).to($ => $.co
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
     assert_eq!(body, "big");
 }
+
+#[test]
+fn a_slow_upstream_holds_back_only_its_own_request_stream() {
+    // Stream A uploads to an upstream that accepts and never reads; stream B, on the same
+    // connection, uploads to a handler. A's window must close (pipy stops taking its body once
+    // what it queued upstream is at the limit), while the connection goes on reading B.
+    let slow = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let slow_port = slow.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in slow.incoming().take(4) {
+            held.push(c);
+        }
+        std::thread::sleep(Duration::from_secs(60));
+    });
+    let srv = Server::start(
+        "h2-paced",
+        &r#"
+pipy({ _slow: false })
+.listen($PORT0).demuxHTTP().to($ => $
+  .handleMessageStart(msg => { _slow = msg.head.path === '/slow' })
+  .branch(
+    () => _slow, ($ => $.connect('127.0.0.1:SLOW')),
+    ($ => $.replaceMessage(req => new Message('got ' + req.body.size)))
+  )
+)
+"#
+        .replace("SLOW", &slow_port.to_string()),
+        1,
+    );
+    let port = srv.ports[0];
+    const TOTAL: usize = 48 << 20;
+    let (a_sent, b) = runtime().block_on(async move {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let (client, conn) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        let sent = std::rc::Rc::new(std::cell::Cell::new(0usize));
+        let counter = sent.clone();
+        let mut a_client = client.clone().ready().await.expect("ready");
+        let req = http::Request::post(format!("http://127.0.0.1:{port}/slow")).body(()).expect("request");
+        let (_resp, mut stream) = a_client.send_request(req, false).expect("stream A");
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(async move {
+            let chunk = Bytes::from(vec![b'a'; 64 << 10]);
+            while counter.get() < TOTAL {
+                stream.reserve_capacity(chunk.len());
+                match std::future::poll_fn(|cx| stream.poll_capacity(cx)).await {
+                    Some(Ok(n)) if n > 0 => {
+                        if stream.send_data(chunk.slice(..n), false).is_err() {
+                            return;
+                        }
+                        counter.set(counter.get() + n);
+                    }
+                    Some(Ok(_)) => {}
+                    _ => return,
+                }
+            }
+        });
+        local
+            .run_until(async move {
+                // A runs until its window closes.
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                let body: Vec<u8> = vec![b'b'; 2 << 20];
+                let b =
+                    tokio::time::timeout(Duration::from_secs(10), send_one(client, port, post("/fast", &body))).await;
+                (sent.get(), b)
+            })
+            .await
+    });
+    let b = b.expect("stream B is answered while A is held back").expect("a response");
+    assert_eq!(b.text(), format!("got {}", 2 << 20));
+    // A got as far as the kernel's socket buffers, pipy's 1 MiB limit and one window take it.
+    assert!(a_sent < TOTAL / 2, "stream A sent {a_sent} bytes: its body was not held back");
+    assert!(a_sent > 1 << 20, "stream A sent only {a_sent} bytes");
+}

@@ -300,32 +300,41 @@ fn a_client_that_never_reads_costs_bounded_memory() {
     drop(s);
 }
 
-#[test]
-fn a_client_that_never_reads_slows_only_its_own_stream_of_a_shared_upstream_connection() {
-    // An HTTP/2 upstream (node) with a 512 MiB answer on /big and small ones elsewhere, behind one
-    // shared HTTP/2 upstream session. Client A asks for /big and reads nothing; client B's
-    // requests on the same upstream connection must still be answered, and pipy must not buffer
-    // A's answer.
+/// An HTTP/2 server in node whose stream handler is `on_stream` (it sees `st` and `h`, the
+/// headers); its port and process, once it listens.
+fn node_h2_upstream(on_stream: &str) -> (u16, std::process::Child) {
     let up = common::free_port();
     let mut upstream = std::process::Command::new("node")
-        .args(["-e", &format!(
-            "const h2 = require('http2'); const s = h2.createServer();\n\
-             s.on('stream', (st, h) => {{\n\
-               st.on('error', () => {{}});\n\
-               if (h[':path'] !== '/big') {{ st.respond({{ ':status': 200 }}); st.end('small ' + h[':path']); return; }}\n\
-               st.respond({{ ':status': 200 }});\n\
-               const chunk = Buffer.alloc(65536, 120); let sent = 0;\n\
-               const pump = () => {{ while (sent < 512 * 1024 * 1024) {{ sent += chunk.length; if (!st.write(chunk)) {{ st.once('drain', pump); return; }} }} st.end(); }};\n\
-               pump();\n\
-             }});\n\
-             s.listen({up}, '127.0.0.1', () => console.log('listening'));"
-        )])
+        .args([
+            "-e",
+            &format!(
+                "const h2 = require('http2'); const s = h2.createServer();\n\
+                 s.on('stream', (st, h) => {{ st.on('error', () => {{}});\n{on_stream}\n}});\n\
+                 s.listen({up}, '127.0.0.1', () => console.log('listening'));"
+            ),
+        ])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node runs");
     let mut line = String::new();
     let mut out = std::io::BufReader::new(upstream.stdout.take().expect("stdout"));
     std::io::BufRead::read_line(&mut out, &mut line).expect("upstream starts");
+    (up, upstream)
+}
+
+#[test]
+fn a_client_that_never_reads_slows_only_its_own_stream_of_a_shared_upstream_connection() {
+    // An HTTP/2 upstream (node) with a 512 MiB answer on /big and small ones elsewhere, behind one
+    // shared HTTP/2 upstream session. Client A asks for /big and reads nothing; client B's
+    // requests on the same upstream connection must still be answered, and pipy must not buffer
+    // A's answer.
+    let (up, mut upstream) = node_h2_upstream(
+        "if (h[':path'] !== '/big') { st.respond({ ':status': 200 }); st.end('small ' + h[':path']); return; }\n\
+         st.respond({ ':status': 200 });\n\
+         const chunk = Buffer.alloc(65536, 120); let sent = 0;\n\
+         const pump = () => { while (sent < 512 * 1024 * 1024) { sent += chunk.length; if (!st.write(chunk)) { st.once('drain', pump); return; } } st.end(); };\n\
+         pump();",
+    );
     let srv = Server::start(
         "h2-shared-slow",
         &format!(
@@ -363,4 +372,51 @@ fn a_client_that_never_reads_slows_only_its_own_stream_of_a_shared_upstream_conn
     let _ = upstream.wait();
     assert!(grown < 32 << 10, "RSS grew by {grown} KiB for a client that reads nothing");
     drop(a);
+}
+
+#[test]
+fn an_upstream_that_never_reads_holds_back_the_request_body_not_memory() {
+    // An HTTP/2 upstream (node) that takes a request and never reads its body, behind
+    // `muxHTTP({version: 2})`. The HTTP/1 client uploading 64 MiB must be back-pressured (pipy
+    // stops reading it once the stream's unsent bytes are at the limit) instead of having its
+    // body buffered whole; another client is still served on the same upstream connection.
+    let (up, mut upstream) = node_h2_upstream(
+        "if (h[':path'] === '/up') { st.pause(); return; }\n\
+         st.respond({ ':status': 200 }); st.end('small');",
+    );
+    let srv = Server::start(
+        "h2-upload-held",
+        &format!(
+            "pipy().listen($PORT0).demuxHTTP().to($ => $.muxHTTP(() => 'up', {{ version: 2 }}).to($ => $.connect('127.0.0.1:{up}')))"
+        ),
+        1,
+    );
+    let port = srv.ports[0];
+    let before = rss_kib(srv.pid());
+    const TOTAL: usize = 64 << 20;
+    let mut c = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    c.set_write_timeout(Some(Duration::from_millis(200))).expect("timeout");
+    c.write_all(format!("POST /up HTTP/1.1\r\nhost: a\r\ncontent-length: {TOTAL}\r\n\r\n").as_bytes()).expect("head");
+    let chunk = vec![b'x'; 64 << 10];
+    let mut written = 0;
+    let start = Instant::now();
+    while written < TOTAL && start.elapsed() < Duration::from_secs(4) {
+        match c.write(&chunk) {
+            Ok(n) => written += n,
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    let grown = rss_kib(srv.pid()).saturating_sub(before);
+    // Another client, through the same upstream connection.
+    let mut b = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    b.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    b.write_all(b"GET /small HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n").expect("write");
+    let mut answer = String::new();
+    let _ = b.read_to_string(&mut answer);
+    let _ = upstream.kill();
+    let _ = upstream.wait();
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("small"), "{answer:?}");
+    assert!(written < TOTAL / 2, "the client wrote {written} bytes: its body was not held back");
+    assert!(grown < 24 << 10, "RSS grew by {grown} KiB for an upstream that reads nothing");
+    drop(c);
 }

@@ -314,10 +314,13 @@ impl Server {
     }
 
     /// demuxHTTP: the sub-pipeline of request `id` (HTTP/1 or an HTTP/2 stream), started with
-    /// the request's head; None after reporting a missing or broken `.to(...)`.
+    /// the request's head; None after reporting a missing or broken `.to(...)`. An HTTP/2
+    /// stream's context has a flow of its own (its request body is paced by its own window).
     fn start_request(&self, cx: &mut Cx<'_>, id: u32, head: Value) -> Option<Rc<Pipeline>> {
         let layout = super::sub_layout(cx, self.sub.as_ref(), "demuxHTTP")?;
-        let p = cx.sub(&layout, SubContext::Clone, id);
+        let context =
+            if self.h2.is_some() { SubContext::Given(cx.context().fork_for_stream()) } else { SubContext::Clone };
+        let p = cx.sub(&layout, context, id);
         p.start(&[]);
         p.input(Event::MessageStart(head));
         Some(p)

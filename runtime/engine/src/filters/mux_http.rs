@@ -185,6 +185,35 @@ struct Requester {
     /// both ways are the tunnel's bytes; the stream's end is the tunnel's end).
     connect: bool,
     tunnel: bool,
+    /// Its request bytes waiting for the upstream's windows, counted in its flow.
+    held: Held,
+}
+
+/// Request bytes of one HTTP/2 stream that wait for the upstream's windows, held in the flow of
+/// the requester: what feeds it (its client's socket, or its own HTTP/2 stream's window) waits
+/// while they are at the limit, so a request body is paced by the stream that carries it.
+#[derive(Default)]
+struct Held {
+    flow: Option<Rc<Flow>>,
+    n: usize,
+}
+
+impl Held {
+    fn set(&mut self, n: usize) {
+        let Some(flow) = &self.flow else { return };
+        if n > self.n {
+            flow.hold_up(true, n - self.n);
+        } else if n < self.n {
+            flow.hold_up(false, self.n - n);
+        }
+        self.n = n;
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.set(0);
+    }
 }
 
 /// An upstream session: its sub-pipeline (usually `connect`) and the protocol state.
@@ -458,7 +487,13 @@ impl HttpSession {
                             Ok(req) => {
                                 let connect = req.method() == ::http::Method::CONNECT;
                                 h2.conn.start(id, req);
-                                let r = Requester { handle: h.clone(), started: false, connect, tunnel: false };
+                                let r = Requester {
+                                    handle: h.clone(),
+                                    started: false,
+                                    connect,
+                                    tunnel: false,
+                                    held: Held::default(),
+                                };
                                 h2.requesters.insert(id, r);
                             }
                             Err(e) => {
@@ -466,7 +501,14 @@ impl HttpSession {
                                 failed_response(&mut out, h.clone(), false, "RuntimeError");
                             }
                         },
-                        Event::Data(d) => h2.conn.data(id, &d),
+                        Event::Data(d) => {
+                            h2.conn.data(id, &d);
+                            if let Some(r) = h2.requesters.get_mut(&id)
+                                && r.held.flow.is_none()
+                            {
+                                r.held.flow = h.pipeline().map(|p| p.context.flow.clone());
+                            }
+                        }
                         // A CONNECT's request goes on as the tunnel's bytes.
                         Event::MessageEnd { .. } if h2.requesters.get(&id).is_some_and(|r| r.connect) => {}
                         Event::MessageEnd { tail, .. } => {
@@ -567,6 +609,13 @@ impl HttpSession {
                             }
                         }
                     }
+                }
+            }
+            // Request bodies that went out (or are waiting) since: their requesters' flows
+            // follow.
+            for (id, r) in h2.requesters.iter_mut() {
+                if r.held.flow.is_some() {
+                    r.held.set(h2.conn.backlog(*id));
                 }
             }
             closed = h2.conn.is_closed();

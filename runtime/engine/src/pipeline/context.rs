@@ -17,6 +17,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+pub use super::flow::Flow;
+
 pub struct Context {
     pub id: u64,
     values: RefCell<Vec<Value>>,
@@ -49,123 +51,6 @@ impl pipy_value::cycles::Traced for Context {
         let values = self.values.try_borrow_mut().map(|mut v| std::mem::take(&mut *v));
         let inbound = self.inbound.try_borrow_mut().map(|mut v| std::mem::take(&mut *v));
         drop((values, inbound));
-    }
-}
-
-/// Bytes queued for writing towards each side. A reader stops reading while the writer on the
-/// other side has its limit of bytes queued (by default `LIMIT`; a listener's `congestionLimit`
-/// sets the downstream one), so a slow peer is back-pressured instead of buffered without bound.
-pub struct Flow {
-    /// Queued towards the downstream (the inbound client).
-    pub downstream: Cell<usize>,
-    /// Queued towards the upstream (outbound connections).
-    pub upstream: Cell<usize>,
-    /// Held towards the downstream inside a protocol (HTTP/2 response bytes waiting for the
-    /// client's flow-control windows). Upstream readers wait for it; the inbound reader does
-    /// not, since what it reads is what opens those windows.
-    pub held: Cell<usize>,
-    /// From how many bytes queued (or held) towards the downstream its feeders wait.
-    downstream_limit: Cell<usize>,
-    /// From how many bytes queued towards the upstream its feeders wait.
-    upstream_limit: Cell<usize>,
-    pub changed: tokio::sync::Notify,
-}
-
-impl Default for Flow {
-    fn default() -> Self {
-        Flow {
-            downstream: Cell::new(0),
-            upstream: Cell::new(0),
-            held: Cell::new(0),
-            downstream_limit: Cell::new(Self::LIMIT),
-            upstream_limit: Cell::new(Self::LIMIT),
-            changed: tokio::sync::Notify::new(),
-        }
-    }
-}
-
-impl Flow {
-    /// The default congestion limit of either side (the original's too).
-    pub const LIMIT: usize = 1 << 20;
-
-    /// Sets the congestion limit of one side: its feeders wait from `n` bytes queued on (0: they
-    /// never wait, as the original's limit of 0).
-    pub fn set_limit(&self, upstream: bool, n: usize) {
-        let n = if n == 0 { usize::MAX } else { n };
-        if upstream {
-            self.upstream_limit.set(n)
-        } else {
-            self.downstream_limit.set(n)
-        }
-        self.changed.notify_waiters();
-    }
-
-    /// The congestion limit of one side (`usize::MAX`: none).
-    pub fn limit(&self, upstream: bool) -> usize {
-        if upstream { self.upstream_limit.get() } else { self.downstream_limit.get() }
-    }
-
-    pub fn add(&self, upstream: bool, n: usize) {
-        let c = if upstream { &self.upstream } else { &self.downstream };
-        c.set(c.get() + n);
-    }
-
-    pub fn sub(&self, upstream: bool, n: usize) {
-        let c = if upstream { &self.upstream } else { &self.downstream };
-        let limit = self.limit(upstream);
-        let before = c.get();
-        c.set(before.saturating_sub(n));
-        let held = if upstream { 0 } else { self.held.get() };
-        if (before >= limit && c.get() < limit) || (before + held >= limit && c.get() + held < limit) {
-            self.changed.notify_waiters();
-        }
-    }
-
-    /// Bytes held in a protocol towards the downstream: `n` more, or (with `more` false) fewer.
-    pub fn hold(&self, more: bool, n: usize) {
-        let before = self.held.get();
-        let now = if more { before + n } else { before.saturating_sub(n) };
-        self.held.set(now);
-        let limit = self.downstream_limit.get();
-        if before + self.downstream.get() >= limit && now + self.downstream.get() < limit {
-            self.changed.notify_waiters();
-        }
-    }
-
-    /// Whether what goes to the downstream, queued or held, is at its limit (upstream readers
-    /// wait).
-    pub fn downstream_full(&self) -> bool {
-        self.downstream.get().saturating_add(self.held.get()) >= self.downstream_limit.get()
-    }
-
-    /// Waits until what goes to the downstream, queued or held, is under the limit: an
-    /// upstream reader's wait.
-    pub async fn room_downstream(&self) {
-        loop {
-            if !self.downstream_full() {
-                return;
-            }
-            let n = self.changed.notified();
-            if !self.downstream_full() {
-                return;
-            }
-            n.await;
-        }
-    }
-
-    /// Waits until the writer towards `upstream` (or downstream) has room.
-    pub async fn writable(&self, upstream: bool) {
-        loop {
-            let c = if upstream { &self.upstream } else { &self.downstream };
-            if c.get() < self.limit(upstream) {
-                return;
-            }
-            let n = self.changed.notified();
-            if c.get() < self.limit(upstream) {
-                return;
-            }
-            n.await;
-        }
     }
 }
 
@@ -218,6 +103,12 @@ impl Context {
     /// streams are paced by their own windows).
     pub fn fork_with_own_flow(&self) -> Rc<Context> {
         self.copy(true, Rc::new(Flow::default()))
+    }
+
+    /// A copy for one HTTP/2 stream of this context's connection: its flow is the stream's own,
+    /// with the connection's as its parent (see `flow`).
+    pub fn fork_for_stream(&self) -> Rc<Context> {
+        self.copy(true, Rc::new(Flow::child(self.flow.clone())))
     }
 
     /// A copy for a new root stream: same values, its own inbound and flow.

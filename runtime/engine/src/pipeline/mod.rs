@@ -12,6 +12,7 @@
 pub mod context;
 pub mod data;
 pub mod event;
+pub mod flow;
 pub mod layout;
 
 use context::Context;

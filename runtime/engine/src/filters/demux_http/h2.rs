@@ -51,6 +51,10 @@ const DRIVE: u32 = u32::MAX - 1;
 /// (clients start no new streams here and move to the new pipelines).
 const GOAWAY: u32 = super::DRAIN;
 
+/// The wake token bit of a stream whose request body may go on (`h2_paced`); stream ids stay
+/// under it.
+const PACED: u32 = crate::http::h2::server::ID_LIMIT;
+
 #[derive(Default)]
 struct H2Stream {
     /// serveHTTP: the request being collected.
@@ -67,6 +71,19 @@ struct H2Stream {
     /// both ways until either side ends it).
     connect: bool,
     tunnel: bool,
+    /// demuxHTTP: request bytes taken while what the stream sent on was at its limit, and the
+    /// wait for room (their window opens after it).
+    unreleased: usize,
+    pacing: Option<Pacing>,
+}
+
+/// The wait of a paced stream, stopped when the stream goes.
+struct Pacing(tokio::task::AbortHandle);
+
+impl Drop for Pacing {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl H2 {
@@ -223,13 +240,35 @@ impl Server {
                 }
             }
             Incoming::Body { id, data } => {
-                let Some(s) = h2.streams.get_mut(&id) else { return };
-                if let Some(m) = &mut s.request {
-                    if self.cfg.constant.is_none() {
+                let n = data.len();
+                let Some(s) = h2.streams.get_mut(&id) else { return h2.conn.release(id, n) };
+                let Some(p) = s.pipeline.clone() else {
+                    // serveHTTP collects the request whole; a constant answer drops it.
+                    if let Some(m) = &mut s.request
+                        && self.cfg.constant.is_none()
+                    {
                         m.body.push(&data);
                     }
-                } else if let Some(p) = s.pipeline.clone() {
-                    p.input(Event::Data(data));
+                    return h2.conn.release(id, n);
+                };
+                p.input(Event::Data(data));
+                // The window opens again once what the stream sent on has room to go: a slow
+                // upstream holds back its own stream, not the connection.
+                let Some(h2) = self.h2.as_mut() else { return };
+                let Some(s) = h2.streams.get_mut(&id) else { return h2.conn.release(id, n) };
+                let flow = p.context.flow.clone();
+                if s.unreleased == 0 && !flow.upstream_full() {
+                    h2.conn.release(id, n);
+                } else {
+                    s.unreleased += n;
+                    if s.pacing.is_none() {
+                        let handle = cx.handle();
+                        let task = tokio::task::spawn_local(async move {
+                            flow.room_upstream().await;
+                            handle.wake(PACED | id);
+                        });
+                        s.pacing = Some(Pacing(task.abort_handle()));
+                    }
                 }
             }
             Incoming::End { id, tail } => {
@@ -319,6 +358,9 @@ impl Server {
             }
             return self.h2_drive(cx);
         }
+        if id & PACED != 0 {
+            return self.h2_paced(cx, id & !PACED);
+        }
         let Some(s) = self.h2.as_mut().and_then(|h| h.streams.get_mut(&id)) else { return };
         let Some(w) = s.waiting.take() else { return };
         let r = w.borrow_mut().take();
@@ -327,6 +369,16 @@ impl Server {
             Some(Err(e)) => cx.throw(e),
             None => s.waiting = Some(w),
         }
+        self.h2_drive(cx);
+    }
+
+    /// What stream `id` sent on has room again: its window opens by what it took meanwhile.
+    fn h2_paced(&mut self, cx: &mut Cx<'_>, id: u32) {
+        let Some(h2) = self.h2.as_mut() else { return };
+        let Some(s) = h2.streams.get_mut(&id) else { return };
+        s.pacing = None;
+        let n = std::mem::take(&mut s.unreleased);
+        h2.conn.release(id, n);
         self.h2_drive(cx);
     }
 

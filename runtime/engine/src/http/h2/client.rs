@@ -145,6 +145,11 @@ impl ClientConn {
         }
     }
 
+    /// Request bytes of stream `id` not sent yet (waiting for the server's windows).
+    pub fn backlog(&self, id: u32) -> usize {
+        self.streams.get(&id).map_or(0, |s| s.out.backlog())
+    }
+
     /// The request ends (with trailers, or none).
     pub fn end_request(&mut self, id: u32, trailers: Option<HeaderMap>) {
         if let Some(s) = self.streams.get_mut(&id) {

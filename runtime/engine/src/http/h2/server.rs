@@ -24,7 +24,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-/// What the connection received, for the filter.
+/// Stream ids given to the filter stay under this (it uses the bits above for wake tokens).
+pub const ID_LIMIT: u32 = 1 << 30;
+
+/// What the connection received, for the filter. Each `Body` is taken from the stream's window:
+/// the filter gives it back with `ServerConn::release` once the bytes have somewhere to go.
 pub enum Incoming {
     /// A new request stream; `connect`: a CONNECT, whose stream becomes a tunnel once a 2xx
     /// answers it (its request "ends" at once; DATA frames are then the tunnel's bytes).
@@ -205,6 +209,14 @@ impl ServerConn {
         }
     }
 
+    /// The filter took `n` bytes of stream `id`'s request body: the client may send that many
+    /// more (a WINDOW_UPDATE goes out once enough was released).
+    pub fn release(&mut self, id: u32, n: usize) {
+        if let Some(body) = self.streams.get_mut(&id).and_then(|s| s.body.as_mut()) {
+            let _ = body.flow_control().release_capacity(n);
+        }
+    }
+
     /// An event of the response to stream `id`.
     pub fn respond(&mut self, id: u32, e: Event) {
         if let Some(s) = self.streams.get_mut(&id) {
@@ -261,7 +273,7 @@ impl ServerConn {
                 Poll::Ready(Some(Ok((req, respond)))) => {
                     let (parts, body) = req.into_parts();
                     let id = self.next_id;
-                    self.next_id = self.next_id.wrapping_add(1).max(1);
+                    self.next_id = if id + 1 >= ID_LIMIT { 1 } else { id + 1 };
                     let ended = body.is_end_stream();
                     let connect = parts.method == http::Method::CONNECT;
                     incoming.push(Incoming::Request { id, parts, connect });
@@ -311,9 +323,8 @@ impl ServerConn {
         while let Some(body) = &mut s.body {
             match body.poll_data(cx) {
                 Poll::Ready(Some(Ok(b))) => {
-                    let n = b.len();
-                    let _ = body.flow_control().release_capacity(n);
-                    s.body_size += n as u64;
+                    // The window opens again when the filter calls `release`.
+                    s.body_size += b.len() as u64;
                     incoming.push(Incoming::Body { id, data: Data::from(b) });
                     progress = true;
                 }
