@@ -4,10 +4,12 @@
 //! FLOW_CONTROL_ERROR (§6.5.2), DATA or HEADERS on a stream the client ended or reset a
 //! STREAM_CLOSED (§5.1; as a connection error, which §5.4 allows for any stream error). The
 //! guard walks the client's bytes frame by frame (headers only;
-//! payloads are skipped, except a SETTINGS frame's, which is small) and reports the first
-//! violation; the connection then ends with that GOAWAY, and the frame never reaches `h2`.
+//! payloads are skipped, except a SETTINGS frame's, which is small, and header blocks, which
+//! `hpack_check` walks for COMPRESSION_ERRORs) and reports the first violation; the connection
+//! then ends with that GOAWAY, and the frame never reaches `h2`.
 
 use super::PREFACE;
+use super::hpack_check::HpackCheck;
 
 const PRIORITY: u8 = 0x2;
 const RST_STREAM: u8 = 0x3;
@@ -16,7 +18,17 @@ const PING: u8 = 0x6;
 const WINDOW_UPDATE: u8 = 0x8;
 const HEADERS: u8 = 0x1;
 const DATA: u8 = 0x0;
+const CONTINUATION: u8 = 0x9;
 const END_STREAM: u8 = 0x1;
+const END_HEADERS: u8 = 0x4;
+const PADDED: u8 = 0x8;
+const PRIORITY_FLAG: u8 = 0x20;
+
+pub const COMPRESSION_ERROR: u32 = 0x9;
+
+/// A header block longer than this is not walked (`h2` refuses lists past its limit anyway);
+/// the HPACK checks stop for the connection, since the shadow table can no longer follow.
+const MAX_BLOCK: usize = 256 << 10;
 
 pub const FRAME_SIZE_ERROR: u32 = 0x6;
 pub const FLOW_CONTROL_ERROR: u32 = 0x3;
@@ -35,10 +47,17 @@ pub struct FrameGuard {
     preface_left: usize,
     /// A frame header being gathered.
     header: Vec<u8>,
-    /// Payload bytes of the current frame still to come, and whether they are kept (SETTINGS).
+    /// Payload bytes of the current frame still to come, and whether they are kept (SETTINGS,
+    /// HEADERS, CONTINUATION), with the current frame's type and flags.
     payload_left: usize,
     keep: bool,
     payload: Vec<u8>,
+    kind: u8,
+    flags: u8,
+    /// The header block being gathered (HEADERS, then CONTINUATIONs until END_HEADERS).
+    block: Vec<u8>,
+    /// The client's HPACK state, as far as errors go; None once it could not be followed.
+    hpack: Option<HpackCheck>,
     /// The highest stream a client opened (for the GOAWAY's last-stream id).
     pub last_stream: u32,
     /// Streams the client ended (END_STREAM) or reset, most recent ones only.
@@ -47,12 +66,64 @@ pub struct FrameGuard {
 
 impl FrameGuard {
     pub fn new() -> FrameGuard {
-        FrameGuard { preface_left: PREFACE.len(), ..FrameGuard::default() }
+        FrameGuard { preface_left: PREFACE.len(), hpack: Some(HpackCheck::default()), ..FrameGuard::default() }
     }
 
-    /// After an h2c upgrade: the preface was replayed already and stream 1 is open.
+    /// After an h2c upgrade: the preface was replayed already and stream 1 is open (its
+    /// replayed header block adds nothing to the dynamic table).
     pub fn upgraded() -> FrameGuard {
-        FrameGuard { last_stream: 1, closed: [1].into(), ..FrameGuard::default() }
+        FrameGuard { last_stream: 1, closed: [1].into(), hpack: Some(HpackCheck::default()), ..FrameGuard::default() }
+    }
+
+    /// A kept payload is complete: its checks.
+    fn payload_done(&mut self) -> Option<u32> {
+        let payload = std::mem::take(&mut self.payload);
+        let code = match self.kind {
+            SETTINGS => check_settings(&payload),
+            _ => self.header_fragment(&payload),
+        };
+        self.payload = payload;
+        self.payload.clear();
+        self.keep = false;
+        code
+    }
+
+    /// A HEADERS or CONTINUATION payload: its fragment of the header block, which is walked
+    /// once END_HEADERS ends it.
+    fn header_fragment(&mut self, p: &[u8]) -> Option<u32> {
+        let mut fragment = p;
+        if self.kind == HEADERS {
+            let mut skip = 0;
+            let mut pad = 0;
+            if self.flags & PADDED != 0 {
+                pad = usize::from(*p.first()?);
+                skip = 1;
+            }
+            if self.flags & PRIORITY_FLAG != 0 {
+                skip += 5;
+            }
+            // Padding that does not fit is `h2`'s PROTOCOL_ERROR to give.
+            fragment = p.get(skip..p.len().checked_sub(pad)?)?;
+        }
+        if self.block.len() + fragment.len() > MAX_BLOCK {
+            self.hpack = None;
+            self.block = Vec::new();
+            return None;
+        }
+        let hpack = self.hpack.as_mut()?;
+        if self.flags & END_HEADERS == 0 {
+            self.block.extend_from_slice(fragment);
+            return None;
+        }
+        let ok = if self.block.is_empty() {
+            hpack.block(fragment)
+        } else {
+            self.block.extend_from_slice(fragment);
+            let ok = hpack.block(&self.block);
+            self.block.clear();
+            ok
+        };
+        (!ok).then_some(COMPRESSION_ERROR)
     }
 
     /// Looks at the next bytes from the client; returns how many of them may go to `h2` and,
@@ -81,12 +152,10 @@ impl FrameGuard {
                 b = &b[n..];
                 pos += n;
                 if self.payload_left == 0 {
-                    if self.keep {
-                        if let Some(code) = check_settings(&self.payload) {
-                            return (frame_start, Some(code));
-                        }
-                        self.payload.clear();
-                        self.keep = false;
+                    if self.keep
+                        && let Some(code) = self.payload_done()
+                    {
+                        return (frame_start, Some(code));
                     }
                     frame_start = pos;
                 }
@@ -122,8 +191,19 @@ impl FrameGuard {
                 }
             }
             self.payload_left = len;
-            self.keep = kind == SETTINGS && flags & 0x1 == 0 && len <= MAX_SETTINGS && len > 0;
+            self.kind = kind;
+            self.flags = flags;
+            self.keep = match kind {
+                SETTINGS => flags & 0x1 == 0 && len <= MAX_SETTINGS && len > 0,
+                HEADERS | CONTINUATION => self.hpack.is_some(),
+                _ => false,
+            };
             if len == 0 {
+                if self.keep
+                    && let Some(code) = self.payload_done()
+                {
+                    return (frame_start, Some(code));
+                }
                 frame_start = pos;
             }
         }
@@ -182,7 +262,7 @@ mod tests {
     fn good_frames_pass_whole_even_byte_by_byte() {
         let mut all = PREFACE.to_vec();
         all.extend(frame(SETTINGS, 0, 0, &[0, 4, 0, 1, 0, 0]));
-        all.extend(frame(HEADERS, 5, 3, b"abc"));
+        all.extend(frame(HEADERS, 5, 3, &[0x82, 0x84, 0x86]));
         all.extend(frame(PING, 0, 0, &[0; 8]));
         let mut g = FrameGuard::new();
         let mut passed = 0;
@@ -198,12 +278,12 @@ mod tests {
     #[test]
     fn frames_on_a_stream_the_client_ended_or_reset_are_stream_closed() {
         for (end, late) in [
-            (frame(HEADERS, 5, 1, b"h"), frame(DATA, 1, 1, b"late")),
-            (frame(HEADERS, 5, 1, b"h"), frame(HEADERS, 5, 1, b"t")),
-            (frame(RST_STREAM, 0, 1, &[0, 0, 0, 8]), frame(HEADERS, 5, 1, b"t")),
+            (frame(HEADERS, 5, 1, &[0x82]), frame(DATA, 1, 1, b"late")),
+            (frame(HEADERS, 5, 1, &[0x82]), frame(HEADERS, 5, 1, &[0x84])),
+            (frame(RST_STREAM, 0, 1, &[0, 0, 0, 8]), frame(HEADERS, 5, 1, &[0x84])),
         ] {
             let mut all = PREFACE.to_vec();
-            all.extend(frame(HEADERS, 4, 1, b"h"));
+            all.extend(frame(HEADERS, 4, 1, &[0x82]));
             all.extend(end);
             // WINDOW_UPDATE stays allowed on a stream the client ended.
             all.extend(frame(WINDOW_UPDATE, 0, 1, &[0, 0, 1, 0]));
@@ -212,6 +292,23 @@ mod tests {
             let mut g = FrameGuard::new();
             assert_eq!(g.scan(&all), (good, Some(STREAM_CLOSED)));
         }
+    }
+
+    #[test]
+    fn hpack_errors_are_compression_errors_at_the_frame_that_ends_the_block() {
+        // Padded and with a priority, then split over a CONTINUATION: index 62 on an empty table.
+        let mut all = PREFACE.to_vec();
+        all.extend(frame(HEADERS, PADDED | PRIORITY_FLAG, 1, &[2, 0, 0, 0, 0, 16, 0x82, 0x84, 0, 0]));
+        let good = all.len();
+        all.extend(frame(CONTINUATION, END_HEADERS, 1, &[0x86, 0x80 | 62]));
+        let mut g = FrameGuard::new();
+        assert_eq!(g.scan(&all), (good, Some(COMPRESSION_ERROR)));
+        // The same block with an entry added first is fine.
+        let mut all = PREFACE.to_vec();
+        all.extend(frame(HEADERS, END_HEADERS, 1, &[0x40, 1, b'a', 1, b'b', 0x82]));
+        all.extend(frame(HEADERS, END_HEADERS | END_STREAM, 3, &[0x82, 0x84, 0x86, 0x80 | 62]));
+        let mut g = FrameGuard::new();
+        assert_eq!(g.scan(&all), (all.len(), None));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod client;
 pub mod guard;
 pub mod heads;
+pub mod hpack_check;
 pub mod io;
 pub mod ready;
 pub mod send;
