@@ -35,6 +35,8 @@ pub(super) struct H2 {
     constant: Option<heads::Constant>,
     /// Requests taken (`maxMessages`).
     requests: u64,
+    /// What the last drive brought, kept for its capacity.
+    incoming: Vec<Incoming>,
 }
 
 impl Drop for H2 {
@@ -98,6 +100,7 @@ impl H2 {
             flow: None,
             constant: None,
             requests: 0,
+            incoming: Vec::new(),
         }
     }
 
@@ -112,6 +115,7 @@ impl H2 {
             flow: None,
             constant: None,
             requests: 0,
+            incoming: Vec::new(),
         }
     }
 
@@ -176,8 +180,9 @@ impl Server {
     /// Polls the connection, hands what arrived to the streams, writes what it produced.
     pub(super) fn h2_drive(&mut self, cx: &mut Cx<'_>) {
         for _ in 0..64 {
-            let mut incoming = Vec::new();
             let Some(h2) = self.h2.as_mut() else { return };
+            // One list reused: a drive can bring a hundred requests, and their heads are large.
+            let mut incoming = std::mem::take(&mut h2.incoming);
             h2.conn.drive(&mut incoming);
             let out = h2.conn.take_output();
             if !out.is_empty() {
@@ -188,10 +193,14 @@ impl Server {
                 cx.output(Event::Data(d));
             }
             if incoming.is_empty() {
+                h2.incoming = incoming;
                 break;
             }
-            for ev in incoming {
+            for ev in incoming.drain(..) {
                 self.h2_incoming(cx, ev);
+            }
+            if let Some(h2) = self.h2.as_mut() {
+                h2.incoming = incoming;
             }
         }
         if let Some(h2) = self.h2.as_mut() {

@@ -61,7 +61,7 @@ pub struct FrameGuard {
     /// The highest stream a client opened (for the GOAWAY's last-stream id).
     pub last_stream: u32,
     /// Streams the client ended (END_STREAM) or reset, most recent ones only.
-    closed: std::collections::BTreeSet<u32>,
+    closed: ClosedStreams,
 }
 
 impl FrameGuard {
@@ -72,7 +72,9 @@ impl FrameGuard {
     /// After an h2c upgrade: the preface was replayed already and stream 1 is open (its
     /// replayed header block adds nothing to the dynamic table).
     pub fn upgraded() -> FrameGuard {
-        FrameGuard { last_stream: 1, closed: [1].into(), hpack: Some(HpackCheck::default()), ..FrameGuard::default() }
+        let mut closed = ClosedStreams::default();
+        closed.insert(1);
+        FrameGuard { last_stream: 1, closed, hpack: Some(HpackCheck::default()), ..FrameGuard::default() }
     }
 
     /// A kept payload is complete: its checks.
@@ -186,9 +188,6 @@ impl FrameGuard {
             }
             if (matches!(kind, DATA | HEADERS) && flags & END_STREAM != 0) || kind == RST_STREAM {
                 self.closed.insert(stream);
-                if self.closed.len() > CLOSED_KEPT {
-                    self.closed.pop_first();
-                }
             }
             self.payload_left = len;
             self.kind = kind;
@@ -208,6 +207,34 @@ impl FrameGuard {
             }
         }
         (total, None)
+    }
+}
+
+/// The most recent `CLOSED_KEPT` streams the client ended or reset: a set for the lookups (one
+/// per DATA or HEADERS frame) and their order for forgetting the oldest.
+#[derive(Default)]
+struct ClosedStreams {
+    set: rustc_hash::FxHashSet<u32>,
+    order: std::collections::VecDeque<u32>,
+    /// The highest id in the set: a frame on a newer stream (most HEADERS) needs no lookup.
+    max: u32,
+}
+
+impl ClosedStreams {
+    fn contains(&self, id: &u32) -> bool {
+        *id <= self.max && self.set.contains(id)
+    }
+
+    fn insert(&mut self, id: u32) {
+        if self.set.insert(id) {
+            self.max = self.max.max(id);
+            self.order.push_back(id);
+            if self.order.len() > CLOSED_KEPT
+                && let Some(old) = self.order.pop_front()
+            {
+                self.set.remove(&old);
+            }
+        }
     }
 }
 

@@ -121,6 +121,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// An integer with an `n`-bit prefix (§5.1); None when it runs past the block or is too
     /// large to be anything but an error where it stands.
+    #[inline]
     fn int(&mut self, n: u32) -> Option<u64> {
         let mask = (1u64 << n) - 1;
         let mut v = u64::from(*self.b.get(self.pos)?) & mask;
