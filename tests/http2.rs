@@ -850,3 +850,29 @@ pipy({ _slow: false })
     assert!(a_sent < TOTAL / 2, "stream A sent {a_sent} bytes: its body was not held back");
     assert!(a_sent > 1 << 20, "stream A sent only {a_sent} bytes");
 }
+
+#[test]
+fn the_servers_hpack_checks_follow_a_real_encoders_dynamic_table() {
+    // The `h2` client indexes header fields, Huffman-codes them and evicts entries as its
+    // table fills. 400 requests with changing names and values of every length, on one
+    // connection: none may be taken for an HPACK error.
+    let srv = Server::start(
+        "h2-hpack-table",
+        "pipy().listen($PORT0).serveHTTP(msg => new Message(String(Object.keys(msg.head.headers).length)))",
+        1,
+    );
+    let reqs = (0..400u32)
+        .map(|i| {
+            let mut r = get(&format!("/p{}", i % 13));
+            for j in 0..(i % 5) {
+                let len = ((i * 31 + j * 17) % 300) as usize;
+                let value: String = (0..len).map(|k| char::from(b'a' + ((k as u32 + i) % 26) as u8)).collect();
+                r.headers.push((["x-alpha", "x-beta", "x-gamma", "x-delta", "x-epsilon"][j as usize], value));
+            }
+            r
+        })
+        .collect();
+    let replies = exchange(srv.ports[0], reqs);
+    let answered = replies.iter().filter(|r| r.as_ref().is_ok_and(|r| r.status == 200)).count();
+    assert_eq!(answered, 400, "{:?}", replies.iter().find(|r| r.is_err()));
+}
