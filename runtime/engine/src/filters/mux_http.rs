@@ -174,6 +174,9 @@ struct Http2 {
     conn: ClientConn,
     /// The requester of each open stream, and whether its response has started.
     requesters: FxHashMap<u32, Requester>,
+    /// Streams whose requesters sent body bytes: their unsent bytes are followed after each
+    /// drive (`Held`). Kept apart so a drive does not look at every stream of a busy session.
+    senders: Vec<u32>,
 }
 
 /// Who waits for an HTTP/2 stream's response.
@@ -293,6 +296,7 @@ impl HttpSession {
             Version::Http2 => Proto::Http2(Box::new(Http2 {
                 conn: ClientConn::new(self.h2_settings),
                 requesters: FxHashMap::default(),
+                senders: Vec::new(),
             })),
             _ => Proto::Http1(Box::new(Http1 {
                 encoder: RequestEncoder::new(self.buffer_size),
@@ -507,6 +511,7 @@ impl HttpSession {
                                 && r.held.flow.is_none()
                             {
                                 r.held.flow = h.pipeline().map(|p| p.context.flow.clone());
+                                h2.senders.push(id);
                             }
                         }
                         // A CONNECT's request goes on as the tunnel's bytes.
@@ -613,11 +618,14 @@ impl HttpSession {
             }
             // Request bodies that went out (or are waiting) since: their requesters' flows
             // follow.
-            for (id, r) in h2.requesters.iter_mut() {
-                if r.held.flow.is_some() {
-                    r.held.set(h2.conn.backlog(*id));
+            let Http2 { conn, requesters, senders } = &mut **h2;
+            senders.retain(|id| match requesters.get_mut(id) {
+                Some(r) => {
+                    r.held.set(conn.backlog(*id));
+                    true
                 }
-            }
+                None => false,
+            });
             closed = h2.conn.is_closed();
         }
         self.send(bytes);
