@@ -230,17 +230,9 @@ impl Flow {
     /// waits (towards the upstream, held bytes count too).
     pub async fn writable(&self, upstream: bool) {
         if upstream {
-            return self.room_upstream().await;
-        }
-        loop {
-            if self.downstream.get() < self.downstream_limit.get() {
-                return;
-            }
-            let n = self.changed.notified();
-            if self.downstream.get() < self.downstream_limit.get() {
-                return;
-            }
-            n.await;
+            self.room_upstream().await
+        } else {
+            self.room(|f| f.downstream.get() >= f.downstream_limit.get()).await
         }
     }
 }

@@ -432,7 +432,11 @@ impl Server {
             _ => {}
         }
         if s.done {
+            // Request bytes held back for a stream answered before its body ended: its window
+            // opens again, or the client would stall on the rest of a body nobody waits for.
+            let held = std::mem::take(&mut s.unreleased);
             h2.streams.remove(&id);
+            h2.conn.release(id, held);
         }
         self.h2_schedule(cx);
     }

@@ -212,6 +212,9 @@ impl ServerConn {
     /// The filter took `n` bytes of stream `id`'s request body: the client may send that many
     /// more (a WINDOW_UPDATE goes out once enough was released).
     pub fn release(&mut self, id: u32, n: usize) {
+        if n == 0 {
+            return;
+        }
         if let Some(body) = self.streams.get_mut(&id).and_then(|s| s.body.as_mut()) {
             let _ = body.flow_control().release_capacity(n);
         }
